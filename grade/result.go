@@ -1,0 +1,186 @@
+// Package grade checks a parsed report against a course year's template spec
+// and turns a scraped snapshot into a GroupResult: violations against the
+// roster, figure checks and repository statistics. It is pure: no git, no
+// network; it reads only the snapshot's data.
+package grade
+
+import "time"
+
+// Range is an inclusive min..max bound.
+type Range struct {
+	Min int `json:"min" toml:"min"`
+	Max int `json:"max" toml:"max"`
+}
+
+// Contains reports whether n is within the range.
+func (r Range) Contains(n int) bool { return r.Min <= n && n <= r.Max }
+
+// Problem kinds that decide pass/fail exactly as the course checker does.
+const (
+	KindWords   = "words"   // word count outside the range
+	KindImages  = "images"  // image count outside the range
+	KindMissing = "missing" // the question is not in the report
+)
+
+// Finding kinds: what the course really wants to know, listed beside the
+// checker-compatible result and never mixed into its pass/fail.
+const (
+	FindUnanswered   = "unanswered"       // only the "--- question N fill here ---" placeholder
+	FindPlaceholder  = "placeholder"      // placeholder left next to an answer
+	FindLinkImage    = "link-image"       // [text](x.png): a link where an image was meant
+	FindHTMLImage    = "html-image"       // <img src>: shown, but not counted by the checker
+	FindCodeImage    = "code-image"       // image markdown inside backticks: not shown
+	FindRemoteImage  = "remote-image"     // http(s) image: not in the repository
+	FindMissingFile  = "missing-file"     // image file not in the repository
+	FindCaseMismatch = "case-mismatch"    // file exists with different letter case
+	FindBadFormat    = "bad-format"       // not .png/.jpg/.jpeg/.gif/.webp/.svg
+	FindOutsideRepo  = "outside-repo"     // absolute path or ../ beyond the repo root
+	FindNoMarker     = "no-answer-marker" // no "Answer:" line under the question
+)
+
+// Problem is one reason a question fails, or one finding about it.
+type Problem struct {
+	Kind    string `json:"kind"`
+	Message string `json:"message"`
+	Min     *int   `json:"min,omitempty"`
+	Max     *int   `json:"max,omitempty"`
+	Got     *int   `json:"got,omitempty"`
+	Target  string `json:"target,omitempty"` // the image path or URL concerned
+	Line    int    `json:"line,omitempty"`
+}
+
+// QuestionResult is one question checked against its spec.
+type QuestionResult struct {
+	Number     int       `json:"number"`
+	Line       int       `json:"line,omitempty"` // heading line; 0 when missing
+	Words      int       `json:"words"`
+	Images     int       `json:"images"`
+	WordRange  *Range    `json:"word_range,omitempty"`
+	ImageRange *Range    `json:"image_range,omitempty"`
+	Pass       bool      `json:"pass"`
+	Problems   []Problem `json:"problems"` // checker-compatible reasons for !Pass
+	Findings   []Problem `json:"findings"` // separate facts (placeholders, figures)
+}
+
+// ChecklistSummary counts one checklist section.
+type ChecklistSummary struct {
+	Section string          `json:"section"`
+	Checked int             `json:"checked"`
+	Total   int             `json:"total"`
+	Items   []ChecklistItem `json:"items"`
+}
+
+// ChecklistItem is one checklist line.
+type ChecklistItem struct {
+	Text    string `json:"text"`
+	Module  string `json:"module,omitempty"`
+	Checked bool   `json:"checked"`
+}
+
+// Drift says how the report's questions differ from the spec's.
+type Drift struct {
+	Missing    []int `json:"missing,omitempty"`      // in the spec, not in the report
+	Duplicated []int `json:"duplicated,omitempty"`   // heading appears more than once
+	OutOfOrder []int `json:"out_of_order,omitempty"` // appears before a lower number
+	Extra      []int `json:"extra,omitempty"`        // in the report, not in the spec
+	// Mismatch is set when the report clearly follows another template
+	// (e.g. 27 questions against a 31-question spec).
+	Mismatch string `json:"mismatch,omitempty"`
+}
+
+// Empty reports whether there is no drift at all.
+func (d Drift) Empty() bool {
+	return len(d.Missing)+len(d.Duplicated)+len(d.OutOfOrder)+len(d.Extra) == 0 && d.Mismatch == ""
+}
+
+// CheckResult is one report checked against one spec.
+type CheckResult struct {
+	File        string             `json:"file"`
+	Spec        string             `json:"spec"`
+	Questions   []QuestionResult   `json:"questions"`
+	Passed      int                `json:"passed"` // questions passing
+	Pass        bool               `json:"pass"`   // every question passes
+	Group       *int               `json:"group"`  // group number written in Question 1
+	GroupText   string             `json:"group_text,omitempty"`
+	Students    []string           `json:"students"` // student ids found in Question 2, in order
+	Checklist   []ChecklistSummary `json:"checklist"`
+	Drift       Drift              `json:"drift"`
+	InvalidUTF8 bool               `json:"invalid_utf8,omitempty"`
+}
+
+// GroupResult is everything the gradebook and a group's page show.
+type GroupResult struct {
+	Group        int       `json:"group"`
+	Status       string    `json:"status"` // scrape status
+	Error        string    `json:"error,omitempty"`
+	URL          string    `json:"url"`
+	WebURL       string    `json:"web_url,omitempty"`
+	Branch       string    `json:"branch,omitempty"`
+	Deadline     time.Time `json:"deadline"`
+	ScrapedAt    time.Time `json:"scraped_at"`
+	DeadlineSHA  string    `json:"deadline_sha,omitempty"`
+	DeadlineTime time.Time `json:"deadline_time,omitempty"`
+	LateCommits  int       `json:"late_commits"`
+	NonMonotonic bool      `json:"non_monotonic"`
+	Backdated    bool      `json:"backdated"`
+
+	// ReportPath is where the report was found ("" when none).
+	ReportPath string `json:"report_path,omitempty"`
+	// WrongLocation is set when the report is not at reports/README.md.
+	WrongLocation    bool           `json:"wrong_location,omitempty"`
+	Check            *CheckResult   `json:"check,omitempty"`
+	Roster           RosterCheck    `json:"roster"`
+	Stats            RepoStats      `json:"stats"`
+	Students         []StudentStats `json:"students"`
+	UnmatchedAuthors []Author       `json:"unmatched_authors,omitempty"`
+	// Problems is the flat, human-readable list of every violation, for the
+	// index, the gradebook and the page's violations panel.
+	Problems []string `json:"problems"`
+}
+
+// RosterCheck compares what the report says with groups.csv.
+type RosterCheck struct {
+	GroupWritten *int     `json:"group_written"`
+	GroupOK      bool     `json:"group_ok"`
+	Missing      []string `json:"missing_students,omitempty"`    // on the roster, not in Question 2
+	Extra        []string `json:"extra_students,omitempty"`      // in Question 2, not on the roster
+	Duplicated   []string `json:"duplicated_students,omitempty"` // written twice in Question 2
+}
+
+// RepoStats are statistics of the repository at the deadline commit.
+type RepoStats struct {
+	Contributors     int            `json:"num_contributors"`
+	Commits          int            `json:"commits"`
+	LateCommits      int            `json:"late_commits"`
+	AvgMessageLength float64        `json:"avg_commit_message_length"`
+	LatestCommit     time.Time      `json:"latest_commit,omitempty"`
+	FirstCommit      time.Time      `json:"first_commit,omitempty"`
+	Contributions    map[string]int `json:"contributions"`            // contributor (merged identity) -> commits
+	Activity         [][]int        `json:"activity"`                 // day index from first commit × 24 hours
+	ActivityStart    time.Time      `json:"activity_start,omitempty"` // midnight of day 0, course time zone
+	MergedPRs        int            `json:"merged_pull_requests"`
+	PythonFiles      int            `json:"python_files"`
+	Dockerfiles      int            `json:"dockerfiles"`
+	WorkflowFiles    int            `json:"workflow_files"`
+	RequirementFiles int            `json:"requirement_files"`
+	HasCloudBuild    bool           `json:"cloudbuild"`
+	UsesDVC          bool           `json:"dvc"`
+	TestFiles        int            `json:"test_files"`
+	RepoSize         int64          `json:"repo_size"`
+	ReadmeWords      int            `json:"readme_words"`
+}
+
+// Author is one merged commit identity.
+type Author struct {
+	Names   []string `json:"names"`
+	Emails  []string `json:"emails"`
+	Commits int      `json:"commits"`
+}
+
+// StudentStats is one roster student's contribution.
+type StudentStats struct {
+	ID      string   `json:"id"`
+	Commits int      `json:"commits"`
+	Authors []string `json:"authors"`        // matched author names/emails
+	Rule    string   `json:"rule,omitempty"` // which rule matched: email, name, authors.csv
+}
