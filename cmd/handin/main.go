@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // deadlines use Europe/Copenhagen even on machines without tzdata
 
 	"github.com/urfave/cli/v2"
 )
