@@ -1,5 +1,20 @@
 package grade
 
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
 // Spec is a course year's template: the constraints of every question.
 type Spec struct {
 	Name      string         `json:"name" toml:"name"`
@@ -18,5 +33,138 @@ type QuestionSpec struct {
 // DefaultSpec is the newest built-in spec.
 const DefaultSpec = "2026"
 
+//go:embed specs/*.toml
+var builtinSpecs embed.FS
+
+// specFile is a spec as written in TOML: a spec may name a base spec and
+// list only the questions it changes.
+type specFile struct {
+	Spec
+	Base string `toml:"base"`
+}
+
+// BuiltinSpecs lists the names of the built-in specs, oldest first.
+func BuiltinSpecs() []string {
+	entries, _ := fs.ReadDir(builtinSpecs, "specs")
+	var names []string
+	for _, e := range entries {
+		names = append(names, strings.TrimSuffix(e.Name(), ".toml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
 // LoadSpec returns a built-in spec by name ("2026") or reads a spec file.
-func LoadSpec(nameOrFile string) (*Spec, error) { panic("TODO") }
+func LoadSpec(nameOrFile string) (*Spec, error) {
+	if slices.Contains(BuiltinSpecs(), nameOrFile) {
+		data, err := fs.ReadFile(builtinSpecs, path.Join("specs", nameOrFile+".toml"))
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: %w", nameOrFile, err)
+		}
+		return parseSpec(data, nameOrFile)
+	}
+	data, err := os.ReadFile(nameOrFile)
+	if err != nil {
+		return nil, fmt.Errorf("spec %q: not a built-in spec (%s) nor a readable file: %w",
+			nameOrFile, strings.Join(BuiltinSpecs(), ", "), err)
+	}
+	return parseSpec(data, nameOrFile)
+}
+
+// SpecForYear returns the built-in spec of a course year.
+func SpecForYear(year int) (*Spec, error) { return LoadSpec(fmt.Sprint(year)) }
+
+// parseSpec decodes a spec file; a base spec must be a built-in one, which
+// keeps base chains short and free of cycles.
+func parseSpec(data []byte, name string) (*Spec, error) {
+	var f specFile
+	if _, err := toml.Decode(string(data), &f); err != nil {
+		return nil, fmt.Errorf("spec %s: %w", name, err)
+	}
+	spec := &f.Spec
+	if f.Base != "" {
+		if f.Base == name || !slices.Contains(BuiltinSpecs(), f.Base) {
+			return nil, fmt.Errorf("spec %s: base %q is not a built-in spec", name, f.Base)
+		}
+		base, err := LoadSpec(f.Base)
+		if err != nil {
+			return nil, fmt.Errorf("spec %s: base: %w", name, err)
+		}
+		spec.Questions = mergeQuestions(base.Questions, spec.Questions)
+	}
+	if err := spec.validate(); err != nil {
+		return nil, fmt.Errorf("spec %s: %w", name, err)
+	}
+	return spec, nil
+}
+
+// mergeQuestions returns base with every question of override replacing the
+// base question of the same number.
+func mergeQuestions(base, override []QuestionSpec) []QuestionSpec {
+	out := slices.Clone(base)
+	for _, o := range override {
+		i := slices.IndexFunc(out, func(q QuestionSpec) bool { return q.Number == o.Number })
+		if i >= 0 {
+			out[i] = o
+		} else {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b QuestionSpec) int { return a.Number - b.Number })
+	return out
+}
+
+func (s *Spec) validate() error {
+	if len(s.Questions) == 0 {
+		return errors.New("no questions")
+	}
+	seen := map[int]bool{}
+	for _, q := range s.Questions {
+		if q.Number < 1 {
+			return fmt.Errorf("question number %d: must be positive", q.Number)
+		}
+		if seen[q.Number] {
+			return fmt.Errorf("question %d listed twice", q.Number)
+		}
+		seen[q.Number] = true
+		for _, r := range []*Range{q.Words, q.Images} {
+			if r != nil && (r.Min < 0 || r.Min > r.Max) {
+				return fmt.Errorf("question %d: bad range %d-%d", q.Number, r.Min, r.Max)
+			}
+		}
+	}
+	return nil
+}
+
+// Question returns the spec of question n.
+func (s *Spec) Question(n int) (QuestionSpec, bool) {
+	for _, q := range s.Questions {
+		if q.Number == n {
+			return q, true
+		}
+	}
+	return QuestionSpec{}, false
+}
+
+// WriteTOML writes the spec in the format LoadSpec reads.
+func (s *Spec) WriteTOML(w io.Writer) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "name = %q\n", s.Name)
+	if s.Year != 0 {
+		fmt.Fprintf(&b, "year = %d\n", s.Year)
+	}
+	if s.Source != "" {
+		fmt.Fprintf(&b, "source = %q\n", s.Source)
+	}
+	for _, q := range s.Questions {
+		fmt.Fprintf(&b, "\n[[question]]\nnumber = %d\n", q.Number)
+		if q.Words != nil {
+			fmt.Fprintf(&b, "words = { min = %d, max = %d }\n", q.Words.Min, q.Words.Max)
+		}
+		if q.Images != nil {
+			fmt.Fprintf(&b, "images = { min = %d, max = %d }\n", q.Images.Min, q.Images.Max)
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,6 +1,20 @@
 package parse
 
-import "errors"
+import (
+	"bytes"
+	"errors"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
 
 // MaxSize is the largest report parsed; real reports are under 100 KB.
 const MaxSize = 8 << 20
@@ -9,11 +23,368 @@ const MaxSize = 8 << 20
 var (
 	ErrEmpty    = errors.New("empty file")
 	ErrBinary   = errors.New("binary file (NUL bytes), not markdown")
-	ErrTooLarge = errors.New("file too large for a report")
+	ErrTooLarge = errors.New("file too large for a report (over 8 MiB)")
+)
+
+var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+
+var (
+	questionHeading = regexp.MustCompile(`(?i)^\s*question\s*(\d{1,3})\b`)
+	// The course checker's image rule: re.findall(r"\!\[.*?\]\(.*?\)", answer).
+	checkerImage = regexp.MustCompile(`!\[(.*?)\]\((.*?)\)`)
+	htmlImage    = regexp.MustCompile(`(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`)
+	// A plain link whose target looks like an image file.
+	linkImage   = regexp.MustCompile(`(?i)(^|[^!\]])\[([^\]]*)\]\(\s*<?([^)\s>]+\.(?:png|jpe?g|gif|webp|svg|bmp))>?(?:\s+"[^"]*")?\s*\)`)
+	placeholder = regexp.MustCompile(`(?i)-{2,}\s*question\s*\d+\s*fill\s*here\s*-{2,}`)
+	moduleTag   = regexp.MustCompile(`\((M\d+(?:\s*[+,/&]\s*M\d+)*)\)\s*$`)
 )
 
 // Parse parses a report. It fails only for input that is not markdown text
 // (empty, binary, too large); any markdown gives a Report.
 func Parse(data []byte) (*Report, error) {
-	panic("TODO")
+	switch {
+	case len(data) > MaxSize:
+		return nil, ErrTooLarge
+	case bytes.IndexByte(data, 0) >= 0:
+		return nil, ErrBinary
+	}
+	src, invalid := normalize(data)
+	if len(bytes.TrimSpace(src)) == 0 {
+		return nil, ErrEmpty
+	}
+	doc := markdown.Parser().Parse(text.NewReader(blankFrontMatter(src)))
+	p := &parser{src: src, lines: newLineIndex(src)}
+	p.collectCode(doc)
+	r := &Report{Text: string(src), InvalidUTF8: invalid}
+	r.Questions = p.questions(doc)
+	r.Checklist = p.checklist(doc, r.Questions)
+	return r, nil
 }
+
+// normalize returns UTF-8 text without BOM and with LF line endings, as
+// Python's text-mode open() (the course checker) reads it.
+func normalize(data []byte) (src []byte, invalidUTF8 bool) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(data) {
+		invalidUTF8 = true
+		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
+	}
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+	data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	return data, invalidUTF8
+}
+
+// blankFrontMatter hides a leading YAML front matter block from goldmark (it
+// would read "---" as a setext heading) while keeping every byte offset.
+func blankFrontMatter(src []byte) []byte {
+	if !bytes.HasPrefix(src, []byte("---\n")) {
+		return src
+	}
+	end := bytes.Index(src[4:], []byte("\n---\n"))
+	if end < 0 {
+		return src
+	}
+	end += 4 + len("\n---\n")
+	out := bytes.Clone(src)
+	for i := range end {
+		if out[i] != '\n' {
+			out[i] = ' '
+		}
+	}
+	return out
+}
+
+type parser struct {
+	src   []byte
+	lines lineIndex
+	code  []span // byte ranges inside code spans and code blocks
+}
+
+type span struct{ start, stop int }
+
+// collectCode records where code is, so images written inside backticks can
+// be told apart from images that render.
+func (p *parser) collectCode(doc ast.Node) {
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.CodeSpan:
+			if first, last := n.FirstChild(), n.LastChild(); first != nil {
+				if a, ok := first.(*ast.Text); ok {
+					b, _ := last.(*ast.Text)
+					if b == nil {
+						b = a
+					}
+					p.code = append(p.code, span{a.Segment.Start, b.Segment.Stop})
+				}
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if lines := n.Lines(); lines.Len() > 0 {
+				p.code = append(p.code, span{lines.At(0).Start, lines.At(lines.Len() - 1).Stop})
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	sort.Slice(p.code, func(i, j int) bool { return p.code[i].start < p.code[j].start })
+}
+
+func (p *parser) inCode(offset int) bool {
+	i := sort.Search(len(p.code), func(i int) bool { return p.code[i].stop > offset })
+	return i < len(p.code) && p.code[i].start <= offset
+}
+
+// heading is a top-level ATX heading with the byte offset of its line.
+type heading struct {
+	level     int
+	text      string
+	lineStart int // offset of the heading's first line
+	lineEnd   int // offset just past the heading's last line
+	number    int // question number, 0 when not a question heading
+}
+
+func (p *parser) headings(doc ast.Node) []heading {
+	var hs []heading
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		h, ok := n.(*ast.Heading)
+		if !ok {
+			continue
+		}
+		lines := h.Lines()
+		start := h.Pos()
+		end := start
+		if lines.Len() > 0 {
+			start = min(start, lines.At(0).Start)
+			end = lines.At(lines.Len() - 1).Stop
+		}
+		if start < 0 {
+			continue
+		}
+		lineStart := p.lines.lineStart(start)
+		if !bytes.HasPrefix(bytes.TrimLeft(p.src[lineStart:], " "), []byte("#")) {
+			// A setext heading: in real reports that is text followed by a
+			// "---" line meant as a rule, never a question or section title.
+			continue
+		}
+		hd := heading{level: h.Level, text: inlineText(h, p.src), lineStart: lineStart, lineEnd: p.lines.nextLine(end)}
+		if h.Level >= 2 && h.Level <= 4 {
+			if m := questionHeading.FindStringSubmatch(hd.text); m != nil {
+				hd.number, _ = strconv.Atoi(m[1])
+			}
+		}
+		hs = append(hs, hd)
+	}
+	return hs
+}
+
+// questions cuts the document at its question headings. A question's section
+// ends at the next question heading or the next section heading (level 1-2);
+// level-3+ headings students write inside an answer stay in the answer.
+func (p *parser) questions(doc ast.Node) []Question {
+	hs := p.headings(doc)
+	var qs []Question
+	for i, h := range hs {
+		if h.number == 0 {
+			continue
+		}
+		end := len(p.src)
+		for _, next := range hs[i+1:] {
+			if next.number != 0 || next.level <= 2 {
+				end = next.lineStart
+				break
+			}
+		}
+		qs = append(qs, p.question(h, h.lineEnd, end))
+	}
+	return qs
+}
+
+var (
+	// The template's marker: "> Answer:" on its own quoted line.
+	quotedMarker = regexp.MustCompile(`(?m)^[ \t]*>[ \t>]*[*_]*Answer:`)
+	// Any line that starts with the marker, quoted or not.
+	lineMarker = regexp.MustCompile(`(?m)^[ \t>]*[*_]*Answer:`)
+)
+
+func (p *parser) question(h heading, start, end int) Question {
+	q := Question{Number: h.number, Heading: h.text, Line: p.lines.line(h.lineStart)}
+	section := p.src[start:end]
+	answerStart := -1
+	for _, re := range []*regexp.Regexp{quotedMarker, lineMarker} {
+		if loc := re.FindIndex(section); loc != nil {
+			answerStart = start + loc[1]
+			q.HasMarker = true
+			break
+		}
+	}
+	if answerStart < 0 {
+		answerStart = start + promptEnd(section)
+	}
+	answer := p.src[answerStart:end]
+	// Trim blank lines around the answer, as the checker's strip("\n") does,
+	// remembering where the kept text starts.
+	lead := len(answer) - len(bytes.TrimLeft(answer, "\n"))
+	answerStart += lead
+	q.Answer = strings.Trim(string(answer), "\n")
+	if strings.TrimSpace(q.Answer) != "" {
+		q.AnswerLine = p.lines.line(answerStart)
+	}
+	q.Words = pyWordCount(q.Answer)
+	p.findImages(&q, answerStart)
+	q.Placeholder = placeholder.MatchString(q.Answer)
+	rest := StripPlaceholders(q.Answer)
+	rest = strings.NewReplacer("`", "", ">", "").Replace(rest)
+	q.OnlyPlaceholder = q.Placeholder && strings.TrimSpace(rest) == ""
+	return q
+}
+
+// promptEnd finds where an answer starts in a section without an "Answer:"
+// marker (the oldest templates): after the quoted prompt below the heading.
+func promptEnd(section []byte) int {
+	off := 0
+	for off < len(section) {
+		next := bytes.IndexByte(section[off:], '\n')
+		if next < 0 {
+			next = len(section) - off - 1
+		}
+		line := bytes.TrimSpace(section[off : off+next+1])
+		if len(line) > 0 && line[0] != '>' {
+			return off
+		}
+		off += next + 1
+	}
+	return len(section)
+}
+
+func (p *parser) findImages(q *Question, base int) {
+	for _, m := range checkerImage.FindAllStringSubmatchIndex(q.Answer, -1) {
+		img := Image{Alt: q.Answer[m[2]:m[3]], Target: imageTarget(q.Answer[m[4]:m[5]]), Line: p.lines.line(base + m[0])}
+		if p.inCode(base + m[0]) {
+			q.CodeImages = append(q.CodeImages, img)
+		}
+		q.Images = append(q.Images, img)
+	}
+	for _, m := range htmlImage.FindAllStringSubmatchIndex(q.Answer, -1) {
+		target := ""
+		for g := 2; g < len(m); g += 2 {
+			if m[g] >= 0 {
+				target = q.Answer[m[g]:m[g+1]]
+				break
+			}
+		}
+		q.HTMLImages = append(q.HTMLImages, Image{Target: strings.TrimSpace(target), Line: p.lines.line(base + m[0])})
+	}
+	for _, m := range linkImage.FindAllStringSubmatchIndex(q.Answer, -1) {
+		q.LinkImages = append(q.LinkImages, Image{Alt: q.Answer[m[4]:m[5]], Target: q.Answer[m[6]:m[7]], Line: p.lines.line(base + m[0])})
+	}
+}
+
+// imageTarget takes the path out of an image's parenthesis: `<path>`,
+// `path "title"`.
+func imageTarget(s string) string {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "<") {
+		if i := strings.IndexByte(s, '>'); i > 0 {
+			return s[1:i]
+		}
+	}
+	if i := strings.IndexAny(s, " \t"); i > 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// checklist collects task-list items before the first question, grouped by
+// the heading above them.
+func (p *parser) checklist(doc ast.Node, qs []Question) []ChecklistSection {
+	limit := len(p.src)
+	if len(qs) > 0 {
+		limit = p.lines.offset(qs[0].Line)
+	}
+	var sections []ChecklistSection
+	current := ""
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if pos := blockStart(n); pos >= limit {
+			break
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			current = inlineText(n, p.src)
+		case *ast.List:
+			for item := n.FirstChild(); item != nil; item = item.NextSibling() {
+				it, ok := p.taskItem(item)
+				if !ok {
+					continue
+				}
+				if len(sections) == 0 || sections[len(sections)-1].Name != current {
+					sections = append(sections, ChecklistSection{Name: current})
+				}
+				s := &sections[len(sections)-1]
+				s.Items = append(s.Items, it)
+			}
+		}
+	}
+	return sections
+}
+
+func (p *parser) taskItem(item ast.Node) (ChecklistItem, bool) {
+	block := item.FirstChild()
+	if block == nil {
+		return ChecklistItem{}, false
+	}
+	box, ok := block.FirstChild().(*extast.TaskCheckBox)
+	if !ok {
+		return ChecklistItem{}, false
+	}
+	txt := strings.Join(strings.Fields(inlineText(block, p.src)), " ")
+	it := ChecklistItem{Text: txt, Checked: box.IsChecked, Line: p.lines.line(blockStart(block))}
+	if m := moduleTag.FindStringSubmatch(txt); m != nil {
+		it.Module = strings.ReplaceAll(m[1], " ", "")
+	}
+	return it, true
+}
+
+func blockStart(n ast.Node) int {
+	if lines := n.Lines(); lines != nil && lines.Len() > 0 {
+		return lines.At(0).Start
+	}
+	if pos := n.Pos(); pos >= 0 {
+		return pos
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if pos := blockStart(c); pos >= 0 {
+			return pos
+		}
+	}
+	return -1
+}
+
+// inlineText is the plain text of a node's inline children.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch c := c.(type) {
+		case *ast.Text:
+			b.Write(c.Segment.Value(src))
+			if c.SoftLineBreak() || c.HardLineBreak() {
+				b.WriteByte(' ')
+			}
+		case *ast.String:
+			b.Write(c.Value)
+		case *ast.AutoLink:
+			b.Write(c.Label(src))
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(b.String())
+}
+
+// StripPlaceholders removes the template's "--- question N fill here ---"
+// placeholders from a text.
+func StripPlaceholders(s string) string { return placeholder.ReplaceAllString(s, "") }

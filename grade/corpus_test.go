@@ -1,0 +1,94 @@
+package grade
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"handin/internal/corpus"
+	"handin/parse"
+)
+
+// checkerResult is what the course checker said for one real report.
+type checkerResult struct {
+	Checker   string `json:"checker"`
+	Year      int    `json:"year"`
+	Status    string `json:"status"`
+	Error     string `json:"error"`
+	Report    string `json:"report"`
+	Questions []struct {
+		Number    int  `json:"number"`
+		Words     int  `json:"words"`
+		Images    int  `json:"images"`
+		Pass      bool `json:"pass"`
+		SegmentOK bool `json:"segment_ok"`
+	} `json:"questions"`
+}
+
+func loadCorpusReport(t *testing.T, dir, name string) (*CheckResult, *parse.Report, *Spec, checkerResult) {
+	t.Helper()
+	var want checkerResult
+	data, err := os.ReadFile(filepath.Join(dir, "expected", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &want); err != nil {
+		t.Fatal(err)
+	}
+	base := strings.TrimSuffix(name, ".json")
+	src, err := os.ReadFile(filepath.Join(dir, "reports", base+".md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := parse.Parse(src)
+	if err != nil {
+		t.Fatalf("parse %s: %v", base, err)
+	}
+	spec, err := SpecForYear(want.Year)
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := os.ReadFile(filepath.Join(dir, "reports", base+".files.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := NewRepoFiles(strings.Fields(string(list)))
+	return Check(base+".md", r, spec, "reports", files), r, spec, want
+}
+
+// TestCheckerParity: on every question the course checker segmented right,
+// handin's word count, image count and pass/fail equal the checker's.
+func TestCheckerParity(t *testing.T) {
+	dir := corpus.Dir(t)
+	names, _ := filepath.Glob(filepath.Join(dir, "expected", "*.json"))
+	if len(names) == 0 {
+		t.Fatal("no expected results in the corpus")
+	}
+	compared := 0
+	for _, path := range names {
+		name := filepath.Base(path)
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			got, _, spec, want := loadCorpusReport(t, dir, name)
+			if want.Status != "ok" {
+				t.Skipf("checker crashed (%s): covered by TestCheckerCrashes", want.Error)
+			}
+			if len(got.Questions) != len(spec.Questions) {
+				t.Fatalf("got %d questions, spec has %d", len(got.Questions), len(spec.Questions))
+			}
+			for _, wq := range want.Questions {
+				gq := got.Questions[wq.Number-1]
+				if !wq.SegmentOK {
+					continue
+				}
+				compared++
+				if gq.Words != wq.Words || gq.Images != wq.Images || gq.Pass != wq.Pass {
+					t.Errorf("Q%d: handin words=%d images=%d pass=%v; checker words=%d images=%d pass=%v",
+						wq.Number, gq.Words, gq.Images, gq.Pass, wq.Words, wq.Images, wq.Pass)
+				}
+			}
+		})
+	}
+	t.Logf("compared %d questions with the course checker", compared)
+}
