@@ -93,9 +93,8 @@ func findings(q *parse.Question, reportDir string, files *RepoFiles) []Problem {
 	add := func(kind, msg, target string, line int) {
 		out = append(out, Problem{Kind: kind, Message: msg, Target: target, Line: line})
 	}
-	switch {
-	case !q.HasMarker:
-		add(FindNoMarker, `no "Answer:" line: the answer is taken to start after the question's prompt`, "", q.Line)
+	if !q.HasMarker {
+		add(FindNoMarker, `no "Answer:" line (answer taken from after the prompt)`, "", q.Line)
 	}
 	switch {
 	case q.OnlyPlaceholder || strings.TrimSpace(q.Answer) == "":

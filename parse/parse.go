@@ -223,6 +223,7 @@ func (p *parser) question(h heading, start, end int) Question {
 	if answerStart < 0 {
 		answerStart = start + promptEnd(section)
 	}
+	q.Prompt = strings.TrimSpace(string(p.src[start:answerStart]))
 	answer := p.src[answerStart:end]
 	// Trim blank lines around the answer, as the checker's strip("\n") does,
 	// remembering where the kept text starts.

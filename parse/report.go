@@ -22,6 +22,8 @@ type Question struct {
 	Number  int    // N from the heading
 	Heading string // heading text as written, e.g. "Question 3"
 	Line    int    // 1-based line of the heading
+	// Prompt is the question's text between the heading and the answer.
+	Prompt string
 	// Answer is the raw markdown after the "Answer:" marker up to the next
 	// question (or section) heading, with surrounding blank lines trimmed.
 	Answer     string

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/urfave/cli/v2"
+
+	"handin/grade"
+	"handin/parse"
+)
+
+func checkCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "check",
+		Usage:     "check report files against a course year's template spec",
+		ArgsUsage: "REPORT.md...",
+		Description: `Checks each report's questions (word and image counts, exactly as the course's
+report.py check counts them), placeholders left, figure links, the group number
+(Question 1), the student ids (Question 2), the checklist and template drift.
+
+Figure files are looked up in the git work tree holding the report (or --files).
+
+Exit code: 0 every question passes, 1 some question fails, 2 usage or I/O error.
+
+Example:
+   handin check reports/README.md
+   handin check --spec 2024 --json group*/reports/README.md`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE"},
+			&cli.StringFlag{Name: "files", Usage: "`LIST` of repository paths, one a line (e.g. git ls-tree -r --name-only HEAD), for figure checks"},
+			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of tables"},
+		},
+		Action: runCheck,
+	}
+}
+
+// checkedFile is one file's outcome: a result, or why there is none.
+type checkedFile struct {
+	*grade.CheckResult
+	Error string `json:"error,omitempty"`
+}
+
+func runCheck(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return usageError("check: no report file given (try 'handin check reports/README.md')")
+	}
+	spec, err := grade.LoadSpec(c.String("spec"))
+	if err != nil {
+		return usageError("check: %w", err)
+	}
+	var listed *grade.RepoFiles
+	if list := c.String("files"); list != "" {
+		data, err := os.ReadFile(list)
+		if err != nil {
+			return usageError("check: --files: %w", err)
+		}
+		listed = grade.NewRepoFiles(strings.Fields(string(data)))
+	}
+	var results []checkedFile
+	code := exitOK
+	for _, file := range c.Args().Slice() {
+		res, err := checkFile(file, spec, listed)
+		if err != nil {
+			fmt.Fprintf(c.App.ErrWriter, "handin: %s: %v\n", file, err)
+			results = append(results, checkedFile{CheckResult: &grade.CheckResult{File: file, Spec: spec.Name}, Error: err.Error()})
+			code = exitUsage
+			continue
+		}
+		if !res.Pass && code == exitOK {
+			code = exitViolations
+		}
+		results = append(results, checkedFile{CheckResult: res})
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(results); err != nil {
+			return err
+		}
+	} else {
+		for _, r := range results {
+			if r.Error == "" {
+				printCheck(c.App.Writer, r.CheckResult)
+			}
+		}
+	}
+	return withCode(code)
+}
+
+// checkFile reads, parses and checks one report. Figures are looked up in
+// listed, or else in the git work tree around the file.
+func checkFile(file string, spec *grade.Spec, listed *grade.RepoFiles) (*grade.CheckResult, error) {
+	data, err := readReport(file)
+	if err != nil {
+		return nil, err
+	}
+	r, err := parse.Parse(data)
+	if err != nil {
+		return nil, err
+	}
+	files, reportDir := listed, "reports"
+	if root, ok := gitRoot(file); ok {
+		abs, _ := filepath.Abs(file)
+		rel, _ := filepath.Rel(root, filepath.Dir(abs))
+		reportDir = filepath.ToSlash(rel)
+		if files == nil {
+			files = walkRepoFiles(root)
+		}
+	}
+	return grade.Check(file, r, spec, reportDir, files), nil
+}
+
+// readReport reads a report file without slurping huge or special files.
+func readReport(file string) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, errors.New("no such file")
+		}
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, errors.New("is a directory, not a report file")
+	}
+	if !info.Mode().IsRegular() {
+		return nil, errors.New("not a regular file")
+	}
+	data, err := io.ReadAll(io.LimitReader(f, parse.MaxSize+1))
+	if err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// gitRoot finds the work tree (a folder with .git) holding file.
+func gitRoot(file string) (string, bool) {
+	dir, err := filepath.Abs(filepath.Dir(file))
+	if err != nil {
+		return "", false
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+			return dir, true
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", false
+		}
+		dir = parent
+	}
+}
+
+// walkRepoFiles lists a work tree's files (without .git), slash-separated.
+func walkRepoFiles(root string) *grade.RepoFiles {
+	var paths []string
+	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable folders just hold no figures
+		}
+		if d.IsDir() && d.Name() == ".git" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() {
+			rel, _ := filepath.Rel(root, p)
+			paths = append(paths, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return grade.NewRepoFiles(paths)
+}
+
+// printCheck prints one result as a compact aligned table.
+func printCheck(w io.Writer, r *grade.CheckResult) {
+	group := "?"
+	if r.Group != nil {
+		group = fmt.Sprint(*r.Group)
+	}
+	students := strings.Join(r.Students, " ")
+	if students == "" {
+		students = "none found"
+	}
+	fmt.Fprintf(w, "%s  (spec %s)  group %s  students %s  passed %d/%d\n", r.File, r.Spec, group, students, r.Passed, len(r.Questions))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  Q\twords\trange\timages\trange\tresult\tproblems")
+	for _, q := range r.Questions {
+		result := "ok"
+		if !q.Pass {
+			result = "FAIL"
+		}
+		var notes []string
+		for _, p := range q.Problems {
+			notes = append(notes, p.Message)
+		}
+		for _, f := range q.Findings {
+			note := "note: " + f.Message
+			if f.Target != "" {
+				note += " (" + f.Target + ")"
+			}
+			notes = append(notes, note)
+		}
+		fmt.Fprintf(tw, "  %d\t%d\t%s\t%d\t%s\t%s\t%s\n", q.Number, q.Words, rangeText(q.WordRange), q.Images, rangeText(q.ImageRange), result, strings.Join(notes, "; "))
+	}
+	tw.Flush()
+	var sections []string
+	for _, s := range r.Checklist {
+		sections = append(sections, fmt.Sprintf("%s %d/%d", s.Section, s.Checked, s.Total))
+	}
+	if len(sections) > 0 {
+		fmt.Fprintf(w, "  checklist: %s\n", strings.Join(sections, ", "))
+	}
+	if !r.Drift.Empty() {
+		fmt.Fprintf(w, "  drift: %s\n", driftText(r.Drift))
+	}
+	if r.InvalidUTF8 {
+		fmt.Fprintln(w, "  note: the file is not valid UTF-8; invalid bytes were replaced")
+	}
+	fmt.Fprintln(w)
+}
+
+func rangeText(r *grade.Range) string {
+	if r == nil {
+		return "-"
+	}
+	return fmt.Sprintf("%d-%d", r.Min, r.Max)
+}
+
+func driftText(d grade.Drift) string {
+	var parts []string
+	for _, p := range []struct {
+		name string
+		nums []int
+	}{{"missing", d.Missing}, {"duplicated", d.Duplicated}, {"out of order", d.OutOfOrder}, {"extra", d.Extra}} {
+		if len(p.nums) > 0 {
+			parts = append(parts, p.name+" "+strings.Trim(fmt.Sprint(p.nums), "[]"))
+		}
+	}
+	if d.Mismatch != "" {
+		parts = append(parts, d.Mismatch)
+	}
+	return strings.Join(parts, "; ")
+}
