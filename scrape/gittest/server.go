@@ -1,0 +1,196 @@
+package gittest
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/cgi"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// GitAvailable reports whether the git binary (needed for git http-backend)
+// is installed.
+func GitAvailable() error {
+	if _, err := exec.LookPath("git"); err != nil {
+		return errors.New("git is not installed: apt-get install git")
+	}
+	return nil
+}
+
+// Server serves every bare repository directly under a root folder as
+// URL/<name> (e.g. URL/g07.git) over smart HTTP on 127.0.0.1, through
+// `git http-backend`. Faults can be injected per repository name.
+type Server struct {
+	URL string // base URL, e.g. http://127.0.0.1:41234
+
+	root    string
+	http    *httptest.Server
+	backend *cgi.Handler
+	closing chan struct{} // closed by Close: releases hung requests
+	once    sync.Once
+
+	mu       sync.Mutex
+	faults   map[string]*fault
+	requests map[string]int
+}
+
+// fault is the misbehaviour configured for one repository name.
+type fault struct {
+	hang       bool
+	failLeft   int
+	failCode   int
+	redirectTo string
+	token      string
+}
+
+// NewServer starts serving the bare repositories under root.
+func NewServer(root string) (*Server, error) {
+	if err := GitAvailable(); err != nil {
+		return nil, err
+	}
+	gitPath, err := exec.LookPath("git")
+	if err != nil {
+		return nil, fmt.Errorf("find git: %w", err)
+	}
+	root, err = filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("serve %s: %w", root, err)
+	}
+	if info, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("serve %s: %w", root, err)
+	} else if !info.IsDir() {
+		return nil, fmt.Errorf("serve %s: not a folder", root)
+	}
+	s := &Server{
+		root: root,
+		backend: &cgi.Handler{
+			Path: gitPath,
+			Args: []string{"http-backend"},
+			Dir:  root,
+			Env: []string{
+				"GIT_PROJECT_ROOT=" + root,
+				"GIT_HTTP_EXPORT_ALL=1",
+				// Keep the host's git configuration out of the served repos.
+				"GIT_CONFIG_NOSYSTEM=1",
+				"GIT_CONFIG_GLOBAL=/dev/null",
+			},
+		},
+		closing:  make(chan struct{}),
+		faults:   map[string]*fault{},
+		requests: map[string]int{},
+	}
+	s.http = httptest.NewServer(s)
+	s.URL = s.http.URL
+	return s, nil
+}
+
+// Close stops the server, releasing hung requests first.
+func (s *Server) Close() {
+	s.once.Do(func() {
+		close(s.closing)
+		s.http.Close()
+	})
+}
+
+// RepoURL is the clone URL of the repository folder name under the root.
+func (s *Server) RepoURL(name string) string { return s.URL + "/" + name }
+
+// Hang makes every request for name block until the client gives up or the
+// server closes.
+func (s *Server) Hang(name string) { s.update(name, func(f *fault) { f.hang = true }) }
+
+// FailNext makes the next n requests for name answer with status code.
+func (s *Server) FailNext(name string, n, code int) {
+	s.update(name, func(f *fault) { f.failLeft, f.failCode = n, code })
+}
+
+// Redirect answers requests for oldName with a 301 to the same path under
+// newName, as GitHub does for a renamed repository.
+func (s *Server) Redirect(oldName, newName string) {
+	s.update(oldName, func(f *fault) { f.redirectTo = newName })
+}
+
+// RequireToken answers 401 for name unless the request carries HTTP basic
+// auth whose password is token (any user name).
+func (s *Server) RequireToken(name, token string) { s.update(name, func(f *fault) { f.token = token }) }
+
+// Reset removes every fault configured for name.
+func (s *Server) Reset(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.faults, name)
+}
+
+// Requests is how many requests have hit name, faulty answers included.
+func (s *Server) Requests(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests[name]
+}
+
+func (s *Server) update(name string, change func(*fault)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f := s.faults[name]
+	if f == nil {
+		f = &fault{}
+		s.faults[name] = f
+	}
+	change(f)
+}
+
+// ServeHTTP applies the faults configured for the repository named by the
+// first path segment, then hands the request to git http-backend.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	name, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if name == "" || name == "." || name == ".." || strings.Contains(name, `\`) {
+		http.NotFound(w, r)
+		return
+	}
+	s.mu.Lock()
+	s.requests[name]++
+	var f fault
+	if configured := s.faults[name]; configured != nil {
+		f = *configured
+		if configured.failLeft > 0 {
+			configured.failLeft--
+		}
+	}
+	s.mu.Unlock()
+
+	switch {
+	case f.hang:
+		select {
+		case <-r.Context().Done():
+		case <-s.closing:
+		}
+		http.Error(w, "hung request released", http.StatusServiceUnavailable)
+		return
+	case f.failLeft > 0:
+		http.Error(w, "injected failure", f.failCode)
+		return
+	case f.redirectTo != "":
+		target := "/" + f.redirectTo + "/" + rest
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+		return
+	case f.token != "":
+		if _, password, ok := r.BasicAuth(); !ok || password != f.token {
+			w.Header().Set("WWW-Authenticate", `Basic realm="gittest"`)
+			http.Error(w, "authentication required", http.StatusUnauthorized)
+			return
+		}
+	}
+	if _, err := os.Stat(filepath.Join(s.root, name, "HEAD")); err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	s.backend.ServeHTTP(w, r)
+}
