@@ -225,11 +225,11 @@ func (p *parser) question(h heading, start, end int) Question {
 	}
 	q.Prompt = strings.TrimSpace(string(p.src[start:answerStart]))
 	answer := p.src[answerStart:end]
-	// Trim blank lines around the answer, as the checker's strip("\n") does,
-	// remembering where the kept text starts.
-	lead := len(answer) - len(bytes.TrimLeft(answer, "\n"))
+	// Trim white space around the answer (the checker strips newlines; the
+	// word count is the same either way), remembering where the text starts.
+	lead := len(answer) - len(bytes.TrimLeft(answer, " \t\n"))
 	answerStart += lead
-	q.Answer = strings.Trim(string(answer), "\n")
+	q.Answer = strings.TrimSpace(string(answer))
 	if strings.TrimSpace(q.Answer) != "" {
 		q.AnswerLine = p.lines.line(answerStart)
 	}
