@@ -78,8 +78,12 @@ func SpecForYear(year int) (*Spec, error) { return LoadSpec(fmt.Sprint(year)) }
 // keeps base chains short and free of cycles.
 func parseSpec(data []byte, name string) (*Spec, error) {
 	var f specFile
-	if _, err := toml.Decode(string(data), &f); err != nil {
+	meta, err := toml.Decode(string(data), &f)
+	if err != nil {
 		return nil, fmt.Errorf("spec %s: %w", name, err)
+	}
+	if unknown := meta.Undecoded(); len(unknown) > 0 {
+		return nil, fmt.Errorf("spec %s: unknown key %q", name, unknown[0].String())
 	}
 	spec := &f.Spec
 	if f.Base != "" {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -211,7 +212,11 @@ func printCheck(w io.Writer, r *grade.CheckResult) {
 			}
 			notes = append(notes, note)
 		}
-		fmt.Fprintf(tw, "  %d\t%d\t%s\t%d\t%s\t%s\t%s\n", q.Number, q.Words, rangeText(q.WordRange), q.Images, rangeText(q.ImageRange), result, strings.Join(notes, "; "))
+		row := fmt.Sprintf("  %d\t%d\t%s\t%d\t%s\t%s", q.Number, q.Words, rangeText(q.WordRange), q.Images, rangeText(q.ImageRange), result)
+		if len(notes) > 0 {
+			row += "\t" + strings.Join(notes, "; ")
+		}
+		fmt.Fprintln(tw, row)
 	}
 	tw.Flush()
 	var sections []string
@@ -244,11 +249,19 @@ func driftText(d grade.Drift) string {
 		nums []int
 	}{{"missing", d.Missing}, {"duplicated", d.Duplicated}, {"out of order", d.OutOfOrder}, {"extra", d.Extra}} {
 		if len(p.nums) > 0 {
-			parts = append(parts, p.name+" "+strings.Trim(fmt.Sprint(p.nums), "[]"))
+			parts = append(parts, p.name+" "+joinInts(p.nums))
 		}
 	}
 	if d.Mismatch != "" {
 		parts = append(parts, d.Mismatch)
 	}
 	return strings.Join(parts, "; ")
+}
+
+func joinInts(nums []int) string {
+	parts := make([]string, len(nums))
+	for i, n := range nums {
+		parts[i] = strconv.Itoa(n)
+	}
+	return strings.Join(parts, ", ")
 }

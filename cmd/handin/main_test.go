@@ -23,5 +23,14 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SHARED", sharedDir())
 			return nil
 		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// writebinary FILE: a file with NUL bytes, which txtar cannot hold.
+			"writebinary": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: writebinary FILE")
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte("\x89PNG\r\n\x1a\n\x00\x00"), 0o644))
+			},
+		},
 	})
 }

@@ -81,7 +81,7 @@ Example:
 					}
 					if len(undetermined) > 0 {
 						fmt.Fprintf(c.App.ErrWriter, "handin: %s: could not determine questions %s (left unconstrained)\n",
-							file, strings.Trim(fmt.Sprint(undetermined), "[]"))
+							file, joinInts(undetermined))
 					}
 					return spec.WriteTOML(c.App.Writer)
 				},
