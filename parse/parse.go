@@ -26,15 +26,18 @@ var (
 	ErrTooLarge = errors.New("file too large for a report (over 8 MiB)")
 )
 
-var markdown = goldmark.New(goldmark.WithExtensions(extension.GFM))
+// Only the task-list extension: parsing needs structure (headings, code,
+// checklists), not rendering features such as linkify.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.TaskList))
 
 var (
 	questionHeading = regexp.MustCompile(`(?i)^\s*question\s*(\d{1,3})\b`)
 	// The course checker's image rule: re.findall(r"\!\[.*?\]\(.*?\)", answer).
 	checkerImage = regexp.MustCompile(`!\[(.*?)\]\((.*?)\)`)
 	htmlImage    = regexp.MustCompile(`(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`)
-	// A plain link whose target looks like an image file.
-	linkImage   = regexp.MustCompile(`(?i)(^|[^!\]])\[([^\]]*)\]\(\s*<?([^)\s>]+\.(?:png|jpe?g|gif|webp|svg|bmp))>?(?:\s+"[^"]*")?\s*\)`)
+	// A plain link whose target looks like an image file (findImages skips
+	// matches right after "!", which are images).
+	linkImage   = regexp.MustCompile(`(?i)\[([^\][]*)\]\(\s*<?([^)\s>]+\.(?:png|jpe?g|gif|webp|svg|bmp))>?(?:\s+"[^"]*")?\s*\)`)
 	placeholder = regexp.MustCompile(`(?i)-{2,}\s*question\s*\d+\s*fill\s*here\s*-{2,}`)
 	moduleTag   = regexp.MustCompile(`\((M\d+(?:\s*[+,/&]\s*M\d+)*)\)\s*$`)
 )
@@ -279,7 +282,10 @@ func (p *parser) findImages(q *Question, base int) {
 		q.HTMLImages = append(q.HTMLImages, Image{Target: strings.TrimSpace(target), Line: p.lines.line(base + m[0])})
 	}
 	for _, m := range linkImage.FindAllStringSubmatchIndex(q.Answer, -1) {
-		q.LinkImages = append(q.LinkImages, Image{Alt: q.Answer[m[4]:m[5]], Target: q.Answer[m[6]:m[7]], Line: p.lines.line(base + m[0])})
+		if m[0] > 0 && q.Answer[m[0]-1] == '!' {
+			continue
+		}
+		q.LinkImages = append(q.LinkImages, Image{Alt: q.Answer[m[2]:m[3]], Target: q.Answer[m[4]:m[5]], Line: p.lines.line(base + m[0])})
 	}
 }
 
