@@ -8,11 +8,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sync/errgroup"
 
 	"handin/grade"
 	"handin/parse"
@@ -65,20 +67,33 @@ func runCheck(c *cli.Context) error {
 		}
 		listed = grade.NewRepoFiles(strings.Fields(string(data)))
 	}
-	var results []checkedFile
+	// Files are independent: check them in parallel, report in argument order.
+	files := c.Args().Slice()
+	results := make([]checkedFile, len(files))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, file := range files {
+		g.Go(func() error {
+			res, err := checkFile(file, spec, listed)
+			if err != nil {
+				res = &grade.CheckResult{File: file, Spec: spec.Name}
+				results[i] = checkedFile{CheckResult: res, Error: err.Error()}
+			} else {
+				results[i] = checkedFile{CheckResult: res}
+			}
+			return nil
+		})
+	}
+	_ = g.Wait() // workers record failures per file and never return one
 	code := exitOK
-	for _, file := range c.Args().Slice() {
-		res, err := checkFile(file, spec, listed)
-		if err != nil {
-			fmt.Fprintf(c.App.ErrWriter, "handin: %s: %v\n", file, err)
-			results = append(results, checkedFile{CheckResult: &grade.CheckResult{File: file, Spec: spec.Name}, Error: err.Error()})
+	for _, r := range results {
+		switch {
+		case r.Error != "":
+			fmt.Fprintf(c.App.ErrWriter, "handin: %s: %v\n", r.File, r.Error)
 			code = exitUsage
-			continue
-		}
-		if !res.Pass && code == exitOK {
+		case !r.Pass && code == exitOK:
 			code = exitViolations
 		}
-		results = append(results, checkedFile{CheckResult: res})
 	}
 	if c.Bool("json") {
 		enc := json.NewEncoder(c.App.Writer)
