@@ -175,6 +175,8 @@ type Author struct {
 	Names   []string `json:"names"`
 	Emails  []string `json:"emails"`
 	Commits int      `json:"commits"`
+	// Hint says why a likely match was refused (an id not on the roster).
+	Hint string `json:"hint,omitempty"`
 }
 
 // StudentStats is one roster student's contribution.
@@ -182,5 +184,8 @@ type StudentStats struct {
 	ID      string   `json:"id"`
 	Commits int      `json:"commits"`
 	Authors []string `json:"authors"`        // matched author names/emails
-	Rule    string   `json:"rule,omitempty"` // which rule matched: email, name, authors.csv
+	Rule    string   `json:"rule,omitempty"` // which rule matched: authors.csv, email, email-user, name, login
+	// Evidence is what the rule matched on: the email, name, login or
+	// authors.csv key.
+	Evidence string `json:"evidence,omitempty"`
 }

@@ -1,0 +1,268 @@
+package grade
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"handin/scrape"
+)
+
+// Activity matrix bounds. A commit dated before saneSince or more than
+// skewTolerance after the deadline comes from a wrong clock: it is counted
+// but not plotted. The matrix never spans more than maxActivityDays days.
+var saneSince = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+
+const (
+	skewTolerance   = 365 * 24 * time.Hour
+	maxActivityDays = 400
+)
+
+// treeStats fills the statistics that depend only on the deadline tree.
+// Counting rules are on exact path shapes, not substrings: the course's own
+// scraper counts "x.pyc" as Python and ".dvcignore" as DVC.
+func treeStats(st *RepoStats, tree []scrape.File) {
+	for _, f := range tree {
+		st.RepoSize += f.Size
+		if f.Mode == "symlink" || f.Mode == "submodule" || vendored(f.Path) {
+			continue
+		}
+		p := f.Path
+		if isPython(p) {
+			st.PythonFiles++
+		}
+		if isTestFile(p) {
+			st.TestFiles++
+		}
+		if isDockerfile(p) {
+			st.Dockerfiles++
+		}
+		if isWorkflow(p) {
+			st.WorkflowFiles++
+		}
+		if isRequirementFile(p) {
+			st.RequirementFiles++
+		}
+		if isCloudBuild(p) {
+			st.HasCloudBuild = true
+		}
+		if isDVC(p) {
+			st.UsesDVC = true
+		}
+	}
+}
+
+// vendored reports whether a path lies in third-party code committed by
+// accident (a virtualenv, node_modules): not the group's own files.
+func vendored(p string) bool {
+	for dir := range strings.SplitSeq(path.Dir(p), "/") {
+		switch dir {
+		case "site-packages", "node_modules", ".venv", "venv":
+			return true
+		}
+	}
+	return false
+}
+
+func isPython(p string) bool { return strings.HasSuffix(p, ".py") }
+
+// isTestFile: pytest's default file patterns, or a module under a tests/
+// folder (package markers excluded).
+func isTestFile(p string) bool {
+	if !isPython(p) {
+		return false
+	}
+	base := path.Base(p)
+	if strings.HasPrefix(base, "test_") || strings.HasSuffix(base, "_test.py") {
+		return true
+	}
+	if base == "__init__.py" {
+		return false
+	}
+	return strings.HasPrefix(p, "tests/") || strings.Contains(p, "/tests/")
+}
+
+// isDockerfile: Dockerfile, Dockerfile.api, api.dockerfile; not the
+// per-Dockerfile ignore files (Dockerfile.dockerignore).
+func isDockerfile(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	if strings.HasSuffix(base, ".dockerignore") {
+		return false
+	}
+	return base == "dockerfile" || strings.HasPrefix(base, "dockerfile.") || strings.HasSuffix(base, ".dockerfile")
+}
+
+// isWorkflow: GitHub reads workflows only directly in .github/workflows.
+func isWorkflow(p string) bool {
+	if path.Dir(p) != ".github/workflows" {
+		return false
+	}
+	ext := path.Ext(p)
+	return ext == ".yml" || ext == ".yaml"
+}
+
+var requirementFiles = map[string]bool{
+	"pyproject.toml": true, "setup.cfg": true, "pipfile": true, "pipfile.lock": true,
+	"uv.lock": true, "poetry.lock": true, "pdm.lock": true, "environment.yml": true, "environment.yaml": true,
+}
+
+// isRequirementFile: pip requirements (requirements.txt, requirements_dev.txt,
+// requirements.in), pyproject.toml and the lock/environment files of uv,
+// poetry, pdm, pipenv and conda.
+func isRequirementFile(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	if strings.HasPrefix(base, "requirements") && (strings.HasSuffix(base, ".txt") || strings.HasSuffix(base, ".in")) {
+		return true
+	}
+	return requirementFiles[base]
+}
+
+// isCloudBuild: cloudbuild.yaml and variants such as cloudbuild_api.yml.
+func isCloudBuild(p string) bool {
+	base := strings.ToLower(path.Base(p))
+	ext := path.Ext(base)
+	return strings.HasPrefix(base, "cloudbuild") && (ext == ".yaml" || ext == ".yml")
+}
+
+// isDVC: DVC's .dvc/ folder, *.dvc pointer files and dvc.yaml/dvc.lock
+// pipelines; .dvcignore alone does not mean DVC is used.
+func isDVC(p string) bool {
+	base := path.Base(p)
+	return strings.HasPrefix(p, ".dvc/") || strings.Contains(p, "/.dvc/") ||
+		(strings.HasSuffix(base, ".dvc") && base != ".dvc") || base == "dvc.yaml" || base == "dvc.lock"
+}
+
+var (
+	mergePR  = regexp.MustCompile(`^Merge pull request #(\d+)\b`)
+	squashPR = regexp.MustCompile(`\(#(\d+)\)\s*$`)
+)
+
+// pullRequest returns the number of the pull request a commit merged: a
+// GitHub merge commit ("Merge pull request #12 from ...") or a squash/rebase
+// merge whose subject ends in "(#12)".
+func pullRequest(message string) (int, bool) {
+	subject, _, _ := strings.Cut(message, "\n")
+	subject = strings.TrimSpace(subject)
+	m := mergePR.FindStringSubmatch(subject)
+	if m == nil {
+		m = squashPR.FindStringSubmatch(subject)
+	}
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil
+}
+
+// commitTime is when the work was done: the author date (kept by rebases and
+// squash merges), or the committer date when the author date is missing.
+func commitTime(c scrape.Commit) time.Time {
+	if c.AuthorTime.IsZero() {
+		return c.CommitTime
+	}
+	return c.AuthorTime
+}
+
+// commitStats fills the statistics derived from commit metadata and
+// returns problems about implausible dates.
+func commitStats(st *RepoStats, s *scrape.Snapshot, tz *time.Location) []string {
+	st.Commits = len(s.Commits)
+	st.LateCommits = s.LateCommits
+	prs := map[int]bool{}
+	messageRunes := 0
+	var sane []time.Time
+	var skewed []time.Time
+	latestAllowed := s.Deadline.Add(skewTolerance)
+	for _, c := range s.Commits {
+		messageRunes += utf8.RuneCountInString(strings.TrimSpace(c.Message))
+		if n, ok := pullRequest(c.Message); ok {
+			prs[n] = true
+		}
+		t := commitTime(c)
+		if t.Before(saneSince) || (!s.Deadline.IsZero() && t.After(latestAllowed)) {
+			skewed = append(skewed, t)
+			continue
+		}
+		sane = append(sane, t)
+	}
+	st.MergedPRs = len(prs)
+	if st.Commits > 0 {
+		st.AvgMessageLength = float64(messageRunes) / float64(st.Commits)
+	}
+	for _, t := range sane {
+		if st.FirstCommit.IsZero() || t.Before(st.FirstCommit) {
+			st.FirstCommit = t
+		}
+		if t.After(st.LatestCommit) {
+			st.LatestCommit = t
+		}
+	}
+	var problems []string
+	if len(skewed) > 0 {
+		problems = append(problems, fmt.Sprintf("%d commit(s) with implausible dates (wrong clock?), e.g. %s: not plotted",
+			len(skewed), skewed[0].UTC().Format(time.DateOnly)))
+	}
+	return append(problems, activity(st, sane, s.Deadline, tz)...)
+}
+
+// activity fills the days × 24 hours matrix, from the first commit's day to
+// the deadline's day in the course time zone.
+func activity(st *RepoStats, times []time.Time, deadline time.Time, tz *time.Location) []string {
+	st.Activity = [][]int{}
+	if len(times) == 0 {
+		return nil
+	}
+	first := dayNumber(st.FirstCommit.In(tz))
+	last := dayNumber(st.LatestCommit.In(tz))
+	if !deadline.IsZero() {
+		last = max(last, dayNumber(deadline.In(tz)))
+	}
+	var problems []string
+	if last-first+1 > maxActivityDays {
+		first = last - maxActivityDays + 1
+		problems = append(problems, fmt.Sprintf("activity shown for the last %d days only: history starts %s",
+			maxActivityDays, st.FirstCommit.In(tz).Format(time.DateOnly)))
+	}
+	st.Activity = make([][]int, last-first+1)
+	for i := range st.Activity {
+		st.Activity[i] = make([]int, 24)
+	}
+	y, m, d := dayDate(first)
+	st.ActivityStart = time.Date(y, m, d, 0, 0, 0, 0, tz)
+	for _, t := range times {
+		local := t.In(tz)
+		if day := dayNumber(local) - first; day >= 0 {
+			st.Activity[day][local.Hour()]++
+		}
+	}
+	return problems
+}
+
+// dayNumber numbers calendar days (of the time's own location), so that day
+// differences ignore daylight-saving shifts.
+func dayNumber(t time.Time) int {
+	y, m, d := t.Date()
+	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+}
+
+func dayDate(n int) (int, time.Month, int) {
+	return time.Unix(int64(n)*86400, 0).UTC().Date()
+}
+
+// readmeWords counts the words (whitespace-separated) of the repository's
+// root README.md.
+func readmeWords(s *scrape.Snapshot) (int, string) {
+	f, ok := findTreeFile(s.Tree, func(p string) bool { return strings.EqualFold(p, "README.md") })
+	if !ok {
+		return 0, ""
+	}
+	data, err := readExported(s, f)
+	if err != nil {
+		return 0, fmt.Sprintf("README words not counted: %v", err)
+	}
+	return len(strings.Fields(string(data))), ""
+}
