@@ -1,0 +1,249 @@
+// Package export turns graded results into what instructors open and grade
+// from: a self-contained HTML page per group, an index of all groups, a
+// gradebook workbook and results.json. It is pure: it reads the workspace's
+// results and snapshots, never git or the network.
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"handin/grade"
+	"handin/internal/atomicfile"
+	"handin/scrape"
+)
+
+// Output file names inside Options.Out.
+const (
+	IndexFile     = "index.html"
+	GradebookFile = "gradebook.xlsx"
+	ResultsFile   = "results.json"
+	PagesDir      = "groups"
+)
+
+// Options says what to export and where.
+type Options struct {
+	Workspace string // holds groups/NNN/result.json and snapshot.json
+	Out       string // output folder
+	// Only regenerates just these groups' pages and their rows in the index,
+	// gradebook and results.json; every other group keeps what the previous
+	// export wrote (its page is not touched).
+	Only   []int
+	Now    func() time.Time // clock for backup names and the index; time.Now when nil
+	Logger *slog.Logger     // slog.Default when nil
+}
+
+// Summary says where the files are and what needs attention.
+type Summary struct {
+	Out             string   `json:"out"`
+	Index           string   `json:"index"`
+	Gradebook       string   `json:"gradebook"`
+	GradebookBackup string   `json:"gradebook_backup,omitempty"`
+	Results         string   `json:"results"`
+	Pages           []string `json:"pages"` // pages written by this run
+	Groups          int      `json:"groups"`
+	Warnings        []string `json:"warnings,omitempty"`
+}
+
+// Export writes the pages, index, gradebook and results.json of a graded
+// workspace. Every file is written through a temporary file and a rename.
+func Export(ctx context.Context, opts Options) (*Summary, error) {
+	if opts.Workspace == "" || opts.Out == "" {
+		return nil, errors.New("export: workspace and output folder are required")
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	sum := &Summary{
+		Out:     opts.Out,
+		Index:   filepath.Join(opts.Out, IndexFile),
+		Results: filepath.Join(opts.Out, ResultsFile),
+	}
+	results, render, err := collectResults(opts, sum)
+	if err != nil {
+		return nil, err
+	}
+	sum.Groups = len(results)
+	if err := writePages(ctx, opts, render, sum); err != nil {
+		return nil, err
+	}
+	if err := atomicfile.WriteJSON(sum.Results, results); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	if err := writeIndex(sum.Index, results, opts.Now()); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	if err := writeGradebook(opts, results, sum); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	for _, w := range sum.Warnings {
+		opts.Logger.Warn("export", "warning", w)
+	}
+	return sum, nil
+}
+
+// collectResults returns every group's result sorted by group, and the ones
+// whose pages this run renders. With Only, the other groups come from the
+// previous export's results.json so their rows stay as their pages show them.
+func collectResults(opts Options, sum *Summary) (all, render []*grade.GroupResult, err error) {
+	if len(opts.Only) == 0 {
+		all, err = loadWorkspaceResults(opts.Workspace)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(all) == 0 {
+			return nil, nil, fmt.Errorf("export: no graded group in %s (run 'handin grade' first)", opts.Workspace)
+		}
+		return all, all, nil
+	}
+	byGroup := map[int]*grade.GroupResult{}
+	previous, err := readResults(sum.Results)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf("no previous export in %s: rows of other groups come from the workspace and their pages are not written", opts.Out))
+		previous, err = loadWorkspaceResults(opts.Workspace)
+		if err != nil {
+			return nil, nil, err
+		}
+	case err != nil:
+		return nil, nil, fmt.Errorf("export: previous export: %w", err)
+	}
+	for _, r := range previous {
+		byGroup[r.Group] = r
+	}
+	for _, g := range slices.Compact(slices.Sorted(slices.Values(opts.Only))) {
+		r, err := loadResult(opts.Workspace, g)
+		if err != nil {
+			return nil, nil, fmt.Errorf("export: group %d: %w", g, err)
+		}
+		byGroup[g] = r
+		render = append(render, r)
+	}
+	for _, r := range byGroup {
+		all = append(all, r)
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].Group < all[j].Group })
+	return all, render, nil
+}
+
+// resultFile is a group's grade result inside its workspace folder.
+const resultFile = "result.json"
+
+// loadResult reads one group's grade result from the workspace.
+// TODO(export): switch to grade.LoadResult once the grade package has it.
+func loadResult(workspace string, group int) (*grade.GroupResult, error) {
+	return readResult(filepath.Join(scrape.GroupDir(workspace, group), resultFile))
+}
+
+// loadWorkspaceResults reads every group's result in the workspace, sorted
+// by group; folders without a result (not graded yet) are skipped.
+func loadWorkspaceResults(workspace string) ([]*grade.GroupResult, error) {
+	dirs, err := os.ReadDir(filepath.Join(workspace, "groups"))
+	if err != nil {
+		return nil, fmt.Errorf("export: read workspace: %w", err)
+	}
+	var results []*grade.GroupResult
+	for _, d := range dirs {
+		name := filepath.Join(workspace, "groups", d.Name(), resultFile)
+		if !d.IsDir() {
+			continue
+		}
+		r, err := readResult(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		results = append(results, r)
+	}
+	sort.Slice(results, func(i, j int) bool { return results[i].Group < results[j].Group })
+	return results, nil
+}
+
+// writePages renders and writes the pages of the given groups in parallel.
+func writePages(ctx context.Context, opts Options, results []*grade.GroupResult, sum *Summary) error {
+	paths := make([]string, len(results))
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, r := range results {
+		g.Go(func() error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			page, err := buildPage(opts, r)
+			if err != nil {
+				return err
+			}
+			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
+			if err := atomicfile.Write(paths[i], page, 0o644); err != nil {
+				return fmt.Errorf("export: %w", err)
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	sum.Pages = paths
+	return nil
+}
+
+// buildPage loads a group's snapshot and report and renders its page. A
+// missing snapshot or report still gives a page, saying so.
+func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
+	snap, err := scrape.LoadSnapshot(opts.Workspace, r.Group)
+	if err != nil {
+		opts.Logger.Warn("export: snapshot not available", "group", r.Group, "err", err)
+		return renderPage(r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
+	}
+	if r.ReportPath == "" {
+		return renderPage(r, snap, nil, "No report was found in the repository at the deadline.")
+	}
+	report, err := snap.ReadFile(r.ReportPath)
+	if err != nil {
+		opts.Logger.Warn("export: report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
+		return renderPage(r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
+	}
+	return renderPage(r, snap, report, "")
+}
+
+func readResult(name string) (*grade.GroupResult, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var r grade.GroupResult
+	if err := json.Unmarshal(data, &r); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return &r, nil
+}
+
+// readResults reads a previous export's results.json.
+func readResults(name string) ([]*grade.GroupResult, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var results []*grade.GroupResult
+	if err := json.Unmarshal(data, &results); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return results, nil
+}

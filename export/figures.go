@@ -1,0 +1,153 @@
+package export
+
+import (
+	"bytes"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+
+	"handin/scrape"
+)
+
+// maxInlineFigure is the largest figure inlined into a page; bigger files
+// get a placeholder so one huge image cannot make a page unusable.
+const maxInlineFigure = 10 << 20
+
+// inlineTypes are the content types shown inline, by sniffed content.
+var inlineTypes = map[string]bool{
+	"image/png":  true,
+	"image/jpeg": true,
+	"image/gif":  true,
+	"image/webp": true,
+}
+
+// figure is what an image reference in a report turns into on the page:
+// exactly one of DataURI (inline it), Remote (link to it) or Note (a visible
+// placeholder) is set.
+type figure struct {
+	DataURI string
+	Remote  string
+	Note    string
+}
+
+// figureSource resolves image references of one report against the files of
+// the deadline commit. It never reads anything outside the repository.
+type figureSource struct {
+	snap      *scrape.Snapshot // nil when the snapshot could not be loaded
+	reportDir string           // the report's folder inside the repo ("" = root)
+	byLower   map[string]string
+	cache     map[string]figure
+}
+
+func newFigureSource(snap *scrape.Snapshot, reportPath string) *figureSource {
+	s := &figureSource{snap: snap, cache: map[string]figure{}}
+	if dir := path.Dir(reportPath); dir != "." && dir != "/" {
+		s.reportDir = dir
+	}
+	if snap != nil {
+		s.byLower = make(map[string]string, len(snap.Tree))
+		for _, f := range snap.Tree {
+			s.byLower[strings.ToLower(f.Path)] = f.Path
+		}
+	}
+	return s
+}
+
+// resolve turns an image source as found in the (sanitized) report HTML into
+// a figure.
+func (s *figureSource) resolve(src string) figure {
+	src = strings.TrimSpace(src)
+	if f, ok := s.cache[src]; ok {
+		return f
+	}
+	f := s.lookup(src)
+	s.cache[src] = f
+	return f
+}
+
+func (s *figureSource) lookup(src string) figure {
+	if src == "" {
+		return figure{Note: "image without a usable source (removed as unsafe or empty)"}
+	}
+	u, err := url.Parse(src)
+	if err != nil {
+		return figure{Note: fmt.Sprintf("image %q: not a valid path", src)}
+	}
+	switch {
+	case u.Scheme == "http" || u.Scheme == "https":
+		return figure{Remote: u.String()}
+	case u.Scheme != "" || u.Host != "":
+		return figure{Note: fmt.Sprintf("image %q: not a file of the repository, not shown", src)}
+	}
+	rel, err := url.PathUnescape(u.Path)
+	if err != nil {
+		rel = u.Path
+	}
+	repoPath, ok := s.repoPath(rel)
+	if !ok {
+		return figure{Note: fmt.Sprintf("image %q: outside the repository, not read", rel)}
+	}
+	if strings.EqualFold(path.Ext(repoPath), ".svg") {
+		return figure{Note: fmt.Sprintf("SVG figure %s not shown (SVG can carry scripts); open it in the repository", repoPath)}
+	}
+	if s.snap == nil {
+		return figure{Note: fmt.Sprintf("figure %s: the snapshot is not available", repoPath)}
+	}
+	data, err := s.snap.ReadFile(repoPath)
+	if err != nil {
+		return s.missing(repoPath, err)
+	}
+	if len(data) > maxInlineFigure {
+		return figure{Note: fmt.Sprintf("figure %s is too large to inline (%d MB)", repoPath, len(data)>>20)}
+	}
+	return sniffFigure(repoPath, data)
+}
+
+// repoPath resolves a relative image path against the report's folder. It
+// refuses absolute paths and paths climbing above the repository root
+// (climbing out of the report folder but staying in the repo is allowed).
+func (s *figureSource) repoPath(rel string) (string, bool) {
+	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") {
+		return "", false
+	}
+	joined := path.Clean(path.Join(s.reportDir, rel))
+	if joined == "." || joined == ".." || strings.HasPrefix(joined, "../") || !fs.ValidPath(joined) {
+		return "", false
+	}
+	return joined, true
+}
+
+func (s *figureSource) missing(repoPath string, readErr error) figure {
+	if !errors.Is(readErr, fs.ErrNotExist) {
+		return figure{Note: fmt.Sprintf("figure %s could not be read", repoPath)}
+	}
+	if s.snap.HasFile(repoPath) {
+		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied into the snapshot", repoPath)}
+	}
+	if other, ok := s.byLower[strings.ToLower(repoPath)]; ok {
+		return figure{Note: fmt.Sprintf("missing figure %s: the repository has %s (different letter case: broken on GitHub)", repoPath, other)}
+	}
+	return figure{Note: fmt.Sprintf("missing figure %s: not in the repository at the deadline", repoPath)}
+}
+
+// sniffFigure inlines raster images by their content, whatever their name.
+func sniffFigure(repoPath string, data []byte) figure {
+	ctype := http.DetectContentType(data)
+	if inlineTypes[ctype] {
+		return figure{DataURI: "data:" + ctype + ";base64," + base64.StdEncoding.EncodeToString(data)}
+	}
+	if looksLikeSVG(data) {
+		return figure{Note: fmt.Sprintf("SVG figure %s not shown (SVG can carry scripts); open it in the repository", repoPath)}
+	}
+	return figure{Note: fmt.Sprintf("figure %s is not a PNG, JPEG, GIF or WebP image (%s), not shown", repoPath, ctype)}
+}
+
+func looksLikeSVG(data []byte) bool {
+	head := data[:min(len(data), 1024)]
+	return bytes.Contains(bytes.ToLower(head), []byte("<svg"))
+}

@@ -1,0 +1,33 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"time"
+
+	"handin/grade"
+	"handin/internal/atomicfile"
+)
+
+// indexData is what templates/index.html shows.
+type indexData struct {
+	CSP      string
+	CSS      template.CSS
+	Exported time.Time
+	Rows     []row
+}
+
+// writeIndex writes the table of all groups, pre-sorted by group (the
+// Content-Security-Policy forbids scripts, so there is no client-side sort).
+func writeIndex(name string, results []*grade.GroupResult, now time.Time) error {
+	d := indexData{CSP: contentSecurityPolicy, CSS: styleSheet, Exported: now}
+	for _, r := range results {
+		d.Rows = append(d.Rows, newRow(r))
+	}
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "index.html", d); err != nil {
+		return fmt.Errorf("index: %w", err)
+	}
+	return atomicfile.Write(name, buf.Bytes(), 0o644)
+}

@@ -1,0 +1,189 @@
+package export
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"handin/grade"
+	"handin/scrape"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// contentSecurityPolicy forbids scripts and every external resource: images
+// must be data: URIs, styles only the inline <style> this package writes.
+const contentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+var (
+	styleSheet = template.CSS(mustRead("templates/style.css"))
+	templates  = template.Must(template.New("").Funcs(template.FuncMap{"formatTime": formatTime}).
+			ParseFS(templateFS, "templates/*.html"))
+)
+
+func mustRead(name string) string {
+	data, err := templateFS.ReadFile(name)
+	if err != nil {
+		panic(err)
+	}
+	return string(data)
+}
+
+// mentionsQuestion finds the question a problem text is about ("Q7",
+// "Question 7"), to link it to the question's anchor.
+var mentionsQuestion = regexp.MustCompile(`(?i)\b(?:q|question\s*)(\d{1,3})\b`)
+
+var hexSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+
+// pageData is what templates/page.html shows.
+type pageData struct {
+	CSP           string
+	CSS           template.CSS
+	R             *grade.GroupResult
+	RepoLink      string
+	CommitLink    string
+	RepoSize      string
+	Problems      []linkedText
+	Failing       []questionRow
+	Checklist     []grade.ChecklistSummary
+	Heatmap       template.HTML
+	Contributions template.HTML
+	ReportNote    string
+	Report        template.HTML
+}
+
+type linkedText struct {
+	Text   string
+	Anchor string // "" when the text is about no question on the page
+}
+
+// questionRow is a question that fails or has findings, for the panel.
+type questionRow struct {
+	grade.QuestionResult
+	Anchor string
+	Notes  []string
+}
+
+// renderPage builds one group's self-contained page. report is the report's
+// bytes at the deadline (nil when there is none) and snap the snapshot its
+// figures come from (nil when it could not be loaded).
+func renderPage(r *grade.GroupResult, snap *scrape.Snapshot, report []byte, reportNote string) ([]byte, error) {
+	d := pageData{
+		CSP:           contentSecurityPolicy,
+		CSS:           styleSheet,
+		R:             r,
+		RepoLink:      webLink(r),
+		CommitLink:    commitLink(r),
+		RepoSize:      byteSize(r.Stats.RepoSize),
+		Heatmap:       activityHeatmap(r.Stats),
+		Contributions: contributionChart(contributionBars(r)),
+		ReportNote:    reportNote,
+	}
+	questions := map[int]grade.QuestionResult{}
+	if r.Check != nil {
+		d.Checklist = r.Check.Checklist
+		for _, q := range r.Check.Questions {
+			if _, dup := questions[q.Number]; !dup {
+				questions[q.Number] = q
+			}
+		}
+	}
+	anchors := map[int]bool{}
+	if report != nil {
+		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), questions: questions}
+		html, err := rr.render(report)
+		if err != nil {
+			return nil, fmt.Errorf("group %d: %w", r.Group, err)
+		}
+		d.Report, anchors = html, rr.anchors
+	}
+	d.Problems = linkProblems(r.Problems, anchors)
+	d.Failing = failingQuestions(r.Check, anchors)
+	var buf bytes.Buffer
+	if err := templates.ExecuteTemplate(&buf, "page.html", d); err != nil {
+		return nil, fmt.Errorf("group %d page: %w", r.Group, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func linkProblems(problems []string, anchors map[int]bool) []linkedText {
+	out := make([]linkedText, len(problems))
+	for i, p := range problems {
+		out[i] = linkedText{Text: p}
+		if m := mentionsQuestion.FindStringSubmatch(p); m != nil {
+			if n, _ := strconv.Atoi(m[1]); anchors[n] {
+				out[i].Anchor = questionAnchor(n)
+			}
+		}
+	}
+	return out
+}
+
+func failingQuestions(c *grade.CheckResult, anchors map[int]bool) []questionRow {
+	if c == nil {
+		return nil
+	}
+	var rows []questionRow
+	for _, q := range c.Questions {
+		if q.Pass && len(q.Findings) == 0 {
+			continue
+		}
+		row := questionRow{QuestionResult: q}
+		if anchors[q.Number] {
+			row.Anchor = questionAnchor(q.Number)
+		}
+		for _, p := range append(append([]grade.Problem{}, q.Problems...), q.Findings...) {
+			row.Notes = append(row.Notes, p.Message)
+		}
+		rows = append(rows, row)
+	}
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Number < rows[j].Number })
+	return rows
+}
+
+// webLink is the repository's browsable URL when it is a plain http(s) URL.
+func webLink(r *grade.GroupResult) string {
+	for _, candidate := range []string{r.WebURL, r.URL} {
+		if u, err := url.Parse(candidate); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil {
+			return u.String()
+		}
+	}
+	return ""
+}
+
+// commitLink links the deadline commit on GitHub; "" for other hosts.
+func commitLink(r *grade.GroupResult) string {
+	u, err := url.Parse(r.WebURL)
+	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || !hexSHA.MatchString(r.DeadlineSHA) {
+		return ""
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(u.String(), "/"), ".git") + "/commit/" + r.DeadlineSHA
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
+}
+
+// formatTime shows a time in the zone it was recorded in; "" when unknown.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02 15:04:05 -07:00")
+}

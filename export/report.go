@@ -1,0 +1,281 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/microcosm-cc/bluemonday"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	goldhtml "github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"handin/grade"
+)
+
+// markdown renders reports like GitHub does, minus autolinking. Raw HTML is
+// let through here and removed by the sanitizer right after rendering.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
+	goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
+)
+
+// questionHeading matches a question heading's text, as the parser does.
+var questionHeading = regexp.MustCompile(`(?i)^\s*question\s*(\d{1,3})\b`)
+
+// sanitizer is the policy for student HTML: bluemonday's user-generated
+// content policy (no script, style, event handler, form, iframe, object; only
+// http, https, mailto and relative URLs). Images keep relative sources so the
+// figure pass can inline them; data: URIs are not allowed from students, so
+// every data: URI in a page is one this package produced.
+var sanitizer = newSanitizer()
+
+func newSanitizer() *bluemonday.Policy {
+	p := bluemonday.UGCPolicy()
+	p.RequireNoReferrerOnLinks(true)
+	return p
+}
+
+// reportRenderer turns one report into safe HTML. It is used by one
+// goroutine at a time.
+type reportRenderer struct {
+	figures   *figureSource
+	questions map[int]grade.QuestionResult
+	anchors   map[int]bool // question anchors placed so far
+}
+
+// render converts report markdown into sanitized HTML with figures inlined,
+// question anchors (#qN) and a badge on every question heading.
+func (r *reportRenderer) render(src []byte) (template.HTML, error) {
+	src = prepareMarkdown(src)
+	doc := markdown.Parser().Parse(text.NewReader(src))
+	replaceTaskCheckBoxes(doc)
+	var raw bytes.Buffer
+	if err := markdown.Renderer().Render(&raw, src, doc); err != nil {
+		return "", fmt.Errorf("render markdown: %w", err)
+	}
+	clean := sanitizer.SanitizeReader(&raw)
+	body := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
+	nodes, err := html.ParseFragment(clean, body)
+	if err != nil {
+		return "", fmt.Errorf("parse sanitized report: %w", err)
+	}
+	for _, n := range nodes {
+		body.AppendChild(n)
+	}
+	r.anchors = map[int]bool{}
+	r.rewrite(body, false)
+	var out bytes.Buffer
+	for c := body.FirstChild; c != nil; c = c.NextSibling {
+		if err := html.Render(&out, c); err != nil {
+			return "", fmt.Errorf("render report: %w", err)
+		}
+	}
+	return template.HTML(out.String()), nil // sanitized above, rewritten with our own nodes only
+}
+
+// prepareMarkdown drops a BOM and YAML front matter (GitHub hides both) and
+// replaces invalid UTF-8.
+func prepareMarkdown(src []byte) []byte {
+	src = bytes.ToValidUTF8(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), []byte("\uFFFD"))
+	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	if bytes.HasPrefix(src, []byte("---\n")) {
+		if end := bytes.Index(src[4:], []byte("\n---\n")); end >= 0 {
+			return src[4+end+5:]
+		}
+	}
+	return src
+}
+
+// replaceTaskCheckBoxes turns task list boxes into ☑/☐ text: the sanitizer
+// drops <input> elements, and a form control has no place in the page anyway.
+func replaceTaskCheckBoxes(doc ast.Node) {
+	var boxes []*extast.TaskCheckBox
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if box, ok := n.(*extast.TaskCheckBox); ok && entering {
+			boxes = append(boxes, box)
+		}
+		return ast.WalkContinue, nil
+	})
+	for _, box := range boxes {
+		mark := "☐ "
+		if box.IsChecked {
+			mark = "☑ "
+		}
+		box.Parent().ReplaceChild(box.Parent(), box, ast.NewString([]byte(mark)))
+	}
+}
+
+// rewrite walks the sanitized tree: it drops student ids (anchors are ours),
+// replaces every <img> by an inlined figure, a link or a placeholder, and
+// marks question headings.
+func (r *reportRenderer) rewrite(n *html.Node, inLink bool) {
+	for c := n.FirstChild; c != nil; {
+		next := c.NextSibling
+		if c.Type == html.ElementNode {
+			removeAttr(c, "id")
+			switch c.DataAtom {
+			case atom.Img:
+				r.replaceImage(c, inLink)
+			case atom.H2, atom.H3, atom.H4:
+				r.markQuestion(c)
+				r.rewrite(c, inLink)
+			default:
+				r.rewrite(c, inLink || c.DataAtom == atom.A)
+			}
+		}
+		c = next
+	}
+}
+
+func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
+	f := r.figures.resolve(attr(img, "src"))
+	switch {
+	case f.DataURI != "":
+		setAttr(img, "src", f.DataURI)
+		return
+	case f.Remote != "" && !inLink:
+		link := element("a", "class", "handin-note", "href", f.Remote, "rel", "nofollow noreferrer")
+		link.AppendChild(textNode("remote image, not fetched: " + f.Remote))
+		img.Parent.InsertBefore(link, img)
+	case f.Remote != "":
+		img.Parent.InsertBefore(note("remote image, not fetched: "+f.Remote), img)
+	default:
+		img.Parent.InsertBefore(note(f.Note), img)
+	}
+	img.Parent.RemoveChild(img)
+}
+
+// markQuestion gives the first heading of each question its anchor (#qN)
+// and appends the question's badges.
+func (r *reportRenderer) markQuestion(h *html.Node) {
+	m := questionHeading.FindStringSubmatch(textContent(h))
+	if m == nil {
+		return
+	}
+	num, _ := strconv.Atoi(m[1])
+	if r.anchors[num] {
+		return
+	}
+	r.anchors[num] = true
+	setAttr(h, "id", questionAnchor(num))
+	q, ok := r.questions[num]
+	if !ok {
+		return
+	}
+	for _, b := range questionBadges(q) {
+		h.AppendChild(textNode(" "))
+		h.AppendChild(badgeNode(b))
+	}
+}
+
+func questionAnchor(num int) string { return "q" + strconv.Itoa(num) }
+
+// badge is one small label next to a question heading.
+type badge struct {
+	Text string
+	OK   bool
+}
+
+func questionBadges(q grade.QuestionResult) []badge {
+	words := badge{Text: fmt.Sprintf("words %d", q.Words), OK: true}
+	if q.WordRange != nil {
+		words = badge{Text: fmt.Sprintf("words %d / %d–%d", q.Words, q.WordRange.Min, q.WordRange.Max), OK: q.WordRange.Contains(q.Words)}
+	}
+	badges := []badge{words}
+	if q.ImageRange != nil {
+		badges = append(badges, badge{Text: fmt.Sprintf("images %d / %d–%d", q.Images, q.ImageRange.Min, q.ImageRange.Max), OK: q.ImageRange.Contains(q.Images)})
+	}
+	missing := 0
+	for _, f := range q.Findings {
+		switch {
+		case f.Kind == grade.FindUnanswered:
+			badges = append(badges, badge{Text: "unanswered"})
+		case missingFigureKinds[f.Kind]:
+			missing++
+		}
+	}
+	if missing > 0 {
+		badges = append(badges, badge{Text: fmt.Sprintf("%d missing figure(s)", missing)})
+	}
+	return badges
+}
+
+func badgeNode(b badge) *html.Node {
+	class := "handin-badge bad"
+	if b.OK {
+		class = "handin-badge ok"
+	}
+	n := element("span", "class", class)
+	n.AppendChild(textNode(b.Text))
+	return n
+}
+
+func note(msg string) *html.Node {
+	n := element("span", "class", "handin-note")
+	n.AppendChild(textNode("⚠ " + msg))
+	return n
+}
+
+// element makes an element node; attrs are key, value pairs.
+func element(tag string, attrs ...string) *html.Node {
+	n := &html.Node{Type: html.ElementNode, Data: tag, DataAtom: atom.Lookup([]byte(tag))}
+	for i := 0; i+1 < len(attrs); i += 2 {
+		n.Attr = append(n.Attr, html.Attribute{Key: attrs[i], Val: attrs[i+1]})
+	}
+	return n
+}
+
+func textNode(s string) *html.Node { return &html.Node{Type: html.TextNode, Data: s} }
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func setAttr(n *html.Node, key, val string) {
+	for i := range n.Attr {
+		if n.Attr[i].Key == key {
+			n.Attr[i].Val = val
+			return
+		}
+	}
+	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
+}
+
+func removeAttr(n *html.Node, key string) {
+	kept := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Key != key {
+			kept = append(kept, a)
+		}
+	}
+	n.Attr = kept
+}
+
+func textContent(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return b.String()
+}
