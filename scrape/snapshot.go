@@ -61,9 +61,11 @@ type Snapshot struct {
 	NonMonotonic bool `json:"non_monotonic"`
 	// Backdated: the observation log pins a different commit than the dates
 	// do, i.e. commits dated before the deadline were pushed after it.
-	Backdated    bool   `json:"backdated"`
-	PinnedBy     string `json:"pinned_by,omitempty"`      // "committer-date" or "observation"
-	DateBasedSHA string `json:"date_based_sha,omitempty"` // set when it differs from DeadlineSHA
+	Backdated bool   `json:"backdated"`
+	PinnedBy  string `json:"pinned_by,omitempty"` // "committer-date" or "observation"
+	// ObservedAt is when the observation that pinned DeadlineSHA was made.
+	ObservedAt   time.Time `json:"observed_at,omitzero"`
+	DateBasedSHA string    `json:"date_based_sha,omitempty"` // set when it differs from DeadlineSHA
 
 	// Commits reachable from DeadlineSHA (all parents), newest first.
 	Commits []Commit `json:"commits"`

@@ -1,0 +1,279 @@
+package scrape
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/go-git/go-billy/v5/osfs"
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/config"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/memory"
+)
+
+// remoteName is the remote every workspace clone fetches from.
+const remoteName = "origin"
+
+// objectCacheSize bounds go-git's decoded-object cache per open repository.
+// go-git's default (96 MiB) times the worker count is most of the memory a
+// scrape of big repositories uses; the walks here read each object about once.
+const objectCacheSize = 8 * cache.MiByte
+
+// largeObjectThreshold: blobs above this size are streamed from the pack
+// instead of being read into memory whole.
+const largeObjectThreshold = 1 << 20
+
+// remoteTip is what the remote advertised for the branch to scrape.
+type remoteTip struct {
+	Branch string
+	Tip    plumbing.Hash // zero when the remote has no commits
+}
+
+// errBranchNotFound: the remote has commits but not the requested branch.
+var errBranchNotFound = errors.New("branch not found on the remote")
+
+// listRemote asks the remote for its references (one small request, no
+// objects) and picks the branch to scrape: want, or the remote's default.
+func listRemote(ctx context.Context, rawURL string, auth transport.AuthMethod, want string) (remoteTip, error) {
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{rawURL}})
+	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
+	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
+		return remoteTip{Branch: want}, nil
+	}
+	if err != nil {
+		return remoteTip{}, err
+	}
+	heads := map[string]plumbing.Hash{}
+	var headTarget string
+	for _, ref := range refs {
+		switch {
+		case ref.Name() == plumbing.HEAD && ref.Type() == plumbing.SymbolicReference:
+			headTarget = ref.Target().Short()
+		case ref.Name().IsBranch():
+			heads[ref.Name().Short()] = ref.Hash()
+		}
+	}
+	if len(heads) == 0 {
+		return remoteTip{Branch: want}, nil
+	}
+	if want != "" {
+		tip, ok := heads[want]
+		if !ok {
+			return remoteTip{}, fmt.Errorf("branch %q: %w", want, errBranchNotFound)
+		}
+		return remoteTip{Branch: want, Tip: tip}, nil
+	}
+	// The default branch is what HEAD points at; a HEAD pointing at a branch
+	// that was never pushed falls back to the usual names, then to the only
+	// branch there is.
+	candidates := []string{headTarget, "main", "master"}
+	if len(heads) == 1 {
+		for name := range heads {
+			candidates = append(candidates, name)
+		}
+	}
+	for _, name := range candidates {
+		if tip, ok := heads[name]; ok && name != "" {
+			return remoteTip{Branch: name, Tip: tip}, nil
+		}
+	}
+	return remoteTip{}, fmt.Errorf("no default branch (HEAD -> %q, branches %s): %w",
+		headTarget, strings.Join(slices.Sorted(maps.Keys(heads)), ", "), errBranchNotFound)
+}
+
+// openStorage opens (or prepares) the bare repository at dir with the
+// memory limits above.
+func openStorage(dir string) *filesystem.Storage {
+	return filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRU(objectCacheSize),
+		filesystem.Options{LargeObjectThreshold: largeObjectThreshold})
+}
+
+// openClone opens an existing workspace clone; ok is false when there is
+// none, when it is damaged, or when it was cloned from another URL (the
+// group changed its repository), in which case the caller clones afresh.
+func openClone(dir, redactedURL string) (repo *git.Repository, ok bool) {
+	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
+		return nil, false
+	}
+	repo, err := git.Open(openStorage(dir), nil)
+	if err != nil {
+		return nil, false
+	}
+	remote, err := repo.Remote(remoteName)
+	if err != nil || len(remote.Config().URLs) == 0 || remote.Config().URLs[0] != redactedURL {
+		return nil, false
+	}
+	return repo, true
+}
+
+// initClone creates an empty bare repository at dir whose origin is the
+// redacted URL: credentials pasted into groups.csv never reach the disk, the
+// real URL is passed to each fetch instead.
+func initClone(dir, redactedURL, branch string) (*git.Repository, error) {
+	repo, err := git.Init(openStorage(dir), nil)
+	if err != nil {
+		return nil, fmt.Errorf("init clone: %w", err)
+	}
+	if _, err := repo.CreateRemote(&config.RemoteConfig{
+		Name:  remoteName,
+		URLs:  []string{redactedURL},
+		Fetch: []config.RefSpec{branchRefSpec(branch)},
+	}); err != nil {
+		return nil, fmt.Errorf("init clone: %w", err)
+	}
+	head := plumbing.NewSymbolicReference(plumbing.HEAD, plumbing.NewBranchReferenceName(branch))
+	if err := repo.Storer.SetReference(head); err != nil {
+		return nil, fmt.Errorf("init clone: %w", err)
+	}
+	return repo, nil
+}
+
+// branchRefSpec maps the remote branch onto the same local branch, forced:
+// a force-pushed branch replaces ours (old objects stay in the clone).
+func branchRefSpec(branch string) config.RefSpec {
+	return config.RefSpec(fmt.Sprintf("+refs/heads/%s:refs/heads/%s", branch, branch))
+}
+
+// fetchBranch fetches one branch, no tags, into a workspace clone.
+func fetchBranch(ctx context.Context, repo *git.Repository, rawURL string, auth transport.AuthMethod, branch string) error {
+	err := repo.FetchContext(ctx, &git.FetchOptions{
+		RemoteName: remoteName,
+		RemoteURL:  rawURL,
+		RefSpecs:   []config.RefSpec{branchRefSpec(branch)},
+		Tags:       git.NoTags,
+		Auth:       auth,
+		Force:      true,
+	})
+	if err != nil && !errors.Is(err, git.NoErrAlreadyUpToDate) {
+		return err
+	}
+	return nil
+}
+
+// localTip is the branch tip in a workspace clone.
+func localTip(repo *git.Repository, branch string) (plumbing.Hash, error) {
+	ref, err := repo.Reference(plumbing.NewBranchReferenceName(branch), true)
+	if err != nil {
+		return plumbing.ZeroHash, fmt.Errorf("branch %s after fetch: %w", branch, err)
+	}
+	return ref.Hash(), nil
+}
+
+// retryPolicy: how often and how patiently transient failures are retried.
+type retryPolicy struct {
+	Attempts  int
+	BaseDelay time.Duration // doubled after each failure
+}
+
+// do runs op until it succeeds, fails for a reason retrying cannot fix, the
+// attempts are used up, or ctx ends.
+func (p retryPolicy) do(ctx context.Context, op func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := op()
+		if err == nil || attempt >= p.Attempts || ctx.Err() != nil || !transient(err) {
+			return err
+		}
+		select {
+		case <-time.After(p.BaseDelay << (attempt - 1)):
+		case <-ctx.Done():
+			return err
+		}
+	}
+}
+
+// httpStatus is the HTTP status code go-git saw, or 0.
+func httpStatus(err error) int {
+	var herr *githttp.Err
+	if errors.As(err, &herr) {
+		return herr.StatusCode()
+	}
+	// go-git wraps unexpected statuses in an UnexpectedError without Unwrap.
+	var unexpected *plumbing.UnexpectedError
+	if errors.As(err, &unexpected) && errors.As(unexpected.Err, &herr) {
+		return herr.StatusCode()
+	}
+	return 0
+}
+
+// transient reports whether a failure may go away by itself: server errors,
+// rate limits, resets, truncated answers, refused or timed-out connections.
+func transient(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false // our own timeout or cancellation: nothing to wait out
+	}
+	if code := httpStatus(err); code != 0 {
+		return code >= 500 || code == 429 || code == 408
+	}
+	var dnsErr *net.DNSError
+	if errors.As(err, &dnsErr) {
+		return !dnsErr.IsNotFound
+	}
+	var netErr net.Error
+	if errors.As(err, &netErr) {
+		return true
+	}
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
+		errors.Is(err, syscall.EPIPE)
+}
+
+// remoteFailure maps a failed list or fetch to a status. hasToken tells a
+// private repository seen without credentials (not-found, as GitHub answers
+// for both) from credentials that were refused (auth-failed).
+func remoteFailure(err error, hasToken bool) Status {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return StatusTimeout
+	case errors.Is(err, transport.ErrRepositoryNotFound), errors.Is(err, errBranchNotFound):
+		return StatusNotFound
+	case errors.Is(err, transport.ErrAuthenticationRequired):
+		if hasToken {
+			return StatusAuthFailed
+		}
+		return StatusNotFound
+	case errors.Is(err, transport.ErrAuthorizationFailed):
+		return StatusAuthFailed
+	case errors.Is(err, transport.ErrEmptyRemoteRepository):
+		return StatusEmptyRepo
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound, httpStatus(err) == 410:
+		return StatusNotFound
+	case transient(err):
+		return StatusNetworkError
+	}
+	return StatusInternalError
+}
+
+// tokenAuth sends the token only to the hosts it is meant for: groups.csv is
+// written by students, and a URL pointing at their own server must not
+// collect the instructor's token.
+func tokenAuth(rawURL, token string, hosts []string) transport.AuthMethod {
+	if token == "" {
+		return nil
+	}
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return nil
+	}
+	for _, h := range hosts {
+		if strings.EqualFold(h, u.Host) || strings.EqualFold(h, u.Hostname()) {
+			return &githttp.BasicAuth{Username: "x-access-token", Password: token}
+		}
+	}
+	return nil
+}

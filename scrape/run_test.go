@@ -1,0 +1,623 @@
+package scrape
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"handin/scrape/gittest"
+)
+
+// deadline of the synthetic course, in Copenhagen winter time.
+var testDeadline = time.Date(2026, 1, 23, 23, 59, 59, 0, time.FixedZone("CET", 3600))
+
+var (
+	alice = gittest.Signature{Name: "Alice", Email: "alice@example.com"}
+	bob   = gittest.Signature{Name: "Bob", Email: "bob@example.com"}
+	carol = gittest.Signature{Name: "Carol", Email: "carol@example.com"}
+)
+
+// reportText is a filled-in exam template, as far as the no-report check cares.
+const reportText = "# Exam report\n\n### Question 1\n> **Enter the group number.**\n\nAnswer: 1\n"
+
+// course is a loopback git server and the repositories it serves.
+type course struct {
+	t      *testing.T
+	root   string
+	server *gittest.Server
+	repos  map[string]*gittest.Repo
+}
+
+func newCourse(t *testing.T) *course {
+	t.Helper()
+	if err := gittest.GitAvailable(); err != nil {
+		t.Skipf("SKIPPING real-git scrape tests: %v", err)
+	}
+	root := t.TempDir()
+	server, err := gittest.NewServer(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(server.Close)
+	return &course{t: t, root: root, server: server, repos: map[string]*gittest.Repo{}}
+}
+
+// repo creates an empty served repository called name.
+func (c *course) repo(name string) *gittest.Repo {
+	c.t.Helper()
+	r, err := gittest.NewRepo(filepath.Join(c.root, name))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.repos[name] = r
+	return r
+}
+
+// commit adds a commit on branch and returns its SHA.
+func (c *course) commit(name, branch string, commit gittest.Commit) string {
+	c.t.Helper()
+	sha, err := c.repos[name].Commit(branch, commit)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return sha
+}
+
+// group is group number n cloning the served repository name.
+func (c *course) group(n int, name string) Group {
+	u := c.server.RepoURL(name)
+	return Group{Number: n, Students: []string{"s123456"}, RawURL: u, URL: u, WebURL: strings.TrimSuffix(u, ".git")}
+}
+
+// at is a time relative to the deadline.
+func at(d time.Duration) time.Time { return testDeadline.Add(d) }
+
+// reportCommit writes the report, a figure and a source file.
+func reportCommit(who gittest.Signature, when time.Time, msg string) gittest.Commit {
+	return gittest.Commit{Message: msg, Author: who, When: when, Files: map[string][]byte{
+		"reports/README.md":          []byte(reportText),
+		"reports/figures/loss.PNG":   []byte("\x89PNG fake figure"),
+		"README.md":                  []byte("# project\n"),
+		"src/train.py":               []byte("print('train')\n"),
+		"docs/architecture/diag.svg": []byte("<svg/>"),
+	}}
+}
+
+func testOptions(t *testing.T, groups ...Group) Options {
+	return Options{
+		Groups:     groups,
+		Workspace:  filepath.Join(t.TempDir(), "ws"),
+		Deadline:   testDeadline,
+		Workers:    3,
+		Timeout:    20 * time.Second,
+		RetryDelay: time.Millisecond,
+		Now:        func() time.Time { return at(48 * time.Hour) },
+	}
+}
+
+func mustRun(t *testing.T, opts Options) *Summary {
+	t.Helper()
+	sum, err := Run(context.Background(), opts)
+	if err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	return sum
+}
+
+func outcomeOf(t *testing.T, sum *Summary, group int) Outcome {
+	t.Helper()
+	for _, o := range sum.Outcomes {
+		if o.Group == group {
+			return o
+		}
+	}
+	t.Fatalf("no outcome for group %d in %+v", group, sum.Outcomes)
+	return Outcome{}
+}
+
+func loadSnap(t *testing.T, ws string, group int) *Snapshot {
+	t.Helper()
+	s, err := LoadSnapshot(ws, group)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestRunPinsTheDeadlineCommit(t *testing.T) {
+	c := newCourse(t)
+
+	// Group 1: several authors, a merged feature branch, a commit exactly at
+	// the deadline, two after it.
+	c.repo("g1.git")
+	c.commit("g1.git", "main", reportCommit(alice, at(-72*time.Hour), "start"))
+	if err := c.repos["g1.git"].SetBranch("feature", mustTip(t, c.repos["g1.git"], "main")); err != nil {
+		t.Fatal(err)
+	}
+	c.commit("g1.git", "feature", gittest.Commit{Message: "model", Author: carol, When: at(-50 * time.Hour),
+		Files: map[string][]byte{"src/model.py": []byte("model\n")}})
+	c.commit("g1.git", "main", gittest.Commit{Message: "data", Author: bob, When: at(-49 * time.Hour),
+		Files: map[string][]byte{"src/data.py": []byte("data\n")}})
+	merge, err := c.repos["g1.git"].Merge("main", "feature", gittest.Commit{Message: "merge feature", Author: alice, When: at(-48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exact := c.commit("g1.git", "main", gittest.Commit{Message: "final", Author: bob, When: testDeadline,
+		Files: map[string][]byte{"reports/README.md": []byte(reportText + "\nfinal\n")}})
+	c.commit("g1.git", "main", gittest.Commit{Message: "late 1", Author: alice, When: at(time.Second),
+		Files: map[string][]byte{"reports/README.md": []byte("rewritten after the deadline")}})
+	c.commit("g1.git", "main", gittest.Commit{Message: "late 2", Author: alice, When: at(time.Hour)})
+
+	// Group 2: the committer clock goes backwards on the first-parent chain.
+	c.repo("g2.git")
+	c.commit("g2.git", "main", reportCommit(alice, at(-time.Hour), "first"))
+	backdated := c.commit("g2.git", "main", gittest.Commit{Message: "rebased", Author: bob, When: at(-48 * time.Hour)})
+	c.commit("g2.git", "main", gittest.Commit{Message: "late", Author: bob, When: at(time.Hour)})
+
+	// Group 3: no commits. Group 4: no reports/ folder. Group 5: only late commits.
+	c.repo("g3.git")
+	c.repo("g4.git")
+	c.commit("g4.git", "main", gittest.Commit{Message: "code only", Author: alice, When: at(-time.Hour),
+		Files: map[string][]byte{"README.md": []byte("# code\n"), "main.py": []byte("pass\n")}})
+	c.repo("g5.git")
+	c.commit("g5.git", "main", reportCommit(alice, at(time.Minute), "too late"))
+
+	// Group 6: a symlink in reports/ pointing outside the repository, and a
+	// README on a branch other than the default one.
+	c.repo("g6.git")
+	c.commit("g6.git", "main", gittest.Commit{Message: "old default", Author: alice, When: at(-9 * time.Hour),
+		Files: map[string][]byte{"x": []byte("x")}})
+	c.commit("g6.git", "submission", gittest.Commit{Message: "report", Author: alice, When: at(-2 * time.Hour),
+		Files:    map[string][]byte{"reports/README.md": []byte(reportText)},
+		Symlinks: map[string]string{"reports/passwd.md": "../../../../../../etc/passwd", "reports/fig.png": "/etc/hostname"}})
+	group6 := c.group(6, "g6.git")
+	group6.Branch = "submission"
+
+	opts := testOptions(t, c.group(1, "g1.git"), c.group(2, "g2.git"), c.group(3, "g3.git"), c.group(4, "g4.git"),
+		c.group(5, "g5.git"), group6, c.group(7, "missing.git"))
+	sum := mustRun(t, opts)
+
+	want := map[int]Status{1: StatusOK, 2: StatusOK, 3: StatusEmptyRepo, 4: StatusNoReport, 5: StatusNoCommit, 6: StatusOK, 7: StatusNotFound}
+	if len(sum.Outcomes) != len(want) {
+		t.Fatalf("got %d outcomes, want %d", len(sum.Outcomes), len(want))
+	}
+	for group, status := range want {
+		if got := outcomeOf(t, sum, group); got.Status != status {
+			t.Errorf("group %d: status %s (%s), want %s", group, got.Status, got.Error, status)
+		}
+	}
+	ws := opts.Workspace
+
+	g1 := loadSnap(t, ws, 1)
+	if g1.DeadlineSHA != exact || g1.LateCommits != 2 || g1.NonMonotonic || g1.PinnedBy != PinnedByCommitterDate {
+		t.Errorf("group 1: pinned %s late %d nonmono %v by %q; want %s, 2 late, monotonic, by date",
+			g1.DeadlineSHA, g1.LateCommits, g1.NonMonotonic, g1.PinnedBy, exact)
+	}
+	if !g1.DeadlineTime.Equal(testDeadline) || g1.Branch != "main" {
+		t.Errorf("group 1: deadline time %v branch %q", g1.DeadlineTime, g1.Branch)
+	}
+	if len(g1.Commits) != 5 || g1.Commits[0].SHA != exact {
+		t.Fatalf("group 1: %d commits starting %v, want 5 starting with the deadline commit", len(g1.Commits), g1.Commits)
+	}
+	authors := map[string]bool{}
+	for _, cm := range g1.Commits {
+		authors[cm.AuthorEmail] = true
+		if cm.SHA == merge && len(cm.Parents) != 2 {
+			t.Errorf("merge commit has parents %v", cm.Parents)
+		}
+	}
+	if len(authors) != 3 {
+		t.Errorf("group 1 authors %v, want alice, bob and carol", authors)
+	}
+	report, err := g1.ReadFile("reports/README.md")
+	if err != nil || !strings.Contains(string(report), "final") {
+		t.Errorf("group 1 exported report %q, %v: want the deadline version", report, err)
+	}
+	wantExported := []string{"reports/README.md", "reports/figures/loss.PNG", "README.md", "docs/architecture/diag.svg"}
+	if !sameSet(g1.Exported, wantExported) {
+		t.Errorf("group 1 exported %v, want %v", g1.Exported, wantExported)
+	}
+	if _, err := g1.ReadFile("src/train.py"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("source file exported: %v", err)
+	}
+	if !g1.HasFile("src/model.py") || !g1.HasFile("src/train.py") {
+		t.Errorf("group 1 tree lacks the merged files: %v", g1.Tree)
+	}
+
+	g2 := loadSnap(t, ws, 2)
+	if g2.DeadlineSHA != backdated || !g2.NonMonotonic || g2.LateCommits != 1 {
+		t.Errorf("group 2: pinned %s nonmono %v late %d; want %s, true, 1", g2.DeadlineSHA, g2.NonMonotonic, g2.LateCommits, backdated)
+	}
+
+	g5 := loadSnap(t, ws, 5)
+	if g5.DeadlineSHA != "" || g5.LateCommits != 1 || g5.TipSHA == "" {
+		t.Errorf("group 5: pinned %q late %d tip %q", g5.DeadlineSHA, g5.LateCommits, g5.TipSHA)
+	}
+
+	g6 := loadSnap(t, ws, 6)
+	var links int
+	for _, f := range g6.Tree {
+		if f.Mode == "symlink" {
+			links++
+			if f.Path == "reports/passwd.md" && f.Target != "../../../../../../etc/passwd" {
+				t.Errorf("symlink target %q", f.Target)
+			}
+		}
+	}
+	if links != 2 || g6.Branch != "submission" || len(g6.Notes) != 2 {
+		t.Errorf("group 6: %d symlinks, branch %q, notes %q", links, g6.Branch, g6.Notes)
+	}
+	for _, p := range []string{"reports/passwd.md", "reports/fig.png"} {
+		if _, err := os.Lstat(filepath.Join(g6.Dir(), "files", p)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("symlink %s materialised: %v", p, err)
+		}
+	}
+
+	// The workspace layout other stages and later runs rely on.
+	for _, p := range []string{"repos/001.git/HEAD", "groups/001/snapshot.json", "groups/001/observations.jsonl", "groups/007/snapshot.json"} {
+		if _, err := os.Stat(filepath.Join(ws, p)); err != nil {
+			t.Errorf("workspace: %v", err)
+		}
+	}
+	if entries, _ := os.ReadDir(filepath.Join(ws, "tmp")); len(entries) > 0 {
+		t.Errorf("tmp not cleaned: %v", entries)
+	}
+}
+
+func mustTip(t *testing.T, r *gittest.Repo, branch string) string {
+	t.Helper()
+	sha, err := r.Tip(branch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha
+}
+
+func sameSet(a, b []string) bool {
+	return len(a) == len(b) && !slices.ContainsFunc(a, func(s string) bool { return !slices.Contains(b, s) })
+}
+
+func TestRunTransportFailures(t *testing.T) {
+	c := newCourse(t)
+	for _, name := range []string{"retry.git", "down.git", "hang.git", "renamed.git", "private.git"} {
+		c.repo(name)
+		c.commit(name, "main", reportCommit(alice, at(-time.Hour), "report"))
+	}
+	c.server.FailNext("retry.git", 2, 500)
+	c.server.FailNext("down.git", 100, 503)
+	c.server.Hang("hang.git")
+	c.server.Redirect("old-name.git", "renamed.git")
+	const token = "ghs_SECRETtoken1234567890"
+	c.server.RequireToken("private.git", token)
+
+	groups := []Group{c.group(1, "retry.git"), c.group(2, "down.git"), c.group(3, "hang.git"),
+		c.group(4, "old-name.git"), c.group(5, "private.git")}
+	host := mustHost(t, c.server.URL)
+
+	var logs bytes.Buffer
+	opts := testOptions(t, groups...)
+	opts.Timeout = 2 * time.Second
+	opts.Token, opts.TokenHosts = token, []string{host}
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	sum := mustRun(t, opts)
+	want := map[int]Status{1: StatusOK, 2: StatusNetworkError, 3: StatusTimeout, 4: StatusOK, 5: StatusOK}
+	for group, status := range want {
+		if got := outcomeOf(t, sum, group); got.Status != status {
+			t.Errorf("group %d: status %s (%s), want %s", group, got.Status, got.Error, status)
+		}
+	}
+	if n := c.server.Requests("down.git"); n != retryAttempts {
+		t.Errorf("down.git got %d requests, want %d attempts", n, retryAttempts)
+	}
+	if got, want := loadSnap(t, opts.Workspace, 4).DeadlineSHA, mustTip(t, c.repos["renamed.git"], "main"); got != want {
+		t.Errorf("redirected group pinned %s, want %s", got, want)
+	}
+	if sum.InfrastructureFailures() != 2 {
+		t.Errorf("infrastructure failures %d, want 2", sum.InfrastructureFailures())
+	}
+	out, _ := json.Marshal(sum)
+	assertNoSecret(t, token, opts.Workspace, logs.Bytes(), out)
+
+	// Without a token the private repository looks like a missing one; with
+	// a wrong one the credentials were refused; a token meant for another
+	// host is never sent.
+	for _, tc := range []struct {
+		token string
+		hosts []string
+		want  Status
+	}{{"", nil, StatusNotFound}, {"wrong-token", []string{host}, StatusAuthFailed}, {token, nil, StatusNotFound}} {
+		opts := testOptions(t, c.group(5, "private.git"))
+		opts.Token, opts.TokenHosts = tc.token, tc.hosts
+		if got := outcomeOf(t, mustRun(t, opts), 5); got.Status != tc.want {
+			t.Errorf("token %q hosts %v: status %s (%s), want %s", tc.token, tc.hosts, got.Status, got.Error, tc.want)
+		}
+	}
+}
+
+func mustHost(t *testing.T, raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Host
+}
+
+// assertNoSecret fails when secret occurs in any file under dir or in outputs.
+func assertNoSecret(t *testing.T, secret, dir string, outputs ...[]byte) {
+	t.Helper()
+	for i, out := range outputs {
+		if bytes.Contains(out, []byte(secret)) {
+			t.Errorf("output %d contains the token", i)
+		}
+	}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(data, []byte(secret)) {
+			t.Errorf("%s contains the token", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestRunResumesAfterCancel(t *testing.T) {
+	c := newCourse(t)
+	var groups []Group
+	for i, name := range []string{"a.git", "b.git", "c.git"} {
+		c.repo(name)
+		c.commit(name, "main", reportCommit(alice, at(-time.Hour), "report"))
+		groups = append(groups, c.group(i+1, name))
+	}
+	opts := testOptions(t, groups...)
+	opts.Workers = 1
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	opts.Logger = slog.New(&onRecord{msg: "group scraped", do: cancel})
+	sum, err := Run(ctx, opts)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled run returned %v", err)
+	}
+	if len(sum.Outcomes) != 1 || sum.Outcomes[0].Group != 1 {
+		t.Fatalf("cancelled run finished %+v, want group 1 only", sum.Outcomes)
+	}
+	first, err := os.ReadFile(filepath.Join(GroupDir(opts.Workspace, 1), SnapshotFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []int{2, 3} {
+		if _, err := LoadSnapshot(opts.Workspace, g); err == nil {
+			t.Errorf("group %d has a snapshot after the cancelled run", g)
+		}
+	}
+
+	opts.Logger = nil
+	before := c.server.Requests("a.git")
+	sum = mustRun(t, opts)
+	if len(sum.Outcomes) != 3 {
+		t.Fatalf("resumed run: %+v", sum.Outcomes)
+	}
+	for _, o := range sum.Outcomes {
+		if o.Status != StatusOK || o.Resumed != (o.Group == 1) {
+			t.Errorf("group %d: status %s resumed %v", o.Group, o.Status, o.Resumed)
+		}
+	}
+	if n := c.server.Requests("a.git") - before; n != 1 {
+		t.Errorf("resumed group made %d requests, want 1 (the ref listing)", n)
+	}
+	again, err := os.ReadFile(filepath.Join(GroupDir(opts.Workspace, 1), SnapshotFile))
+	if err != nil || !bytes.Equal(first, again) {
+		t.Errorf("group 1 snapshot changed by the resumed run (%v)", err)
+	}
+	obs, err := ReadObservations(GroupDir(opts.Workspace, 1))
+	if err != nil || len(obs) != 2 {
+		t.Errorf("group 1 observations %+v (%v), want one per run", obs, err)
+	}
+
+	// A new commit (dated before the deadline) is fetched into the existing
+	// clone; --refresh redoes an unchanged group.
+	newer := c.commit("a.git", "main", gittest.Commit{Message: "fix", Author: bob, When: at(-time.Minute)})
+	opts.Only = []int{1, 2}
+	sum = mustRun(t, opts)
+	if o := outcomeOf(t, sum, 1); o.Resumed || o.DeadlineSHA != newer {
+		t.Errorf("moved remote: resumed %v pinned %s, want a fetch pinning %s", o.Resumed, o.DeadlineSHA, newer)
+	}
+	opts.Refresh = true
+	if o := outcomeOf(t, mustRun(t, opts), 2); o.Resumed || o.Status != StatusOK {
+		t.Errorf("refresh: resumed %v status %s", o.Resumed, o.Status)
+	}
+}
+
+// onRecord is a slog handler that calls do once, on the first record with msg.
+type onRecord struct {
+	msg  string
+	do   func()
+	once sync.Once
+}
+
+func (h *onRecord) Enabled(context.Context, slog.Level) bool { return true }
+func (h *onRecord) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		h.once.Do(h.do)
+	}
+	return nil
+}
+func (h *onRecord) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *onRecord) WithGroup(string) slog.Handler      { return h }
+
+func TestRunCancelStopsInFlightClones(t *testing.T) {
+	c := newCourse(t)
+	c.repo("hang.git")
+	c.commit("hang.git", "main", reportCommit(alice, at(-time.Hour), "report"))
+	c.server.Hang("hang.git")
+	opts := testOptions(t, c.group(1, "hang.git"))
+	opts.Timeout = time.Minute
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := Run(ctx, opts); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Run returned %v, want the caller's cancellation", err)
+	}
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Errorf("cancellation took %v", waited)
+	}
+	if _, err := os.Stat(filepath.Join(opts.Workspace, "tmp")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("tmp left behind: %v", err)
+	}
+	if _, err := LoadSnapshot(opts.Workspace, 1); err == nil {
+		t.Error("a cancelled group got a snapshot")
+	}
+}
+
+func TestRunPinsByObservation(t *testing.T) {
+	c := newCourse(t)
+	c.repo("obs.git")
+	c.commit("obs.git", "main", reportCommit(alice, at(-24*time.Hour), "draft"))
+	seen := c.commit("obs.git", "main", gittest.Commit{Message: "seen before the deadline", Author: alice, When: at(-time.Hour)})
+	c.repo("skew.git")
+	c.commit("skew.git", "main", reportCommit(alice, at(-24*time.Hour), "draft"))
+	// The committer's clock runs ahead: dated after the deadline, yet on the
+	// server when scrape looked before it.
+	ahead := c.commit("skew.git", "main", gittest.Commit{Message: "clock ahead", Author: bob, When: at(20 * time.Minute)})
+
+	opts := testOptions(t, c.group(1, "obs.git"), c.group(2, "skew.git"))
+	now := at(-30 * time.Minute)
+	opts.Now = func() time.Time { return now }
+	sum := mustRun(t, opts)
+	if o := outcomeOf(t, sum, 1); o.DeadlineSHA != seen {
+		t.Fatalf("before the deadline: pinned %s, want the tip %s", o.DeadlineSHA, seen)
+	}
+
+	// After the deadline the students push a commit dated before it, and one after.
+	backdated := c.commit("obs.git", "main", gittest.Commit{Message: "backdated", Author: bob, When: at(-10 * time.Minute),
+		Files: map[string][]byte{"reports/README.md": []byte(reportText + "improved")}})
+	c.commit("obs.git", "main", gittest.Commit{Message: "after", Author: bob, When: at(time.Hour)})
+	now = at(2 * time.Hour)
+	sum = mustRun(t, opts)
+
+	g1 := loadSnap(t, opts.Workspace, 1)
+	if g1.DeadlineSHA != seen || g1.PinnedBy != PinnedByObservation || !g1.Backdated || g1.DateBasedSHA != backdated || g1.LateCommits != 2 {
+		t.Errorf("group 1: pinned %s by %s backdated %v date-based %s late %d; want %s by observation, backdated, %s, 2",
+			g1.DeadlineSHA, g1.PinnedBy, g1.Backdated, g1.DateBasedSHA, g1.LateCommits, seen, backdated)
+	}
+	if !g1.ObservedAt.Equal(at(-30*time.Minute)) || !outcomeOf(t, sum, 1).Backdated {
+		t.Errorf("group 1: observed at %v", g1.ObservedAt)
+	}
+	if report, _ := g1.ReadFile("reports/README.md"); strings.Contains(string(report), "improved") {
+		t.Error("group 1 exported the backdated report")
+	}
+	g2 := loadSnap(t, opts.Workspace, 2)
+	if g2.DeadlineSHA != ahead || g2.Backdated || g2.PinnedBy != PinnedByObservation || g2.LateCommits != 0 {
+		t.Errorf("group 2: pinned %s backdated %v by %s late %d; want %s, not backdated, by observation, 0",
+			g2.DeadlineSHA, g2.Backdated, g2.PinnedBy, g2.LateCommits, ahead)
+	}
+}
+
+func TestRunKeepsGoodSnapshotOnFailure(t *testing.T) {
+	c := newCourse(t)
+	c.repo("flaky.git")
+	sha := c.commit("flaky.git", "main", reportCommit(alice, at(-time.Hour), "report"))
+	opts := testOptions(t, c.group(1, "flaky.git"))
+	mustRun(t, opts)
+
+	c.server.FailNext("flaky.git", 100, 502)
+	opts.Refresh = true
+	o := outcomeOf(t, mustRun(t, opts), 1)
+	if o.Status != StatusNetworkError || !strings.Contains(o.Error, "kept the snapshot") {
+		t.Errorf("outcome %s %q", o.Status, o.Error)
+	}
+	if s := loadSnap(t, opts.Workspace, 1); s.Status != StatusOK || s.DeadlineSHA != sha {
+		t.Errorf("stored snapshot %s %s, want the earlier ok one", s.Status, s.DeadlineSHA)
+	}
+}
+
+func TestRunInvalidAndSelectedGroups(t *testing.T) {
+	c := newCourse(t)
+	c.repo("ok.git")
+	c.commit("ok.git", "main", reportCommit(alice, at(-time.Hour), "report"))
+	dup := Group{Number: 1, Line: 3, Err: errors.New("groups.csv:3: group 1 repeats line 2")}
+	bad := Group{Number: 4, Line: 4, Err: errors.New("groups.csv:4: missing repo_url")}
+	opts := testOptions(t, c.group(1, "ok.git"), dup, bad)
+	sum := mustRun(t, opts)
+	if len(sum.Outcomes) != 3 || sum.Outcomes[1].Status != StatusInvalid || sum.Outcomes[2].Status != StatusInvalid {
+		t.Fatalf("outcomes %+v", sum.Outcomes)
+	}
+	if s := loadSnap(t, opts.Workspace, 1); s.Status != StatusOK {
+		t.Errorf("the duplicate row overwrote group 1: %s", s.Status)
+	}
+	if s := loadSnap(t, opts.Workspace, 4); s.Status != StatusInvalid || !strings.Contains(s.Error, "missing repo_url") {
+		t.Errorf("group 4 snapshot %s %q", s.Status, s.Error)
+	}
+
+	opts.Only = []int{4}
+	if sum := mustRun(t, opts); len(sum.Outcomes) != 1 || sum.Outcomes[0].Group != 4 {
+		t.Errorf("--group 4 ran %+v", sum.Outcomes)
+	}
+	opts.Only = []int{9}
+	if _, err := Run(context.Background(), opts); err == nil {
+		t.Error("an unknown --group was accepted")
+	}
+	opts.Only, opts.Deadline = nil, time.Time{}
+	if _, err := Run(context.Background(), opts); err == nil {
+		t.Error("a run without any deadline was accepted")
+	}
+}
+
+func TestRunExportLimits(t *testing.T) {
+	c := newCourse(t)
+	c.repo("big.git")
+	commit := reportCommit(alice, at(-time.Hour), "report")
+	commit.Files["data/huge.png"] = make([]byte, maxExportFileSize+1)
+	commit.Files["reports/README.md"] = []byte("# no questions here\n")
+	c.commit("big.git", "main", commit)
+	opts := testOptions(t, c.group(1, "big.git"))
+	o := outcomeOf(t, mustRun(t, opts), 1)
+	if o.Status != StatusNoReport {
+		t.Errorf("status %s, want no-report", o.Status)
+	}
+	s := loadSnap(t, opts.Workspace, 1)
+	if slices.Contains(s.Exported, "data/huge.png") || !slices.Contains(s.Exported, "reports/README.md") {
+		t.Errorf("exported %v", s.Exported)
+	}
+	if !slices.ContainsFunc(s.Notes, func(n string) bool { return strings.Contains(n, "data/huge.png") }) {
+		t.Errorf("no note about the oversized file: %q", s.Notes)
+	}
+	if !s.HasFile("data/huge.png") {
+		t.Error("the oversized file is missing from the tree")
+	}
+}
+
+func TestWorkspaceLock(t *testing.T) {
+	dir := t.TempDir()
+	ws, err := openWorkspace(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := openWorkspace(dir); err == nil || !strings.Contains(err.Error(), "another scrape") {
+		t.Errorf("second open: %v", err)
+	}
+	ws.close()
+	ws, err = openWorkspace(dir)
+	if err != nil {
+		t.Fatalf("reopen after close: %v", err)
+	}
+	ws.close()
+}
