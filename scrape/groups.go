@@ -1,0 +1,234 @@
+package scrape
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-git/go-git/v5/plumbing"
+)
+
+// Group is one row of groups.csv.
+type Group struct {
+	Number   int      // 0 when the row's group number is missing or invalid
+	Students []string // non-empty student ids, as written (trimmed)
+	// RawURL is repo_url as written. It may hold credentials: pass it
+	// through RedactURL before showing it.
+	RawURL   string
+	URL      string     // normalised https clone URL, "" when invalid
+	WebURL   string     // browsable URL without .git, e.g. https://github.com/o/r
+	Deadline *time.Time // per-group extension (column deadline, RFC 3339)
+	Branch   string     // column branch; "" means the remote's default branch
+	Line     int        // 1-based line of the row in the file
+	// Err is non-nil when the row is invalid; the group then gets status
+	// invalid. Its message names file:line and every problem found. A row
+	// repeating an earlier group number keeps that Number but has Err:
+	// callers that key by Number must skip invalid rows.
+	Err error
+}
+
+// Column names of groups.csv, matched case-insensitively.
+const (
+	colGroup    = "group_number"
+	colURL      = "repo_url"
+	colDeadline = "deadline"
+	colBranch   = "branch"
+)
+
+// studentColumn matches student_1 ... student_N.
+var studentColumn = regexp.MustCompile(`^student_[0-9]+$`)
+
+// header maps the columns ReadGroups uses to their index in a row.
+type header struct {
+	group, url, deadline, branch int // -1 when absent (deadline, branch)
+	students                     []int
+	width                        int
+}
+
+func parseHeader(record []string) (header, error) {
+	h := header{group: -1, url: -1, deadline: -1, branch: -1, width: len(record)}
+	seen := map[string]bool{}
+	for i, name := range record {
+		name = strings.ToLower(strings.TrimSpace(name))
+		if name == "" {
+			continue
+		}
+		if seen[name] {
+			return h, fmt.Errorf("column %q appears twice", name)
+		}
+		seen[name] = true
+		switch {
+		case name == colGroup:
+			h.group = i
+		case name == colURL:
+			h.url = i
+		case name == colDeadline:
+			h.deadline = i
+		case name == colBranch:
+			h.branch = i
+		case studentColumn.MatchString(name):
+			h.students = append(h.students, i)
+		}
+	}
+	if h.group < 0 || h.url < 0 {
+		return h, fmt.Errorf("header must name the columns %s and %s (got %q)", colGroup, colURL, strings.Join(record, ","))
+	}
+	return h, nil
+}
+
+// ReadGroups reads groups.csv from r; name is used in messages. It fails only
+// when the file as a whole is unusable (empty, or no valid header); a bad row
+// becomes a Group with Err set and the other rows are still read. Blank lines
+// and rows whose fields are all empty are skipped.
+func ReadGroups(r io.Reader, name string) ([]Group, error) {
+	cr := csv.NewReader(skipBOM(r))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+
+	var h header
+	haveHeader := false
+	var groups []Group
+	firstLine := map[int]int{} // group number -> line of its first valid row
+	for {
+		record, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		var parseErr *csv.ParseError
+		if errors.As(err, &parseErr) && haveHeader {
+			// The reader resumes after the malformed row: report it, go on.
+			groups = append(groups, Group{Line: parseErr.StartLine,
+				Err: fmt.Errorf("%s:%d: malformed CSV: %w", name, parseErr.StartLine, parseErr.Err)})
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", name, err)
+		}
+		if allBlank(record) {
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		if !haveHeader {
+			if h, err = parseHeader(record); err != nil {
+				return nil, fmt.Errorf("%s:%d: %w", name, line, err)
+			}
+			haveHeader = true
+			continue
+		}
+		g := parseRow(h, record, name, line)
+		if g.Err == nil {
+			if first, dup := firstLine[g.Number]; dup {
+				g.Err = fmt.Errorf("%s:%d: duplicate group number %d (first on line %d)", name, line, g.Number, first)
+			} else {
+				firstLine[g.Number] = line
+			}
+		}
+		groups = append(groups, g)
+	}
+	if !haveHeader {
+		return nil, fmt.Errorf("%s: empty file: expected a header %s,student_1,...,student_5,%s", name, colGroup, colURL)
+	}
+	return groups, nil
+}
+
+// ReadGroupsFile reads a groups.csv file.
+func ReadGroupsFile(path string) ([]Group, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read groups: %w", err)
+	}
+	defer f.Close()
+	return ReadGroups(f, path)
+}
+
+// parseRow checks one data row, collecting every problem into Err.
+func parseRow(h header, record []string, name string, line int) Group {
+	g := Group{Line: line}
+	var problems []string
+	field := func(i int) string {
+		if i < 0 || i >= len(record) {
+			return ""
+		}
+		return strings.TrimSpace(record[i])
+	}
+	if len(record) != h.width {
+		problems = append(problems, fmt.Sprintf("has %d fields, the header has %d", len(record), h.width))
+	}
+
+	switch raw := field(h.group); {
+	case raw == "":
+		problems = append(problems, "missing group number")
+	default:
+		n, err := strconv.Atoi(raw)
+		if err != nil || n <= 0 {
+			problems = append(problems, fmt.Sprintf("group number %q is not a positive integer", raw))
+		} else {
+			g.Number = n
+		}
+	}
+	for _, i := range h.students {
+		if id := field(i); id != "" {
+			g.Students = append(g.Students, id)
+		}
+	}
+
+	g.RawURL = field(h.url)
+	if g.RawURL == "" {
+		problems = append(problems, "missing "+colURL)
+	} else if clone, web, err := NormalizeURL(g.RawURL); err != nil {
+		problems = append(problems, err.Error())
+	} else {
+		g.URL, g.WebURL = clone, web
+	}
+
+	if raw := field(h.deadline); raw != "" {
+		d, err := time.Parse(time.RFC3339, raw)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("deadline %q is not RFC 3339 (like 2026-01-23T23:59:59+01:00)", raw))
+		} else {
+			g.Deadline = &d
+		}
+	}
+
+	if raw := field(h.branch); raw != "" {
+		branch := strings.TrimPrefix(raw, "refs/heads/")
+		if plumbing.NewBranchReferenceName(branch).Validate() != nil {
+			problems = append(problems, fmt.Sprintf("branch %q is not a valid branch name", raw))
+		} else {
+			g.Branch = branch
+		}
+	}
+
+	if len(problems) > 0 {
+		g.Err = fmt.Errorf("%s:%d: %s", name, line, strings.Join(problems, "; "))
+	}
+	return g
+}
+
+func allBlank(record []string) bool {
+	for _, f := range record {
+		if strings.TrimSpace(f) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// skipBOM drops a UTF-8 byte order mark at the start of r, as Excel writes
+// one into CSV exports.
+func skipBOM(r io.Reader) io.Reader {
+	br := bufio.NewReader(r)
+	if head, _ := br.Peek(len(utf8BOM)); string(head) == utf8BOM {
+		br.Discard(len(utf8BOM))
+	}
+	return br
+}
+
+const utf8BOM = "\ufeff"
