@@ -28,8 +28,9 @@ var ruleStrength = map[string]int{RuleAuthorsCSV: 0, RuleEmail: 1, RuleEmailUser
 var (
 	studentIDExact = regexp.MustCompile(`(?i)^s\d{6}$`)
 	// studentIDInText finds an id inside a name or login ("Jane (s123456)",
-	// "janes123456"); only ids on the group's roster are ever accepted.
-	studentIDInText = regexp.MustCompile(`(?i)(?:^|[^0-9])(s\d{6})(?:[^0-9]|$)`)
+	// "janes123456"), not a prefix of a longer number; only ids on the
+	// group's roster are ever accepted.
+	studentIDInText = regexp.MustCompile(`(?i)(s\d{6})(?:\D|$)`)
 	githubNoreply   = regexp.MustCompile(`^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`)
 )
 
