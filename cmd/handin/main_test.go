@@ -24,6 +24,7 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"gitcourse": gitCourse, // serve synthetic repositories (scrape_test.go)
 			// writebinary FILE: a file with NUL bytes, which txtar cannot hold.
 			"writebinary": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"unicode"
+
+	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"handin/scrape"
+)
+
+func scrapeCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "scrape",
+		Usage: "clone every group's repository and pin the commit that counts at the deadline",
+		Description: `Clones (or fetches, on later runs) every group's repository in parallel into the
+workspace and writes, per group, WORKSPACE/groups/NNN/snapshot.json: the deadline
+commit (on the branch's first-parent chain, the newest commit whose committer
+time is at or before the deadline), the commits up to it, its file tree, and
+the report folder, README files and images exported to files/.
+
+Every run also logs the branch tip it saw (observations.jsonl). Run scrape on a
+schedule up to the deadline (cron) and the last tip seen before the deadline
+counts: commits dated before the deadline but pushed after it are flagged
+as backdated. Groups whose snapshot is current and whose remote did not move
+are not fetched again unless --refresh.
+
+The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
+--token-host hosts and never written anywhere.
+
+Exit code: 0 every group is scraped (ok, or a status about what the students
+handed in: invalid, not-found, empty-repo, no-commit-before-deadline,
+no-report), 1 some group could not be looked at (timeout, network-error,
+auth-failed, error), 2 usage or I/O error, 130 interrupted (finished groups
+are kept; run again to resume).
+
+Example:
+   handin scrape --groups groups.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws
+   handin scrape --groups groups.csv --deadline "2026-01-23 23:59" --workspace ws --group 7 --refresh`,
+		Flags:  append(scrapeFlags(), &cli.BoolFlag{Name: "json", Usage: "print the outcomes as JSON instead of a table"}),
+		Action: runScrape,
+	}
+}
+
+// scrapeFlags are the flags that configure a scrape, shared with commands
+// that scrape as one of their steps (scrapeOptions reads them).
+func scrapeFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "groups", Usage: "groups `FILE` (CSV: group_number,student_1..student_5,repo_url[,deadline][,branch])", Required: true},
+		&cli.StringFlag{Name: "deadline", Usage: "deadline `TIME`, RFC 3339 (2026-01-23T23:59:59+01:00) or local to --tz (2026-01-23 23:59); required unless every group has its own"},
+		&cli.StringFlag{Name: "tz", Value: "Europe/Copenhagen", Usage: "time `ZONE` of a deadline written without an offset"},
+		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (clones, snapshots)", Required: true},
+		&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "parallel clones"},
+		&cli.IntSliceFlag{Name: "group", Usage: "scrape only group `N` (repeatable)"},
+		&cli.DurationFlag{Name: "timeout", Value: scrape.DefaultTimeout, Usage: "give up on one repository after `D`, retries included"},
+		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
+		&cli.StringFlag{Name: "token-file", Usage: "read the access token from `FILE` (default: $GITHUB_TOKEN, then $GH_TOKEN)"},
+		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only (repeatable)"},
+	}
+}
+
+// scrapeOptions builds scrape.Options from scrapeFlags. Errors are usage
+// errors (exit 2).
+func scrapeOptions(c *cli.Context) (scrape.Options, error) {
+	groups, err := scrape.ReadGroupsFile(c.String("groups"))
+	if err != nil {
+		return scrape.Options{}, usageError("scrape: %w", err)
+	}
+	opts := scrape.Options{
+		Groups:     groups,
+		Workspace:  c.String("workspace"),
+		Workers:    c.Int("workers"),
+		Timeout:    c.Duration("timeout"),
+		Refresh:    c.Bool("refresh"),
+		Only:       c.IntSlice("group"),
+		TokenHosts: c.StringSlice("token-host"),
+	}
+	if opts.Workers < 1 {
+		return scrape.Options{}, usageError("scrape: --workers must be at least 1")
+	}
+	if opts.Timeout <= 0 {
+		return scrape.Options{}, usageError("scrape: --timeout must be positive")
+	}
+	if s := c.String("deadline"); s != "" {
+		if opts.Deadline, err = scrape.ParseDeadline(s, c.String("tz")); err != nil {
+			return scrape.Options{}, usageError("scrape: %w", err)
+		}
+	} else if i := slices.IndexFunc(groups, func(g scrape.Group) bool { return g.Err == nil && g.Deadline == nil }); i >= 0 {
+		return scrape.Options{}, usageError("scrape: --deadline is required (group %d has no deadline column)", groups[i].Number)
+	}
+	if opts.Token, err = accessToken(c.String("token-file")); err != nil {
+		return scrape.Options{}, usageError("scrape: %w", err)
+	}
+	return opts, nil
+}
+
+// accessToken is the token from file, else $GITHUB_TOKEN, else $GH_TOKEN
+// ("" when none: public repositories need none).
+func accessToken(file string) (string, error) {
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return "", fmt.Errorf("--token-file: %w", err)
+		}
+		token := strings.TrimSpace(string(data))
+		if token == "" || strings.ContainsAny(token, " \t\r\n") {
+			return "", fmt.Errorf("--token-file %s: want one token on one line", file)
+		}
+		return token, nil
+	}
+	for _, env := range []string{"GITHUB_TOKEN", "GH_TOKEN"} {
+		if token := strings.TrimSpace(os.Getenv(env)); token != "" {
+			return token, nil
+		}
+	}
+	return "", nil
+}
+
+func runScrape(c *cli.Context) error {
+	if c.NArg() > 0 {
+		return usageError("scrape: unexpected argument %q (flags only)", c.Args().First())
+	}
+	opts, err := scrapeOptions(c)
+	if err != nil {
+		return err
+	}
+	// On a terminal a live line shows progress and the table says the rest;
+	// elsewhere (cron) one log line per group.
+	stderr := c.App.ErrWriter
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		opts.Progress = stderr
+	} else {
+		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	sum, runErr := scrape.Run(c.Context, opts)
+	if sum != nil {
+		if err := printScrape(c.App.Writer, sum, c.Bool("json")); err != nil {
+			return err
+		}
+	}
+	if runErr != nil {
+		if c.Context.Err() != nil {
+			return runErr // exit 130: finished groups are kept
+		}
+		return usageError("scrape: %w", runErr)
+	}
+	if sum.InfrastructureFailures() > 0 {
+		return withCode(exitViolations)
+	}
+	return nil
+}
+
+func printScrape(w io.Writer, sum *scrape.Summary, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "GROUP\tSTATUS\tSHA\tLATE\tNOTE")
+	counts := map[scrape.Status]int{}
+	for _, o := range sum.Outcomes {
+		counts[o.Status]++
+		sha := o.DeadlineSHA
+		if len(sha) > 10 {
+			sha = sha[:10]
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", o.Group, o.Status, orDash(sha), o.LateCommits, outcomeNote(o))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var parts []string
+	for _, s := range slices.Sorted(maps.Keys(counts)) {
+		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
+	}
+	_, err := fmt.Fprintf(w, "%d groups: %s\n", len(sum.Outcomes), strings.Join(parts, ", "))
+	return err
+}
+
+// outcomeNote is the table's last column. Messages can quote what a remote
+// server or groups.csv said, so control characters never reach the terminal.
+func outcomeNote(o scrape.Outcome) string {
+	var notes []string
+	if o.Resumed {
+		notes = append(notes, "unchanged since the last run")
+	}
+	if o.Backdated {
+		notes = append(notes, "backdated commits pushed after the deadline")
+	}
+	if o.NonMonotonic {
+		notes = append(notes, "committer dates go backwards")
+	}
+	if o.Error != "" {
+		notes = append(notes, o.Error)
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.Join(notes, "; "))
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
