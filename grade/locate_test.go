@@ -157,3 +157,20 @@ func TestFormatSize(t *testing.T) {
 		}
 	}
 }
+
+func TestQuestionHeadings(t *testing.T) {
+	tests := map[string]int{
+		"### Question 1\n### Question 2\n":            2,
+		"## question 3\n#### QUESTION 4\n":            2,
+		"   ### Question 5\n###Question6\n":           2,
+		"### Question 1\n### Question 1\n":            1,
+		"Question 1\n# Questions\n####### Question 7": 0,
+		"### Question\n### Question x\n":              0,
+		"":                                            0,
+	}
+	for text, want := range tests {
+		if got := questionHeadings([]byte(text)); got != want {
+			t.Errorf("questionHeadings(%q) = %d, want %d", text, got, want)
+		}
+	}
+}

@@ -147,6 +147,9 @@ var (
 func pullRequest(message string) (int, bool) {
 	subject, _, _ := strings.Cut(message, "\n")
 	subject = strings.TrimSpace(subject)
+	if !strings.HasPrefix(subject, "Merge pull request #") && !strings.HasSuffix(subject, ")") {
+		return 0, false // most commits: skip the regexps
+	}
 	m := mergePR.FindStringSubmatch(subject)
 	if m == nil {
 		m = squashPR.FindStringSubmatch(subject)
