@@ -92,3 +92,37 @@ func TestCheckerParity(t *testing.T) {
 	}
 	t.Logf("compared %d questions with the course checker", compared)
 }
+
+// TestCheckerCrashes: where the course checker gave up on a report (it found
+// no "Answer:" markers, or not the count it expected), handin still gives a
+// result for every question, with nothing shifted.
+func TestCheckerCrashes(t *testing.T) {
+	dir := corpus.Dir(t)
+	names, _ := filepath.Glob(filepath.Join(dir, "expected", "*.json"))
+	crashed := 0
+	for _, path := range names {
+		got, r, spec, want := loadCorpusReport(t, dir, filepath.Base(path))
+		if want.Status == "ok" {
+			continue
+		}
+		crashed++
+		t.Logf("%s: the checker said %q; handin:", want.Report, want.Error)
+		if len(got.Questions) != len(spec.Questions) {
+			t.Fatalf("%d results for %d questions", len(got.Questions), len(spec.Questions))
+		}
+		for i, q := range got.Questions {
+			if q.Line == 0 {
+				t.Errorf("Q%d not found in the report", q.Number)
+			}
+			// Keyed on headings: result i is question i+1, and its answer is the
+			// text under that heading, not a neighbour's.
+			if q.Number != i+1 || r.Questions[i].Number != q.Number || r.Questions[i].Words != q.Words {
+				t.Errorf("Q%d shifted", q.Number)
+			}
+			t.Logf("  Q%-2d words %-4d images %d pass %-5v problems %d findings %d", q.Number, q.Words, q.Images, q.Pass, len(q.Problems), len(q.Findings))
+		}
+	}
+	if crashed == 0 {
+		t.Fatal("the corpus has no report the checker crashed on")
+	}
+}
