@@ -52,7 +52,8 @@ func Group(s *scrape.Snapshot, spec *Spec, opts Options) *GroupResult {
 		Students: []StudentStats{}, Problems: []string{},
 	}
 	if s.Status != scrape.StatusOK && s.Status != scrape.StatusNoReport {
-		r.addf("status %s: %s", s.Status, cmp.Or(s.Error, "no detail"))
+		// one line: the error may quote a server's multi-line answer
+		r.addf("status %s: %s", s.Status, cmp.Or(strings.Join(strings.Fields(s.Error), " "), "no detail"))
 	}
 	if s.Backdated {
 		r.addf("backdated: commits dated before the deadline were pushed after it (graded %s, pinned by %s)",

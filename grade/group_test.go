@@ -209,8 +209,8 @@ func TestGroupBadInput(t *testing.T) {
 	}{
 		{
 			name:     "not found",
-			snap:     scrape.Snapshot{Status: scrape.StatusNotFound, Error: "HTTP 404"},
-			problems: []string{"status not-found: HTTP 404"},
+			snap:     scrape.Snapshot{Status: scrape.StatusNotFound, Error: "repository not found:\n404 page not found\n"},
+			problems: []string{"status not-found: repository not found: 404 page not found"},
 		},
 		{
 			name:     "empty repository",
