@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/csv"
 	"errors"
@@ -40,6 +41,9 @@ var (
 	genericNames  = map[string]bool{"": true, "root": true, "ubuntu": true, "user": true, "admin": true, "unknown": true, "your name": true}
 	genericEmails = map[string]bool{"": true, "you@example.com": true, "your_email@example.com": true, "email@example.com": true}
 )
+
+// botEmails are the authors of commits made by GitHub Actions workflows.
+var botEmails = map[string]bool{"action@github.com": true, "actions@github.com": true, "noreply@github.com": true}
 
 // NormalizeEmail is the form emails are compared in (authors.csv keys too).
 func NormalizeEmail(email string) string {
@@ -142,7 +146,8 @@ func collectIdentities(commits []scrape.Commit) []*identity {
 			if m := githubNoreply.FindStringSubmatch(email); m != nil {
 				id.login = m[1]
 			}
-			id.bot = strings.HasSuffix(strings.ToLower(name), "[bot]") || strings.HasSuffix(id.login, "[bot]")
+			id.bot = strings.HasSuffix(strings.ToLower(name), "[bot]") || strings.HasSuffix(id.login, "[bot]") ||
+				botEmails[email]
 			byKey[key] = id
 		}
 		id.commits++
@@ -331,19 +336,23 @@ func author(members []*identity, commits int) Author {
 
 // ReadAuthorsCSV reads the instructor's authors.csv: two columns, a commit
 // author's email or name and the student id it belongs to. A header line,
-// blank lines and lines starting with # are allowed. Keys are normalised
-// (NormalizeEmail / NormalizeName), ids lower-cased.
+// blank lines, lines starting with # and a spreadsheet's byte-order mark and
+// semicolon separators are allowed. Keys are normalised (NormalizeEmail /
+// NormalizeName), ids lower-cased.
 func ReadAuthorsCSV(path string) (map[string]string, error) {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("authors: %w", err)
 	}
-	defer f.Close()
-	return parseAuthorsCSV(f, path)
+	return parseAuthorsCSV(bytes.TrimPrefix(data, []byte("\ufeff")), path)
 }
 
-func parseAuthorsCSV(in io.Reader, name string) (map[string]string, error) {
-	r := csv.NewReader(in)
+func parseAuthorsCSV(data []byte, name string) (map[string]string, error) {
+	r := csv.NewReader(bytes.NewReader(data))
+	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.Contains(firstLine, []byte(";")) && !bytes.Contains(firstLine, []byte(",")) {
+		r.Comma = ';' // spreadsheets in Danish locales write semicolons
+	}
 	r.Comment = '#'
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true

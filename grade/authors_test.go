@@ -110,9 +110,10 @@ func TestMergeAuthors(t *testing.T) {
 			unmatched: 1, contributors: 1, hint: "s999999",
 		},
 		{
-			name:    "bots are not people",
-			commits: history(who{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"}, who{"Ann", "s111111@dtu.dk"}),
-			want:    map[string]match{"s111111": {1, RuleEmail}}, contributors: 1,
+			name: "bots are not people",
+			commits: history(who{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"}, who{"Ann", "s111111@dtu.dk"},
+				who{"GitHub Action", "action@github.com"}),
+			want: map[string]match{"s111111": {1, RuleEmail}}, contributors: 1,
 		},
 		{
 			name:      "empty and broken identities",
@@ -186,6 +187,11 @@ func TestReadAuthorsCSV(t *testing.T) {
 			name: "header, comments, blank lines",
 			csv:  "author,student\n# the laptop\n\nAnn@Proton.me, S111111\n  Bo   Berg ,s222222\n\"Berg, Bo\",s222222\n",
 			want: map[string]string{"ann@proton.me": "s111111", "bo berg": "s222222", "berg, bo": "s222222"},
+		},
+		{
+			name: "spreadsheet export: byte-order mark, semicolons",
+			csv:  "\ufeffann@proton.me;s111111\r\nBo Berg;s222222\r\n",
+			want: map[string]string{"ann@proton.me": "s111111", "bo berg": "s222222"},
 		},
 		{name: "no header", csv: "ann@proton.me,s111111\n", want: map[string]string{"ann@proton.me": "s111111"}},
 		{name: "empty file", csv: "", want: map[string]string{}},
