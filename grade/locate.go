@@ -189,14 +189,15 @@ func readExported(s *scrape.Snapshot, f scrape.File) ([]byte, error) {
 	if info.Size() > parse.MaxSize {
 		return nil, tooLarge(info.Size())
 	}
-	data, err := io.ReadAll(io.LimitReader(file, parse.MaxSize+1))
-	if err != nil {
+	var buf bytes.Buffer
+	buf.Grow(int(info.Size()) + bytes.MinRead) // one allocation when the size holds
+	if _, err := buf.ReadFrom(io.LimitReader(file, parse.MaxSize+1)); err != nil {
 		return nil, fmt.Errorf("read %s: %w", f.Path, err)
 	}
-	if len(data) > parse.MaxSize {
-		return nil, tooLarge(int64(len(data)))
+	if buf.Len() > parse.MaxSize {
+		return nil, tooLarge(int64(buf.Len()))
 	}
-	return data, nil
+	return buf.Bytes(), nil
 }
 
 // formatSize writes a byte count for people: 512 B, 3.4 KB, 200.0 MB.
