@@ -27,12 +27,13 @@ var inlineTypes = map[string]bool{
 }
 
 // figure is what an image reference in a report turns into on the page:
-// exactly one of DataURI (inline it), Remote (link to it) or Note (a visible
-// placeholder) is set.
+// exactly one of Data (inline it as a data: URI of Type), Remote (link to
+// it) or Note (a visible placeholder) is set.
 type figure struct {
-	DataURI string
-	Remote  string
-	Note    string
+	Type   string
+	Data   []byte
+	Remote string
+	Note   string
 }
 
 // figureSource resolves image references of one report against the files of
@@ -139,12 +140,23 @@ func (s *figureSource) missing(repoPath string, readErr error) figure {
 func sniffFigure(repoPath string, data []byte) figure {
 	ctype := http.DetectContentType(data)
 	if inlineTypes[ctype] {
-		return figure{DataURI: "data:" + ctype + ";base64," + base64.StdEncoding.EncodeToString(data)}
+		return figure{Type: ctype, Data: data}
 	}
 	if looksLikeSVG(data) {
 		return figure{Note: fmt.Sprintf("SVG figure %s not shown (SVG can carry scripts); open it in the repository", repoPath)}
 	}
 	return figure{Note: fmt.Sprintf("figure %s is not a PNG, JPEG, GIF or WebP image (%s), not shown", repoPath, ctype)}
+}
+
+// appendDataURI appends the figure as a base64 data: URI.
+func (f figure) appendDataURI(dst []byte) []byte {
+	dst = append(dst, "data:"+f.Type+";base64,"...)
+	return base64.StdEncoding.AppendEncode(dst, f.Data)
+}
+
+// dataURILen is the length appendDataURI adds.
+func (f figure) dataURILen() int {
+	return len("data:;base64,") + len(f.Type) + base64.StdEncoding.EncodedLen(len(f.Data))
 }
 
 func looksLikeSVG(data []byte) bool {

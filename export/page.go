@@ -57,7 +57,6 @@ type pageData struct {
 	Heatmap       template.HTML
 	Contributions template.HTML
 	ReportNote    string
-	Report        template.HTML
 }
 
 type linkedText struct {
@@ -97,18 +96,28 @@ func renderPage(r *grade.GroupResult, snap *scrape.Snapshot, report []byte, repo
 		}
 	}
 	anchors := map[int]bool{}
+	var reportHTML []byte
+	var figures []figure
 	if report != nil {
 		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), questions: questions}
-		html, err := rr.render(report)
-		if err != nil {
+		var err error
+		if reportHTML, err = rr.render(report); err != nil {
 			return nil, fmt.Errorf("group %d: %w", r.Group, err)
 		}
-		d.Report, anchors = html, rr.anchors
+		anchors, figures = rr.anchors, rr.inlined
 	}
 	d.Problems = linkProblems(r.Problems, anchors)
 	d.Failing = failingQuestions(r.Check, anchors)
+	// The report (sanitized, with megabytes of figures) is written between
+	// the two templates rather than passed through one, which copies it.
 	var buf bytes.Buffer
 	if err := templates.ExecuteTemplate(&buf, "page.html", d); err != nil {
+		return nil, fmt.Errorf("group %d page: %w", r.Group, err)
+	}
+	if err := writeReport(&buf, reportHTML, figures); err != nil {
+		return nil, fmt.Errorf("group %d report: %w", r.Group, err)
+	}
+	if err := templates.ExecuteTemplate(&buf, "page-end", nil); err != nil {
 		return nil, fmt.Errorf("group %d page: %w", r.Group, err)
 	}
 	return buf.Bytes(), nil

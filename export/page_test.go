@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -165,7 +166,9 @@ Answer:
 func TestHostileReportHasNoActiveContent(t *testing.T) {
 	ws, out := t.TempDir(), t.TempDir()
 	g := newGroup(5)
-	g.files["reports/README.md"] = []byte(hostileReport)
+	// NUL-delimited numbers are the internal figure markers: a report that
+	// writes one must not get a figure spliced in.
+	g.files["reports/README.md"] = []byte(hostileReport + "\nfake marker \x000\x00 <img src=\"\x001\x00\">\n")
 	g.files["reports/figures/ok.png"] = testPNG(4, 4, 1)
 	g.files["reports/figures/really-png.jpg"] = testPNG(4, 4, 2)
 	g.files["reports/figures/notes.png"] = []byte("just text, not an image")
@@ -175,6 +178,9 @@ func TestHostileReportHasNoActiveContent(t *testing.T) {
 	writeWorkspace(t, ws, g)
 	export(t, ws, out)
 	data := readFile(t, filepath.Join(out, "groups", "005.html"))
+	if bytes.IndexByte(data, 0) >= 0 {
+		t.Errorf("page contains a NUL byte")
+	}
 	page := parseHTML(t, data)
 
 	for _, tag := range []string{"script", "iframe", "form", "input", "button", "object", "embed", "base", "link", "video", "frame", "image"} {

@@ -2,8 +2,8 @@ package export
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"html/template"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,23 +50,25 @@ type reportRenderer struct {
 	figures   *figureSource
 	questions map[int]grade.QuestionResult
 	anchors   map[int]bool // question anchors placed so far
+	inlined   []figure     // figures to splice in, by marker number
 }
 
-// render converts report markdown into sanitized HTML with figures inlined,
-// question anchors (#qN) and a badge on every question heading.
-func (r *reportRenderer) render(src []byte) (template.HTML, error) {
+// render converts report markdown into sanitized HTML with question anchors
+// (#qN) and a badge on every question heading. Inlined figures are left as
+// markers (see figureMarker) for writeReport to splice in.
+func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	src = prepareMarkdown(src)
 	doc := markdown.Parser().Parse(text.NewReader(src))
 	replaceTaskCheckBoxes(doc)
 	var raw bytes.Buffer
 	if err := markdown.Renderer().Render(&raw, src, doc); err != nil {
-		return "", fmt.Errorf("render markdown: %w", err)
+		return nil, fmt.Errorf("render markdown: %w", err)
 	}
 	clean := sanitizer.SanitizeReader(&raw)
 	body := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := html.ParseFragment(clean, body)
 	if err != nil {
-		return "", fmt.Errorf("parse sanitized report: %w", err)
+		return nil, fmt.Errorf("parse sanitized report: %w", err)
 	}
 	for _, n := range nodes {
 		body.AppendChild(n)
@@ -76,16 +78,17 @@ func (r *reportRenderer) render(src []byte) (template.HTML, error) {
 	var out bytes.Buffer
 	for c := body.FirstChild; c != nil; c = c.NextSibling {
 		if err := html.Render(&out, c); err != nil {
-			return "", fmt.Errorf("render report: %w", err)
+			return nil, fmt.Errorf("render report: %w", err)
 		}
 	}
-	return template.HTML(out.String()), nil // sanitized above, rewritten with our own nodes only
+	return out.Bytes(), nil
 }
 
 // prepareMarkdown drops a BOM and YAML front matter (GitHub hides both) and
-// replaces invalid UTF-8.
+// replaces invalid UTF-8 and NUL bytes (NUL delimits figure markers).
 func prepareMarkdown(src []byte) []byte {
 	src = bytes.ToValidUTF8(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), []byte("\uFFFD"))
+	src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	if bytes.HasPrefix(src, []byte("---\n")) {
 		if end := bytes.Index(src[4:], []byte("\n---\n")); end >= 0 {
@@ -93,6 +96,40 @@ func prepareMarkdown(src []byte) []byte {
 		}
 	}
 	return src
+}
+
+// figureMarker stands for the n-th inlined figure in the rendered report:
+// figures are spliced in afterwards, straight into the page buffer, instead
+// of pushing megabytes of base64 through the HTML renderer's escaping. The
+// report cannot contain NUL bytes (prepareMarkdown), so markers are unique.
+func figureMarker(n int) string { return "\x00" + strconv.Itoa(n) + "\x00" }
+
+// writeReport appends the rendered report to buf with every figure marker
+// replaced by its data: URI.
+func writeReport(buf *bytes.Buffer, report []byte, figures []figure) error {
+	size := len(report)
+	for _, f := range figures {
+		size += f.dataURILen()
+	}
+	buf.Grow(size)
+	for {
+		start := bytes.IndexByte(report, 0)
+		if start < 0 {
+			buf.Write(report)
+			return nil
+		}
+		end := bytes.IndexByte(report[start+1:], 0)
+		if end < 0 {
+			return errors.New("unterminated figure marker")
+		}
+		n, err := strconv.Atoi(string(report[start+1 : start+1+end]))
+		if err != nil || n < 0 || n >= len(figures) {
+			return fmt.Errorf("bad figure marker %q", report[start+1:start+1+end])
+		}
+		buf.Write(report[:start])
+		buf.Write(figures[n].appendDataURI(buf.AvailableBuffer()))
+		report = report[start+end+2:]
+	}
 }
 
 // replaceTaskCheckBoxes turns task list boxes into ☑/☐ text: the sanitizer
@@ -139,8 +176,9 @@ func (r *reportRenderer) rewrite(n *html.Node, inLink bool) {
 func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
 	f := r.figures.resolve(attr(img, "src"))
 	switch {
-	case f.DataURI != "":
-		setAttr(img, "src", f.DataURI)
+	case f.Data != nil:
+		setAttr(img, "src", figureMarker(len(r.inlined)))
+		r.inlined = append(r.inlined, f)
 		return
 	case f.Remote != "" && !inLink:
 		link := element("a", "class", "handin-note", "href", f.Remote, "rel", "nofollow noreferrer")

@@ -1,0 +1,46 @@
+package export
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// BenchmarkExport150 exports a course of 150 groups, each with five 200 KB
+// PNG figures: all pages, the index, results.json and the gradebook.
+func BenchmarkExport150(b *testing.B) {
+	ws := b.TempDir()
+	figures := make([][]byte, 5)
+	for i := range figures {
+		figures[i] = testPNG(224, 224, int64(i)) // noise: ~200 KB each
+	}
+	var extra strings.Builder
+	for i := range figures {
+		fmt.Fprintf(&extra, "\n![figure %d](figures/fig%d.png)\n\nSome words about figure %d.\n", i, i, i)
+	}
+	for n := 1; n <= 150; n++ {
+		g := newGroup(n)
+		g.files["reports/README.md"] = append(g.files["reports/README.md"], extra.String()...)
+		for i, data := range figures {
+			g.files[fmt.Sprintf("reports/figures/fig%d.png", i)] = data
+		}
+		writeWorkspace(b, ws, g)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		out := filepath.Join(ws, "out")
+		_, err := Export(context.Background(), Options{Workspace: ws, Out: out, Logger: quietLogger, Now: func() time.Time { return fixedNow }})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer() // a first export each time, without the previous one's files
+		if err := os.RemoveAll(out); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
