@@ -119,7 +119,7 @@ type GroupResult struct {
 	Deadline     time.Time `json:"deadline"`
 	ScrapedAt    time.Time `json:"scraped_at"`
 	DeadlineSHA  string    `json:"deadline_sha,omitempty"`
-	DeadlineTime time.Time `json:"deadline_time,omitempty"`
+	DeadlineTime time.Time `json:"deadline_time,omitzero"`
 	LateCommits  int       `json:"late_commits"`
 	NonMonotonic bool      `json:"non_monotonic"`
 	Backdated    bool      `json:"backdated"`
@@ -153,11 +153,11 @@ type RepoStats struct {
 	Commits          int            `json:"commits"`
 	LateCommits      int            `json:"late_commits"`
 	AvgMessageLength float64        `json:"avg_commit_message_length"`
-	LatestCommit     time.Time      `json:"latest_commit,omitempty"`
-	FirstCommit      time.Time      `json:"first_commit,omitempty"`
+	LatestCommit     time.Time      `json:"latest_commit,omitzero"`
+	FirstCommit      time.Time      `json:"first_commit,omitzero"`
 	Contributions    map[string]int `json:"contributions"`            // contributor (merged identity) -> commits
 	Activity         [][]int        `json:"activity"`                 // day index from first commit × 24 hours
-	ActivityStart    time.Time      `json:"activity_start,omitempty"` // midnight of day 0, course time zone
+	ActivityStart    time.Time      `json:"activity_start,omitzero"` // midnight of day 0, course time zone
 	MergedPRs        int            `json:"merged_pull_requests"`
 	PythonFiles      int            `json:"python_files"`
 	Dockerfiles      int            `json:"dockerfiles"`
