@@ -181,7 +181,11 @@ func checkFigure(img parse.Image, reportDir string, files *RepoFiles) []Problem 
 	if real, ok := files.lower[strings.ToLower(repoPath)]; ok {
 		return append(out, p(FindCaseMismatch, fmt.Sprintf("file is %s: letter case differs (works on macOS/Windows, not on Linux)", real))...)
 	}
-	return append(out, p(FindMissingFile, fmt.Sprintf("file %s is not in the repository", repoPath))...)
+	msg := fmt.Sprintf("file %s is not in the repository", repoPath)
+	if fromRoot, kind := ResolveFigure(".", img.Target); kind == FigureInRepo && files.exact[fromRoot] {
+		msg += fmt.Sprintf(" (%s exists: links are relative to the report's folder, not the repository root)", fromRoot)
+	}
+	return append(out, p(FindMissingFile, msg)...)
 }
 
 func drift(r *parse.Report, spec *Spec) Drift {

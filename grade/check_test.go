@@ -57,11 +57,11 @@ func TestCheckRangesAndProblems(t *testing.T) {
 
 func TestFindingsAreSeparateFromPassFail(t *testing.T) {
 	q4 := "![ok](figures/ok.png) ![case](Figures/Case.PNG)\n\n![gone](figures/missing.png) ![bad](figures/plot.pdf)\n\n" +
-		"[link](figures/ok.png) <img src=\"../outside.png\">\n\n![up](../../etc/passwd) ![abs](/etc/hosts) ![web](https://example.org/a.png)"
+		"[link](figures/ok.png) <img src=\"../outside.png\">\n\n![up](../../etc/passwd) ![abs](/etc/hosts) ![web](https://example.org/a.png) ![root](reports/figures/ok.png)"
 	files := NewRepoFiles([]string{"reports/figures/ok.png", "reports/figures/case.png", "outside.png", "reports/figures/plot.pdf"})
 	res := checkText(t, miniReport("--- question 1 fill here ---", "s123456", strings.Repeat("word ", 12)+"--- question 3 fill here ---", q4), miniSpec, files)
-	// Q4 has 7 ![..](..) images: over the 1-2 range, whatever their files.
-	if q := res.Questions[3]; q.Images != 7 || q.Pass {
+	// Q4 has 8 ![..](..) images: over the 1-2 range, whatever their files.
+	if q := res.Questions[3]; q.Images != 8 || q.Pass {
 		t.Errorf("Q4 images=%d pass=%v", q.Images, q.Pass)
 	}
 	byTarget := map[string][]string{}
@@ -77,9 +77,15 @@ func TestFindingsAreSeparateFromPassFail(t *testing.T) {
 		"../../etc/passwd":          {FindOutsideRepo},
 		"/etc/hosts":                {FindOutsideRepo},
 		"https://example.org/a.png": {FindRemoteImage},
+		"reports/figures/ok.png":    {FindMissingFile},
 	}
 	if !reflect.DeepEqual(byTarget, want) {
 		t.Errorf("findings by target:\n got %v\nwant %v", byTarget, want)
+	}
+	for _, f := range res.Questions[3].Findings {
+		if f.Target == "reports/figures/ok.png" && !strings.Contains(f.Message, "reports/figures/ok.png exists: links are relative to the report's folder") {
+			t.Errorf("root-relative link: %q", f.Message)
+		}
 	}
 	if got := kinds(res.Questions[0].Findings); !reflect.DeepEqual(got, []string{FindUnanswered}) {
 		t.Errorf("Q1 findings %v", got)
