@@ -172,6 +172,9 @@ func (r *runner) analyse(repo *git.Repository, dir string, snap *Snapshot) (file
 		snap.Tree[i] = e.File
 	}
 	filesTmp, err = os.MkdirTemp(dir, tempFilesPrefix)
+	if err == nil {
+		err = os.Chmod(filesTmp, 0o755) // MkdirTemp's 0700 would hide files/ from other readers
+	}
 	if err != nil {
 		return "", &workspaceError{fmt.Errorf("export: %w", err)}
 	}

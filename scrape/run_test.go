@@ -273,6 +273,14 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	if entries, _ := os.ReadDir(filepath.Join(ws, "tmp")); len(entries) > 0 {
 		t.Errorf("tmp not cleaned: %v", entries)
 	}
+	var names []string
+	entries, _ := os.ReadDir(GroupDir(ws, 1))
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{"files", ObservationsFile, SnapshotFile}) {
+		t.Errorf("group folder holds %v", names)
+	}
 }
 
 func mustTip(t *testing.T, r *gittest.Repo, branch string) string {
@@ -620,4 +628,29 @@ func TestWorkspaceLock(t *testing.T) {
 		t.Fatalf("reopen after close: %v", err)
 	}
 	ws.close()
+}
+
+func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
+	c := newCourse(t)
+	r := c.repo("rewrite.git")
+	seen := c.commit("rewrite.git", "main", reportCommit(alice, at(-2*time.Hour), "handed in"))
+	opts := testOptions(t, c.group(1, "rewrite.git"))
+	opts.Now = func() time.Time { return at(-time.Hour) }
+	mustRun(t, opts)
+
+	// After the deadline the branch is replaced by unrelated history dated
+	// before the deadline.
+	other := c.commit("rewrite.git", "rewritten", reportCommit(bob, at(-3*time.Hour), "rewritten history"))
+	if err := r.SetBranch("main", other); err != nil {
+		t.Fatal(err)
+	}
+	opts.Now = func() time.Time { return at(time.Hour) }
+	o := outcomeOf(t, mustRun(t, opts), 1)
+	s := loadSnap(t, opts.Workspace, 1)
+	if o.DeadlineSHA != seen || !s.Backdated || s.DateBasedSHA != other || s.TipSHA != other {
+		t.Errorf("pinned %s backdated %v date-based %s tip %s; want the observed %s, backdated, %s", o.DeadlineSHA, s.Backdated, s.DateBasedSHA, s.TipSHA, seen, other)
+	}
+	if !slices.ContainsFunc(s.Notes, func(n string) bool { return strings.Contains(n, "rewritten") }) {
+		t.Errorf("no note about the rewritten branch: %q", s.Notes)
+	}
 }
