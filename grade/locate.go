@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,9 +24,6 @@ const (
 	// maxReportCandidates bounds the READMEs opened when looking for a moved
 	// report (a tree may hold thousands of vendored READMEs).
 	maxReportCandidates = 20
-	// exportedDir is the snapshot's folder of exported files (scrape's files/),
-	// opened directly so that a file's size is checked before it is read.
-	exportedDir = "files"
 )
 
 // reportLocation is where the report was found, with its bytes or the reason
@@ -168,10 +163,7 @@ func readExported(s *scrape.Snapshot, f scrape.File) ([]byte, error) {
 	if f.Size > parse.MaxSize {
 		return nil, tooLarge(f.Size)
 	}
-	if s.Dir() == "" {
-		return nil, fmt.Errorf("%s: %w", f.Path, errNotExported)
-	}
-	file, err := os.DirFS(filepath.Join(s.Dir(), exportedDir)).Open(f.Path)
+	file, err := s.Open(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s: %w", f.Path, errNotExported)
 	}

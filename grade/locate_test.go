@@ -23,7 +23,7 @@ func saveSnapshot(t testing.TB, dir string, s *scrape.Snapshot, files map[string
 		inTree[f.Path] = true
 	}
 	for p, content := range files {
-		name := filepath.Join(dir, exportedDir, filepath.FromSlash(p))
+		name := filepath.Join(dir, scrape.FilesDir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func TestLocateReport(t *testing.T) {
 func TestReadExportedChecksSizeFirst(t *testing.T) {
 	dir := t.TempDir()
 	s := saveSnapshot(t, dir, &scrape.Snapshot{}, map[string]string{"README.md": "small"})
-	if err := os.Truncate(filepath.Join(dir, exportedDir, "README.md"), 200<<20); err != nil {
+	if err := os.Truncate(filepath.Join(dir, scrape.FilesDir, "README.md"), 200<<20); err != nil {
 		t.Fatal(err)
 	}
 	_, err := readExported(s, s.Tree[0]) // the tree still says 5 bytes

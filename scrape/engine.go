@@ -320,13 +320,13 @@ func (r *runner) replaceResult(dir string, snap *Snapshot, filesTmp string) erro
 	if err := os.Remove(filepath.Join(dir, SnapshotFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	files := filepath.Join(dir, filesDir)
+	files := filepath.Join(dir, FilesDir)
 	if _, err := os.Lstat(files); err == nil {
 		old, err := os.MkdirTemp(dir, oldFilesPrefix)
 		if err != nil {
 			return err
 		}
-		if err := os.Rename(files, filepath.Join(old, filesDir)); err != nil {
+		if err := os.Rename(files, filepath.Join(old, FilesDir)); err != nil {
 			return err
 		}
 		if err := os.RemoveAll(old); err != nil {

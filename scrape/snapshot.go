@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -103,8 +104,9 @@ type File struct {
 // SnapshotFile is the snapshot's file name inside a group folder.
 const SnapshotFile = "snapshot.json"
 
-// filesDir is the folder (inside a group folder) holding exported files.
-const filesDir = "files"
+// FilesDir is the folder (inside a group folder) holding the exported files
+// of the deadline commit.
+const FilesDir = "files"
 
 // GroupDir is the folder of one group inside a workspace.
 func GroupDir(workspace string, group int) string {
@@ -114,18 +116,35 @@ func GroupDir(workspace string, group int) string {
 // Dir is the group folder this snapshot was loaded from.
 func (s *Snapshot) Dir() string { return s.dir }
 
-// ReadFile returns an exported file of the deadline commit by its repository
-// path (slash-separated, relative to the repo root). Paths that climb out of
-// the repository are refused; files not exported give fs.ErrNotExist.
-func (s *Snapshot) ReadFile(repoPath string) ([]byte, error) {
+// Open opens an exported file of the deadline commit by its repository path
+// (slash-separated, relative to the repo root). It never leaves the
+// snapshot's files/ folder: paths are cleaned against the repository root and
+// opened through os.Root, which also refuses symlinks that point outside.
+// Files not exported give fs.ErrNotExist.
+func (s *Snapshot) Open(repoPath string) (*os.File, error) {
 	clean := path.Clean("/" + repoPath)[1:]
 	if clean == "" || !fs.ValidPath(clean) || strings.Contains(repoPath, "\\") {
-		return nil, fmt.Errorf("read %q: %w", repoPath, fs.ErrInvalid)
+		return nil, fmt.Errorf("open %q: %w", repoPath, fs.ErrInvalid)
 	}
 	if s.dir == "" {
-		return nil, fmt.Errorf("read %q: snapshot has no folder: %w", repoPath, fs.ErrNotExist)
+		return nil, fmt.Errorf("open %q: snapshot has no folder: %w", repoPath, fs.ErrNotExist)
 	}
-	return os.ReadFile(filepath.Join(s.dir, filesDir, filepath.FromSlash(clean)))
+	root, err := os.OpenRoot(filepath.Join(s.dir, FilesDir))
+	if err != nil {
+		return nil, fmt.Errorf("open %q: %w", repoPath, err)
+	}
+	defer root.Close()
+	return root.Open(filepath.FromSlash(clean))
+}
+
+// ReadFile returns an exported file of the deadline commit (see Open).
+func (s *Snapshot) ReadFile(repoPath string) ([]byte, error) {
+	f, err := s.Open(repoPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
 }
 
 // HasFile reports whether the deadline tree holds exactly this path.

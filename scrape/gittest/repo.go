@@ -445,9 +445,14 @@ type encoder interface {
 }
 
 func (r *Repo) store(o encoder) (plumbing.Hash, error) {
-	obj := r.repo.Storer.NewEncodedObject()
+	obj := &plumbing.MemoryObject{}
 	if err := o.Encode(obj); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("encode object: %w", err)
+	}
+	// Every commit re-encodes all its trees; most are unchanged and already
+	// stored, and writing a loose object costs several syscalls.
+	if r.repo.Storer.HasEncodedObject(obj.Hash()) == nil {
+		return obj.Hash(), nil
 	}
 	h, err := r.repo.Storer.SetEncodedObject(obj)
 	if err != nil {
