@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -54,14 +55,16 @@ type Summary struct {
 	Results         string   `json:"results"`
 	Pages           []string `json:"pages"` // pages written by this run
 	Groups          int      `json:"groups"`
-	Warnings        []string `json:"warnings,omitempty"`
+	// Warnings need the instructor's attention (e.g. the gradebook was
+	// written beside an unreadable one); Export does not log them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Export writes the pages, index, gradebook and results.json of a graded
 // workspace. Every file is written through a temporary file and a rename.
 func Export(ctx context.Context, opts Options) (*Summary, error) {
 	if opts.Workspace == "" || opts.Out == "" {
-		return nil, errors.New("export: workspace and output folder are required")
+		return nil, errors.New("workspace and output folder are required")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -83,16 +86,13 @@ func Export(ctx context.Context, opts Options) (*Summary, error) {
 		return nil, err
 	}
 	if err := atomicfile.WriteJSON(sum.Results, results); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return nil, err
 	}
 	if err := writeIndex(sum.Index, results, opts.Now()); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
+		return nil, err
 	}
 	if err := writeGradebook(opts, results, sum); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	for _, w := range sum.Warnings {
-		opts.Logger.Warn("export", "warning", w)
+		return nil, err
 	}
 	return sum, nil
 }
@@ -107,7 +107,7 @@ func collectResults(opts Options, sum *Summary) (all, render []*grade.GroupResul
 			return nil, nil, err
 		}
 		if len(all) == 0 {
-			return nil, nil, fmt.Errorf("export: no graded group in %s (run 'handin grade' first)", opts.Workspace)
+			return nil, nil, fmt.Errorf("no graded group in %s (run 'handin grade' first)", opts.Workspace)
 		}
 		return all, all, nil
 	}
@@ -121,15 +121,15 @@ func collectResults(opts Options, sum *Summary) (all, render []*grade.GroupResul
 			return nil, nil, err
 		}
 	case err != nil:
-		return nil, nil, fmt.Errorf("export: previous export: %w", err)
+		return nil, nil, fmt.Errorf("previous export: %w", err)
 	}
 	for _, r := range previous {
 		byGroup[r.Group] = r
 	}
 	for _, g := range slices.Compact(slices.Sorted(slices.Values(opts.Only))) {
-		r, err := loadResult(opts.Workspace, g)
+		r, err := grade.LoadResult(opts.Workspace, g)
 		if err != nil {
-			return nil, nil, fmt.Errorf("export: group %d: %w", g, err)
+			return nil, nil, fmt.Errorf("group %d: %w", g, err)
 		}
 		byGroup[g] = r
 		render = append(render, r)
@@ -141,34 +141,28 @@ func collectResults(opts Options, sum *Summary) (all, render []*grade.GroupResul
 	return all, render, nil
 }
 
-// resultFile is a group's grade result inside its workspace folder.
-const resultFile = "result.json"
-
-// loadResult reads one group's grade result from the workspace.
-// TODO(export): switch to grade.LoadResult once the grade package has it.
-func loadResult(workspace string, group int) (*grade.GroupResult, error) {
-	return readResult(filepath.Join(scrape.GroupDir(workspace, group), resultFile))
-}
-
 // loadWorkspaceResults reads every group's result in the workspace, sorted
 // by group; folders without a result (not graded yet) are skipped.
 func loadWorkspaceResults(workspace string) ([]*grade.GroupResult, error) {
 	dirs, err := os.ReadDir(filepath.Join(workspace, "groups"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
 	if err != nil {
-		return nil, fmt.Errorf("export: read workspace: %w", err)
+		return nil, fmt.Errorf("read workspace: %w", err)
 	}
 	var results []*grade.GroupResult
 	for _, d := range dirs {
-		name := filepath.Join(workspace, "groups", d.Name(), resultFile)
-		if !d.IsDir() {
+		group, err := strconv.Atoi(d.Name())
+		if !d.IsDir() || err != nil {
 			continue
 		}
-		r, err := readResult(name)
+		r, err := grade.LoadResult(workspace, group)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue
 		}
 		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
+			return nil, err
 		}
 		results = append(results, r)
 	}
@@ -191,10 +185,7 @@ func writePages(ctx context.Context, opts Options, results []*grade.GroupResult,
 				return err
 			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
-			if err := atomicfile.Write(paths[i], page, 0o644); err != nil {
-				return fmt.Errorf("export: %w", err)
-			}
-			return nil
+			return atomicfile.Write(paths[i], page, 0o644)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -209,7 +200,7 @@ func writePages(ctx context.Context, opts Options, results []*grade.GroupResult,
 func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
 	snap, err := scrape.LoadSnapshot(opts.Workspace, r.Group)
 	if err != nil {
-		opts.Logger.Warn("export: snapshot not available", "group", r.Group, "err", err)
+		opts.Logger.Warn("snapshot not available", "group", r.Group, "err", err)
 		return renderPage(r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
 	}
 	if r.ReportPath == "" {
@@ -217,22 +208,10 @@ func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
 	}
 	report, err := snap.ReadFile(r.ReportPath)
 	if err != nil {
-		opts.Logger.Warn("export: report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
+		opts.Logger.Warn("report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
 		return renderPage(r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
 	}
 	return renderPage(r, snap, report, "")
-}
-
-func readResult(name string) (*grade.GroupResult, error) {
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	var r grade.GroupResult
-	if err := json.Unmarshal(data, &r); err != nil {
-		return nil, fmt.Errorf("read %s: %w", name, err)
-	}
-	return &r, nil
 }
 
 // readResults reads a previous export's results.json.

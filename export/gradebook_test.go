@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"handin/grade"
 )
 
 func openWorkbook(t *testing.T, name string) *excelize.File {
@@ -305,7 +307,7 @@ func TestOrphanedGradesAreReported(t *testing.T) {
 	writeWorkspace(t, ws, newGroup(1), newGroup(2))
 	export(t, ws, out)
 	editGradebook(t, filepath.Join(out, GradebookFile), map[int][3]string{2: {"9", "", ""}}, nil)
-	if err := os.Remove(filepath.Join(ws, "groups", "002", resultFile)); err != nil {
+	if err := os.Remove(filepath.Join(ws, "groups", "002", grade.ResultFile)); err != nil {
 		t.Fatal(err)
 	}
 	sum := export(t, ws, out)

@@ -144,7 +144,7 @@ func writeWorkspace(t testing.TB, ws string, groups ...testGroup) {
 			snap.Tree = append(snap.Tree, scrape.File{Path: p, Mode: "file"})
 		}
 		writeJSON(t, filepath.Join(dir, scrape.SnapshotFile), snap)
-		writeJSON(t, filepath.Join(dir, resultFile), g.result)
+		writeJSON(t, filepath.Join(dir, grade.ResultFile), g.result)
 	}
 }
 

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strconv"
+
+	"github.com/urfave/cli/v2"
+
+	"handin/export"
+)
+
+// exportFlags are shared by export and page. page checks --workspace itself:
+// it may come after the group numbers, where urfave/cli does not look.
+func exportFlags(requireWorkspace bool) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (graded by handin grade)", EnvVars: []string{"HANDIN_WORKSPACE"}, Required: requireWorkspace},
+		&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: WORKSPACE/export)", EnvVars: []string{"HANDIN_OUT"}},
+		&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
+	}
+}
+
+func exportCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "export",
+		Usage: "write a page per group, the index, gradebook.xlsx and results.json",
+		Description: `Turns the graded workspace into what instructors open and grade from:
+OUT/index.html (all groups), OUT/groups/NNN.html (one self-contained page per
+group: the report at the deadline with its figures inlined, violations, checklist,
+statistics), OUT/gradebook.xlsx and OUT/results.json. Pages work offline and
+print to PDF; student HTML is sanitized and pages load nothing from anywhere.
+
+The gradebook's Grade, Comment and Graded by columns (and the Students sheet's
+Comment) are yours: every export carries them over and keeps the previous file
+as gradebook.YYYYMMDD-HHMMSS.xlsx. If the gradebook is open in a spreadsheet
+program or unreadable it is left alone and the new one is written beside it.
+
+Exit code: 0 written, 2 usage or I/O error.
+
+Example:
+   handin export --workspace ws --out site
+   handin export --workspace ws --json`,
+		Flags: exportFlags(true),
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError("export: unexpected argument %q (flags only; for one group use 'handin page N')", c.Args().First())
+			}
+			return runExport(c, "export", nil)
+		},
+	}
+}
+
+func pageCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "page",
+		Usage:     "regenerate one group's page and its rows in the index, gradebook and results.json",
+		ArgsUsage: "N...",
+		Description: `Re-renders the pages of the given groups from their current result (after
+'handin grade --group N', e.g. for an extension) and updates their rows in
+index.html, gradebook.xlsx (your Grade/Comment columns are kept) and
+results.json. Every other group's page and rows stay as the last export wrote them.
+
+Exit code: 0 written, 2 usage or I/O error (e.g. a group that was never graded).
+
+Example:
+   handin page 7 --workspace ws --out site`,
+		Flags: exportFlags(false),
+		Action: func(c *cli.Context) error {
+			args, err := parseTrailingFlags(c)
+			if err != nil {
+				return usageError("page: %w", err)
+			}
+			if len(args) == 0 {
+				return usageError("page: no group number given (try 'handin page 7 --workspace ws')")
+			}
+			if c.String("workspace") == "" {
+				return usageError("page: --workspace DIR is required")
+			}
+			var groups []int
+			for _, arg := range args {
+				n, err := strconv.Atoi(arg)
+				if err != nil || n < 0 {
+					return usageError("page: %q is not a group number", arg)
+				}
+				groups = append(groups, n)
+			}
+			return runExport(c, "page", groups)
+		},
+	}
+}
+
+// parseTrailingFlags applies flags written after the arguments ("handin page
+// 7 --workspace ws"): urfave/cli stops parsing flags at the first argument.
+// It returns the arguments alone.
+func parseTrailingFlags(c *cli.Context) ([]string, error) {
+	set := flag.NewFlagSet(c.Command.Name, flag.ContinueOnError)
+	set.SetOutput(io.Discard)
+	for _, f := range c.Command.Flags {
+		if err := f.Apply(set); err != nil {
+			return nil, err
+		}
+	}
+	var args []string
+	rest := c.Args().Slice()
+	for len(rest) > 0 {
+		if err := set.Parse(rest); err != nil {
+			return nil, err
+		}
+		if rest = set.Args(); len(rest) > 0 {
+			args, rest = append(args, rest[0]), rest[1:]
+		}
+	}
+	var err error
+	set.Visit(func(f *flag.Flag) {
+		if setErr := c.Set(f.Name, f.Value.String()); setErr != nil && err == nil {
+			err = setErr
+		}
+	})
+	return args, err
+}
+
+func runExport(c *cli.Context, name string, only []int) error {
+	workspace := c.String("workspace")
+	out := c.String("out")
+	if out == "" {
+		out = filepath.Join(workspace, "export")
+	}
+	sum, err := export.Export(c.Context, export.Options{
+		Workspace: workspace,
+		Out:       out,
+		Only:      only,
+		// Warnings go to the summary (printed below); the log carries
+		// per-group remarks such as an unreadable snapshot.
+		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+	if err != nil {
+		if c.Context.Err() != nil {
+			return err
+		}
+		return usageError("%s: %w", name, err)
+	}
+	return printExport(c.App.Writer, c.App.ErrWriter, sum, c.Bool("json"))
+}
+
+func printExport(stdout, stderr io.Writer, sum *export.Summary, asJSON bool) error {
+	if asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(sum)
+	}
+	fmt.Fprintf(stdout, "%d groups, %d page(s) written to %s\n", sum.Groups, len(sum.Pages), filepath.Join(sum.Out, export.PagesDir))
+	if len(sum.Pages) == 1 {
+		fmt.Fprintf(stdout, "page:      %s\n", sum.Pages[0])
+	}
+	fmt.Fprintf(stdout, "index:     %s\n", sum.Index)
+	fmt.Fprintf(stdout, "gradebook: %s\n", sum.Gradebook)
+	if sum.GradebookBackup != "" {
+		fmt.Fprintf(stdout, "backup:    %s\n", sum.GradebookBackup)
+	}
+	fmt.Fprintf(stdout, "results:   %s\n", sum.Results)
+	for _, w := range sum.Warnings {
+		fmt.Fprintln(stderr, "handin: warning:", w)
+	}
+	return nil
+}
