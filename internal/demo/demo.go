@@ -1,0 +1,187 @@
+// Package demo builds a synthetic course for `handin demo`, the end-to-end
+// tests and the benchmarks: one real git repository per group with a
+// backdated history by several authors and an exam report generated from
+// code in the shape of the 2026 template, each group showing one situation
+// instructors meet (a good report, too-short answers, missing figures, a
+// late or backdated commit, an unreachable repository, ...). Every text is
+// written by this package; nothing comes from real student reports.
+package demo
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"handin/grade"
+	"handin/scrape/gittest"
+)
+
+// Case is the situation a demo group demonstrates.
+type Case string
+
+const (
+	CaseGood            Case = "good"
+	CaseShortAnswers    Case = "short-answers"      // some answers below the minimum length
+	CaseMissingFigures  Case = "missing-figures"    // figure links to files not committed, or with other letter case
+	CasePlaceholders    Case = "placeholders"       // template placeholders left in the report
+	CaseWrongGroup      Case = "wrong-group-number" // Question 1 names another group
+	CaseMissingStudent  Case = "missing-student"    // a roster student missing from Question 2
+	CaseUnmatchedAuthor Case = "unmatched-author"   // a student commits only under a private identity
+	CaseLate            Case = "late-commits"       // report finished after the deadline
+	CaseBackdated       Case = "backdated"          // commit dated before the deadline, pushed after it
+	CaseUnreachable     Case = "unreachable"        // the repository URL answers 404
+	CaseNoReport        Case = "no-report"          // the repository has no report at all
+	CaseReportAtRoot    Case = "report-at-root"     // the report was moved to the root README.md
+)
+
+// caseCycle assigns cases to groups 1, 2, ...; courses with more groups
+// repeat it. The default course is exactly one cycle.
+var caseCycle = []Case{
+	CaseGood, CaseShortAnswers, CaseGood, CaseMissingFigures, CasePlaceholders, CaseGood,
+	CaseWrongGroup, CaseMissingStudent, CaseGood, CaseLate, CaseBackdated, CaseGood,
+	CaseUnreachable, CaseNoReport, CaseReportAtRoot, CaseGood, CaseUnmatchedAuthor, CaseGood,
+	CaseGood, CaseShortAnswers, CaseGood, CasePlaceholders, CaseGood, CaseGood,
+}
+
+// caseOf is the case of group n.
+func caseOf(n int) Case { return caseCycle[(n-1)%len(caseCycle)] }
+
+// DefaultGroups is the size of the demo course.
+const DefaultGroups = 24
+
+// Group is one group of the course.
+type Group struct {
+	Number   int
+	Case     Case
+	Repo     string   // repository folder under Course.ReposDir (absent for CaseUnreachable)
+	Students []string // roster ids, as in groups.csv
+}
+
+// Course is a built demo course.
+type Course struct {
+	Dir      string // holds everything below
+	ReposDir string // bare repositories, served by Serve
+	// GroupsFile is groups.csv, written by Serve once the server's URLs are known.
+	GroupsFile string
+	Deadline   time.Time
+	Groups     []Group
+
+	// held are pushes made after the deadline (PushBackdated).
+	held []heldPush
+}
+
+// heldPush is a branch move kept back until after the deadline.
+type heldPush struct {
+	group int
+	repo  *gittest.Repo
+	sha   string
+}
+
+// Option changes what Build builds.
+type Option func(*settings)
+
+type settings struct{ groups int }
+
+// WithGroups sets the number of groups (the case list repeats).
+func WithGroups(n int) Option { return func(s *settings) { s.groups = n } }
+
+// Location is the course's time zone: deadlines and commit times are
+// Copenhagen wall-clock times.
+func Location() *time.Location {
+	loc, err := time.LoadLocation(grade.DefaultTimeZone)
+	if err != nil { // unreachable: grade links time/tzdata in
+		return time.UTC
+	}
+	return loc
+}
+
+// Build writes the course's repositories under dir (which must be empty or
+// absent). The deadline is 23:59:59 three days before now, Copenhagen time,
+// so late commits are in the past; histories span the three weeks before it.
+func Build(dir string, now time.Time, opts ...Option) (*Course, error) {
+	s := settings{groups: DefaultGroups}
+	for _, o := range opts {
+		o(&s)
+	}
+	if s.groups < 1 {
+		return nil, fmt.Errorf("demo: %d groups", s.groups)
+	}
+	spec, err := grade.LoadSpec("2026")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return nil, fmt.Errorf("demo: %s is not empty", dir)
+	}
+	c := &Course{Dir: dir, ReposDir: filepath.Join(dir, "repos"), GroupsFile: filepath.Join(dir, "groups.csv")}
+	if err := os.MkdirAll(c.ReposDir, 0o755); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	local := now.In(Location())
+	c.Deadline = time.Date(local.Year(), local.Month(), local.Day()-3, 23, 59, 59, 0, Location())
+
+	c.Groups = make([]Group, s.groups)
+	held := make([]*heldPush, s.groups)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i := range c.Groups {
+		n := i + 1
+		grp := Group{Number: n, Case: caseOf(n), Repo: fmt.Sprintf("group%02d-mlops.git", n)}
+		g.Go(func() error {
+			b := &groupBuilder{course: c, group: &grp, spec: spec, project: newProject(n)}
+			if err := b.build(); err != nil {
+				return fmt.Errorf("demo: group %d: %w", n, err)
+			}
+			c.Groups[i], held[i] = grp, b.held
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	for _, h := range held {
+		if h != nil {
+			c.held = append(c.held, *h)
+		}
+	}
+	return c, nil
+}
+
+// Group returns the group with number n.
+func (c *Course) Group(n int) (Group, bool) {
+	if n < 1 || n > len(c.Groups) {
+		return Group{}, false
+	}
+	return c.Groups[n-1], true
+}
+
+// GroupsWith lists the numbers of the groups demonstrating a case.
+func (c *Course) GroupsWith(k Case) []int {
+	var out []int
+	for _, g := range c.Groups {
+		if g.Case == k {
+			out = append(out, g.Number)
+		}
+	}
+	return out
+}
+
+// PushBackdated pushes the commits that backdated groups made after the
+// deadline while dating them before it. Build keeps them back so that a
+// scrape before the deadline (ObserveBeforeDeadline) can see the branch
+// without them, as a cron scrape would have.
+func (c *Course) PushBackdated() error {
+	var errs []error
+	for _, h := range c.held {
+		if err := h.repo.SetBranch(gittest.DefaultBranch, h.sha); err != nil {
+			errs = append(errs, fmt.Errorf("demo: push group %d: %w", h.group, err))
+		}
+	}
+	c.held = nil
+	return errors.Join(errs...)
+}

@@ -1,0 +1,242 @@
+package demo
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image/png"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"handin/grade"
+	"handin/scrape"
+)
+
+// demoNow is a fixed clock: the course's deadline is 2026-01-20 23:59:59 CET.
+var demoNow = time.Date(2026, 1, 23, 10, 0, 0, 0, time.UTC)
+
+// TestCourseThroughScrapeAndGrade scrapes and grades the served demo course
+// and checks that every group shows exactly the situation its case names.
+func TestCourseThroughScrapeAndGrade(t *testing.T) {
+	if err := CheckGit(); err != nil {
+		t.Skipf("SKIPPING: %v", err)
+	}
+	c, err := Build(t.TempDir(), demoNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2026, 1, 20, 23, 59, 59, 0, Location()); !c.Deadline.Equal(want) {
+		t.Fatalf("deadline %s, want %s", c.Deadline, want)
+	}
+	srv, err := Serve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ws := filepath.Join(t.TempDir(), "ws")
+	ctx := context.Background()
+	if err := c.ObserveBeforeDeadline(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	groups, err := scrape.ReadGroupsFile(c.GroupsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != DefaultGroups {
+		t.Fatalf("groups.csv has %d rows, want %d", len(groups), DefaultGroups)
+	}
+	if _, err := scrape.Run(ctx, scrape.Options{Groups: groups, Workspace: ws, Deadline: c.Deadline, RetryDelay: time.Millisecond}); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := grade.LoadSpec("2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, errs := grade.GradeWorkspace(ctx, ws, spec, grade.Options{}, nil)
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	if len(results) != DefaultGroups {
+		t.Fatalf("%d results, want %d", len(results), DefaultGroups)
+	}
+	for _, r := range results {
+		g, _ := c.Group(r.Group)
+		t.Run(fmt.Sprintf("group %d %s", g.Number, g.Case), func(t *testing.T) {
+			checkCase(t, g, r)
+		})
+	}
+}
+
+// checkCase asserts the graded result of one group against its case.
+func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
+	t.Helper()
+	if g.Case != CaseUnreachable && g.Case != CaseNoReport {
+		if r.Status != string(scrape.StatusOK) || r.Check == nil {
+			t.Fatalf("status %s (%s), check %v", r.Status, r.Error, r.Check != nil)
+		}
+		if r.Stats.Contributors < 2 || r.Stats.Contributors > 4 || r.Stats.Commits < 12 {
+			t.Errorf("contributors %d, commits %d: want 2-4 authors and a real history", r.Stats.Contributors, r.Stats.Commits)
+		}
+		if !r.Backdated && r.Stats.MergedPRs == 0 && g.Number%3 != 0 {
+			t.Errorf("no merged pull request")
+		}
+		if got := len(r.Check.Checklist); got != 4 {
+			t.Errorf("%d checklist sections, want 4", got)
+		}
+	}
+	failing := func() []int {
+		var qs []int
+		for _, q := range r.Check.Questions {
+			if !q.Pass {
+				qs = append(qs, q.Number)
+			}
+		}
+		return qs
+	}
+	findings := func(kind string) []int {
+		var qs []int
+		for _, q := range r.Check.Questions {
+			for _, f := range q.Findings {
+				if f.Kind == kind {
+					qs = append(qs, q.Number)
+				}
+			}
+		}
+		return qs
+	}
+	switch g.Case {
+	case CaseGood:
+		if len(r.Problems) > 0 || !r.Check.Pass || r.LateCommits != 0 || r.NonMonotonic {
+			t.Errorf("a good group has problems %q (pass %v, late %d)", r.Problems, r.Check.Pass, r.LateCommits)
+		}
+		if len(r.Students) != len(g.Students) || len(r.UnmatchedAuthors) > 0 {
+			t.Errorf("students %+v, unmatched %+v", r.Students, r.UnmatchedAuthors)
+		}
+	case CaseShortAnswers:
+		if got := failing(); !slices.Equal(got, []int{4, 8, 11, 16, 24}) {
+			t.Errorf("failing questions %v", got)
+		}
+	case CaseMissingFigures:
+		if got := findings(grade.FindMissingFile); !slices.Equal(got, []int{14, 20}) {
+			t.Errorf("missing files in %v", got)
+		}
+		if got := findings(grade.FindCaseMismatch); !slices.Equal(got, []int{29}) {
+			t.Errorf("case mismatch in %v", got)
+		}
+	case CasePlaceholders:
+		if got := findings(grade.FindUnanswered); !slices.Equal(got, []int{27, 28}) {
+			t.Errorf("unanswered %v", got)
+		}
+		if got := findings(grade.FindPlaceholder); !slices.Equal(got, []int{31}) {
+			t.Errorf("placeholder left in %v", got)
+		}
+	case CaseWrongGroup:
+		if r.Roster.GroupOK || r.Roster.GroupWritten == nil || *r.Roster.GroupWritten != g.Number*10+1 {
+			t.Errorf("roster %+v", r.Roster)
+		}
+	case CaseMissingStudent:
+		if want := g.Students[len(g.Students)-1:]; !slices.Equal(r.Roster.Missing, want) {
+			t.Errorf("missing students %v, want %v", r.Roster.Missing, want)
+		}
+	case CaseUnmatchedAuthor:
+		last := g.Students[len(g.Students)-1]
+		if !slices.ContainsFunc(r.Problems, func(p string) bool { return strings.Contains(p, last) }) || len(r.UnmatchedAuthors) != 1 {
+			t.Errorf("problems %q, unmatched %+v", r.Problems, r.UnmatchedAuthors)
+		}
+	case CaseLate:
+		if r.LateCommits != 2 || r.Check.Pass {
+			t.Errorf("late commits %d, pass %v: the report was finished after the deadline", r.LateCommits, r.Check.Pass)
+		}
+	case CaseBackdated:
+		if !r.Backdated || !r.NonMonotonic || r.Check.Pass {
+			t.Errorf("backdated %v, non-monotonic %v, pass %v", r.Backdated, r.NonMonotonic, r.Check.Pass)
+		}
+	case CaseUnreachable:
+		if r.Status != string(scrape.StatusNotFound) {
+			t.Errorf("status %s, want not-found", r.Status)
+		}
+	case CaseNoReport:
+		if r.Status != string(scrape.StatusNoReport) || r.Check != nil {
+			t.Errorf("status %s", r.Status)
+		}
+	case CaseReportAtRoot:
+		if !r.WrongLocation || r.ReportPath != "README.md" || !r.Check.Pass {
+			t.Errorf("report at %s (wrong location %v), pass %v", r.ReportPath, r.WrongLocation, r.Check.Pass)
+		}
+	default:
+		t.Fatalf("no check for case %s", g.Case)
+	}
+}
+
+func TestBuildCoursesOfAnySize(t *testing.T) {
+	c, err := Build(t.TempDir(), demoNow, WithGroups(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Groups) != 3 || c.Groups[2].Number != 3 || len(c.GroupsWith(CaseGood)) != 2 {
+		t.Fatalf("groups %+v", c.Groups)
+	}
+	if caseOf(DefaultGroups+11) != CaseBackdated || caseOf(DefaultGroups) != caseCycle[DefaultGroups-1] {
+		t.Error("larger courses do not repeat the case list")
+	}
+	if _, err := Build(c.Dir, demoNow); err == nil {
+		t.Error("Build into a non-empty folder succeeded")
+	}
+	if _, err := Build(t.TempDir(), demoNow, WithGroups(0)); err == nil {
+		t.Error("Build of 0 groups succeeded")
+	}
+}
+
+func TestAnswersHaveTheirPlannedLength(t *testing.T) {
+	spec, err := grade.LoadSpec("2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for group := 1; group <= 40; group++ {
+		p := newProject(group)
+		for _, q := range spec.Questions {
+			if q.Words == nil || q.Number <= 2 {
+				continue
+			}
+			n := p.answerLength(q.Words, false)
+			if !q.Words.Contains(n) {
+				t.Fatalf("group %d question %d: length %d outside %+v", group, q.Number, n, *q.Words)
+			}
+			if got := len(strings.Fields(p.prose(q.Number, n))); got != n {
+				t.Fatalf("group %d question %d: prose has %d words, want %d", group, q.Number, got, n)
+			}
+			if short := p.answerLength(q.Words, true); q.Words.Min > 0 && q.Words.Contains(short) {
+				t.Fatalf("question %d: a short answer of %d words is within %+v", q.Number, short, *q.Words)
+			}
+		}
+	}
+}
+
+func TestFiguresAreRealDistinctPNGs(t *testing.T) {
+	seen := map[string]bool{}
+	for kind := range []figureKind{figureCurves, figureBars, figureDiagram} {
+		for seed := range uint64(3) {
+			data, err := figurePNG(figureKind(kind), seed)
+			if err != nil {
+				t.Fatal(err)
+			}
+			img, err := png.Decode(bytes.NewReader(data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b := img.Bounds(); b.Dx() != figureWidth || b.Dy() != figureHeight {
+				t.Fatalf("size %v", b)
+			}
+			if seen[string(data)] {
+				t.Errorf("kind %d seed %d repeats another figure", kind, seed)
+			}
+			seen[string(data)] = true
+		}
+	}
+	if _, err := figurePNG(figureKind(99), 1); err == nil {
+		t.Error("unknown kind accepted")
+	}
+}
