@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"handin/grade"
 )
 
 // BenchmarkExport150 exports a course of 150 groups, each with five 200 KB
@@ -42,5 +44,23 @@ func BenchmarkExport150(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+	}
+}
+
+// BenchmarkGradebook150 builds the workbook of 150 groups (no file I/O).
+func BenchmarkGradebook150(b *testing.B) {
+	results := make([]*grade.GroupResult, 150)
+	for i := range results {
+		results[i] = newGroup(i + 1).result
+	}
+	for b.Loop() {
+		f, err := buildWorkbook(results, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.WriteToBuffer(); err != nil {
+			b.Fatal(err)
+		}
+		f.Close()
 	}
 }
