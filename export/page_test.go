@@ -3,8 +3,8 @@ package export
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
