@@ -23,6 +23,7 @@ import (
 
 	"handin/grade"
 	"handin/internal/atomicfile"
+	"handin/parse"
 	"handin/scrape"
 )
 
@@ -210,6 +211,9 @@ func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
 	if err != nil {
 		opts.Logger.Warn("report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
 		return renderPage(r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
+	}
+	if len(report) > parse.MaxSize {
+		return renderPage(r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, len(report)>>20))
 	}
 	return renderPage(r, snap, report, "")
 }

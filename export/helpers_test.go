@@ -72,6 +72,7 @@ Answer:
 Answer:
 
 Our pipeline: ![pipeline](figures/pipeline.png) and the missing one ![gone](figures/gone.png).
+See [the training code](../src/my%%20train.py), [outside](../../etc/passwd) and [the course](https://example.org/course).
 `, n)
 	students := []grade.StudentStats{
 		{ID: fmt.Sprintf("s%06d", 100000+n*10+1), Commits: 12, Authors: []string{"Alice A"}, Rule: "email"},

@@ -99,7 +99,7 @@ func renderPage(r *grade.GroupResult, snap *scrape.Snapshot, report []byte, repo
 	var reportHTML []byte
 	var figures []figure
 	if report != nil {
-		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), questions: questions}
+		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), blobBase: blobBase(r), questions: questions}
 		var err error
 		if reportHTML, err = rr.render(report); err != nil {
 			return nil, fmt.Errorf("group %d: %w", r.Group, err)
@@ -170,11 +170,32 @@ func webLink(r *grade.GroupResult) string {
 
 // commitLink links the deadline commit on GitHub; "" for other hosts.
 func commitLink(r *grade.GroupResult) string {
+	if repo := githubRepo(r); repo != "" {
+		return repo + "/commit/" + r.DeadlineSHA
+	}
+	return ""
+}
+
+// blobBase is the prefix of links to files at the deadline commit on GitHub.
+func blobBase(r *grade.GroupResult) string {
+	if repo := githubRepo(r); repo != "" {
+		return repo + "/blob/" + r.DeadlineSHA + "/"
+	}
+	return ""
+}
+
+// githubRepo is https://github.com/o/r when the group's web URL is on GitHub
+// and the deadline commit is known; "" otherwise.
+func githubRepo(r *grade.GroupResult) string {
 	u, err := url.Parse(r.WebURL)
-	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || !hexSHA.MatchString(r.DeadlineSHA) {
+	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || u.User != nil || !hexSHA.MatchString(r.DeadlineSHA) {
 		return ""
 	}
-	return strings.TrimSuffix(strings.TrimSuffix(u.String(), "/"), ".git") + "/commit/" + r.DeadlineSHA
+	repo := strings.TrimSuffix(strings.TrimSuffix(u.EscapedPath(), "/"), ".git")
+	if strings.Count(repo, "/") != 2 { // "/owner/name"
+		return ""
+	}
+	return "https://github.com" + repo
 }
 
 func byteSize(n int64) string {

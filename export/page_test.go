@@ -71,6 +71,19 @@ func TestExportWritesPagesIndexResults(t *testing.T) {
 	if len(commit) != 1 {
 		t.Errorf("no link to the deadline commit on GitHub")
 	}
+	// Links to repository files point at GitHub; links out of it go nowhere.
+	var hrefs []string
+	for _, a := range findAll(findAll(page, func(n *html.Node) bool { return attr(n, "class") == "report" })[0], byTag("a")) {
+		hrefs = append(hrefs, textContent(a)+" -> "+attr(a, "href"))
+	}
+	wantHrefs := []string{
+		"the training code -> https://github.com/org7/mlops/blob/" + strings.Repeat("7", 40) + "/src/my%20train.py",
+		"outside -> ",
+		"the course -> https://example.org/course",
+	}
+	if !slices.Equal(hrefs, wantHrefs) {
+		t.Errorf("report links\n%q, want\n%q", hrefs, wantHrefs)
+	}
 	// Question headings carry anchors and badges; the panel links to them.
 	q2 := findAll(page, byID("q2"))
 	if len(q2) != 1 || q2[0].Data != "h3" {
@@ -296,13 +309,15 @@ func assertNoActiveContent(t *testing.T, page *html.Node) {
 	}
 }
 
-func TestPageWithoutSnapshotOrReport(t *testing.T) {
+func TestPageWithoutReport(t *testing.T) {
 	ws, out := t.TempDir(), t.TempDir()
 	noReport := newGroup(1)
 	noReport.result.ReportPath = ""
 	noReport.result.Check = nil
 	noSnapshot := newGroup(2)
-	writeWorkspace(t, ws, noReport, noSnapshot)
+	huge := newGroup(3)
+	huge.files["reports/README.md"] = bytes.Repeat([]byte("word "), 2<<20)
+	writeWorkspace(t, ws, noReport, noSnapshot, huge)
 	if err := os.Remove(filepath.Join(ws, "groups", "002", "snapshot.json")); err != nil {
 		t.Fatal(err)
 	}
@@ -310,6 +325,7 @@ func TestPageWithoutSnapshotOrReport(t *testing.T) {
 	for file, want := range map[string]string{
 		"001.html": "No report was found in the repository at the deadline.",
 		"002.html": "The snapshot of this group could not be read",
+		"003.html": "The report reports/README.md is too large to show (10 MB).",
 	} {
 		page := parseHTML(t, readFile(t, filepath.Join(out, "groups", file)))
 		if !strings.Contains(textContent(page), want) {
@@ -329,6 +345,8 @@ func TestRepoAndCommitLinks(t *testing.T) {
 		{"", "https://github.com/o/r.git", sha, "https://github.com/o/r.git", ""},
 		{"javascript:alert(1)", "git@github.com:o/r.git", sha, "", ""},
 		{"https://github.com/o/r", "", "not-a-sha", "https://github.com/o/r", ""},
+		{"https://github.com/o/r.git/", "", sha, "https://github.com/o/r.git/", "https://github.com/o/r/commit/" + sha},
+		{"https://github.com/o", "", sha, "https://github.com/o", ""},
 	} {
 		r := &grade.GroupResult{WebURL: tc.web, URL: tc.url, DeadlineSHA: tc.sha}
 		if got := webLink(r); got != tc.wantRepo {

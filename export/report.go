@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -48,6 +49,7 @@ func newSanitizer() *bluemonday.Policy {
 // goroutine at a time.
 type reportRenderer struct {
 	figures   *figureSource
+	blobBase  string // "https://github.com/o/r/blob/SHA/" for repo links; "" when unknown
 	questions map[int]grade.QuestionResult
 	anchors   map[int]bool // question anchors placed so far
 	inlined   []figure     // figures to splice in, by marker number
@@ -84,12 +86,14 @@ func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// prepareMarkdown drops a BOM and YAML front matter (GitHub hides both) and
-// replaces invalid UTF-8 and NUL bytes (NUL delimits figure markers).
+// prepareMarkdown drops a BOM and YAML front matter (GitHub hides both; the
+// front matter rule is the parser's) and replaces invalid UTF-8 and NUL
+// bytes (NUL delimits figure markers).
 func prepareMarkdown(src []byte) []byte {
 	src = bytes.ToValidUTF8(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), []byte("\uFFFD"))
 	src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
 	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
 	if bytes.HasPrefix(src, []byte("---\n")) {
 		if end := bytes.Index(src[4:], []byte("\n---\n")); end >= 0 {
 			return src[4+end+5:]
@@ -165,12 +169,36 @@ func (r *reportRenderer) rewrite(n *html.Node, inLink bool) {
 			case atom.H2, atom.H3, atom.H4:
 				r.markQuestion(c)
 				r.rewrite(c, inLink)
+			case atom.A:
+				r.rewriteLink(c)
+				r.rewrite(c, true)
 			default:
 				r.rewrite(c, inLink || c.DataAtom == atom.A)
 			}
 		}
 		c = next
 	}
+}
+
+// rewriteLink points links to files of the repository ("../src/train.py")
+// at the file on GitHub at the deadline commit, since the page does not sit
+// in the repository. Links it cannot resolve lose their target.
+func (r *reportRenderer) rewriteLink(a *html.Node) {
+	href := attr(a, "href")
+	u, err := url.Parse(href)
+	if href == "" || err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" {
+		return // absolute URL, in-page anchor, or no link at all
+	}
+	rel, err := url.PathUnescape(u.Path)
+	if err != nil {
+		rel = u.Path
+	}
+	repoPath, ok := r.figures.repoPath(rel)
+	if !ok || r.blobBase == "" {
+		removeAttr(a, "href")
+		return
+	}
+	setAttr(a, "href", r.blobBase+(&url.URL{Path: repoPath}).EscapedPath())
 }
 
 func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
