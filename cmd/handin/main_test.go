@@ -25,6 +25,12 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"gitcourse": gitCourse, // serve synthetic repositories (scrape_test.go)
+			// The demo course and the pipeline's outputs (demo_test.go).
+			"servedemo":    serveDemo,
+			"waitfiles":    waitFiles,
+			"xlsxrows":     xlsxRows,
+			"xlsxset":      xlsxSet,
+			"resultgroups": resultGroups,
 			// writebinary FILE: a file with NUL bytes, which txtar cannot hold.
 			"writebinary": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

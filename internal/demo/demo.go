@@ -39,6 +39,37 @@ const (
 	CaseReportAtRoot    Case = "report-at-root"     // the report was moved to the root README.md
 )
 
+// Describe says in a few words what a case shows.
+func (k Case) Describe() string {
+	switch k {
+	case CaseGood:
+		return "a complete report: every question passes"
+	case CaseShortAnswers:
+		return "five answers below the minimum length"
+	case CaseMissingFigures:
+		return "two figures never committed, one linked with the wrong letter case"
+	case CasePlaceholders:
+		return "template placeholders left in questions 27, 28 and 31"
+	case CaseWrongGroup:
+		return "Question 1 names another group"
+	case CaseMissingStudent:
+		return "a roster student is missing from Question 2"
+	case CaseUnmatchedAuthor:
+		return "a student commits under a nickname and private email only"
+	case CaseLate:
+		return "the report was finished after the deadline (late commits)"
+	case CaseBackdated:
+		return "a commit dated before the deadline but pushed after it"
+	case CaseUnreachable:
+		return "the repository URL answers 404"
+	case CaseNoReport:
+		return "the repository has no report"
+	case CaseReportAtRoot:
+		return "the report was moved to the root README.md"
+	}
+	return string(k)
+}
+
 // caseCycle assigns cases to groups 1, 2, ...; courses with more groups
 // repeat it. The default course is exactly one cycle.
 var caseCycle = []Case{

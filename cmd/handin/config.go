@@ -1,0 +1,229 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/urfave/cli/v2"
+
+	"handin/grade"
+)
+
+// CourseFileName is the course file looked for in the working folder.
+const CourseFileName = "handin.toml"
+
+// courseKey is one key of the course file and the flag it fills.
+type courseKey struct {
+	key  string // in handin.toml
+	flag string // flag name; its environment variable is HANDIN_<FLAG>
+	path bool   // a path, relative to the course file's folder
+}
+
+// courseKeys are every key handin.toml may hold. The token itself is never
+// one of them: only the file holding it.
+var courseKeys = []courseKey{
+	{key: "groups", flag: "groups", path: true},
+	{key: "deadline", flag: "deadline"},
+	{key: "time_zone", flag: "tz"},
+	{key: "spec", flag: "spec", path: true},
+	{key: "authors", flag: "authors", path: true},
+	{key: "workspace", flag: "workspace", path: true},
+	{key: "out", flag: "out", path: true},
+	{key: "workers", flag: "workers"},
+	{key: "timeout", flag: "timeout"},
+	{key: "token_file", flag: "token-file", path: true},
+	{key: "token_hosts", flag: "token-host"},
+}
+
+// envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE
+// for --token-file.
+func envName(flag string) string {
+	return "HANDIN_" + strings.ToUpper(strings.ReplaceAll(flag, "-", "_"))
+}
+
+// courseFlag is --course, shared by the commands that read the course file.
+func courseFlag() cli.Flag {
+	return &cli.StringFlag{Name: "course", EnvVars: []string{envName("course")},
+		Usage: "course `FILE` (default: ./" + CourseFileName + " when it exists)"}
+}
+
+// applyCourse fills every flag of c that neither the command line nor its
+// HANDIN_* environment variable set from the course file (--course, or
+// ./handin.toml when present). Precedence: flag > environment > course file
+// > the flag's default. It returns the course file used ("" when none).
+func applyCourse(c *cli.Context) (string, error) {
+	file := c.String("course")
+	if file == "" {
+		if _, err := os.Stat(CourseFileName); err == nil {
+			file = CourseFileName
+		}
+	}
+	var values map[string][]string
+	if file != "" {
+		var err error
+		if values, err = readCourseFile(file); err != nil {
+			return "", usageError("%w", err)
+		}
+	}
+	for _, k := range courseKeys {
+		if c.IsSet(k.flag) {
+			continue
+		}
+		if v, ok := os.LookupEnv(envName(k.flag)); ok && v != "" {
+			if err := setFlag(c, k.flag, []string{v}); err != nil {
+				return "", usageError("$%s: %w", envName(k.flag), err)
+			}
+			continue
+		}
+		if v, ok := values[k.key]; ok {
+			if err := setFlag(c, k.flag, v); err != nil {
+				return "", usageError("%s: %s: %w", file, k.key, err)
+			}
+		}
+	}
+	return file, nil
+}
+
+func setFlag(c *cli.Context, flag string, values []string) error {
+	for _, v := range values {
+		if err := c.Set(flag, v); err != nil {
+			return fmt.Errorf("invalid value %q: %w", v, err)
+		}
+	}
+	return nil
+}
+
+// readCourseFile reads handin.toml into flag values by key, each as the
+// strings to set: paths made relative to the file's folder, numbers and
+// lists spelled out. Unknown keys are errors (a typo must not be ignored).
+func readCourseFile(name string) (map[string][]string, error) {
+	raw := map[string]any{}
+	md, err := toml.DecodeFile(name, &raw)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("course file %s does not exist (write one with 'handin init')", name)
+		}
+		return nil, fmt.Errorf("course file %s: %w", name, err)
+	}
+	dir := filepath.Dir(name)
+	values := map[string][]string{}
+	for _, key := range md.Keys() {
+		k := key.String()
+		i := slices.IndexFunc(courseKeys, func(ck courseKey) bool { return ck.key == k })
+		if i < 0 {
+			return nil, fmt.Errorf("course file %s: unknown key %q (known: %s)", name, k, knownKeys())
+		}
+		ck := courseKeys[i]
+		strs, err := courseValue(raw[k])
+		if err != nil {
+			return nil, fmt.Errorf("course file %s: %s: %w", name, k, err)
+		}
+		if ck.path {
+			for j, s := range strs {
+				strs[j] = resolveCoursePath(dir, s, ck.key == "spec")
+			}
+		}
+		values[k] = strs
+	}
+	return values, nil
+}
+
+// courseValue spells a TOML value as the flag strings that set it.
+func courseValue(v any) ([]string, error) {
+	switch v := v.(type) {
+	case string:
+		return []string{v}, nil
+	case int64:
+		return []string{fmt.Sprint(v)}, nil
+	case time.Time: // an unquoted TOML date-time
+		if v.Location().String() == "datetime-local" { // no offset: read in time_zone
+			return []string{v.Format("2006-01-02T15:04:05")}, nil
+		}
+		return []string{v.Format(time.RFC3339)}, nil
+	case []any:
+		var out []string
+		for _, e := range v {
+			s, ok := e.(string)
+			if !ok {
+				return nil, fmt.Errorf("list item %v is not a string", e)
+			}
+			out = append(out, s)
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("want a string, a whole number or a list of strings, not %T", v)
+}
+
+// resolveCoursePath makes a course-file path relative to the file's folder
+// ("~/" is the home folder). A built-in spec name is not a path.
+func resolveCoursePath(dir, p string, isSpec bool) string {
+	if isSpec && slices.Contains(grade.BuiltinSpecs(), p) {
+		return p
+	}
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	if filepath.IsAbs(p) || p == "" {
+		return p
+	}
+	return filepath.Join(dir, p)
+}
+
+func knownKeys() string {
+	keys := make([]string, len(courseKeys))
+	for i, k := range courseKeys {
+		keys[i] = k.key
+	}
+	return strings.Join(keys, ", ")
+}
+
+// exampleCourseFile is what 'handin init' writes.
+const exampleCourseFile = `# handin course file: what stays the same on every run of this course.
+# 'handin run' in this folder reads it. Paths are relative to this file's folder.
+# A flag overrides a key (--workers 8), and so does its environment variable
+# (HANDIN_WORKERS=8, HANDIN_DEADLINE=..., HANDIN_TOKEN_FILE=...).
+
+# One row per group: group_number,student_1,...,student_5,repo_url
+# (optional columns: deadline for an extension, branch).
+groups = "groups.csv"
+
+# The hand-in deadline: with a UTC offset (2026-01-23T23:59:59+01:00), or a
+# wall-clock time in time_zone.
+deadline = "2026-01-23 23:59:59"
+time_zone = "Europe/Copenhagen"
+
+# The report template's constraints: a built-in year ('handin spec list') or a
+# spec file ('handin spec extract').
+spec = "2026"
+
+# Clones, snapshots, the observation log and results. Keep it between runs:
+# later runs only fetch what changed, and the log is the evidence of what was
+# pushed before the deadline.
+workspace = "workspace"
+
+# index.html, one page per group, gradebook.xlsx and results.json.
+out = "site"
+
+# Parallel clones, and how long one repository may take (retries included).
+workers = 4
+timeout = "5m"
+
+# Private repositories: a file holding a GitHub token, one line (never the token
+# itself here). Without it, $GITHUB_TOKEN or $GH_TOKEN is used when set. The
+# token is sent to token_hosts only.
+# token_file = "~/.config/handin/github-token"
+# token_hosts = ["github.com"]
+
+# Commit authors the roster cannot match by email or id: CSV of
+# "author email or name,student id".
+# authors = "authors.csv"
+`
