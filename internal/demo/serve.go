@@ -16,7 +16,7 @@ import (
 // repositories are served through git http-backend.
 func CheckGit() error {
 	if err := gittest.GitAvailable(); err != nil {
-		return fmt.Errorf("handin demo needs git to serve its repositories: apt-get install git (%w)", err)
+		return fmt.Errorf("handin demo needs git to serve its repositories (git http-backend): %w", err)
 	}
 	return nil
 }
