@@ -164,7 +164,7 @@ func (b *groupBuilder) writeHistory() error {
 
 	files := b.skeleton()
 	if hasReport {
-		files["reports/README.md"] = []byte(b.renderReport(b.group.Number, plan, answers, states[0]))
+		files["reports/README.md"] = []byte(b.renderReport(plan, answers, states[0]))
 	}
 	if _, err := b.commit(gittest.Commit{Message: "Initial commit from the cookiecutter template", Files: files}, tl.next()); err != nil {
 		return err
@@ -198,7 +198,7 @@ func (b *groupBuilder) writeHistory() error {
 			}
 		}
 		if s, ok := reportAt[i]; ok && hasReport {
-			report := b.renderReport(b.group.Number, plan, answers, states[s])
+			report := b.renderReport(plan, answers, states[s])
 			msg := fmt.Sprintf("report: questions up to %d", states[s])
 			if _, err := b.commit(gittest.Commit{Message: msg, Files: map[string][]byte{"reports/README.md": []byte(report)}}, tl.next()); err != nil {
 				return err
@@ -211,7 +211,7 @@ func (b *groupBuilder) writeHistory() error {
 // finish adds what happens at the very end: after the deadline for late and
 // backdated groups, the report's move for CaseReportAtRoot.
 func (b *groupBuilder) finish(plan reportPlan, answers map[int]string) error {
-	final := []byte(b.renderReport(b.group.Number, plan, answers, len(prompts)))
+	final := []byte(b.renderReport(plan, answers, len(prompts)))
 	deadline := b.course.Deadline
 	switch b.group.Case {
 	case CaseLate:
@@ -226,7 +226,7 @@ func (b *groupBuilder) finish(plan reportPlan, answers map[int]string) error {
 		// dated an hour before its parent: git accepts any date.
 		parentTime := deadline.Add(-150 * time.Minute)
 		if _, err := b.commit(gittest.Commit{Message: "update report", Files: map[string][]byte{"reports/README.md": []byte(
-			b.renderReport(b.group.Number, plan, answers, 26))}}, parentTime); err != nil {
+			b.renderReport(plan, answers, 26))}}, parentTime); err != nil {
 			return err
 		}
 		observed, err := b.repo.Tip(gittest.DefaultBranch)

@@ -165,7 +165,7 @@ func placeholder(q int) string { return fmt.Sprintf("--- question %d fill here -
 // renderReport writes the report as it stood when the first answered
 // questions were done (answered = 31: the final report). The checklist
 // fills in along with the answers.
-func (p *project) renderReport(group int, plan reportPlan, answers map[int]string, answered int) string {
+func (p *project) renderReport(plan reportPlan, answers map[int]string, answered int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Exam report: %s with %s\n\n", p.data, p.model)
 	b.WriteString("This is the report of our project in the MLOps course. It follows the course template: fill in\n")
