@@ -59,12 +59,7 @@ func courseFlag() cli.Flag {
 // ./handin.toml when present). Precedence: flag > environment > course file
 // > the flag's default. It returns the course file used ("" when none).
 func applyCourse(c *cli.Context) (string, error) {
-	file := c.String("course")
-	if file == "" {
-		if _, err := os.Stat(CourseFileName); err == nil {
-			file = CourseFileName
-		}
-	}
+	file := courseFile(c)
 	var values map[string][]string
 	if file != "" {
 		var err error
@@ -73,7 +68,7 @@ func applyCourse(c *cli.Context) (string, error) {
 		}
 	}
 	for _, k := range courseKeys {
-		if c.IsSet(k.flag) {
+		if c.IsSet(k.flag) || !hasFlag(c.Command, k.flag) {
 			continue
 		}
 		if v, ok := os.LookupEnv(envName(k.flag)); ok && v != "" {
@@ -89,6 +84,60 @@ func applyCourse(c *cli.Context) (string, error) {
 		}
 	}
 	return file, nil
+}
+
+// courseFile is the course file a command reads: --course, else
+// ./handin.toml when it exists, else "".
+func courseFile(c *cli.Context) string {
+	if file := c.String("course"); file != "" {
+		return file
+	}
+	if _, err := os.Stat(CourseFileName); err == nil {
+		return CourseFileName
+	}
+	return ""
+}
+
+// withCourse lets a command take its settings from the course file: it adds
+// --course and checks the command's required flags after the course file and
+// the HANDIN_* variables had their say (urfave/cli checks them before).
+func withCourse(cmd *cli.Command) *cli.Command {
+	var required []string
+	for _, f := range cmd.Flags {
+		if sf, ok := f.(*cli.StringFlag); ok && sf.Required {
+			sf.Required = false
+			required = append(required, sf.Name)
+		}
+	}
+	cmd.Flags = append(cmd.Flags, courseFlag())
+	action := cmd.Action
+	cmd.Action = func(c *cli.Context) error {
+		if _, err := applyCourse(c); err != nil {
+			return err
+		}
+		for _, name := range required {
+			if c.String(name) == "" {
+				return usageError("%s: no %s: give --%s, set %s in %s, or write a course file with 'handin init'",
+					cmd.Name, name, name, courseKeyOf(name), CourseFileName)
+			}
+		}
+		return action(c)
+	}
+	return cmd
+}
+
+func hasFlag(cmd *cli.Command, name string) bool {
+	return slices.ContainsFunc(cmd.Flags, func(f cli.Flag) bool { return slices.Contains(f.Names(), name) })
+}
+
+// courseKeyOf is the course-file key of a flag.
+func courseKeyOf(flag string) string {
+	for _, k := range courseKeys {
+		if k.flag == flag {
+			return k.key
+		}
+	}
+	return flag
 }
 
 func setFlag(c *cli.Context, flag string, values []string) error {

@@ -49,11 +49,12 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{
 			checkCommand(),
 			specCommand(),
-			scrapeCommand(),
-			gradeCommand(),
-			exportCommand(),
-			pageCommand(),
-			runCommand(),
+			// These read the course file (handin.toml) as well as flags.
+			withCourse(scrapeCommand()),
+			withCourse(gradeCommand()),
+			withCourse(exportCommand()),
+			withCourse(pageCommand()),
+			withCourse(runCommand()),
 			initCommand(),
 			demoCommand(),
 			completionCommand(),

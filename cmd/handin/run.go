@@ -55,20 +55,11 @@ Example:
 	}
 }
 
-// runFlags are the scrape and grade flags, --out, --course and --json. The
-// scrape flags a course file can supply are optional here and checked after
-// the course file is applied.
+// runFlags are the scrape and grade flags, --out and --json.
 func runFlags() []cli.Flag {
-	flags := scrapeFlags()
-	for _, f := range flags {
-		if sf, ok := f.(*cli.StringFlag); ok {
-			sf.Required = false
-		}
-	}
-	flags = append(flags, gradeFlags()...)
+	flags := append(scrapeFlags(), gradeFlags()...)
 	return append(flags,
 		&cli.StringFlag{Name: "out", Usage: "output `DIR` for index.html, the pages, gradebook.xlsx and results.json (default: WORKSPACE/export)"},
-		courseFlag(),
 		&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
 	)
 }
@@ -76,15 +67,6 @@ func runFlags() []cli.Flag {
 func runRun(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usageError("run: unexpected argument %q (flags only)", c.Args().First())
-	}
-	courseFile, err := applyCourse(c)
-	if err != nil {
-		return err
-	}
-	for _, name := range []string{"groups", "workspace"} {
-		if c.String(name) == "" {
-			return usageError("run: no %s: give --%s, set %s in %s, or write a course file with 'handin init'", name, name, name, CourseFileName)
-		}
 	}
 	p, err := pipelineFromFlags(c)
 	if err != nil {
@@ -94,7 +76,7 @@ func runRun(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	sum.CourseFile = courseFile
+	sum.CourseFile = courseFile(c)
 	if err := printRunSummary(c.App.Writer, sum, c.Bool("json")); err != nil {
 		return err
 	}

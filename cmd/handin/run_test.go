@@ -18,11 +18,17 @@ import (
 func courseValues(t *testing.T, args ...string) (map[string]any, error) {
 	t.Helper()
 	got := map[string]any{}
+	flags := append(runFlags(), courseFlag())
+	for _, f := range flags { // the probe checks no required flag
+		if sf, ok := f.(*cli.StringFlag); ok {
+			sf.Required = false
+		}
+	}
 	app := &cli.App{
 		Writer: io.Discard, ErrWriter: io.Discard, ExitErrHandler: func(*cli.Context, error) {},
 		Commands: []*cli.Command{{
 			Name:  "probe",
-			Flags: runFlags(),
+			Flags: flags,
 			Action: func(c *cli.Context) error {
 				file, err := applyCourse(c)
 				if err != nil {
