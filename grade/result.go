@@ -155,8 +155,8 @@ type RepoStats struct {
 	AvgMessageLength float64        `json:"avg_commit_message_length"`
 	LatestCommit     time.Time      `json:"latest_commit,omitzero"`
 	FirstCommit      time.Time      `json:"first_commit,omitzero"`
-	Contributions    map[string]int `json:"contributions"`            // contributor (merged identity) -> commits
-	Activity         [][]int        `json:"activity"`                 // day index from first commit × 24 hours
+	Contributions    map[string]int `json:"contributions"`           // contributor (merged identity) -> commits
+	Activity         [][]int        `json:"activity"`                // day index from first commit × 24 hours
 	ActivityStart    time.Time      `json:"activity_start,omitzero"` // midnight of day 0, course time zone
 	MergedPRs        int            `json:"merged_pull_requests"`
 	PythonFiles      int            `json:"python_files"`
