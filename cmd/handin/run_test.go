@@ -198,9 +198,14 @@ func TestRunNeedsGroupsAndWorkspace(t *testing.T) {
 
 // Every command's --help ends with an example.
 func TestEveryCommandHasAnExample(t *testing.T) {
-	for _, c := range newApp(io.Discard, io.Discard).Commands {
-		if c.Action != nil && !strings.Contains(c.Description, "Example:\n   ") {
-			t.Errorf("handin %s --help has no example", c.Name)
+	var visit func(prefix string, cmds []*cli.Command)
+	visit = func(prefix string, cmds []*cli.Command) {
+		for _, c := range cmds {
+			if c.Action != nil && !strings.Contains(c.Description, "Example:\n   ") {
+				t.Errorf("handin %s%s --help has no example", prefix, c.Name)
+			}
+			visit(prefix+c.Name+" ", c.Subcommands)
 		}
 	}
+	visit("", newApp(io.Discard, io.Discard).Commands)
 }

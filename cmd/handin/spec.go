@@ -19,6 +19,11 @@ func specCommand() *cli.Command {
 			{
 				Name:  "list",
 				Usage: "list the built-in specs",
+				Description: `Lists the built-in specs: one per course year, equal to the course checker
+(report.py check) in force that January.
+
+Example:
+   handin spec list`,
 				Action: func(c *cli.Context) error {
 					tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tQUESTIONS\tSOURCE")
@@ -40,6 +45,11 @@ func specCommand() *cli.Command {
 				Name:      "show",
 				Usage:     "print a spec (built-in name or file) in the spec file format",
 				ArgsUsage: "NAME|FILE",
+				Description: `Prints every question's word and image range in the spec file format, a
+starting point for a spec file of your own (--spec FILE).
+
+Example:
+   handin spec show 2026 > spec-2027.toml`,
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
 						return usageError("spec show: give one spec name or file")
