@@ -59,6 +59,9 @@ func Group(s *scrape.Snapshot, spec *Spec, opts Options) *GroupResult {
 		r.addf("backdated: commits dated before the deadline were pushed after it (graded %s, pinned by %s)",
 			shortSHA(s.DeadlineSHA), cmp.Or(s.PinnedBy, "observation"))
 	}
+	if s.NonMonotonic && !s.Backdated {
+		r.addf("history out of date order: committer dates go backwards on the branch (rewritten or backdated history)")
+	}
 	if hasRepository(s) {
 		r.gradeReport(s, spec)
 	}

@@ -284,6 +284,11 @@ func TestGroupBadInput(t *testing.T) {
 			snap:     scrape.Snapshot{Status: scrape.StatusOK, Backdated: true, DeadlineSHA: "0123456789abcdef0123", PinnedBy: "observation", Commits: []scrape.Commit{good("x")}},
 			problems: []string{"backdated: commits dated before the deadline were pushed after it (graded 0123456789ab, pinned by observation)"},
 		},
+		{
+			name:     "dates out of order",
+			snap:     scrape.Snapshot{Status: scrape.StatusOK, NonMonotonic: true, Commits: []scrape.Commit{good("x")}},
+			problems: []string{"history out of date order: committer dates go backwards on the branch"},
+		},
 	}
 	spec := loadSpec(t)
 	for _, tt := range tests {
