@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 )
@@ -43,40 +45,60 @@ type specFile struct {
 	Base string `toml:"base"`
 }
 
+// builtins parses the embedded specs once: grading a course asks for them
+// per report (drift suggestions).
+var builtins = sync.OnceValue(func() map[string]*Spec {
+	specs := map[string]*Spec{}
+	entries, _ := fs.ReadDir(builtinSpecs, "specs")
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".toml")
+		data, err := fs.ReadFile(builtinSpecs, path.Join("specs", e.Name()))
+		if err != nil {
+			panic(fmt.Sprintf("built-in spec %s: %v", name, err)) // embedded at build time
+		}
+		spec, err := parseSpec(data, name, specs)
+		if err != nil {
+			panic(err) // a broken built-in spec is a build defect, caught by the tests
+		}
+		specs[name] = spec
+	}
+	return specs
+})
+
 // BuiltinSpecs lists the names of the built-in specs, oldest first.
 func BuiltinSpecs() []string {
-	entries, _ := fs.ReadDir(builtinSpecs, "specs")
-	var names []string
-	for _, e := range entries {
-		names = append(names, strings.TrimSuffix(e.Name(), ".toml"))
-	}
+	names := slices.Collect(maps.Keys(builtins()))
 	sort.Strings(names)
 	return names
 }
 
 // LoadSpec returns a built-in spec by name ("2026") or reads a spec file.
+// The result is the caller's own copy.
 func LoadSpec(nameOrFile string) (*Spec, error) {
-	if slices.Contains(BuiltinSpecs(), nameOrFile) {
-		data, err := fs.ReadFile(builtinSpecs, path.Join("specs", nameOrFile+".toml"))
-		if err != nil {
-			return nil, fmt.Errorf("spec %s: %w", nameOrFile, err)
-		}
-		return parseSpec(data, nameOrFile)
+	if spec, ok := builtins()[nameOrFile]; ok {
+		return spec.clone(), nil
 	}
 	data, err := os.ReadFile(nameOrFile)
 	if err != nil {
 		return nil, fmt.Errorf("spec %q: not a built-in spec (%s) nor a readable file: %w",
 			nameOrFile, strings.Join(BuiltinSpecs(), ", "), err)
 	}
-	return parseSpec(data, nameOrFile)
+	return parseSpec(data, nameOrFile, builtins())
+}
+
+func (s *Spec) clone() *Spec {
+	c := *s
+	c.Questions = slices.Clone(s.Questions)
+	return &c
 }
 
 // SpecForYear returns the built-in spec of a course year.
 func SpecForYear(year int) (*Spec, error) { return LoadSpec(fmt.Sprint(year)) }
 
-// parseSpec decodes a spec file; a base spec must be a built-in one, which
-// keeps base chains short and free of cycles.
-func parseSpec(data []byte, name string) (*Spec, error) {
+// parseSpec decodes a spec file. A base spec must be one of bases (the
+// built-in specs, loaded oldest first), which keeps base chains short and
+// free of cycles.
+func parseSpec(data []byte, name string, bases map[string]*Spec) (*Spec, error) {
 	var f specFile
 	meta, err := toml.Decode(string(data), &f)
 	if err != nil {
@@ -87,12 +109,9 @@ func parseSpec(data []byte, name string) (*Spec, error) {
 	}
 	spec := &f.Spec
 	if f.Base != "" {
-		if f.Base == name || !slices.Contains(BuiltinSpecs(), f.Base) {
+		base, ok := bases[f.Base]
+		if !ok {
 			return nil, fmt.Errorf("spec %s: base %q is not a built-in spec", name, f.Base)
-		}
-		base, err := LoadSpec(f.Base)
-		if err != nil {
-			return nil, fmt.Errorf("spec %s: base: %w", name, err)
 		}
 		spec.Questions = mergeQuestions(base.Questions, spec.Questions)
 	}

@@ -205,25 +205,39 @@ func (p *parser) questions(doc ast.Node) []Question {
 	return qs
 }
 
-var (
-	// The template's marker: "> Answer:" on its own quoted line.
-	quotedMarker = regexp.MustCompile(`(?m)^[ \t]*>[ \t>]*[*_]*Answer:`)
-	// Any line that starts with the marker, quoted or not.
-	lineMarker = regexp.MustCompile(`(?m)^[ \t>]*[*_]*Answer:`)
-)
+// answerMarker finds where an answer starts in a question's section: after
+// the template's quoted "> Answer:" line, or else after the first line that
+// starts with "Answer:" (markup such as ">", "**" or "_" may come before it).
+// It returns -1 when there is no marker.
+func answerMarker(section []byte) int {
+	const marker = "Answer:"
+	unquoted := -1
+	for off := 0; ; {
+		i := bytes.Index(section[off:], []byte(marker))
+		if i < 0 {
+			return unquoted
+		}
+		at := off + i
+		lineStart := bytes.LastIndexByte(section[:at], '\n') + 1
+		prefix := section[lineStart:at]
+		if len(bytes.Trim(prefix, " \t>*_")) == 0 {
+			if bytes.IndexByte(prefix, '>') >= 0 {
+				return at + len(marker)
+			}
+			if unquoted < 0 {
+				unquoted = at + len(marker)
+			}
+		}
+		off = at + len(marker)
+	}
+}
 
 func (p *parser) question(h heading, start, end int) Question {
 	q := Question{Number: h.number, Heading: h.text, Line: p.lines.line(h.lineStart)}
 	section := p.src[start:end]
-	answerStart := -1
-	for _, re := range []*regexp.Regexp{quotedMarker, lineMarker} {
-		if loc := re.FindIndex(section); loc != nil {
-			answerStart = start + loc[1]
-			q.HasMarker = true
-			break
-		}
-	}
-	if answerStart < 0 {
+	answerStart := start + answerMarker(section)
+	q.HasMarker = answerStart >= start
+	if !q.HasMarker {
 		answerStart = start + promptEnd(section)
 	}
 	q.Prompt = strings.TrimSpace(string(p.src[start:answerStart]))

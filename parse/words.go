@@ -3,6 +3,7 @@ package parse
 import (
 	"sort"
 	"unicode"
+	"unicode/utf8"
 )
 
 // pyWordCount counts words exactly as Python's len(str.split()) does, the
@@ -10,7 +11,12 @@ import (
 func pyWordCount(s string) int {
 	n := 0
 	inWord := false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
 		if pyIsSpace(r) {
 			inWord = false
 			continue
@@ -27,8 +33,14 @@ func pyWordCount(s string) int {
 // plus the ASCII information separators U+001C..U+001F, which Python also
 // splits on.
 func pyIsSpace(r rune) bool {
-	return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f)
+	if r < utf8.RuneSelf {
+		return asciiSpace[r]
+	}
+	return unicode.IsSpace(r)
 }
+
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true,
+	0x1c: true, 0x1d: true, 0x1e: true, 0x1f: true}
 
 // lineIndex maps byte offsets to 1-based line numbers and back.
 type lineIndex []int // offsets of line starts
