@@ -143,8 +143,8 @@ var problemFindings = map[string]bool{
 // one short line each ("Q7: 34 words, expected 50-100").
 func checkProblems(c *CheckResult) []string {
 	var out []string
-	if c.InvalidUTF8 {
-		out = append(out, "report is not valid UTF-8 (invalid bytes replaced)")
+	if c.InvalidUTF8 > 0 {
+		out = append(out, fmt.Sprintf("report is not valid UTF-8 from line %d on (invalid bytes replaced)", c.InvalidUTF8))
 	}
 	if c.Drift.Mismatch != "" {
 		out = append(out, c.Drift.Mismatch)

@@ -153,7 +153,7 @@ func sameSet(a, b []string) bool {
 func TestCheckProblems(t *testing.T) {
 	c := &CheckResult{
 		Spec:        "2026",
-		InvalidUTF8: true,
+		InvalidUTF8: 12,
 		Drift:       Drift{Duplicated: []int{4}, Extra: []int{32, 33}, OutOfOrder: []int{9}},
 		Questions: []QuestionResult{
 			{Number: 1, Pass: true},
@@ -168,7 +168,7 @@ func TestCheckProblems(t *testing.T) {
 		},
 	}
 	want := []string{
-		"report is not valid UTF-8 (invalid bytes replaced)",
+		"report is not valid UTF-8 from line 12 on (invalid bytes replaced)",
 		"Q4: heading written more than once",
 		"questions out of order: 9",
 		"questions not in spec 2026: 32, 33",

@@ -105,7 +105,7 @@ type CheckResult struct {
 	Students    []string           `json:"students"` // student ids found in Question 2, in order
 	Checklist   []ChecklistSummary `json:"checklist"`
 	Drift       Drift              `json:"drift"`
-	InvalidUTF8 bool               `json:"invalid_utf8,omitempty"`
+	InvalidUTF8 int                `json:"invalid_utf8_line,omitempty"` // line of the first non-UTF-8 byte, 0 if none
 }
 
 // GroupResult is everything the gradebook and a group's page show.

@@ -65,16 +65,28 @@ func Parse(data []byte) (*Report, error) {
 }
 
 // normalize returns UTF-8 text without BOM and with LF line endings, as
-// Python's text-mode open() (the course checker) reads it.
-func normalize(data []byte) (src []byte, invalidUTF8 bool) {
+// Python's text-mode open() (the course checker) reads it, and the line of
+// the first invalid UTF-8 byte (0 when there is none).
+func normalize(data []byte) (src []byte, invalidLine int) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		invalidUTF8 = true
+		invalidLine = 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
 	}
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
-	return data, invalidUTF8
+	return data, invalidLine
+}
+
+func firstInvalid(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return len(data)
 }
 
 // blankFrontMatter hides a leading YAML front matter block from goldmark (it

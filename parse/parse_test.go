@@ -182,7 +182,7 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 	r, err := Parse([]byte(report("> Answer:\n\ncaf\xe9 latin-1 text\n")))
-	if err != nil || !r.InvalidUTF8 || question(t, r, 1).Words != 3 {
+	if err != nil || r.InvalidUTF8 != 10 || question(t, r, 1).Words != 3 {
 		t.Errorf("invalid UTF-8: err=%v report=%+v", err, r)
 	}
 }

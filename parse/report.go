@@ -12,9 +12,10 @@ type Report struct {
 	Questions []Question
 	// Checklist sections in document order ("Week 1", "Week 2", ...).
 	Checklist []ChecklistSection
-	// Invalid is set when the input was not valid UTF-8 (it is parsed anyway,
-	// with invalid bytes replaced).
-	InvalidUTF8 bool
+	// InvalidUTF8 is the 1-based line of the first byte that is not UTF-8
+	// (0 when the input is valid). Such input is parsed anyway, with invalid
+	// bytes replaced by U+FFFD.
+	InvalidUTF8 int
 }
 
 // Question is one "### Question N" section.

@@ -91,6 +91,10 @@ func runCheck(c *cli.Context) error {
 		case r.Error != "":
 			fmt.Fprintf(c.App.ErrWriter, "handin: %s: %v\n", r.File, r.Error)
 			code = exitUsage
+		case r.InvalidUTF8 > 0:
+			// Checked anyway, but the file needs fixing: an input error.
+			fmt.Fprintf(c.App.ErrWriter, "handin: %s:%d: not valid UTF-8 (checked with invalid bytes replaced)\n", r.File, r.InvalidUTF8)
+			code = exitUsage
 		case !r.Pass && code == exitOK:
 			code = exitViolations
 		}
@@ -244,8 +248,8 @@ func printCheck(w io.Writer, r *grade.CheckResult) {
 	if !r.Drift.Empty() {
 		fmt.Fprintf(w, "  drift: %s\n", driftText(r.Drift))
 	}
-	if r.InvalidUTF8 {
-		fmt.Fprintln(w, "  note: the file is not valid UTF-8; invalid bytes were replaced")
+	if r.InvalidUTF8 > 0 {
+		fmt.Fprintf(w, "  note: not UTF-8 from line %d on; invalid bytes were replaced\n", r.InvalidUTF8)
 	}
 	fmt.Fprintln(w)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strconv"
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
@@ -31,12 +32,15 @@ func TestScripts(t *testing.T) {
 			"xlsxrows":     xlsxRows,
 			"xlsxset":      xlsxSet,
 			"resultgroups": resultGroups,
-			// writebinary FILE: a file with NUL bytes, which txtar cannot hold.
-			"writebinary": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 1 {
-					ts.Fatalf("usage: writebinary FILE")
+			// writebytes FILE "GO STRING": bytes txtar cannot hold (NUL, Latin-1),
+			// written from a Go string literal.
+			"writebytes": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: writebytes FILE \"GO STRING\"")
 				}
-				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte("\x89PNG\r\n\x1a\n\x00\x00"), 0o644))
+				data, err := strconv.Unquote(args[1])
+				ts.Check(err)
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(data), 0o644))
 			},
 		},
 	})
