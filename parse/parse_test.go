@@ -3,6 +3,7 @@ package parse
 import (
 	"bytes"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 )
@@ -215,6 +216,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("---\na: b\n---\n### Question 1\n> Answer:\n![x](y.png) `![c](d)` <img src=e>\n## End\n"))
 	f.Add([]byte("### Question 99999999999999999999\n### Question 1\n###\n* [x] a (M1)\n"))
 	f.Add([]byte("\xef\xbb\xbf### Question 1\r\n> Answer:\r\n\r\n--- question 1 fill here ---\r\n"))
+	if oddities, err := os.ReadFile("../testdata/reports/oddities.md"); err == nil {
+		f.Add(oddities)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse(data)
 		if err != nil {
