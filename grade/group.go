@@ -218,9 +218,16 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []str
 		id = strings.ToLower(strings.TrimSpace(id))
 		if !onRoster[id] && written[id] == 0 {
 			rc.Missing = append(rc.Missing, id)
-			problems = append(problems, fmt.Sprintf("student %s missing from Question 2", id))
 		}
 		onRoster[id] = true
+	}
+	if len(c.Students) == 0 && len(rc.Missing) > 0 {
+		// one line, not one per student: Question 2 holds no id at all
+		problems = append(problems, fmt.Sprintf("Q2: no student ids written (roster: %s)", strings.Join(rc.Missing, ", ")))
+	} else {
+		for _, id := range rc.Missing {
+			problems = append(problems, fmt.Sprintf("student %s missing from Question 2", id))
+		}
 	}
 	for _, id := range order {
 		if !onRoster[id] {
@@ -238,7 +245,9 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []str
 // repositoryStats fills Stats, Students and UnmatchedAuthors.
 func (r *GroupResult) repositoryStats(s *scrape.Snapshot, tz *time.Location, authors map[string]string) {
 	treeStats(&r.Stats, s.Tree)
-	r.Problems = append(r.Problems, commitStats(&r.Stats, s, tz)...)
+	if problem := commitStats(&r.Stats, s, tz); problem != "" {
+		r.Problems = append(r.Problems, problem)
+	}
 	if n, problem := readmeWords(s); problem != "" {
 		r.Problems = append(r.Problems, problem)
 	} else {
@@ -252,16 +261,32 @@ func (r *GroupResult) repositoryStats(s *scrape.Snapshot, tz *time.Location, aut
 	if len(s.Commits) == 0 {
 		return // the status already says why there is no history
 	}
-	for _, st := range r.Students {
-		if st.Commits > 0 {
-			continue
-		}
-		if n := len(r.UnmatchedAuthors); n > 0 {
-			r.addf("student %s: no commits matched (%d author(s) unmatched; map them in authors.csv)", st.ID, n)
-		} else {
-			r.addf("student %s: no commits", st.ID)
+	if problem := contributionProblem(r.Students, r.UnmatchedAuthors); problem != "" {
+		r.Problems = append(r.Problems, problem)
+	}
+}
+
+// contributionProblem names the roster students without commits, in one
+// line. When every author is matched this is a fact about the students; when
+// some are not, it is only a gap in the mapping (students often commit from
+// personal addresses), so the line says so and points at authors.csv rather
+// than accusing each student on a line of their own: without authors.csv
+// that would fill most groups' problems with one line per student.
+func contributionProblem(students []StudentStats, unmatched []Author) string {
+	var idle []string
+	for _, st := range students {
+		if st.Commits == 0 {
+			idle = append(idle, st.ID)
 		}
 	}
+	switch {
+	case len(idle) == 0:
+		return ""
+	case len(unmatched) == 0:
+		return "students without commits: " + strings.Join(idle, ", ")
+	}
+	return fmt.Sprintf("students without matched commits: %s (%d commit author(s) unmatched: map them in authors.csv)",
+		strings.Join(idle, ", "), len(unmatched))
 }
 
 func joinInts(ns []int) string {

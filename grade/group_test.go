@@ -123,9 +123,8 @@ func TestRosterCheck(t *testing.T) {
 		},
 		{
 			name: "nobody written", group: intPtr(7),
-			want: RosterCheck{GroupWritten: intPtr(7), GroupOK: true, Missing: []string{"s111111", "s222222", "s333333"}},
-			problems: []string{"student s111111 missing from Question 2", "student s222222 missing from Question 2",
-				"student s333333 missing from Question 2"},
+			want:     RosterCheck{GroupWritten: intPtr(7), GroupOK: true, Missing: []string{"s111111", "s222222", "s333333"}},
+			problems: []string{"Q2: no student ids written (roster: s111111, s222222, s333333)"},
 		},
 	}
 	for _, tt := range tests {
@@ -136,6 +135,37 @@ func TestRosterCheck(t *testing.T) {
 			}
 			if !sameSet(problems, tt.problems) {
 				t.Errorf("problems %q, want %q", problems, tt.problems)
+			}
+		})
+	}
+}
+
+// TestContributionProblem: students without commits make one line, and
+// only a gap in the author mapping (not the students) when some authors are
+// unmatched.
+func TestContributionProblem(t *testing.T) {
+	ann, bo := StudentStats{ID: "s111111", Commits: 3}, StudentStats{ID: "s222222"}
+	cy := StudentStats{ID: "s333333"}
+	laptop := []Author{{Names: []string{"laptop"}, Commits: 2}}
+	tests := []struct {
+		name      string
+		students  []StudentStats
+		unmatched []Author
+		want      string
+	}{
+		{name: "everyone committed", students: []StudentStats{ann}},
+		{name: "everyone committed, a stranger too", students: []StudentStats{ann}, unmatched: laptop},
+		{name: "no roster", unmatched: laptop},
+		{name: "all authors matched", students: []StudentStats{ann, bo, cy}, want: "students without commits: s222222, s333333"},
+		{
+			name: "some authors unmatched", students: []StudentStats{ann, bo, cy}, unmatched: laptop,
+			want: "students without matched commits: s222222, s333333 (1 commit author(s) unmatched: map them in authors.csv)",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := contributionProblem(tt.students, tt.unmatched); got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
@@ -221,7 +251,7 @@ func TestGroupBadInput(t *testing.T) {
 			name:     "no report",
 			snap:     scrape.Snapshot{Status: scrape.StatusOK, Commits: []scrape.Commit{good("x")}},
 			files:    map[string]string{"README.md": "# project\n"},
-			problems: []string{"no report: no reports/README.md", "student s222222: no commits"},
+			problems: []string{"no report: no reports/README.md", "students without commits: s222222"},
 		},
 		{
 			name: "200 MB report and README",
@@ -269,7 +299,7 @@ func TestGroupBadInput(t *testing.T) {
 				{AuthorName: "", AuthorEmail: "", Message: ""},
 				{AuthorName: "J\xf6rg", AuthorEmail: "j\xf6rg@x.de", Message: "\xff\xfe", AuthorTime: deadline.Add(-time.Hour)},
 			}},
-			problems: []string{"1 commit(s) with implausible dates", "student s111111: no commits matched (2 author(s) unmatched"},
+			problems: []string{"1 commit(s) with implausible dates", "students without matched commits: s111111, s222222 (2 commit author(s) unmatched"},
 		},
 		{
 			name: "clock skew",

@@ -13,12 +13,15 @@ import (
 )
 
 // Activity matrix bounds. A commit dated before saneSince or more than
-// skewTolerance after the deadline comes from a wrong clock: it is counted
-// but not plotted. The matrix never spans more than maxActivityDays days.
+// skewTolerance after the deadline comes from a wrong clock (every graded
+// commit was made before the deadline; the tolerance absorbs a laptop's
+// drift or wrong time zone): it is counted but not plotted, so the matrix
+// ends at the deadline's day or the next. The matrix never spans more than
+// maxActivityDays days.
 var saneSince = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 const (
-	skewTolerance   = 365 * 24 * time.Hour
+	skewTolerance   = 24 * time.Hour
 	maxActivityDays = 400
 )
 
@@ -171,8 +174,8 @@ func commitTime(c scrape.Commit) time.Time {
 }
 
 // commitStats fills the statistics derived from commit metadata and
-// returns problems about implausible dates.
-func commitStats(st *RepoStats, s *scrape.Snapshot, tz *time.Location) []string {
+// returns a problem about implausible dates ("" when there are none).
+func commitStats(st *RepoStats, s *scrape.Snapshot, tz *time.Location) string {
 	st.Commits = len(s.Commits)
 	st.LateCommits = s.LateCommits
 	prs := map[int]bool{}
@@ -204,32 +207,30 @@ func commitStats(st *RepoStats, s *scrape.Snapshot, tz *time.Location) []string 
 			st.LatestCommit = t
 		}
 	}
-	var problems []string
-	if len(skewed) > 0 {
-		problems = append(problems, fmt.Sprintf("%d commit(s) with implausible dates (wrong clock?), e.g. %s: not plotted",
-			len(skewed), skewed[0].UTC().Format(time.DateOnly)))
+	activity(st, sane, s.Deadline, tz)
+	if len(skewed) == 0 {
+		return ""
 	}
-	return append(problems, activity(st, sane, s.Deadline, tz)...)
+	return fmt.Sprintf("%d commit(s) with implausible dates (wrong clock?), e.g. %s: not plotted",
+		len(skewed), skewed[0].UTC().Format(time.DateOnly))
 }
 
 // activity fills the days × 24 hours matrix, from the first commit's day to
-// the deadline's day in the course time zone.
-func activity(st *RepoStats, times []time.Time, deadline time.Time, tz *time.Location) []string {
+// the deadline's day in the course time zone. A longer history than
+// maxActivityDays (a project started long before the course, or forked from
+// one) is shown for its last days only. That is not a problem of the group:
+// ActivityStart after FirstCommit tells the page.
+func activity(st *RepoStats, times []time.Time, deadline time.Time, tz *time.Location) {
 	st.Activity = [][]int{}
 	if len(times) == 0 {
-		return nil
+		return
 	}
 	first := dayNumber(st.FirstCommit.In(tz))
 	last := dayNumber(st.LatestCommit.In(tz))
 	if !deadline.IsZero() {
 		last = max(last, dayNumber(deadline.In(tz)))
 	}
-	var problems []string
-	if last-first+1 > maxActivityDays {
-		first = last - maxActivityDays + 1
-		problems = append(problems, fmt.Sprintf("activity shown for the last %d days only: history starts %s",
-			maxActivityDays, st.FirstCommit.In(tz).Format(time.DateOnly)))
-	}
+	first = max(first, last-maxActivityDays+1)
 	st.Activity = make([][]int, last-first+1)
 	for i := range st.Activity {
 		st.Activity[i] = make([]int, 24)
@@ -242,7 +243,6 @@ func activity(st *RepoStats, times []time.Time, deadline time.Time, tz *time.Loc
 			st.Activity[day][local.Hour()]++
 		}
 	}
-	return problems
 }
 
 // dayNumber numbers calendar days (of the time's own location), so that day
