@@ -207,13 +207,14 @@ func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
 	if r.ReportPath == "" {
 		return renderPage(r, snap, nil, "No report was found in the repository at the deadline.")
 	}
-	report, err := snap.ReadFile(r.ReportPath)
+	report, err := readSnapshotFile(snap, r.ReportPath, parse.MaxSize)
+	var tooLarge *tooLargeError
+	if errors.As(err, &tooLarge) {
+		return renderPage(r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
+	}
 	if err != nil {
 		opts.Logger.Warn("report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
 		return renderPage(r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
-	}
-	if len(report) > parse.MaxSize {
-		return renderPage(r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, len(report)>>20))
 	}
 	return renderPage(r, snap, report, "")
 }

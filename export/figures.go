@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -82,7 +83,10 @@ func (s *figureSource) lookup(src string) figure {
 	switch {
 	case u.Scheme == "http" || u.Scheme == "https":
 		return figure{Remote: u.String()}
-	case u.Scheme != "" || u.Host != "":
+	case u.Scheme == "" && u.Host != "": // "//host/x.png", https on GitHub
+		u.Scheme = "https"
+		return figure{Remote: u.String()}
+	case u.Scheme != "":
 		return figure{Note: fmt.Sprintf("image %q: not a file of the repository, not shown", src)}
 	}
 	rel, err := url.PathUnescape(u.Path)
@@ -99,12 +103,13 @@ func (s *figureSource) lookup(src string) figure {
 	if s.snap == nil {
 		return figure{Note: fmt.Sprintf("figure %s: the snapshot is not available", repoPath)}
 	}
-	data, err := s.snap.ReadFile(repoPath)
-	if err != nil {
+	data, err := readSnapshotFile(s.snap, repoPath, maxInlineFigure)
+	var tooLarge *tooLargeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return figure{Note: fmt.Sprintf("figure %s is too large to inline (%d MB)", repoPath, tooLarge.Size>>20)}
+	case err != nil:
 		return s.missing(repoPath, err)
-	}
-	if len(data) > maxInlineFigure {
-		return figure{Note: fmt.Sprintf("figure %s is too large to inline (%d MB)", repoPath, len(data)>>20)}
 	}
 	return sniffFigure(repoPath, data)
 }
@@ -157,6 +162,37 @@ func (f figure) appendDataURI(dst []byte) []byte {
 // dataURILen is the length appendDataURI adds.
 func (f figure) dataURILen() int {
 	return len("data:;base64,") + len(f.Type) + base64.StdEncoding.EncodedLen(len(f.Data))
+}
+
+// tooLargeError says a snapshot file is over the size this package reads.
+type tooLargeError struct{ Size int64 }
+
+func (e *tooLargeError) Error() string { return fmt.Sprintf("file of %d bytes is too large", e.Size) }
+
+// readSnapshotFile reads a regular file of the snapshot (through
+// Snapshot.Open, so never from outside the repository) in one allocation of
+// its size, refusing files over limit before reading them.
+func readSnapshotFile(snap *scrape.Snapshot, repoPath string, limit int64) ([]byte, error) {
+	f, err := snap.Open(repoPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", repoPath, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("read %s: not a regular file", repoPath)
+	}
+	if info.Size() > limit {
+		return nil, &tooLargeError{Size: info.Size()}
+	}
+	data := make([]byte, info.Size())
+	if _, err := io.ReadFull(f, data); err != nil {
+		return nil, fmt.Errorf("read %s: %w", repoPath, err)
+	}
+	return data, nil
 }
 
 func looksLikeSVG(data []byte) bool {

@@ -21,7 +21,9 @@ var templateFS embed.FS
 
 // contentSecurityPolicy forbids scripts and every external resource: images
 // must be data: URIs, styles only the inline <style> this package writes.
-const contentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+// base-uri and form-action do not fall back to default-src, so they are
+// named too.
+const contentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
 var (
 	styleSheet = template.CSS(mustRead("templates/style.css"))

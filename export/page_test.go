@@ -156,9 +156,24 @@ Answer:
 <img src="data:image/png;base64,iVBORw0KGgo=">
 <img src="https://evil.example/raw.png">
 <video src="https://evil.example/v.mp4"></video>
-<details open><summary>More</summary>kept <b>bold</b><br>line</details>
+<details open ontoggle="alert(12)"><summary>More</summary>kept <b>bold</b><br>line</details>
+<a href="javascript&colon;alert(13)">colon entity</a>
+<a href="&#106;avascript:alert(14)">char ref</a>
+<a href="jav&#x09;ascript:alert(15)">tab</a>
+<a href="https://example.org/ok" ping="https://evil.example/ping">ping</a>
+<!-- <script>alert(16)</script> -->
+<img alt="srcset" src="figures/ok.png" srcset="https://evil.example/s.png 2x" longdesc="https://evil.example/ld">
+<picture><source srcset="https://evil.example/c.png"><img alt="picture" src="figures/ok.png"></picture>
+<table background="https://evil.example/bg.png"><tr><td background="https://evil.example/td.png">bg</td></tr></table>
+<svg><a xlink:href="javascript:alert(17)"><text>svg link</text></a></svg>
+<button formaction="https://evil.example/f">f</button>
+<input type="image" src="https://evil.example/i.png">
+<audio src="https://evil.example/a.mp3" autoplay></audio>
+<span class="handin-badge ok">forged badge</span>
 
 [x](javascript:alert(9))
+[proto-relative](//evil.example/page)
+![proto-relative](//evil.example/b.png)
 ![x](../../../etc/passwd)
 ![y](/etc/passwd)
 ![](https://evil.example/x.png)
@@ -197,7 +212,7 @@ func TestHostileReportHasNoActiveContent(t *testing.T) {
 	}
 	page := parseHTML(t, data)
 
-	for _, tag := range []string{"script", "iframe", "form", "input", "button", "object", "embed", "base", "link", "video", "frame", "image"} {
+	for _, tag := range []string{"script", "iframe", "form", "input", "button", "object", "embed", "base", "link", "video", "audio", "source", "picture", "frame", "image"} {
 		if n := findAll(page, byTag(tag)); len(n) > 0 {
 			t.Errorf("page has <%s>", tag)
 		}
@@ -224,7 +239,7 @@ func TestHostileReportHasNoActiveContent(t *testing.T) {
 	for _, img := range findAll(page, byTag("img")) {
 		inlined = append(inlined, attr(img, "alt")+"|"+attr(img, "width"))
 	}
-	if want := []string{"|300", "renamed|", "query|"}; !slices.Equal(inlined, want) {
+	if want := []string{"|300", "srcset|", "picture|", "renamed|", "query|"}; !slices.Equal(inlined, want) {
 		t.Errorf("inlined images (alt|width) %q, want %q", inlined, want)
 	}
 	text := textContent(page)
@@ -245,9 +260,13 @@ func TestHostileReportHasNoActiveContent(t *testing.T) {
 	if !strings.Contains(text, "figure README.md is not a PNG") {
 		t.Errorf("report-relative path climbing to the repo root not resolved to README.md")
 	}
-	remote := findAll(page, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "https://evil.example/x.png" })
-	if len(remote) != 1 {
-		t.Errorf("remote image not shown as a link")
+	for _, href := range []string{"https://evil.example/x.png", "https://evil.example/b.png", "https://evil.example/page"} {
+		if n := findAll(page, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == href }); len(n) != 1 {
+			t.Errorf("want one link to %s (remote image or protocol-relative link), got %d", href, len(n))
+		}
+	}
+	if n := findAll(report, func(n *html.Node) bool { return attr(n, "class") != "" && textContent(n) == "forged badge" }); len(n) != 0 {
+		t.Errorf("a student's class attribute survived: forged badge %q", attr(n[0], "class"))
 	}
 	if len(findAll(page, byID("q2"))) != 1 {
 		t.Errorf("Question 2 heading with hostile HTML lost its anchor")
@@ -255,10 +274,19 @@ func TestHostileReportHasNoActiveContent(t *testing.T) {
 }
 
 // safeLink reports whether an <a href> cannot run anything: http(s),
-// mailto, or a relative link.
+// mailto, or a link inside the page. A protocol-relative "//host/x" is not
+// safe: opened from disk it points at a network share.
 func safeLink(href string) bool {
 	u, err := url.Parse(href)
-	return err == nil && (u.Scheme == "" || u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto")
+	return err == nil && (u.Scheme == "" && u.Host == "" || u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "mailto")
+}
+
+// urlAttributes are attributes, other than <a href> and <img src>, through
+// which a browser fetches or navigates.
+var urlAttributes = map[string]bool{
+	"action": true, "formaction": true, "xlink:href": true, "data": true, "srcset": true, "background": true,
+	"poster": true, "ping": true, "longdesc": true, "lowsrc": true, "dynsrc": true, "manifest": true,
+	"codebase": true, "archive": true, "usemap": true,
 }
 
 // assertNoActiveContent checks every element and attribute of a page.
@@ -293,19 +321,38 @@ func assertNoActiveContent(t *testing.T, page *html.Node) {
 				if n.Data != "img" || !regexp.MustCompile(`^data:image/(png|jpeg|gif|webp);base64,`).MatchString(a.Val) {
 					t.Errorf("<%s src=%.60q>: not an inlined raster image", n.Data, a.Val)
 				}
-			case key == "href" || key == "action" || key == "formaction" || key == "xlink:href" || key == "data":
+			case key == "href":
 				if n.Data != "a" || !safeLink(a.Val) {
 					t.Errorf("<%s %s=%q>", n.Data, a.Key, a.Val)
 				}
+			case urlAttributes[key]:
+				t.Errorf("<%s %s=%q>", n.Data, a.Key, a.Val)
 			}
 		}
 	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.CommentNode {
+			t.Errorf("HTML comment %q kept", n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(page)
 	if styles != 1 {
 		t.Errorf("%d <style> elements, want only ours", styles)
 	}
 	csp := findAll(page, func(n *html.Node) bool { return n.Data == "meta" && attr(n, "http-equiv") == "Content-Security-Policy" })
 	if len(csp) != 1 {
 		t.Errorf("want one CSP meta tag, got %d", len(csp))
+	}
+	// default-src covers scripts, frames and fetches; base-uri and
+	// form-action have no default and must be named.
+	for _, directive := range []string{"default-src 'none'", "base-uri 'none'", "form-action 'none'"} {
+		if !slices.Contains(strings.Split(contentSecurityPolicy, "; "), directive) {
+			t.Errorf("CSP %q lacks %q", contentSecurityPolicy, directive)
+		}
 	}
 }
 
@@ -380,5 +427,38 @@ func TestFigurePaths(t *testing.T) {
 	root := newFigureSource(nil, "README.md")
 	if _, ok := root.repoPath("../a.png"); ok {
 		t.Errorf("../a.png from a report at the repo root must be outside the repository")
+	}
+}
+
+// A snapshot's files/ folder should hold no symlinks, but if one is there
+// (a bug in scrape, a hand-edited workspace), figures must still never be
+// read from outside the group's files.
+func TestFiguresNeverFollowSymlinksOutOfTheSnapshot(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	g, other := newGroup(1), newGroup(2)
+	g.files["reports/README.md"] = []byte("### Question 1\n\n![abs](figures/abs.png) ![rel](figures/rel.png) ![neighbour](figures/neighbour.png)\n")
+	writeWorkspace(t, ws, g, other)
+	secret := filepath.Join(t.TempDir(), "secret.png")
+	writeFile(t, secret, testPNG(4, 4, 9))
+	figures := filepath.Join(ws, "groups", "001", "files", "reports", "figures")
+	for name, target := range map[string]string{
+		"abs.png":       secret,
+		"rel.png":       "../../../../002/files/reports/figures/pipeline.png", // up to groups/, into group 2
+		"neighbour.png": filepath.Join(ws, "groups", "002", "files", "reports", "figures", "pipeline.png"),
+	} {
+		if err := os.Symlink(target, filepath.Join(figures, name)); err != nil {
+			t.Skipf("symlinks not supported: %v", err)
+		}
+	}
+	export(t, ws, out)
+	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "001.html")))
+	if imgs := findAll(page, byTag("img")); len(imgs) != 0 {
+		t.Errorf("%d figure(s) read through a symlink out of the snapshot", len(imgs))
+	}
+	text := textContent(page)
+	for _, name := range []string{"abs", "rel", "neighbour"} {
+		if want := "figure reports/figures/" + name + ".png could not be read"; !strings.Contains(text, want) {
+			t.Errorf("page lacks %q", want)
+		}
 	}
 }

@@ -186,7 +186,13 @@ func (r *reportRenderer) rewrite(n *html.Node, inLink bool) {
 func (r *reportRenderer) rewriteLink(a *html.Node) {
 	href := attr(a, "href")
 	u, err := url.Parse(href)
-	if href == "" || err != nil || u.Scheme != "" || u.Host != "" || u.Path == "" {
+	if u != nil && u.Scheme == "" && u.Host != "" {
+		// "//host/x" is https on GitHub, but file://host/x (a network
+		// share) in a page opened from disk.
+		setAttr(a, "href", "https:"+href)
+		return
+	}
+	if href == "" || err != nil || u.Scheme != "" || u.Path == "" {
 		return // absolute URL, in-page anchor, or no link at all
 	}
 	rel, err := url.PathUnescape(u.Path)
