@@ -38,7 +38,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newApp(stdout, stderr io.Writer) *cli.App {
-	return &cli.App{
+	app := &cli.App{
 		Name:                 "handin",
 		Usage:                "scrape, check, grade and export 02476 MLOps exam reports",
 		EnableBashCompletion: true,
@@ -60,6 +60,8 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 			completionCommand(),
 		},
 	}
+	hideLeafHelpCommands(app.Commands)
+	return app
 }
 
 // exitError carries an exit code with an optional message.
