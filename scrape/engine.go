@@ -49,6 +49,7 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 		Backdated:    snap.Backdated,
 		NonMonotonic: snap.NonMonotonic,
 		Resumed:      resumed,
+		MovedTo:      snap.MovedTo,
 		Duration:     time.Since(started),
 	}
 	return out, nil
@@ -89,13 +90,13 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *Snaps
 	if err != nil {
 		return r.failed(ctx, repoCtx, g, dir, snap, auth != nil, err)
 	}
-	snap.Branch = remote.Branch
+	snap.Branch, snap.MovedTo = remote.Branch, remote.MovedTo
 	if remote.Tip.IsZero() {
 		if err := r.observe(dir, snap, ""); err != nil {
 			return nil, false, err
 		}
 		snap.Status, snap.Error = StatusEmptyRepo, "the repository has no commits"
-		return snap, false, r.store(dir, snap, "")
+		return snap, false, r.storeUnlessKept(dir, snap)
 	}
 	if !r.opts.Refresh {
 		if prev := r.current(dir, snap, remote.Tip); prev != nil {
@@ -195,7 +196,8 @@ func (r *runner) analyse(repo *git.Repository, dir string, snap *Snapshot) (file
 
 // current returns the stored snapshot when it already answers this run:
 // same deadline, URL and branch, the remote tip unchanged, and a result that
-// is not a failure to look. Students and web URL follow groups.csv.
+// is not a failure to look. Students and web URL follow groups.csv, MovedTo
+// the remote.
 func (r *runner) current(dir string, snap *Snapshot, tip plumbing.Hash) *Snapshot {
 	prev, err := LoadSnapshotDir(dir)
 	if err != nil || prev.Status.Infrastructure() || prev.Status == StatusInvalid ||
@@ -203,8 +205,8 @@ func (r *runner) current(dir string, snap *Snapshot, tip plumbing.Hash) *Snapsho
 		prev.TipSHA != tip.String() {
 		return nil
 	}
-	if !slices.Equal(prev.Students, snap.Students) || prev.WebURL != snap.WebURL {
-		prev.Students, prev.WebURL = snap.Students, snap.WebURL
+	if !slices.Equal(prev.Students, snap.Students) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
+		prev.Students, prev.WebURL, prev.MovedTo = snap.Students, snap.WebURL, snap.MovedTo
 		if atomicfile.WriteJSON(filepath.Join(dir, SnapshotFile), prev) != nil {
 			return nil // scrape it again; store will report a real write failure
 		}
@@ -246,10 +248,8 @@ func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transpo
 	return repo, nil
 }
 
-// failed turns a failed list or fetch into the group's status. It does not
-// replace a stored result for the same deadline and URL: a cron run that
-// hits a hiccup, or a repository made private after the deadline, keeps
-// the evidence of what was handed in.
+// failed turns a failed list or fetch into the group's status, stored
+// unless an earlier result is kept (see storeUnlessKept).
 func (r *runner) failed(ctx, repoCtx context.Context, g Group, dir string, snap *Snapshot, sentToken bool, err error) (*Snapshot, bool, error) {
 	var wsErr *workspaceError
 	switch {
@@ -264,13 +264,22 @@ func (r *runner) failed(ctx, repoCtx context.Context, g Group, dir string, snap 
 		snap.Status = remoteFailure(err, sentToken)
 		snap.Error = r.scrub(g, err.Error())
 	}
+	return snap, false, r.storeUnlessKept(dir, snap)
+}
+
+// storeUnlessKept stores snap, a result without a deadline commit, unless
+// the group folder holds another result for the same deadline and URL: a
+// repository emptied, made private or unreachable after an earlier run must
+// not erase the evidence of what was handed in. A kept result is named in
+// snap.Error.
+func (r *runner) storeUnlessKept(dir string, snap *Snapshot) error {
 	prev, err := LoadSnapshotDir(dir)
-	if err == nil && !prev.Status.Infrastructure() && prev.Status != StatusInvalid &&
+	if err == nil && !prev.Status.Infrastructure() && prev.Status != StatusInvalid && prev.Status != snap.Status &&
 		prev.Deadline.Equal(snap.Deadline) && prev.URL == snap.URL {
 		snap.Error += fmt.Sprintf(" (kept the snapshot scraped at %s)", prev.ScrapedAt.Format(time.RFC3339))
-		return snap, false, nil
+		return nil
 	}
-	return snap, false, r.store(dir, snap, "")
+	return r.store(dir, snap, "")
 }
 
 // internalError records a failure reading the clone (corrupt objects), or
@@ -286,7 +295,7 @@ func (r *runner) internalError(dir string, snap *Snapshot, err error) (*Snapshot
 
 // observe appends what this run saw to the group's observation log.
 func (r *runner) observe(dir string, snap *Snapshot, tip string) error {
-	err := appendObservation(dir, Observation{Time: r.opts.Now(), URL: snap.URL, Branch: snap.Branch, TipSHA: tip})
+	err := appendObservation(dir, Observation{Time: r.opts.Now(), URL: snap.URL, Branch: snap.Branch, TipSHA: tip, MovedTo: snap.MovedTo})
 	if err != nil {
 		return &workspaceError{err}
 	}
@@ -365,7 +374,7 @@ func removeStaleTemps(dir string) error {
 func (r *runner) scrub(g Group, msg string) string {
 	for _, raw := range []string{g.RawURL, g.URL} {
 		if raw != "" {
-			msg = strings.ReplaceAll(msg, raw, RedactURL(raw))
+			msg = strings.ReplaceAll(msg, raw, redactRepoURL(raw))
 		}
 	}
 	if r.opts.Token != "" {

@@ -29,7 +29,7 @@ var (
 func NormalizeURL(raw string) (clone, web string, err error) {
 	clone, web, err = normalizeURL(strings.TrimSpace(raw))
 	if err != nil {
-		return "", "", fmt.Errorf("repository URL %q: %w", RedactURL(strings.TrimSpace(raw)), err)
+		return "", "", fmt.Errorf("repository URL %q: %w", redactRepoURL(strings.TrimSpace(raw)), err)
 	}
 	return clone, web, nil
 }
@@ -104,4 +104,19 @@ func normalizeGitHub(urlPath string) (clone, web string, err error) {
 // token never reaches a log line, an error message or a file.
 func RedactURL(s string) string {
 	return urlUserinfo.ReplaceAllString(s, "$1")
+}
+
+// redactRepoURL is RedactURL for one repository URL as pasted into
+// groups.csv, where a scheme-less "ghp_TOKEN@github.com/o/r" must lose its
+// user part too (RedactURL keeps git@host:path readable in free text).
+func redactRepoURL(raw string) string {
+	raw = RedactURL(raw)
+	if strings.Contains(raw, "://") {
+		return raw
+	}
+	host, _, _ := strings.Cut(raw, "/")
+	if at := strings.LastIndex(host, "@"); at >= 0 {
+		return raw[at+1:]
+	}
+	return raw
 }

@@ -61,6 +61,9 @@ func TestNormalizeURLRejects(t *testing.T) {
 		{"http://127.0.0.1:41234/", "no repository path"},
 		{"https:///o/r", "no host"},
 		{"https://user:ghp_secret@example.com", "no repository path"},
+		{"ghp_secret@github.com/o/r", "not an http(s) URL"},
+		{"user:ghp_secret@github.com/o/r", "not an http(s) URL"},
+		{"user:ghp_secret@host:x/@", "not an http(s) URL"},
 	} {
 		clone, web, err := NormalizeURL(tc.raw)
 		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

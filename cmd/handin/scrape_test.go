@@ -1,16 +1,20 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"handin/scrape"
 	"handin/scrape/gittest"
 )
 
@@ -105,4 +109,100 @@ func buildCourseRepo(dir, name string) error {
 	}
 	_, err = repo.Commit("main", gittest.Commit{Message: "after the deadline", Author: who, When: courseDeadline.Add(time.Hour), Files: report})
 	return err
+}
+
+// TestScrapeNeverShowsTheToken runs handin scrape twice over a course whose
+// groups.csv pastes credentials into URLs, once with the right token and once
+// with a refused one, and looks for every secret in everything the runs left:
+// stdout, stderr (log lines) and every file under the workspace.
+func TestScrapeNeverShowsTheToken(t *testing.T) {
+	if err := gittest.GitAvailable(); err != nil {
+		t.Skipf("SKIPPING: %v", err)
+	}
+	const token, refused, pasted = "ghs_InstructorToken0001", "ghs_RefusedToken0002", "ghp_PastedIntoCSV0003"
+	dir := t.TempDir()
+	t.Chdir(dir) // no handin.toml from elsewhere
+	served := filepath.Join(dir, "served")
+	server, err := gittest.NewServer(mustMkdir(t, served))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer server.Close()
+	for _, name := range []string{"private", "pasted"} {
+		if err := buildCourseRepo(filepath.Join(served, name+".git"), name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	server.RequireToken("private.git", token)
+	server.RequireToken("pasted.git", pasted) // only the pasted credentials would open it
+	withCredentials := func(name string) string {
+		return strings.Replace(server.RepoURL(name), "://", "://x-access-token:"+pasted+"@", 1)
+	}
+	csv := "group_number,student_1,repo_url\n" +
+		"1,s100001," + server.RepoURL("private.git") + "\n" +
+		"2,s100002," + withCredentials("pasted.git") + "\n" +
+		"3,s100003," + withCredentials("missing.git") + "\n" +
+		"4,s100004," + pasted + "@github.com/o/r\n" // no scheme: an invalid row
+	writeFile(t, "groups.csv", csv)
+	writeFile(t, "token.txt", token+"\n")
+	writeFile(t, "refused.txt", refused+"\n")
+	u, err := url.Parse(server.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var stdout, stderr strings.Builder
+	for _, tc := range []struct {
+		tokenFile string
+		private   scrape.Status
+	}{{"token.txt", scrape.StatusOK}, {"refused.txt", scrape.StatusAuthFailed}} {
+		var out, errOut strings.Builder
+		run([]string{"handin", "scrape", "--groups", "groups.csv", "--workspace", "ws", "--deadline", courseDeadline.Format(time.RFC3339),
+			"--token-file", tc.tokenFile, "--token-host", u.Host, "--refresh", "--json"}, &out, &errOut)
+		stdout.WriteString(out.String())
+		stderr.WriteString(errOut.String())
+		var sum scrape.Summary
+		if err := json.Unmarshal([]byte(out.String()), &sum); err != nil {
+			t.Fatalf("%s: %v\n%s%s", tc.tokenFile, err, out.String(), errOut.String())
+		}
+		want := map[int]scrape.Status{1: tc.private, 2: scrape.StatusAuthFailed, 3: scrape.StatusNotFound, 4: scrape.StatusInvalid}
+		for _, o := range sum.Outcomes {
+			if o.Status != want[o.Group] {
+				t.Errorf("%s: group %d is %s (%s), want %s", tc.tokenFile, o.Group, o.Status, o.Error, want[o.Group])
+			}
+		}
+	}
+	for _, secret := range []string{token, refused, pasted} {
+		if strings.Contains(stdout.String(), secret) || strings.Contains(stderr.String(), secret) {
+			t.Errorf("the output shows %s:\n%s%s", secret, stdout.String(), stderr.String())
+		}
+		err := filepath.WalkDir("ws", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err == nil && strings.Contains(string(data), secret) {
+				t.Errorf("%s holds %s", p, secret)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func mustMkdir(t *testing.T, dir string) string {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func writeFile(t *testing.T, name, content string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
