@@ -22,6 +22,9 @@ type Observation struct {
 	URL    string    `json:"url"` // redacted
 	Branch string    `json:"branch"`
 	TipSHA string    `json:"tip_sha"` // "" when the remote branch was empty
+	// MovedTo is where URL redirected to: observations made before the
+	// instructor updated groups.csv to it still count.
+	MovedTo string `json:"moved_to,omitempty"`
 }
 
 // appendObservation adds one line to the group's log and syncs it, so an
@@ -78,11 +81,12 @@ func ReadObservations(groupDir string) ([]Observation, error) {
 	return obs, nil
 }
 
-// lastObservationBy is the latest observation of this URL and branch made at
-// or before the deadline; ok is false when there is none.
+// lastObservationBy is the latest observation of this URL (asked for, or
+// redirected to) and branch made at or before the deadline; ok is false when
+// there is none.
 func lastObservationBy(obs []Observation, url, branch string, deadline time.Time) (last Observation, ok bool) {
 	for _, o := range obs {
-		if o.URL != url || o.Branch != branch || o.Time.After(deadline) {
+		if (o.URL != url && o.MovedTo != url) || o.Branch != branch || o.Time.After(deadline) {
 			continue
 		}
 		if !ok || !o.Time.Before(last.Time) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"maps"
 	"net"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -21,6 +22,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
@@ -45,6 +47,30 @@ const largeObjectThreshold = 1 << 20
 type remoteTip struct {
 	Branch string
 	Tip    plumbing.Hash // zero when the remote has no commits
+	// MovedTo is the clone URL the remote redirected to (a renamed
+	// repository), "" when it answered at the URL asked.
+	MovedTo string
+}
+
+// redirectKey carries, in a request's context, where listRemote wants the
+// last redirect target written (a *string).
+type redirectKey struct{}
+
+func init() {
+	// go-git's default http(s) transport, plus a hook that notes where a
+	// redirect led. go-git follows the redirect of a renamed repository
+	// without saying so; requests not made by listRemote are untouched.
+	recording := githttp.NewClient(&http.Client{
+		Transport: http.DefaultTransport,
+		CheckRedirect: func(req *http.Request, _ []*http.Request) error {
+			if target, ok := req.Context().Value(redirectKey{}).(*string); ok {
+				*target = req.URL.String()
+			}
+			return nil
+		},
+	})
+	client.InstallProtocol("http", recording)
+	client.InstallProtocol("https", recording)
 }
 
 // errBranchNotFound: the remote has commits but not the requested branch.
@@ -54,13 +80,24 @@ var errBranchNotFound = errors.New("branch not found on the remote")
 // objects) and picks the branch to scrape: want, or the remote's default.
 func listRemote(ctx context.Context, rawURL string, auth transport.AuthMethod, want string) (remoteTip, error) {
 	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{rawURL}})
-	refs, err := remote.ListContext(ctx, &git.ListOptions{Auth: auth})
+	var redirectedTo string
+	refs, err := remote.ListContext(context.WithValue(ctx, redirectKey{}, &redirectedTo), &git.ListOptions{Auth: auth})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		return remoteTip{Branch: want}, nil
+		refs, err = nil, nil
 	}
 	if err != nil {
 		return remoteTip{}, err
 	}
+	tip, err := pickBranch(refs, want)
+	if err != nil {
+		return remoteTip{}, err
+	}
+	tip.MovedTo = movedRepository(rawURL, redirectedTo)
+	return tip, nil
+}
+
+// pickBranch finds want, or the default branch, among the remote's refs.
+func pickBranch(refs []*plumbing.Reference, want string) (remoteTip, error) {
 	heads := map[string]plumbing.Hash{}
 	var headTarget string
 	for _, ref := range refs {
@@ -97,6 +134,21 @@ func listRemote(ctx context.Context, rawURL string, auth transport.AuthMethod, w
 	}
 	return remoteTip{}, fmt.Errorf("no default branch (HEAD -> %q, branches %s): %w",
 		headTarget, strings.Join(slices.Sorted(maps.Keys(heads)), ", "), errBranchNotFound)
+}
+
+// movedRepository is the clone URL (normalised, without credentials) of the
+// repository a ref listing of cloneURL was redirected to, or "" when the
+// listing was not redirected or ended where it started.
+func movedRepository(cloneURL, redirectedTo string) string {
+	repoURL, isListing := strings.CutSuffix(strings.SplitN(redirectedTo, "?", 2)[0], "/info/refs")
+	if !isListing {
+		return ""
+	}
+	moved, _, err := NormalizeURL(repoURL)
+	if err != nil || moved == cloneURL {
+		return ""
+	}
+	return moved
 }
 
 // openStorage opens (or prepares) the bare repository at dir with the

@@ -61,7 +61,8 @@ type Outcome struct {
 	LateCommits  int           `json:"late_commits"`
 	Backdated    bool          `json:"backdated,omitempty"`
 	NonMonotonic bool          `json:"non_monotonic,omitempty"`
-	Resumed      bool          `json:"resumed,omitempty"` // snapshot current: nothing fetched
+	Resumed      bool          `json:"resumed,omitempty"`  // snapshot current: nothing fetched
+	MovedTo      string        `json:"moved_to,omitempty"` // the repository redirects here
 	Duration     time.Duration `json:"duration_ns"`
 }
 
@@ -207,6 +208,9 @@ func (r *runner) logOutcome(o Outcome) {
 	}
 	if o.Resumed {
 		attrs = append(attrs, "resumed", true)
+	}
+	if o.MovedTo != "" {
+		attrs = append(attrs, "moved_to", o.MovedTo)
 	}
 	if o.Error != "" {
 		attrs = append(attrs, "error", o.Error)

@@ -328,14 +328,36 @@ func TestRunTransportFailures(t *testing.T) {
 	if n := c.server.Requests("down.git"); n != retryAttempts {
 		t.Errorf("down.git got %d requests, want %d attempts", n, retryAttempts)
 	}
-	if got, want := loadSnap(t, opts.Workspace, 4).DeadlineSHA, mustTip(t, c.repos["renamed.git"], "main"); got != want {
+	// The renamed repository is scraped at its new place; the snapshot keeps
+	// the URL of groups.csv and says where it moved, here and on resume.
+	renamed := loadSnap(t, opts.Workspace, 4)
+	if got, want := renamed.DeadlineSHA, mustTip(t, c.repos["renamed.git"], "main"); got != want {
 		t.Errorf("redirected group pinned %s, want %s", got, want)
+	}
+	movedTo := c.server.RepoURL("renamed.git")
+	if o := outcomeOf(t, sum, 4); o.MovedTo != movedTo || renamed.MovedTo != movedTo || renamed.URL != c.server.RepoURL("old-name.git") {
+		t.Errorf("redirected group: outcome moved to %q, snapshot %q moved to %q; want %s", o.MovedTo, renamed.URL, renamed.MovedTo, movedTo)
+	}
+	if o := outcomeOf(t, sum, 1); o.MovedTo != "" {
+		t.Errorf("a group that was not redirected moved to %q", o.MovedTo)
 	}
 	if sum.InfrastructureFailures() != 2 {
 		t.Errorf("infrastructure failures %d, want 2", sum.InfrastructureFailures())
 	}
 	out, _ := json.Marshal(sum)
 	assertNoSecret(t, token, opts.Workspace, logs.Bytes(), out)
+
+	opts.Only = []int{4}
+	if o := outcomeOf(t, mustRun(t, opts), 4); !o.Resumed || o.MovedTo != movedTo {
+		t.Errorf("resumed redirected group: resumed %v moved to %q", o.Resumed, o.MovedTo)
+	}
+
+	// Observations say where the URL led, so they still count once
+	// groups.csv names the new URL (see TestLastObservationBy).
+	obs, err := ReadObservations(GroupDir(opts.Workspace, 4))
+	if err != nil || len(obs) != 2 || obs[0].MovedTo != movedTo {
+		t.Errorf("observations of the redirected group %+v, %v", obs, err)
+	}
 
 	// Without a token the private repository looks like a missing one; with
 	// a wrong one the credentials were refused; a token meant for another
@@ -554,6 +576,28 @@ func TestRunKeepsGoodSnapshotOnFailure(t *testing.T) {
 	}
 	if s := loadSnap(t, opts.Workspace, 1); s.Status != StatusOK || s.DeadlineSHA != sha {
 		t.Errorf("stored snapshot %s %s, want the earlier ok one", s.Status, s.DeadlineSHA)
+	}
+}
+
+func TestRunKeepsSnapshotWhenRemoteEmptied(t *testing.T) {
+	c := newCourse(t)
+	c.repo("wiped.git")
+	sha := c.commit("wiped.git", "main", reportCommit(alice, at(-time.Hour), "report"))
+	opts := testOptions(t, c.group(1, "wiped.git"))
+	mustRun(t, opts)
+
+	// After the deadline the students delete and recreate the repository.
+	if err := os.RemoveAll(filepath.Join(c.root, "wiped.git")); err != nil {
+		t.Fatal(err)
+	}
+	c.repo("wiped.git")
+	o := outcomeOf(t, mustRun(t, opts), 1)
+	if o.Status != StatusEmptyRepo || !strings.Contains(o.Error, "kept the snapshot") {
+		t.Errorf("outcome %s %q, want empty-repo keeping the snapshot", o.Status, o.Error)
+	}
+	s := loadSnap(t, opts.Workspace, 1)
+	if report, err := s.ReadFile("reports/README.md"); s.Status != StatusOK || s.DeadlineSHA != sha || err != nil || len(report) == 0 {
+		t.Errorf("stored snapshot %s %s, report %v: want the earlier ok one with its files", s.Status, s.DeadlineSHA, err)
 	}
 }
 

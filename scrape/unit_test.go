@@ -147,4 +147,9 @@ func TestLastObservationBy(t *testing.T) {
 	if _, ok := lastObservationBy(obs, u, b, at(-3*time.Hour)); ok {
 		t.Error("found an observation before any was made")
 	}
+	// groups.csv now names where the old URL redirected to.
+	obs[2].MovedTo = u
+	if got, ok := lastObservationBy(obs, u, b, at(-20*time.Minute)); !ok || got.TipSHA != "other-url" {
+		t.Errorf("got %+v %v, want the observation of the URL that redirected here", got, ok)
+	}
 }

@@ -200,6 +200,9 @@ func outcomeNote(o scrape.Outcome) string {
 	if o.NonMonotonic {
 		notes = append(notes, "committer dates go backwards")
 	}
+	if o.MovedTo != "" {
+		notes = append(notes, "the repository moved to "+o.MovedTo)
+	}
 	if o.Error != "" {
 		notes = append(notes, o.Error)
 	}
