@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -55,7 +56,11 @@ type Summary struct {
 	GradebookBackup string   `json:"gradebook_backup,omitempty"`
 	Results         string   `json:"results"`
 	Pages           []string `json:"pages"` // pages written by this run
-	Groups          int      `json:"groups"`
+	// RemovedPages are pages of groups no longer in the workspace's results
+	// (e.g. dropped from the course), deleted by a full export so the pages
+	// folder matches the index.
+	RemovedPages []string `json:"removed_pages,omitempty"`
+	Groups       int      `json:"groups"`
 	// Warnings need the instructor's attention (e.g. the gradebook was
 	// written beside an unreadable one); Export does not log them.
 	Warnings []string `json:"warnings,omitempty"`
@@ -85,6 +90,11 @@ func Export(ctx context.Context, opts Options) (*Summary, error) {
 	sum.Groups = len(results)
 	if err := writePages(ctx, opts, render, sum); err != nil {
 		return nil, err
+	}
+	if len(opts.Only) == 0 {
+		if sum.RemovedPages, err = removeStalePages(opts.Out, results); err != nil {
+			return nil, err
+		}
 	}
 	if err := atomicfile.WriteJSON(sum.Results, results); err != nil {
 		return nil, err
@@ -194,6 +204,36 @@ func writePages(ctx context.Context, opts Options, results []*grade.GroupResult,
 	}
 	sum.Pages = paths
 	return nil
+}
+
+// pageFile matches the names of group pages in the pages folder.
+var pageFile = regexp.MustCompile(`^[0-9]{3,}\.html$`)
+
+// removeStalePages deletes the pages of groups that have no result any more,
+// so the folder holds exactly the pages the index links to. Only files named
+// like a group page are touched.
+func removeStalePages(out string, results []*grade.GroupResult) ([]string, error) {
+	dir := filepath.Join(out, PagesDir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("list pages: %w", err)
+	}
+	current := make(map[string]bool, len(results))
+	for _, r := range results {
+		current[pageFileName(r.Group)] = true
+	}
+	var removed []string
+	for _, e := range entries {
+		if current[e.Name()] || !e.Type().IsRegular() || !pageFile.MatchString(e.Name()) {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		if err := os.Remove(name); err != nil {
+			return removed, fmt.Errorf("remove stale page: %w", err)
+		}
+		removed = append(removed, name)
+	}
+	return removed, nil
 }
 
 // buildPage loads a group's snapshot and report and renders its page. A

@@ -1,11 +1,15 @@
 package export
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,20 +77,76 @@ func writeGradebook(opts Options, results []*grade.GroupResult, sum *Summary) er
 		return fmt.Errorf("gradebook: %w", err)
 	}
 	if existing {
-		backup := uniqueName(opts.Out, "gradebook."+stamp, ".xlsx")
+		backup := uniqueName(opts.Out, backupPrefix+stamp, ".xlsx")
 		if err := copyFile(name, backup); err != nil {
 			return fmt.Errorf("gradebook backup: %w", err)
 		}
 		sum.GradebookBackup = backup
 		if orphans := kept.orphanGroups(results); len(orphans) > 0 {
 			sum.Warnings = append(sum.Warnings, fmt.Sprintf(
-				"groups %v have instructor entries in the old gradebook but no result any more; their entries are kept in %s", orphans, backup))
+				"groups %v have instructor entries but no result any more: their rows are kept in %s with status %q", orphans, SheetGroups, orphanStatus))
 		}
 	}
 	if err := atomicfile.Write(target, buf.Bytes(), 0o644); err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
 	sum.Gradebook = target
+	if existing {
+		if err := pruneBackups(opts.Out, keepBackups); err != nil {
+			return fmt.Errorf("gradebook backups: %w", err)
+		}
+	}
+	return nil
+}
+
+// Backups of the gradebook are backupPrefix + timestamp [+ "-N"] + ".xlsx".
+// Only the newest keepBackups are kept: every instructor entry is carried
+// into the new workbook (rows of vanished groups and students included), so
+// older backups hold nothing the current one lacks.
+const (
+	backupPrefix = "gradebook."
+	keepBackups  = 20
+)
+
+var backupName = regexp.MustCompile(`^gradebook\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?\.xlsx$`)
+
+// pruneBackups deletes all but the newest keep backups in dir.
+func pruneBackups(dir string, keep int) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	type backup struct {
+		name  string
+		stamp string
+		n     int // uniqueName's counter: 1 for the first of a second
+	}
+	var backups []backup
+	for _, e := range entries {
+		m := backupName.FindStringSubmatch(e.Name())
+		if m == nil || !e.Type().IsRegular() {
+			continue
+		}
+		n := 1
+		if m[2] != "" {
+			n, _ = strconv.Atoi(m[2])
+		}
+		backups = append(backups, backup{e.Name(), m[1], n})
+	}
+	if len(backups) <= keep {
+		return nil
+	}
+	sort.Slice(backups, func(i, j int) bool {
+		if backups[i].stamp != backups[j].stamp {
+			return backups[i].stamp < backups[j].stamp
+		}
+		return backups[i].n < backups[j].n
+	})
+	for _, b := range backups[:len(backups)-keep] {
+		if err := os.Remove(filepath.Join(dir, b.name)); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -162,25 +222,48 @@ var groupColumns = []column{
 	{"Grade", 10}, {"Comment", 40}, {"Graded by", 12},
 }
 
+// orphanStatus is the Groups status of a row kept only for the instructor's
+// entries: the group has no result any more.
+const orphanStatus = "no result"
+
 func (b *workbookBuilder) groupsSheet(results []*grade.GroupResult, kept *instructorWork) error {
-	rows := make([][]any, len(results))
-	for i, r := range results {
+	var rows [][]any
+	add := func(group int, values ...any) {
+		for _, c := range groupInstructorColumns {
+			values = append(values, kept.groupCell(group, c))
+		}
+		rows = append(rows, values)
+	}
+	orphans := kept.orphanGroups(results)
+	addOrphans := func(below int) {
+		for len(orphans) > 0 && orphans[0] < below {
+			add(orphans[0], orphanRow(orphans[0], len(groupColumns)-len(groupInstructorColumns))...)
+			orphans = orphans[1:]
+		}
+	}
+	for _, r := range results {
+		addOrphans(r.Group)
 		w := newRow(r)
 		backdating := "no"
 		if w.Backdating {
 			backdating = "yes"
 		}
-		rows[i] = []any{
+		add(r.Group,
 			w.Group, w.Status, w.Passed, w.Questions, w.Unanswered,
 			w.MissingFigures, w.ChecklistChecked, w.ChecklistTotal, w.Commits, w.Contributors,
 			w.LateCommits, backdating, studentList(r), r.URL, r.DeadlineSHA,
 			r.DeadlineTime, strings.Join(r.Problems, "\n"), pageLink{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
-		}
-		for _, c := range groupInstructorColumns {
-			rows[i] = append(rows[i], kept.groupCell(r.Group, c))
-		}
+		)
 	}
+	addOrphans(math.MaxInt)
 	return b.sheet(SheetGroups, groupColumns, rows)
+}
+
+// orphanRow is the row of a group that has instructor entries but no result.
+func orphanRow(group, width int) []any {
+	row := make([]any, width)
+	row[0], row[1] = group, orphanStatus
+	return row
 }
 
 var questionColumns = []column{
@@ -241,14 +324,20 @@ var studentColumns = []column{
 
 func (b *workbookBuilder) studentsSheet(results []*grade.GroupResult, kept *instructorWork) error {
 	var rows [][]any
+	add := func(id string, values ...any) {
+		for _, c := range studentInstructorColumns {
+			values = append(values, kept.studentCell(id, c))
+		}
+		rows = append(rows, values)
+	}
 	for _, r := range results {
 		for _, s := range r.Students {
-			row := []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule}
-			for _, c := range studentInstructorColumns {
-				row = append(row, kept.studentCell(s.ID, c))
-			}
-			rows = append(rows, row)
+			add(s.ID, s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule)
 		}
+	}
+	// Students no longer in any group keep their row (and the comment).
+	for _, id := range kept.orphanStudents(results) {
+		add(id, id, nil, nil, nil, nil)
 	}
 	return b.sheet(SheetStudents, studentColumns, rows)
 }
@@ -418,18 +507,41 @@ func (w *instructorWork) studentCell(id, col string) any {
 
 // orphanGroups are groups with instructor entries but no result any more.
 func (w *instructorWork) orphanGroups(results []*grade.GroupResult) []int {
+	if w == nil {
+		return nil
+	}
 	present := map[int]bool{}
 	for _, r := range results {
 		present[r.Group] = true
 	}
-	var orphans []int
-	for g := range w.groups {
-		if !present[g] {
-			orphans = append(orphans, g)
+	return orphans(w.groups, present)
+}
+
+// orphanStudents are students with instructor entries but in no group's
+// results any more.
+func (w *instructorWork) orphanStudents(results []*grade.GroupResult) []string {
+	if w == nil {
+		return nil
+	}
+	present := map[string]bool{}
+	for _, r := range results {
+		for _, s := range r.Students {
+			present[s.ID] = true
 		}
 	}
-	sort.Ints(orphans)
-	return orphans
+	return orphans(w.students, present)
+}
+
+// orphans are the sorted keys of entries that are not present.
+func orphans[K cmp.Ordered](entries map[K]map[string]keptCell, present map[K]bool) []K {
+	var keys []K
+	for k := range entries {
+		if !present[k] {
+			keys = append(keys, k)
+		}
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // errLocked says a spreadsheet program has the workbook open.

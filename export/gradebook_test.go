@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -302,16 +303,86 @@ func TestUnreadableGradebookIsNotOverwritten(t *testing.T) {
 	}
 }
 
-func TestOrphanedGradesAreReported(t *testing.T) {
+func TestEntriesOfVanishedGroupsAndStudentsAreKept(t *testing.T) {
 	ws, out := t.TempDir(), t.TempDir()
-	writeWorkspace(t, ws, newGroup(1), newGroup(2))
+	writeWorkspace(t, ws, newGroup(1), newGroup(2), newGroup(3))
 	export(t, ws, out)
-	editGradebook(t, filepath.Join(out, GradebookFile), map[int][3]string{2: {"9", "", ""}}, nil)
+	name := filepath.Join(out, GradebookFile)
+	editGradebook(t, name, map[int][3]string{2: {"9", "gone", "NS"}}, map[string]string{"s100021": "left the course"})
 	if err := os.Remove(filepath.Join(ws, "groups", "002", grade.ResultFile)); err != nil {
 		t.Fatal(err)
 	}
+	for run := range 2 {
+		sum := exportAt(t, ws, out, fixedNow.Add(time.Duration(run)*time.Second))
+		if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "groups [2]") || !strings.Contains(sum.Warnings[0], orphanStatus) {
+			t.Errorf("run %d: warnings %q, want group 2's kept row named", run, sum.Warnings)
+		}
+		f := openWorkbook(t, name)
+		rows, err := f.GetRows(SheetGroups)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var order []string
+		for _, row := range rows[1:] {
+			order = append(order, row[0])
+		}
+		if strings.Join(order, " ") != "1 2 3" {
+			t.Errorf("run %d: Groups rows %v, want 1 2 3", run, order)
+		}
+		gc := columns(t, f, SheetGroups)
+		for col, want := range map[string]string{"Status": orphanStatus, "Grade": "9", "Comment": "gone", "Graded by": "NS", "Commits": ""} {
+			if got := cellValue(t, f, SheetGroups, gc[col]+"3"); got != want {
+				t.Errorf("run %d: vanished group 2 %s = %q, want %q", run, col, got, want)
+			}
+		}
+		sc := columns(t, f, SheetStudents)
+		r := strconv.Itoa(rowOf(t, f, SheetStudents, "Student", "s100021"))
+		if got := cellValue(t, f, SheetStudents, sc["Comment"]+r); got != "left the course" {
+			t.Errorf("run %d: comment of a vanished student = %q", run, got)
+		}
+		if got := cellValue(t, f, SheetStudents, sc["Group"]+r); got != "" {
+			t.Errorf("run %d: vanished student still in group %q", run, got)
+		}
+	}
+}
+
+func TestOldBackupsArePruned(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(1))
+	export(t, ws, out)
+	editGradebook(t, filepath.Join(out, GradebookFile), map[int][3]string{1: {"10", "kept", "NS"}}, nil)
+	var old []string
+	for i := range keepBackups + 4 {
+		old = append(old, fmt.Sprintf("gradebook.20250101-%06d.xlsx", i))
+	}
+	old = append(old, "gradebook.20250101-000005-2.xlsx") // second backup of the same second
+	for _, name := range old {
+		writeFile(t, filepath.Join(out, name), []byte("old backup"))
+	}
+	other := []string{"gradebook.new-20250101-000000.xlsx", "gradebook.mine.xlsx"} // not backups
+	for _, name := range other {
+		writeFile(t, filepath.Join(out, name), []byte("keep"))
+	}
 	sum := export(t, ws, out)
-	if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], "groups [2]") || !strings.Contains(sum.Warnings[0], sum.GradebookBackup) {
-		t.Errorf("warnings %q, want group 2's grade pointed to in the backup", sum.Warnings)
+
+	backups, err := filepath.Glob(filepath.Join(out, "gradebook.2*.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range backups {
+		backups[i] = filepath.Base(backups[i])
+	}
+	// Kept: the newest 19 old ones and the backup just made; the oldest
+	// six go, 000005 before 000005-2.
+	want := append([]string{"gradebook.20250101-000005-2.xlsx"}, old[6:keepBackups+4]...)
+	want = append(want, filepath.Base(sum.GradebookBackup))
+	slices.Sort(want)
+	if !slices.Equal(backups, want) {
+		t.Errorf("backups after pruning\n%q, want\n%q", backups, want)
+	}
+	for _, name := range append(other, GradebookFile) {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("%s removed by pruning: %v", name, err)
+		}
 	}
 }

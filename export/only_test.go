@@ -143,3 +143,36 @@ func TestPageWithoutPreviousExportWarns(t *testing.T) {
 		t.Errorf("index has %d rows, want both groups", len(rows))
 	}
 }
+
+func TestFullExportRemovesPagesOfVanishedGroups(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(1), newGroup(2), newGroup(3))
+	export(t, ws, out)
+	notes := filepath.Join(out, PagesDir, "notes.html") // the instructor's own file
+	writeFile(t, notes, []byte("mine"))
+	if err := os.Remove(filepath.Join(ws, "groups", "002", grade.ResultFile)); err != nil {
+		t.Fatal(err)
+	}
+	// handin page leaves every other page alone, even a vanished group's.
+	export(t, ws, out, 1)
+	if _, err := os.Stat(filepath.Join(out, PagesDir, "002.html")); err != nil {
+		t.Errorf("page 1 removed group 2's page: %v", err)
+	}
+
+	sum := export(t, ws, out)
+	stale := filepath.Join(out, PagesDir, "002.html")
+	if len(sum.RemovedPages) != 1 || sum.RemovedPages[0] != stale {
+		t.Errorf("removed pages %q, want [%s]", sum.RemovedPages, stale)
+	}
+	entries, err := os.ReadDir(filepath.Join(out, PagesDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{"001.html", "003.html", "notes.html"}; strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("pages folder holds %q, want %q", names, want)
+	}
+}

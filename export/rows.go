@@ -68,7 +68,9 @@ func newRow(r *grade.GroupResult) row {
 
 // pagePath is a group page's path relative to the output folder, with
 // forward slashes (it is also the link target in the index and gradebook).
-func pagePath(group int) string { return fmt.Sprintf("groups/%03d.html", group) }
+func pagePath(group int) string { return PagesDir + "/" + pageFileName(group) }
+
+func pageFileName(group int) string { return fmt.Sprintf("%03d.html", group) }
 
 // studentList is the roster ids of a group, comma-separated.
 func studentList(r *grade.GroupResult) string {

@@ -35,9 +35,12 @@ statistics), OUT/gradebook.xlsx and OUT/results.json. Pages work offline and
 print to PDF; student HTML is sanitized and pages load nothing from anywhere.
 
 The gradebook's Grade, Comment and Graded by columns (and the Students sheet's
-Comment) are yours: every export carries them over and keeps the previous file
-as gradebook.YYYYMMDD-HHMMSS.xlsx. If the gradebook is open in a spreadsheet
-program or unreadable it is left alone and the new one is written beside it.
+Comment) are yours: every export carries them over, also for a group or student
+that has no result any more (its row stays, status "no result"), and keeps the
+previous file as gradebook.YYYYMMDD-HHMMSS.xlsx (the 20 newest backups are
+kept). If the gradebook is open in a spreadsheet program or unreadable it is
+left alone and the new one is written beside it. Pages of groups that have no
+result any more are removed.
 
 Exit code: 0 written, 2 usage or I/O error.
 
@@ -155,6 +158,9 @@ func printExport(stdout, stderr io.Writer, sum *export.Summary, asJSON bool) err
 	fmt.Fprintf(stdout, "%d groups, %d page(s) written to %s\n", sum.Groups, len(sum.Pages), filepath.Join(sum.Out, export.PagesDir))
 	if len(sum.Pages) == 1 {
 		fmt.Fprintf(stdout, "page:      %s\n", sum.Pages[0])
+	}
+	for _, p := range sum.RemovedPages {
+		fmt.Fprintf(stdout, "removed:   %s (group no longer graded)\n", p)
 	}
 	fmt.Fprintf(stdout, "index:     %s\n", sum.Index)
 	fmt.Fprintf(stdout, "gradebook: %s\n", sum.Gradebook)
