@@ -316,13 +316,16 @@ func mainIdentity(members []*identity) *identity {
 	return best
 }
 
+// author lists a merged identity's distinct names and emails, sorted (sort
+// and compact: one person may have thousands of identities in a pathological
+// history).
 func author(members []*identity, commits int) Author {
 	a := Author{Names: []string{}, Emails: []string{}, Commits: commits}
 	for _, id := range members {
-		if id.name != "" && !slices.Contains(a.Names, id.name) {
+		if id.name != "" {
 			a.Names = append(a.Names, id.name)
 		}
-		if id.email != "" && !slices.Contains(a.Emails, id.email) {
+		if id.email != "" {
 			a.Emails = append(a.Emails, id.email)
 		}
 		if a.Hint == "" {
@@ -331,6 +334,7 @@ func author(members []*identity, commits int) Author {
 	}
 	slices.Sort(a.Names)
 	slices.Sort(a.Emails)
+	a.Names, a.Emails = slices.Compact(a.Names), slices.Compact(a.Emails)
 	return a
 }
 

@@ -160,6 +160,17 @@ func TestMergeAuthors(t *testing.T) {
 	}
 }
 
+// TestUnmatchedAuthorListsEachNameAndEmailOnce: an unmatched person is
+// listed with their distinct names and emails, sorted, and all their commits.
+func TestUnmatchedAuthorListsEachNameAndEmailOnce(t *testing.T) {
+	got := mergeAuthors(history(who{"Zed", "zed@home.lan"}, who{"zed", "zed@home.lan"}, who{"Zed", "z@work.com"},
+		who{"Zed", "zed@home.lan"}, who{"", "z@work.com"}), []string{"s111111"}, nil)
+	want := []Author{{Names: []string{"Zed", "zed"}, Emails: []string{"z@work.com", "zed@home.lan"}, Commits: 5}}
+	if !reflect.DeepEqual(got.Unmatched, want) {
+		t.Errorf("unmatched %+v, want %+v", got.Unmatched, want)
+	}
+}
+
 // TestMergeAuthorsOrderIndependent: the outcome does not depend on the order
 // of the history.
 func TestMergeAuthorsOrderIndependent(t *testing.T) {

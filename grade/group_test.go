@@ -406,6 +406,18 @@ func TestWriteLoadResultAndGradeWorkspace(t *testing.T) {
 	if !bytes.Equal(first, second) {
 		t.Error("regrading changed result.json")
 	}
+	misplaced := filepath.Join(ws, "groups", "004")
+	if err := os.MkdirAll(misplaced, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	saveSnapshot(t, misplaced, &scrape.Snapshot{Group: 2, Status: scrape.StatusOK}, nil)
+	results, errs = GradeWorkspace(context.Background(), ws, spec, Options{}, nil)
+	if len(results) != 3 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "is for group 2") {
+		t.Errorf("a snapshot of group 2 in folder 004: %d results, errors %v", len(results), errs)
+	}
+	if third, err := os.ReadFile(ResultPath(ws, 2)); err != nil || !bytes.Equal(first, third) {
+		t.Errorf("group 2's result was overwritten by a misplaced snapshot (err %v)", err)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, errs := GradeWorkspace(ctx, ws, spec, Options{}, nil); len(errs) == 0 || !errors.Is(errs[len(errs)-1], context.Canceled) {

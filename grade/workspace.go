@@ -54,6 +54,11 @@ func GradeWorkspace(ctx context.Context, workspace string, spec *Spec, opts Opti
 		if err := ctx.Err(); err != nil {
 			return results, append(errs, fmt.Errorf("grade: %w", err))
 		}
+		if want := scrape.GroupDir(workspace, s.Group); filepath.Clean(s.Dir()) != want {
+			// its result would land in (and overwrite) another group's folder
+			errs = append(errs, fmt.Errorf("snapshot in %s is for group %d, whose folder is %s", s.Dir(), s.Group, want))
+			continue
+		}
 		r := Group(s, spec, opts)
 		if err := WriteResult(workspace, r); err != nil {
 			errs = append(errs, err)
