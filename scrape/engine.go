@@ -70,8 +70,8 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *Snaps
 	}
 	if g.Err != nil {
 		snap.Status, snap.Error = StatusInvalid, r.scrub(g, g.Err.Error())
-		if r.dirOwners[g.Number] != i {
-			return snap, false, nil
+		if owner, ok := r.dirOwners[g.Number]; !ok || owner != i {
+			return snap, false, nil // a duplicate, or no usable number
 		}
 		return snap, false, r.store(dir, snap, "")
 	}

@@ -1,7 +1,7 @@
 package scrape
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -88,14 +88,18 @@ func parseHeader(record []string) (header, error) {
 // becomes a Group with Err set and the other rows are still read. Blank lines
 // and rows whose fields are all empty are skipped.
 func ReadGroups(r io.Reader, name string) ([]Group, error) {
-	cr := csv.NewReader(skipBOM(r))
-	cr.FieldsPerRecord = -1
-	cr.TrimLeadingSpace = true
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	data = bytes.TrimPrefix(data, []byte(utf8BOM)) // Excel writes one into CSV exports
 
 	var h header
 	haveHeader := false
 	var groups []Group
 	firstLine := map[int]int{} // group number -> line of its first valid row
+	linesBefore := 0           // lines of data before what cr reads
+	cr := newCSVReader(data)
 	for {
 		record, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -103,9 +107,17 @@ func ReadGroups(r io.Reader, name string) ([]Group, error) {
 		}
 		var parseErr *csv.ParseError
 		if errors.As(err, &parseErr) && haveHeader {
-			// The reader resumes after the malformed row: report it, go on.
-			groups = append(groups, Group{Line: parseErr.StartLine,
-				Err: fmt.Errorf("%s:%d: malformed CSV: %w", name, parseErr.StartLine, parseErr.Err)})
+			start := linesBefore + parseErr.StartLine
+			g := Group{Line: start, Err: fmt.Errorf("%s:%d: malformed CSV: %w", name, start, parseErr.Err)}
+			if parseErr.Line > parseErr.StartLine {
+				// An unbalanced quote ran on over the next lines: read those
+				// again as rows of their own rather than lose them.
+				g.Err = fmt.Errorf("%s:%d: malformed CSV: %w (a quote opened on this line is not closed)", name, start, parseErr.Err)
+				data = afterLine(data, parseErr.StartLine)
+				linesBefore = start
+				cr = newCSVReader(data)
+			}
+			groups = append(groups, g)
 			continue
 		}
 		if err != nil {
@@ -115,6 +127,7 @@ func ReadGroups(r io.Reader, name string) ([]Group, error) {
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		line += linesBefore
 		if !haveHeader {
 			if h, err = parseHeader(record); err != nil {
 				return nil, fmt.Errorf("%s:%d: %w", name, line, err)
@@ -136,6 +149,21 @@ func ReadGroups(r io.Reader, name string) ([]Group, error) {
 		return nil, fmt.Errorf("%s: empty file: expected a header %s,student_1,...,student_5,%s", name, colGroup, colURL)
 	}
 	return groups, nil
+}
+
+func newCSVReader(data []byte) *csv.Reader {
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	cr.TrimLeadingSpace = true
+	return cr
+}
+
+// afterLine is data without its first n lines.
+func afterLine(data []byte, n int) []byte {
+	for ; n > 0 && len(data) > 0; n-- {
+		_, data, _ = bytes.Cut(data, []byte("\n"))
+	}
+	return data
 }
 
 // ReadGroupsFile reads a groups.csv file.
@@ -219,16 +247,6 @@ func allBlank(record []string) bool {
 		}
 	}
 	return true
-}
-
-// skipBOM drops a UTF-8 byte order mark at the start of r, as Excel writes
-// one into CSV exports.
-func skipBOM(r io.Reader) io.Reader {
-	br := bufio.NewReader(r)
-	if head, _ := br.Peek(len(utf8BOM)); string(head) == utf8BOM {
-		br.Discard(len(utf8BOM))
-	}
-	return br
 }
 
 const utf8BOM = "\ufeff"

@@ -2,9 +2,11 @@ package scrape
 
 import (
 	"errors"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,6 +106,27 @@ func TestReadGroupsInvalidRows(t *testing.T) {
 				t.Errorf("the row after a bad one: %+v", good)
 			}
 		})
+	}
+}
+
+// A quote left open swallows the rows below it; they are read again as rows
+// of their own, so only the broken row is invalid.
+func TestReadGroupsUnclosedQuote(t *testing.T) {
+	groups := readGroupsString(t, groupsHeader+
+		"1,\"s200001,,,,,https://github.com/o/a\n"+
+		"2,s200002,,,,,https://github.com/o/b\n"+
+		"\n"+
+		"3,s200003,,,,,\"https://github.com/o/c\n"+
+		"4,s200004,,,,,https://github.com/o/d\n")
+	var got []string
+	for _, g := range groups {
+		got = append(got, fmt.Sprintf("%d:%d:%v", g.Line, g.Number, g.Err != nil))
+	}
+	if want := []string{"2:0:true", "3:2:false", "5:0:true", "6:4:false"}; !slices.Equal(got, want) {
+		t.Fatalf("line:number:invalid = %v, want %v", got, want)
+	}
+	if msg := groups[0].Err.Error(); !strings.HasPrefix(msg, "groups.csv:2: malformed CSV") || !strings.Contains(msg, "not closed") {
+		t.Errorf("error %q", msg)
 	}
 }
 

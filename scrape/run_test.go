@@ -184,11 +184,16 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	group6 := c.group(6, "g6.git")
 	group6.Branch = "submission"
 
+	// Group 8 has an extension (groups.csv's deadline column) covering group 5's late commit.
+	group8 := c.group(8, "g5.git")
+	extension := at(2 * time.Hour)
+	group8.Deadline = &extension
+
 	opts := testOptions(t, c.group(1, "g1.git"), c.group(2, "g2.git"), c.group(3, "g3.git"), c.group(4, "g4.git"),
-		c.group(5, "g5.git"), group6, c.group(7, "missing.git"))
+		c.group(5, "g5.git"), group6, c.group(7, "missing.git"), group8)
 	sum := mustRun(t, opts)
 
-	want := map[int]Status{1: StatusOK, 2: StatusOK, 3: StatusEmptyRepo, 4: StatusNoReport, 5: StatusNoCommit, 6: StatusOK, 7: StatusNotFound}
+	want := map[int]Status{1: StatusOK, 2: StatusOK, 3: StatusEmptyRepo, 4: StatusNoReport, 5: StatusNoCommit, 6: StatusOK, 7: StatusNotFound, 8: StatusOK}
 	if len(sum.Outcomes) != len(want) {
 		t.Fatalf("got %d outcomes, want %d", len(sum.Outcomes), len(want))
 	}
@@ -243,6 +248,12 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	g5 := loadSnap(t, ws, 5)
 	if g5.DeadlineSHA != "" || g5.LateCommits != 1 || g5.TipSHA == "" {
 		t.Errorf("group 5: pinned %q late %d tip %q", g5.DeadlineSHA, g5.LateCommits, g5.TipSHA)
+	}
+	if g8 := loadSnap(t, ws, 8); g8.DeadlineSHA != g5.TipSHA || !g8.Deadline.Equal(extension) {
+		t.Errorf("group 8 (extension): pinned %q with deadline %v, want %s by %v", g8.DeadlineSHA, g8.Deadline, g5.TipSHA, extension)
+	}
+	if n := c.server.Requests("missing.git"); n != 1 {
+		t.Errorf("a 404 was asked %d times, want once (no retry)", n)
 	}
 
 	g6 := loadSnap(t, ws, 6)
@@ -439,6 +450,15 @@ func TestRunResumesAfterCancel(t *testing.T) {
 		}
 	}
 
+	// Leftovers of a run killed mid-way are removed by the next one.
+	stale := []string{filepath.Join(opts.Workspace, "tmp", "002-123.git"), filepath.Join(GroupDir(opts.Workspace, 1), tempFilesPrefix+"1"),
+		filepath.Join(GroupDir(opts.Workspace, 1), oldFilesPrefix+"2")}
+	for _, dir := range stale {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+
 	opts.Logger = nil
 	before := c.server.Requests("a.git")
 	sum = mustRun(t, opts)
@@ -452,6 +472,11 @@ func TestRunResumesAfterCancel(t *testing.T) {
 	}
 	if n := c.server.Requests("a.git") - before; n != 1 {
 		t.Errorf("resumed group made %d requests, want 1 (the ref listing)", n)
+	}
+	for _, dir := range stale {
+		if _, err := os.Stat(dir); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s left behind: %v", dir, err)
+		}
 	}
 	again, err := os.ReadFile(filepath.Join(GroupDir(opts.Workspace, 1), SnapshotFile))
 	if err != nil || !bytes.Equal(first, again) {
@@ -605,12 +630,17 @@ func TestRunInvalidAndSelectedGroups(t *testing.T) {
 	c := newCourse(t)
 	c.repo("ok.git")
 	c.commit("ok.git", "main", reportCommit(alice, at(-time.Hour), "report"))
-	dup := Group{Number: 1, Line: 3, Err: errors.New("groups.csv:3: group 1 repeats line 2")}
-	bad := Group{Number: 4, Line: 4, Err: errors.New("groups.csv:4: missing repo_url")}
-	opts := testOptions(t, c.group(1, "ok.git"), dup, bad)
+	noNumber := Group{Line: 2, Err: errors.New(`groups.csv:2: group number "x" is not a positive integer`)}
+	dup := Group{Number: 1, Line: 4, Err: errors.New("groups.csv:4: group 1 repeats line 3")}
+	bad := Group{Number: 4, Line: 5, Err: errors.New("groups.csv:5: missing repo_url")}
+	opts := testOptions(t, noNumber, c.group(1, "ok.git"), dup, bad)
 	sum := mustRun(t, opts)
-	if len(sum.Outcomes) != 3 || sum.Outcomes[1].Status != StatusInvalid || sum.Outcomes[2].Status != StatusInvalid {
+	if len(sum.Outcomes) != 4 || sum.Outcomes[0].Status != StatusInvalid || sum.Outcomes[1].Status != StatusOK ||
+		sum.Outcomes[2].Status != StatusInvalid || sum.Outcomes[3].Status != StatusInvalid {
 		t.Fatalf("outcomes %+v", sum.Outcomes)
+	}
+	if _, err := os.Stat(GroupDir(opts.Workspace, 0)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a row without a group number got a folder: %v", err)
 	}
 	if s := loadSnap(t, opts.Workspace, 1); s.Status != StatusOK {
 		t.Errorf("the duplicate row overwrote group 1: %s", s.Status)

@@ -46,11 +46,10 @@ type Snapshot struct {
 	Students []string `json:"students"` // roster ids from groups.csv
 	URL      string   `json:"url"`      // clone URL, credentials removed
 	WebURL   string   `json:"web_url"`  // browsable URL (https://github.com/o/r) when known
-	// MovedTo is where URL redirects to (a renamed repository), when it does.
-	MovedTo string `json:"moved_to,omitempty"`
-	Branch  string `json:"branch"`
-	Status  Status `json:"status"`
-	Error   string `json:"error,omitempty"` // why, when Status is not ok
+	MovedTo  string   `json:"moved_to,omitempty"` // where URL redirects to (a renamed repository)
+	Branch   string   `json:"branch"`
+	Status   Status   `json:"status"`
+	Error    string   `json:"error,omitempty"` // why, when Status is not ok
 
 	Deadline  time.Time `json:"deadline"`
 	ScrapedAt time.Time `json:"scraped_at"`
