@@ -43,9 +43,9 @@ func (s Status) Infrastructure() bool {
 // deadline commit. It is plain data: parse, grade and export never touch git.
 type Snapshot struct {
 	Group    int      `json:"group"`
-	Students []string `json:"students"` // roster ids from groups.csv
-	URL      string   `json:"url"`      // clone URL, credentials removed
-	WebURL   string   `json:"web_url"`  // browsable URL (https://github.com/o/r) when known
+	Students []string `json:"students"`           // roster ids from groups.csv
+	URL      string   `json:"url"`                // clone URL, credentials removed
+	WebURL   string   `json:"web_url"`            // browsable URL (https://github.com/o/r) when known
 	MovedTo  string   `json:"moved_to,omitempty"` // where URL redirects to (a renamed repository)
 	Branch   string   `json:"branch"`
 	Status   Status   `json:"status"`
