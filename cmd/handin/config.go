@@ -166,6 +166,9 @@ func readCourseFile(name string) (map[string][]string, error) {
 	for _, key := range md.Keys() {
 		k := key.String()
 		i := slices.IndexFunc(courseKeys, func(ck courseKey) bool { return ck.key == k })
+		if i < 0 && strings.Contains(strings.ToLower(k), "token") {
+			return nil, fmt.Errorf("course file %s: %q: the token itself never goes in the course file: put it in a file of its own and set token_file", name, k)
+		}
 		if i < 0 {
 			return nil, fmt.Errorf("course file %s: unknown key %q (known: %s)", name, k, knownKeys())
 		}
@@ -192,8 +195,11 @@ func courseValue(v any) ([]string, error) {
 	case int64:
 		return []string{fmt.Sprint(v)}, nil
 	case time.Time: // an unquoted TOML date-time
-		if v.Location().String() == "datetime-local" { // no offset: read in time_zone
+		switch v.Location().String() {
+		case "datetime-local": // no offset: read in time_zone
 			return []string{v.Format("2006-01-02T15:04:05")}, nil
+		case "date-local", "time-local": // not an instant: midnight UTC or year 0
+			return nil, fmt.Errorf("%s is not a date with a time of day (write 2026-01-23T23:59:59)", tomlLocal(v))
 		}
 		return []string{v.Format(time.RFC3339)}, nil
 	case []any:
@@ -208,6 +214,14 @@ func courseValue(v any) ([]string, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("want a string, a whole number or a list of strings, not %T", v)
+}
+
+// tomlLocal spells a TOML local date or local time as written.
+func tomlLocal(t time.Time) string {
+	if t.Location().String() == "date-local" {
+		return t.Format(time.DateOnly)
+	}
+	return t.Format(time.TimeOnly)
 }
 
 // resolveCoursePath makes a course-file path relative to the file's folder

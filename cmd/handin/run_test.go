@@ -132,11 +132,20 @@ func TestCourseFileErrors(t *testing.T) {
 		{"token_hosts = [1]\n", "token_hosts: list item 1 is not a string"},
 		{"workers = \"many\"\n", `workers: invalid value "many"`},
 		{"groups = \n", "course file"},
+		// A bare date would be midnight UTC, a bare time year 0.
+		{"deadline = 2026-01-23\n", "deadline: 2026-01-23 is not a date with a time of day"},
+		{"deadline = 23:59:59\n", "deadline: 23:59:59 is not a date with a time of day"},
+		// The token is never a key; the message says where it goes instead.
+		{"token = \"ghp_0123456789\"\n", `"token": the token itself never goes in the course file: put it in a file of its own and set token_file`},
+		{"github_token = \"ghp_0123456789\"\n", `"github_token": the token itself never goes`},
 	} {
 		_, file := writeCourse(t, tc.text)
 		_, err := courseValues(t, "--course", file)
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: error %v, want it to mention %q", tc.text, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "ghp_") {
+			t.Errorf("%q: the error shows the token: %v", tc.text, err)
 		}
 	}
 	_, err := courseValues(t, "--course", filepath.Join(t.TempDir(), "nope.toml"))
