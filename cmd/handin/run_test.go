@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"handin/scrape"
 )
 
 // courseValues runs a command with run's flags that applies the course file
@@ -154,12 +156,23 @@ func TestCourseFileErrors(t *testing.T) {
 	}
 }
 
-// The example handin init writes must be a valid course file.
+// The example handin init writes must be a valid course file whose values
+// the flags accept as they are.
 func TestInitExampleIsACourseFile(t *testing.T) {
-	_, file := writeCourse(t, exampleCourseFile)
+	dir, file := writeCourse(t, exampleCourseFile)
 	values, err := readCourseFile(file)
 	if err != nil {
 		t.Fatal(err)
+	}
+	got, err := courseValues(t, "--course", file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["groups"] != filepath.Join(dir, "groups.csv") || got["workers"] != 4 || got["timeout"] != 5*time.Minute {
+		t.Errorf("the example reads as %v", got)
+	}
+	if _, err := scrape.ParseDeadline(got["deadline"].(string), got["tz"].(string)); err != nil {
+		t.Errorf("the example's deadline: %v", err)
 	}
 	for _, key := range []string{"groups", "deadline", "time_zone", "spec", "workspace", "out", "workers", "timeout"} {
 		if _, ok := values[key]; !ok {
