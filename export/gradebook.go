@@ -281,13 +281,9 @@ func (b *workbookBuilder) questionsSheet(results []*grade.GroupResult, _ *instru
 			continue
 		}
 		for _, q := range r.Check.Questions {
-			var notes []string
-			for _, p := range append(append([]grade.Problem{}, q.Problems...), q.Findings...) {
-				notes = append(notes, p.Message)
-			}
 			rows = append(rows, []any{
 				r.Group, q.Number, q.Words, rangeMin(q.WordRange), rangeMax(q.WordRange),
-				q.Images, rangeMin(q.ImageRange), rangeMax(q.ImageRange), q.Pass, strings.Join(notes, "\n"),
+				q.Images, rangeMin(q.ImageRange), rangeMax(q.ImageRange), q.Pass, strings.Join(questionNotes(q), "\n"),
 			})
 		}
 	}

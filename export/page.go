@@ -147,12 +147,9 @@ func failingQuestions(c *grade.CheckResult, anchors map[int]bool) []questionRow 
 		if q.Pass && len(q.Findings) == 0 {
 			continue
 		}
-		row := questionRow{QuestionResult: q}
+		row := questionRow{QuestionResult: q, Notes: questionNotes(q)}
 		if anchors[q.Number] {
 			row.Anchor = questionAnchor(q.Number)
-		}
-		for _, p := range append(append([]grade.Problem{}, q.Problems...), q.Findings...) {
-			row.Notes = append(row.Notes, p.Message)
 		}
 		rows = append(rows, row)
 	}

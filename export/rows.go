@@ -66,6 +66,18 @@ func newRow(r *grade.GroupResult) row {
 	return w
 }
 
+// questionNotes are the messages of a question's problems, then findings.
+func questionNotes(q grade.QuestionResult) []string {
+	notes := make([]string, 0, len(q.Problems)+len(q.Findings))
+	for _, p := range q.Problems {
+		notes = append(notes, p.Message)
+	}
+	for _, p := range q.Findings {
+		notes = append(notes, p.Message)
+	}
+	return notes
+}
+
 // pagePath is a group page's path relative to the output folder, with
 // forward slashes (it is also the link target in the index and gradebook).
 func pagePath(group int) string { return PagesDir + "/" + pageFileName(group) }
