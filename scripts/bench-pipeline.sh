@@ -59,7 +59,7 @@ for n in $SIZES; do
 		sleep 0.2
 	done
 	tail -n +2 "$course/groups.csv" | awk -F, '{print $NF}' >"$DIR/urls-$n.txt"
-	echo "  course: $(wc -l <"$DIR/urls-$n.txt") repositories, $(grep -c . "$DIR/urls-$n.txt") URLs"
+	echo "  course: $(wc -l <"$DIR/urls-$n.txt") repositories"
 	printf "  %-24s %10s %10s\n" "" "wall" "peak RSS"
 
 	# git clone --mirror of every repository; the unreachable ones fail as
