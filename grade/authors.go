@@ -56,6 +56,10 @@ func NormalizeName(name string) string {
 	return strings.Join(strings.Fields(strings.ToLower(strings.ToValidUTF8(name, "\uFFFD"))), " ")
 }
 
+// rosterID is the form student ids are compared in (groups.csv, Question 2,
+// authors.csv): "S123456 " and "s123456" are one student.
+func rosterID(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
+
 // evidence is why an identity belongs to a student.
 type evidence struct {
 	id, rule, detail string
@@ -102,7 +106,7 @@ type contributors struct {
 func mergeAuthors(commits []scrape.Commit, roster []string, authors map[string]string) contributors {
 	onRoster := map[string]bool{}
 	for _, s := range roster {
-		onRoster[strings.ToLower(strings.TrimSpace(s))] = true
+		onRoster[rosterID(s)] = true
 	}
 	ids := collectIdentities(commits)
 	for _, id := range ids {
@@ -266,7 +270,7 @@ func summarize(ids []*identity, uf *unionFind, roster []string) contributors {
 	out := contributors{Contributions: map[string]int{}, Students: []StudentStats{}, Unmatched: []Author{}}
 	student := map[string]int{} // id -> index in out.Students
 	for _, s := range roster {
-		sid := strings.ToLower(strings.TrimSpace(s))
+		sid := rosterID(s)
 		if _, dup := student[sid]; !dup {
 			student[sid] = len(out.Students)
 			out.Students = append(out.Students, StudentStats{ID: sid, Authors: []string{}})
@@ -374,7 +378,7 @@ func parseAuthorsCSV(data []byte, name string) (map[string]string, error) {
 		if len(rec) != 2 {
 			return nil, fmt.Errorf("%s:%d: want 2 columns (author email or name, student id), got %d", name, line, len(rec))
 		}
-		author, sid := strings.TrimSpace(rec[0]), strings.ToLower(strings.TrimSpace(rec[1]))
+		author, sid := strings.TrimSpace(rec[0]), rosterID(rec[1])
 		if !studentIDExact.MatchString(sid) {
 			if first {
 				continue // header

@@ -215,7 +215,7 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []str
 	}
 	onRoster := map[string]bool{}
 	for _, id := range roster {
-		id = strings.ToLower(strings.TrimSpace(id))
+		id = rosterID(id)
 		if !onRoster[id] && written[id] == 0 {
 			rc.Missing = append(rc.Missing, id)
 		}
