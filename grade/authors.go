@@ -380,8 +380,8 @@ func parseAuthorsCSV(data []byte, name string) (map[string]string, error) {
 		}
 		author, sid := strings.TrimSpace(rec[0]), rosterID(rec[1])
 		if !studentIDExact.MatchString(sid) {
-			if first {
-				continue // header
+			if first && !strings.ContainsAny(sid, "0123456789") {
+				continue // a header ("author,student_id"), not a mistyped first id
 			}
 			return nil, fmt.Errorf("%s:%d: student id %q is not s + 6 digits", name, line, rec[1])
 		}

@@ -210,6 +210,7 @@ func TestReadAuthorsCSV(t *testing.T) {
 		{name: "one column", csv: "ann@proton.me,s111111\nbo@x.org\n", wantErr: "authors.csv:2: want 2 columns"},
 		{name: "three columns", csv: "a,s111111,x\n", wantErr: "authors.csv:1: want 2 columns"},
 		{name: "bad id", csv: "ann,s111111\nbo,12345\n", wantErr: `authors.csv:2: student id "12345"`},
+		{name: "bad id on the first line is not a header", csv: "ann,s11111\nbo,s222222\n", wantErr: `authors.csv:1: student id "s11111"`},
 		{name: "empty author", csv: "ann,s111111\n ,s222222\n", wantErr: "authors.csv:2: empty author"},
 		{name: "conflict", csv: "ann,s111111\nbo,s222222\nAnn,s222222\n", wantErr: "authors.csv:3: \"Ann\" is mapped to s111111 on line 1"},
 		{name: "broken quoting", csv: "ann,s111111\n\"bo,s222222\n", wantErr: "authors.csv"},
