@@ -36,7 +36,7 @@ func (e *workspaceError) Unwrap() error { return e.err }
 // its outcome; the error is for fatal conditions only.
 func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, error) {
 	started := time.Now()
-	snap, resumed, err := r.snapshotGroup(ctx, i, g)
+	snap, resumed, err := r.snapshotGroupSafely(ctx, i, g)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -55,11 +55,23 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 	return out, nil
 }
 
-// snapshotGroup produces the group's snapshot and stores it (unless the
-// group has no folder of its own, or a failure must not replace a good one).
-func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *Snapshot, resumed bool, err error) {
-	dir := GroupDir(r.ws.root, g.Number)
-	snap = &Snapshot{
+// snapshotGroupSafely is snapshotGroup, where a panic (go-git reading a
+// hostile server's answer) becomes this group's error status instead of
+// ending the whole run; an earlier good snapshot is kept.
+func (r *runner) snapshotGroupSafely(ctx context.Context, i int, g Group) (snap *Snapshot, resumed bool, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			snap, resumed = r.newSnapshot(g), false
+			snap.Status, snap.Error = StatusInternalError, r.scrub(g, fmt.Sprintf("internal error: %v", v))
+			err = r.storeUnlessKept(GroupDir(r.ws.root, g.Number), snap)
+		}
+	}()
+	return r.snapshotGroup(ctx, i, g)
+}
+
+// newSnapshot is a group's snapshot before its repository is looked at.
+func (r *runner) newSnapshot(g Group) *Snapshot {
+	return &Snapshot{
 		Group:     g.Number,
 		Students:  g.Students,
 		URL:       RedactURL(g.URL),
@@ -68,6 +80,13 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *Snaps
 		Deadline:  r.deadlineFor(g),
 		ScrapedAt: r.opts.Now(),
 	}
+}
+
+// snapshotGroup produces the group's snapshot and stores it (unless the
+// group has no folder of its own, or a failure must not replace a good one).
+func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *Snapshot, resumed bool, err error) {
+	dir := GroupDir(r.ws.root, g.Number)
+	snap = r.newSnapshot(g)
 	if g.Err != nil {
 		snap.Status, snap.Error = StatusInvalid, r.scrub(g, g.Err.Error())
 		if owner, ok := r.dirOwners[g.Number]; !ok || owner != i {
