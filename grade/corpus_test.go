@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func loadCorpusReport(t *testing.T, dir, name string) (*CheckResult, *parse.Repo
 	if err != nil {
 		t.Fatalf("parse %s: %v", base, err)
 	}
-	spec, err := SpecForYear(want.Year)
+	spec, err := LoadSpec(strconv.Itoa(want.Year))
 	if err != nil {
 		t.Fatal(err)
 	}

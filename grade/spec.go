@@ -92,9 +92,6 @@ func (s *Spec) clone() *Spec {
 	return &c
 }
 
-// SpecForYear returns the built-in spec of a course year.
-func SpecForYear(year int) (*Spec, error) { return LoadSpec(fmt.Sprint(year)) }
-
 // parseSpec decodes a spec file. A base spec must be one of bases (the
 // built-in specs, loaded oldest first), which keeps base chains short and
 // free of cycles.

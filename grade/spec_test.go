@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -133,7 +134,7 @@ func TestExtractMatchesBuiltins(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", version, err)
 		}
-		builtin, _ := SpecForYear(templateYear(version, len(got.Questions)))
+		builtin, _ := LoadSpec(strconv.Itoa(templateYear(version, len(got.Questions))))
 		if len(got.Questions) != len(builtin.Questions) {
 			t.Errorf("%s: %d questions, spec %s has %d", version, len(got.Questions), builtin.Name, len(builtin.Questions))
 			continue

@@ -18,6 +18,11 @@ const (
 	PinnedByObservation   = "observation"
 )
 
+// clockSkew is how far a commit may be dated before its parent without
+// flagging the history: group members' laptop clocks disagree by seconds or
+// minutes; rewritten or backdated history goes back hours or days.
+const clockSkew = 10 * time.Minute
+
 // pin is which commit counts for a group, and why.
 type pin struct {
 	Pinned       plumbing.Hash // zero when nothing was handed in by the deadline
@@ -47,7 +52,7 @@ func pinDeadlineCommit(repo *git.Repository, tip plumbing.Hash, deadline time.Ti
 		if p.DateBased.IsZero() && !c.Committer.When.After(deadline) {
 			p.DateBased = c.Hash
 		}
-		if i+1 < len(chain) && c.Committer.When.Before(chain[i+1].Committer.When) {
+		if i+1 < len(chain) && c.Committer.When.Add(clockSkew).Before(chain[i+1].Committer.When) {
 			p.NonMonotonic = true
 		}
 	}

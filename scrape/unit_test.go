@@ -12,7 +12,11 @@ import (
 	"time"
 	_ "time/tzdata" // Europe/Copenhagen on machines without tzdata
 
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
+
+	"handin/scrape/gittest"
 )
 
 func TestParseDeadline(t *testing.T) {
@@ -151,5 +155,45 @@ func TestLastObservationBy(t *testing.T) {
 	obs[2].MovedTo = u
 	if got, ok := lastObservationBy(obs, u, b, at(-20*time.Minute)); !ok || got.TipSHA != "other-url" {
 		t.Errorf("got %+v %v, want the observation of the URL that redirected here", got, ok)
+	}
+}
+
+func TestNonMonotonicToleratesClockSkew(t *testing.T) {
+	base := time.Date(2026, 1, 20, 12, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		name string
+		back time.Duration // how far the last commit is dated before its parent
+		want bool
+	}{
+		{"laptop clocks a few minutes apart", 3 * time.Minute, false},
+		{"history dated back by hours", 3 * time.Hour, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			repo, err := gittest.NewRepo(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ann := gittest.Signature{Name: "Ann", Email: "s111111@dtu.dk"}
+			var tip string
+			for i, when := range []time.Time{base, base.Add(time.Hour), base.Add(time.Hour - tt.back)} {
+				tip, err = repo.Commit("main", gittest.Commit{Message: fmt.Sprint("c", i), Author: ann, When: when,
+					Files: map[string][]byte{"f.txt": []byte(fmt.Sprint(i))}})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			r, err := git.PlainOpen(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := pinDeadlineCommit(r, plumbing.NewHash(tip), base.Add(48*time.Hour), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.NonMonotonic != tt.want {
+				t.Errorf("NonMonotonic = %v, want %v", p.NonMonotonic, tt.want)
+			}
+		})
 	}
 }

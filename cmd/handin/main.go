@@ -31,6 +31,9 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// The first Ctrl-C stops cleanly (temporary clones removed, finished
+	// groups kept); a second one kills at once.
+	context.AfterFunc(ctx, stop)
 
 	app := newApp(stdout, stderr)
 	err := app.RunContext(ctx, args)
