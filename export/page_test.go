@@ -18,7 +18,9 @@ import (
 
 func TestExportWritesPagesIndexResults(t *testing.T) {
 	ws, out := t.TempDir(), t.TempDir()
-	writeWorkspace(t, ws, newGroup(12), newGroup(3), newGroup(7))
+	g7 := newGroup(7)
+	g7.result.MovedTo = "https://github.com/org7/mlops-renamed"
+	writeWorkspace(t, ws, newGroup(12), newGroup(3), g7)
 	sum := export(t, ws, out)
 
 	if sum.Groups != 3 || len(sum.Pages) != 3 {
@@ -60,7 +62,8 @@ func TestExportWritesPagesIndexResults(t *testing.T) {
 
 	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "007.html")))
 	text := textContent(page)
-	for _, want := range []string{"Group 7", "s100071 (12 commits)", "s100072 (3 commits)", "1 late commit", "2026-01-23 23:59:00 +01:00"} {
+	for _, want := range []string{"Group 7", "s100071 (12 commits)", "s100072 (3 commits)", "1 late commit", "2026-01-23 23:59:00 +01:00",
+		"moved to https://github.com/org7/mlops-renamed: update groups.csv"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("page lacks %q", want)
 		}

@@ -46,7 +46,7 @@ func Group(s *scrape.Snapshot, spec *Spec, opts Options) *GroupResult {
 		tz = defaultLocation()
 	}
 	r := &GroupResult{
-		Group: s.Group, Status: string(s.Status), Error: s.Error, URL: s.URL, WebURL: s.WebURL, Branch: s.Branch,
+		Group: s.Group, Status: string(s.Status), Error: s.Error, URL: s.URL, WebURL: s.WebURL, Branch: s.Branch, MovedTo: s.MovedTo,
 		Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, DeadlineSHA: s.DeadlineSHA, DeadlineTime: s.DeadlineTime,
 		LateCommits: s.LateCommits, NonMonotonic: s.NonMonotonic, Backdated: s.Backdated,
 		Students: []StudentStats{}, Problems: []string{},

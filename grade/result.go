@@ -116,6 +116,7 @@ type GroupResult struct {
 	URL          string    `json:"url"`
 	WebURL       string    `json:"web_url,omitempty"`
 	Branch       string    `json:"branch,omitempty"`
+	MovedTo      string    `json:"moved_to,omitempty"` // where the URL redirects (a renamed repository)
 	Deadline     time.Time `json:"deadline"`
 	ScrapedAt    time.Time `json:"scraped_at"`
 	DeadlineSHA  string    `json:"deadline_sha,omitempty"`
