@@ -26,7 +26,7 @@ func writeIndex(name string, results []*grade.GroupResult, now time.Time) error 
 		d.Rows = append(d.Rows, newRow(r))
 	}
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "index.html", d); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "index.html", d); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
 	return atomicfile.Write(name, buf.Bytes(), 0o644)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"handin/grade"
@@ -25,11 +26,14 @@ var templateFS embed.FS
 // named too.
 const contentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
-var (
-	styleSheet = template.CSS(mustRead("templates/style.css"))
-	templates  = template.Must(template.New("").Funcs(template.FuncMap{"formatTime": formatTime}).
-			ParseFS(templateFS, "templates/*.html"))
-)
+var styleSheet = template.CSS(mustRead("templates/style.css"))
+
+// templates are parsed on first use, so that commands which export nothing
+// (handin check) do not pay for them at start-up.
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{"formatTime": formatTime}).
+		ParseFS(templateFS, "templates/*.html"))
+})
 
 func mustRead(name string) string {
 	data, err := templateFS.ReadFile(name)
@@ -113,13 +117,13 @@ func renderPage(r *grade.GroupResult, snap *scrape.Snapshot, report []byte, repo
 	// The report (sanitized, with megabytes of figures) is written between
 	// the two templates rather than passed through one, which copies it.
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, "page.html", d); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "page.html", d); err != nil {
 		return nil, fmt.Errorf("group %d page: %w", r.Group, err)
 	}
 	if err := writeReport(&buf, reportHTML, figures); err != nil {
 		return nil, fmt.Errorf("group %d report: %w", r.Group, err)
 	}
-	if err := templates.ExecuteTemplate(&buf, "page-end", nil); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "page-end", nil); err != nil {
 		return nil, fmt.Errorf("group %d page: %w", r.Group, err)
 	}
 	return buf.Bytes(), nil

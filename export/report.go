@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/microcosm-cc/bluemonday"
 	"github.com/yuin/goldmark"
@@ -37,7 +38,7 @@ var questionHeading = regexp.MustCompile(`(?i)^\s*question\s*(\d{1,3})\b`)
 // http, https, mailto and relative URLs). Images keep relative sources so the
 // figure pass can inline them; data: URIs are not allowed from students, so
 // every data: URI in a page is one this package produced.
-var sanitizer = newSanitizer()
+var sanitizer = sync.OnceValue(newSanitizer) // built on first use, like templates
 
 func newSanitizer() *bluemonday.Policy {
 	p := bluemonday.UGCPolicy()
@@ -66,7 +67,7 @@ func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	if err := markdown.Renderer().Render(&raw, src, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
-	clean := sanitizer.SanitizeReader(&raw)
+	clean := sanitizer().SanitizeReader(&raw)
 	body := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
 	nodes, err := html.ParseFragment(clean, body)
 	if err != nil {

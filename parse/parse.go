@@ -266,10 +266,14 @@ func (p *parser) question(h heading, start, end int) Question {
 	p.findImages(&q, answerStart)
 	q.Placeholder = placeholder.MatchString(q.Answer)
 	rest := StripPlaceholders(q.Answer)
-	rest = strings.NewReplacer("`", "", ">", "").Replace(rest)
+	rest = markupAroundPlaceholder.Replace(rest)
 	q.OnlyPlaceholder = q.Placeholder && strings.TrimSpace(rest) == ""
 	return q
 }
+
+// markupAroundPlaceholder is what may wrap a placeholder that was left alone
+// (code spans, quote markers).
+var markupAroundPlaceholder = strings.NewReplacer("`", "", ">", "")
 
 // promptEnd finds where an answer starts in a section without an "Answer:"
 // marker (the oldest templates): after the quoted prompt below the heading.
