@@ -51,7 +51,7 @@ func Group(s *scrape.Snapshot, spec *Spec, opts Options) *GroupResult {
 		LateCommits: s.LateCommits, NonMonotonic: s.NonMonotonic, Backdated: s.Backdated,
 		Students: []StudentStats{}, Problems: []string{},
 	}
-	if s.Status != scrape.StatusOK && s.Status != scrape.StatusNoReport {
+	if !s.Status.Pinned() {
 		// one line: the error may quote a server's multi-line answer
 		r.addf("status %s: %s", s.Status, cmp.Or(strings.Join(strings.Fields(s.Error), " "), "no detail"))
 	}
@@ -71,7 +71,7 @@ func Group(s *scrape.Snapshot, spec *Spec, opts Options) *GroupResult {
 
 // hasRepository: the scrape got a deadline tree to look at.
 func hasRepository(s *scrape.Snapshot) bool {
-	return s.Status == scrape.StatusOK || s.Status == scrape.StatusNoReport || len(s.Tree) > 0
+	return s.Status.Pinned() || len(s.Tree) > 0
 }
 
 func (r *GroupResult) addf(format string, args ...any) {

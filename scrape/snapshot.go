@@ -39,6 +39,10 @@ func (s Status) Infrastructure() bool {
 	return false
 }
 
+// Pinned reports whether the status comes with a deadline commit to grade
+// (ok, or no-report: the commit is there, the report is not).
+func (s Status) Pinned() bool { return s == StatusOK || s == StatusNoReport }
+
 // Snapshot is everything later stages know about a group's repository at its
 // deadline commit. It is plain data: parse, grade and export never touch git.
 type Snapshot struct {

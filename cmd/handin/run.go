@@ -186,8 +186,12 @@ func runPipeline(ctx context.Context, p pipeline) (*runSummary, error) {
 		return nil, usageError("run: scrape: %w", err)
 	}
 	outcomes := map[int]scrape.Outcome{}
+	failed := 0
 	for _, o := range scraped.Outcomes {
 		outcomes[o.Group] = o
+		if !o.Status.Pinned() {
+			failed++
+		}
 		switch {
 		case o.Resumed:
 			sum.Unchanged++
@@ -195,7 +199,8 @@ func runPipeline(ctx context.Context, p pipeline) (*runSummary, error) {
 			sum.Fetched++
 		}
 	}
-	display.end(fmt.Sprintf("%d fetched, %d unchanged, %d could not be reached", sum.Fetched, sum.Unchanged, scraped.InfrastructureFailures()))
+	display.end(fmt.Sprintf("%d fetched, %d unchanged, %d failed (%d could not be reached)",
+		sum.Fetched, sum.Unchanged, failed, scraped.InfrastructureFailures()))
 
 	display.begin("grade", "")
 	results, gradeErrs := grade.GradeWorkspace(ctx, p.scrape.Workspace, p.spec, p.grade, p.scrape.Only)
@@ -242,7 +247,7 @@ func (s *runSummary) tally(results []*grade.GroupResult, outcomes map[int]scrape
 			g.Status, g.Error = string(o.Status), oneLine(o.Error)
 		}
 		switch st := scrape.Status(g.Status); {
-		case st != scrape.StatusOK && st != scrape.StatusNoReport:
+		case !st.Pinned():
 			g.State = stateFailed
 			s.Failed++
 		case g.Problems > 0:
