@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 	"golang.org/x/net/html/atom"
 
 	"handin/grade"
+	"handin/parse"
 )
 
 // markdown renders reports like GitHub does, minus autolinking. Raw HTML is
@@ -29,9 +29,6 @@ var markdown = goldmark.New(
 	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
 	goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
 )
-
-// questionHeading matches a question heading's text, as the parser does.
-var questionHeading = regexp.MustCompile(`(?i)^\s*question\s*(\d{1,3})\b`)
 
 // sanitizer is the policy for student HTML: bluemonday's user-generated
 // content policy (no script, style, event handler, form, iframe, object; only
@@ -230,12 +227,8 @@ func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
 // markQuestion gives the first heading of each question its anchor (#qN)
 // and appends the question's badges.
 func (r *reportRenderer) markQuestion(h *html.Node) {
-	m := questionHeading.FindStringSubmatch(textContent(h))
-	if m == nil {
-		return
-	}
-	num, _ := strconv.Atoi(m[1])
-	if r.anchors[num] {
+	num, ok := parse.QuestionNumber(textContent(h))
+	if !ok || r.anchors[num] {
 		return
 	}
 	r.anchors[num] = true

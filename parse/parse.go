@@ -42,6 +42,17 @@ var (
 	moduleTag   = regexp.MustCompile(`\((M\d+(?:\s*[+,/&]\s*M\d+)*)\)\s*$`)
 )
 
+// QuestionNumber reads N from a question heading's text ("Question N", any
+// case, whatever follows).
+func QuestionNumber(heading string) (int, bool) {
+	m := questionHeading.FindStringSubmatch(heading)
+	if m == nil {
+		return 0, false
+	}
+	n, err := strconv.Atoi(m[1])
+	return n, err == nil
+}
+
 // Parse parses a report. It fails only for input that is not markdown text
 // (empty, binary, too large); any markdown gives a Report.
 func Parse(data []byte) (*Report, error) {
@@ -186,9 +197,7 @@ func (p *parser) headings(doc ast.Node) []heading {
 		}
 		hd := heading{level: h.Level, text: inlineText(h, p.src), lineStart: lineStart, lineEnd: p.lines.nextLine(end)}
 		if h.Level >= 2 && h.Level <= 4 {
-			if m := questionHeading.FindStringSubmatch(hd.text); m != nil {
-				hd.number, _ = strconv.Atoi(m[1])
-			}
+			hd.number, _ = QuestionNumber(hd.text)
 		}
 		hs = append(hs, hd)
 	}
