@@ -84,20 +84,13 @@ func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
-// prepareMarkdown drops a BOM and YAML front matter (GitHub hides both; the
-// front matter rule is the parser's) and replaces invalid UTF-8 and NUL
-// bytes (NUL delimits figure markers).
+// prepareMarkdown reads the report as the parser does (BOM dropped, LF line
+// endings, invalid UTF-8 replaced), drops the YAML front matter (GitHub hides
+// it) and replaces NUL bytes (NUL delimits figure markers).
 func prepareMarkdown(src []byte) []byte {
-	src = bytes.ToValidUTF8(bytes.TrimPrefix(src, []byte("\xef\xbb\xbf")), []byte("\uFFFD"))
+	src, _ = parse.Normalize(src)
 	src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
-	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	src = bytes.ReplaceAll(src, []byte("\r"), []byte("\n"))
-	if bytes.HasPrefix(src, []byte("---\n")) {
-		if end := bytes.Index(src[4:], []byte("\n---\n")); end >= 0 {
-			return src[4+end+5:]
-		}
-	}
-	return src
+	return src[parse.FrontMatterEnd(src):]
 }
 
 // figureMarker stands for the n-th inlined figure in the rendered report:

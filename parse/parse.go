@@ -62,7 +62,7 @@ func Parse(data []byte) (*Report, error) {
 	case bytes.IndexByte(data, 0) >= 0:
 		return nil, ErrBinary
 	}
-	src, invalid := normalize(data)
+	src, invalid := Normalize(data)
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, ErrEmpty
 	}
@@ -75,10 +75,10 @@ func Parse(data []byte) (*Report, error) {
 	return r, nil
 }
 
-// normalize returns UTF-8 text without BOM and with LF line endings, as
+// Normalize returns UTF-8 text without BOM and with LF line endings, as
 // Python's text-mode open() (the course checker) reads it, and the line of
 // the first invalid UTF-8 byte (0 when there is none).
-func normalize(data []byte) (src []byte, invalidLine int) {
+func Normalize(data []byte) (src []byte, invalidLine int) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		invalidLine = 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
@@ -100,17 +100,26 @@ func firstInvalid(data []byte) int {
 	return len(data)
 }
 
-// blankFrontMatter hides a leading YAML front matter block from goldmark (it
-// would read "---" as a setext heading) while keeping every byte offset.
-func blankFrontMatter(src []byte) []byte {
+// FrontMatterEnd is the offset where the markdown starts after a leading
+// YAML front matter block ("---" lines around it) of normalized text, or 0.
+func FrontMatterEnd(src []byte) int {
 	if !bytes.HasPrefix(src, []byte("---\n")) {
-		return src
+		return 0
 	}
 	end := bytes.Index(src[4:], []byte("\n---\n"))
 	if end < 0 {
+		return 0
+	}
+	return 4 + end + len("\n---\n")
+}
+
+// blankFrontMatter hides the front matter from goldmark (it would read "---"
+// as a setext heading) while keeping every byte offset.
+func blankFrontMatter(src []byte) []byte {
+	end := FrontMatterEnd(src)
+	if end == 0 {
 		return src
 	}
-	end += 4 + len("\n---\n")
 	out := bytes.Clone(src)
 	for i := range end {
 		if out[i] != '\n' {
