@@ -40,21 +40,15 @@ type reportLocation struct {
 // headings (any level, any case). A line scan: a multi-line regexp over the
 // whole file costs more than the rest of grading.
 func questionHeadings(data []byte) int {
-	const word = "question"
-	seen := map[string]bool{}
+	seen := map[int]bool{}
 	for line := range bytes.Lines(data) {
 		line = bytes.TrimLeft(line, " ")
 		hashes := len(line) - len(bytes.TrimLeft(line, "#"))
 		if hashes == 0 || hashes > 6 {
 			continue
 		}
-		rest := bytes.TrimLeft(line[hashes:], " \t")
-		if len(rest) < len(word) || !bytes.EqualFold(rest[:len(word)], []byte(word)) {
-			continue
-		}
-		rest = bytes.TrimLeft(rest[len(word):], " \t")
-		if digits := len(rest) - len(bytes.TrimLeft(rest, "0123456789")); digits > 0 {
-			seen[string(rest[:digits])] = true
+		if n, ok := parse.QuestionNumber(string(line[hashes:])); ok {
+			seen[n] = true
 		}
 	}
 	return len(seen)
