@@ -317,11 +317,13 @@ func TestRunTransportFailures(t *testing.T) {
 	c.server.FailNext("down.git", 100, 503)
 	c.server.Hang("hang.git")
 	c.server.Redirect("old-name.git", "renamed.git")
+	c.server.Redirect("loop-a.git", "loop-b.git") // a hostile server: redirects forever
+	c.server.Redirect("loop-b.git", "loop-a.git")
 	const token = "ghs_SECRETtoken1234567890"
 	c.server.RequireToken("private.git", token)
 
 	groups := []Group{c.group(1, "retry.git"), c.group(2, "down.git"), c.group(3, "hang.git"),
-		c.group(4, "old-name.git"), c.group(5, "private.git")}
+		c.group(4, "old-name.git"), c.group(5, "private.git"), c.group(6, "loop-a.git")}
 	host := mustHost(t, c.server.URL)
 
 	var logs bytes.Buffer
@@ -330,7 +332,7 @@ func TestRunTransportFailures(t *testing.T) {
 	opts.Token, opts.TokenHosts = token, []string{host}
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	sum := mustRun(t, opts)
-	want := map[int]Status{1: StatusOK, 2: StatusNetworkError, 3: StatusTimeout, 4: StatusOK, 5: StatusOK}
+	want := map[int]Status{1: StatusOK, 2: StatusNetworkError, 3: StatusTimeout, 4: StatusOK, 5: StatusOK, 6: StatusNetworkError}
 	for group, status := range want {
 		if got := outcomeOf(t, sum, group); got.Status != status {
 			t.Errorf("group %d: status %s (%s), want %s", group, got.Status, got.Error, status)
@@ -352,8 +354,11 @@ func TestRunTransportFailures(t *testing.T) {
 	if o := outcomeOf(t, sum, 1); o.MovedTo != "" {
 		t.Errorf("a group that was not redirected moved to %q", o.MovedTo)
 	}
-	if sum.InfrastructureFailures() != 2 {
-		t.Errorf("infrastructure failures %d, want 2", sum.InfrastructureFailures())
+	if o := outcomeOf(t, sum, 6); !strings.Contains(o.Error, "too many redirects") {
+		t.Errorf("redirect loop: %q", o.Error)
+	}
+	if sum.InfrastructureFailures() != 3 {
+		t.Errorf("infrastructure failures %d, want 3", sum.InfrastructureFailures())
 	}
 	out, _ := json.Marshal(sum)
 	assertNoSecret(t, token, opts.Workspace, logs.Bytes(), out)
