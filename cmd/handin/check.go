@@ -18,6 +18,7 @@ import (
 
 	"handin/grade"
 	"handin/parse"
+	"handin/scrape"
 )
 
 func checkCommand() *cli.Command {
@@ -29,7 +30,8 @@ func checkCommand() *cli.Command {
 report.py check counts them), placeholders left, figure links, the group number
 (Question 1), the student ids (Question 2), the checklist and template drift.
 
-Figure files are looked up in the git work tree holding the report (or --files).
+Figure files are looked up among the files git tracks in the work tree holding
+the report (or in --files): a figure never added is missing for the graders too.
 
 Exit code: 0 every question passes, 1 some question fails, 2 usage or I/O error.
 
@@ -132,7 +134,7 @@ func checkFile(file string, spec *grade.Spec, listed *grade.RepoFiles) (*grade.C
 		rel, _ := filepath.Rel(root, filepath.Dir(abs))
 		reportDir = filepath.ToSlash(rel)
 		if files == nil {
-			files = walkRepoFiles(root)
+			files = workTreeFiles(root)
 		}
 	}
 	return grade.Check(file, r, spec, reportDir, files), nil
@@ -183,8 +185,13 @@ func gitRoot(file string) (string, bool) {
 	}
 }
 
-// walkRepoFiles lists a work tree's files (without .git), slash-separated.
-func walkRepoFiles(root string) *grade.RepoFiles {
+// workTreeFiles lists the files git tracks in a work tree: a figure that
+// was never added is missing for the graders too. When the index cannot be
+// read it falls back to the files on disk.
+func workTreeFiles(root string) *grade.RepoFiles {
+	if paths, err := scrape.TrackedFiles(root); err == nil {
+		return grade.NewRepoFiles(paths)
+	}
 	var paths []string
 	_ = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
