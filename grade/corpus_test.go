@@ -73,7 +73,7 @@ func TestCheckerParity(t *testing.T) {
 		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
 			got, _, spec, want := loadCorpusReport(t, dir, name)
 			if want.Status != "ok" {
-				t.Skipf("checker crashed (%s): covered by TestCheckerCrashes", want.Error)
+				return // the checker crashed: TestCheckerCrashes shows handin's result
 			}
 			if len(got.Questions) != len(spec.Questions) {
 				t.Fatalf("got %d questions, spec has %d", len(got.Questions), len(spec.Questions))
