@@ -343,15 +343,25 @@ func TestServerFaults(t *testing.T) {
 	})
 }
 
-func TestCloseReleasesHungRequests(t *testing.T) {
+// serveEmpty serves one empty repository, empty.git; the caller closes s.
+func serveEmpty(t *testing.T) *Server {
+	t.Helper()
+	if err := GitAvailable(); err != nil {
+		t.Skip(err)
+	}
 	root := t.TempDir()
 	if _, err := NewRepo(filepath.Join(root, "empty.git")); err != nil {
 		t.Fatal(err)
 	}
 	s, err := NewServer(root)
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
+	return s
+}
+
+func TestCloseReleasesHungRequests(t *testing.T) {
+	s := serveEmpty(t)
 	s.Hang("empty.git")
 	done := make(chan error, 1)
 	go func() {
@@ -380,16 +390,9 @@ func TestCloseReleasesHungRequests(t *testing.T) {
 }
 
 func TestServeEmptyRepo(t *testing.T) {
-	root := t.TempDir()
-	if _, err := NewRepo(filepath.Join(root, "empty.git")); err != nil {
-		t.Fatal(err)
-	}
-	s, err := NewServer(root)
-	if err != nil {
-		t.Skip(err)
-	}
+	s := serveEmpty(t)
 	defer s.Close()
-	_, err = git.PlainClone(t.TempDir(), true, &git.CloneOptions{URL: s.RepoURL("empty.git")})
+	_, err := git.PlainClone(t.TempDir(), true, &git.CloneOptions{URL: s.RepoURL("empty.git")})
 	if !errors.Is(err, transport.ErrEmptyRemoteRepository) {
 		t.Errorf("clone of an empty repo: %v, want ErrEmptyRemoteRepository", err)
 	}
