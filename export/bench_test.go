@@ -1,7 +1,6 @@
 package export
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -35,7 +34,7 @@ func BenchmarkExport150(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		out := filepath.Join(ws, "out")
-		_, err := Export(context.Background(), Options{Workspace: ws, Out: out, Logger: quietLogger, Now: func() time.Time { return fixedNow }})
+		_, err := runExport(ws, Options{Out: out, Logger: quietLogger, Now: func() time.Time { return fixedNow }})
 		if err != nil {
 			b.Fatal(err)
 		}

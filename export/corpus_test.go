@@ -7,9 +7,8 @@ import (
 	"testing"
 
 	"handin/grade"
-	"handin/internal/atomicfile"
 	"handin/internal/corpus"
-	"handin/scrape"
+	"handin/workspace"
 )
 
 // TestCorpusPages exports every real report of the shared corpus, graded by
@@ -26,30 +25,39 @@ func TestCorpusPages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ws, out := t.TempDir(), t.TempDir()
+	dir, out := t.TempDir(), t.TempDir()
+	ws := openWorkspace(t, dir)
 	for i, report := range reports {
 		group := i + 1
-		gdir := scrape.GroupDir(ws, group)
-		snap := &scrape.Snapshot{Group: group, Status: scrape.StatusOK, Deadline: testDeadline,
-			DeadlineSHA: strings.Repeat("a", 40), Exported: []string{"reports/README.md"}}
+		snap := &workspace.Snapshot{Group: group, Status: workspace.StatusOK, Deadline: testDeadline,
+			Pin: workspace.Pin{SHA: strings.Repeat("a", 40)}, Copied: []string{"reports/README.md"}}
 		listing, _ := os.ReadFile(strings.TrimSuffix(report, ".md") + ".files.txt")
 		for _, p := range strings.Fields(string(listing)) {
-			snap.Tree = append(snap.Tree, scrape.File{Path: p, Mode: "file"})
+			snap.Tree = append(snap.Tree, workspace.File{Path: p, Mode: workspace.ModeFile})
 		}
 		if !snap.HasFile("reports/README.md") {
-			snap.Tree = append(snap.Tree, scrape.File{Path: "reports/README.md", Mode: "file"})
+			snap.Tree = append(snap.Tree, workspace.File{Path: "reports/README.md", Mode: workspace.ModeFile})
 		}
-		writeFile(t, filepath.Join(gdir, scrape.FilesDir, "reports", "README.md"), readFile(t, report))
-		writeJSON(t, filepath.Join(gdir, scrape.SnapshotFile), snap)
-		loaded, err := scrape.LoadSnapshot(ws, group)
+		files, err := ws.NewFilesDir(group)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := atomicfile.WriteJSON(grade.ResultPath(ws, group), grade.Group(loaded, spec, grade.Options{})); err != nil {
+		writeFile(t, filepath.Join(files, "reports", "README.md"), readFile(t, report))
+		if err := ws.SaveSnapshot(snap, files); err != nil {
+			t.Fatal(err)
+		}
+		loaded, err := ws.LoadSnapshot(group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := grade.SaveResult(ws, grade.Grade(loaded, grade.Options{Spec: spec})); err != nil {
 			t.Fatal(err)
 		}
 	}
-	export(t, ws, out)
+	ws.Close()
+	export(t, dir, out)
+	ws = openWorkspace(t, dir)
+	defer ws.Close()
 	for i, report := range reports {
 		group := i + 1
 		t.Run(filepath.Base(report), func(t *testing.T) {

@@ -1,10 +1,11 @@
 // Package export turns graded results into what instructors open and grade
 // from: a self-contained HTML page per group, an index of all groups, a
-// gradebook workbook and results.json. It is pure: it reads the workspace's
-// results and snapshots, never git or the network.
+// gradebook workbook and results.json. It reads the workspace's results and
+// snapshots, never git or the network.
 package export
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -17,7 +18,6 @@ import (
 	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -25,7 +25,7 @@ import (
 	"handin/grade"
 	"handin/internal/atomicfile"
 	"handin/parse"
-	"handin/scrape"
+	"handin/workspace"
 )
 
 // Output file names inside Options.Out.
@@ -36,16 +36,18 @@ const (
 	PagesDir      = "groups"
 )
 
+// ErrNothingGraded: the workspace holds no result to export.
+var ErrNothingGraded = errors.New("no graded group")
+
 // Options says what to export and where.
 type Options struct {
-	Workspace string // holds groups/NNN/result.json and snapshot.json
-	Out       string // output folder
+	Out string // output folder
 	// Only regenerates just these groups' pages and their rows in the index,
 	// gradebook and results.json; every other group keeps what the previous
 	// export wrote (its page is not touched).
 	Only   []int
 	Now    func() time.Time // clock for backup names and the index; time.Now when nil
-	Logger *slog.Logger     // slog.Default when nil
+	Logger *slog.Logger     // per-group remarks (an unreadable snapshot); nil: no logs
 }
 
 // Summary says where the files are and what needs attention.
@@ -66,29 +68,29 @@ type Summary struct {
 	Warnings []string `json:"warnings,omitempty"`
 }
 
-// Export writes the pages, index, gradebook and results.json of a graded
+// Run writes the pages, index, gradebook and results.json of a graded
 // workspace. Every file is written through a temporary file and a rename.
-func Export(ctx context.Context, opts Options) (*Summary, error) {
-	if opts.Workspace == "" || opts.Out == "" {
-		return nil, errors.New("workspace and output folder are required")
+func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, error) {
+	if opts.Out == "" {
+		return nil, errors.New("no output folder given")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.Default()
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	sum := &Summary{
 		Out:     opts.Out,
 		Index:   filepath.Join(opts.Out, IndexFile),
 		Results: filepath.Join(opts.Out, ResultsFile),
 	}
-	results, render, err := collectResults(opts, sum)
+	results, render, err := collectResults(ws, opts, sum)
 	if err != nil {
 		return nil, err
 	}
 	sum.Groups = len(results)
-	if err := writePages(ctx, opts, render, sum); err != nil {
+	if err := writePages(ctx, ws, opts, render, sum); err != nil {
 		return nil, err
 	}
 	if len(opts.Only) == 0 {
@@ -96,7 +98,7 @@ func Export(ctx context.Context, opts Options) (*Summary, error) {
 			return nil, err
 		}
 	}
-	if err := atomicfile.WriteJSON(sum.Results, results); err != nil {
+	if err := workspace.WriteJSON(sum.Results, resultsFile{Schema: grade.SchemaVersion, Groups: results}); err != nil {
 		return nil, err
 	}
 	if err := writeIndex(sum.Index, results, opts.Now()); err != nil {
@@ -111,23 +113,28 @@ func Export(ctx context.Context, opts Options) (*Summary, error) {
 // collectResults returns every group's result sorted by group, and the ones
 // whose pages this run renders. With Only, the other groups come from the
 // previous export's results.json so their rows stay as their pages show them.
-func collectResults(opts Options, sum *Summary) (all, render []*grade.GroupResult, err error) {
+func collectResults(ws *workspace.Workspace, opts Options, sum *Summary) (all, render []*grade.GroupResult, err error) {
 	if len(opts.Only) == 0 {
-		all, err = loadWorkspaceResults(opts.Workspace)
+		all, err = loadWorkspaceResults(ws)
 		if err != nil {
 			return nil, nil, err
 		}
 		if len(all) == 0 {
-			return nil, nil, fmt.Errorf("no graded group in %s (run 'handin grade' first)", opts.Workspace)
+			return nil, nil, fmt.Errorf("%w in %s (run 'handin grade' first)", ErrNothingGraded, ws.Root())
 		}
 		return all, all, nil
 	}
 	byGroup := map[int]*grade.GroupResult{}
 	previous, err := readResults(sum.Results)
+	var stale *staleResultsError
 	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf("no previous export in %s: rows of other groups come from the workspace and their pages are not written", opts.Out))
-		previous, err = loadWorkspaceResults(opts.Workspace)
+	case errors.Is(err, fs.ErrNotExist), errors.As(err, &stale):
+		why := "no previous export in " + opts.Out
+		if stale != nil {
+			why = stale.Error()
+		}
+		sum.Warnings = append(sum.Warnings, why+": rows of other groups come from the workspace and their pages are not written")
+		previous, err = loadWorkspaceResults(ws)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -138,7 +145,7 @@ func collectResults(opts Options, sum *Summary) (all, render []*grade.GroupResul
 		byGroup[r.Group] = r
 	}
 	for _, g := range slices.Compact(slices.Sorted(slices.Values(opts.Only))) {
-		r, err := grade.LoadResult(opts.Workspace, g)
+		r, err := grade.LoadResult(ws, g)
 		if err != nil {
 			return nil, nil, fmt.Errorf("group %d: %w", g, err)
 		}
@@ -153,36 +160,25 @@ func collectResults(opts Options, sum *Summary) (all, render []*grade.GroupResul
 }
 
 // loadWorkspaceResults reads every group's result in the workspace, sorted
-// by group; folders without a result (not graded yet) are skipped.
-func loadWorkspaceResults(workspace string) ([]*grade.GroupResult, error) {
-	dirs, err := os.ReadDir(filepath.Join(workspace, "groups"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+// by group; groups without a result (not graded yet) are skipped.
+func loadWorkspaceResults(ws *workspace.Workspace) ([]*grade.GroupResult, error) {
+	groups, err := ws.GradedGroups()
 	if err != nil {
-		return nil, fmt.Errorf("read workspace: %w", err)
+		return nil, err
 	}
-	var results []*grade.GroupResult
-	for _, d := range dirs {
-		group, err := strconv.Atoi(d.Name())
-		if !d.IsDir() || err != nil {
-			continue
-		}
-		r, err := grade.LoadResult(workspace, group)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
+	results := make([]*grade.GroupResult, 0, len(groups))
+	for _, g := range groups {
+		r, err := grade.LoadResult(ws, g)
 		if err != nil {
 			return nil, err
 		}
 		results = append(results, r)
 	}
-	sort.Slice(results, func(i, j int) bool { return results[i].Group < results[j].Group })
 	return results, nil
 }
 
 // writePages renders and writes the pages of the given groups in parallel.
-func writePages(ctx context.Context, opts Options, results []*grade.GroupResult, sum *Summary) error {
+func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, results []*grade.GroupResult, sum *Summary) error {
 	paths := make([]string, len(results))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -191,7 +187,7 @@ func writePages(ctx context.Context, opts Options, results []*grade.GroupResult,
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			page, err := buildPage(opts, r)
+			page, err := buildPage(ws, opts, r)
 			if err != nil {
 				return err
 			}
@@ -238,8 +234,8 @@ func removeStalePages(out string, results []*grade.GroupResult) ([]string, error
 
 // buildPage loads a group's snapshot and report and renders its page. A
 // missing snapshot or report still gives a page, saying so.
-func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
-	snap, err := scrape.LoadSnapshot(opts.Workspace, r.Group)
+func buildPage(ws *workspace.Workspace, opts Options, r *grade.GroupResult) ([]byte, error) {
+	snap, err := ws.LoadSnapshot(r.Group)
 	if err != nil {
 		opts.Logger.Warn("snapshot not available", "group", r.Group, "err", err)
 		return renderPage(r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
@@ -259,15 +255,39 @@ func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
 	return renderPage(r, snap, report, "")
 }
 
+// resultsFile is results.json: every group's result, for scripts (the
+// fields are described in docs/results.md).
+type resultsFile struct {
+	Schema int                  `json:"schema"`
+	Groups []*grade.GroupResult `json:"groups"`
+}
+
+// staleResultsError: a previous results.json written by another schema
+// version (or before results.json had one).
+type staleResultsError struct {
+	name   string
+	schema int
+}
+
+func (e *staleResultsError) Error() string {
+	return fmt.Sprintf("%s has schema %d, this handin writes %d", e.name, e.schema, grade.SchemaVersion)
+}
+
 // readResults reads a previous export's results.json.
 func readResults(name string) ([]*grade.GroupResult, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
 		return nil, err
 	}
-	var results []*grade.GroupResult
-	if err := json.Unmarshal(data, &results); err != nil {
+	var file resultsFile
+	if err := json.Unmarshal(data, &file); err != nil {
+		if bytes.HasPrefix(bytes.TrimSpace(data), []byte("[")) { // the unversioned first format
+			return nil, &staleResultsError{name: name}
+		}
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	return results, nil
+	if file.Schema != grade.SchemaVersion {
+		return nil, &staleResultsError{name: name, schema: file.Schema}
+	}
+	return file.Groups, nil
 }

@@ -12,7 +12,7 @@ import (
 	"path"
 	"strings"
 
-	"handin/scrape"
+	"handin/workspace"
 )
 
 // maxInlineFigure is the largest figure inlined into a page; bigger files
@@ -40,13 +40,13 @@ type figure struct {
 // figureSource resolves image references of one report against the files of
 // the deadline commit. It never reads anything outside the repository.
 type figureSource struct {
-	snap      *scrape.Snapshot // nil when the snapshot could not be loaded
-	reportDir string           // the report's folder inside the repo ("" = root)
+	snap      *workspace.Snapshot // nil when the snapshot could not be loaded
+	reportDir string              // the report's folder inside the repo ("" = root)
 	byLower   map[string]string
 	cache     map[string]figure
 }
 
-func newFigureSource(snap *scrape.Snapshot, reportPath string) *figureSource {
+func newFigureSource(snap *workspace.Snapshot, reportPath string) *figureSource {
 	s := &figureSource{snap: snap, cache: map[string]figure{}}
 	if dir := path.Dir(reportPath); dir != "." && dir != "/" {
 		s.reportDir = dir
@@ -172,7 +172,7 @@ func (e *tooLargeError) Error() string { return fmt.Sprintf("file of %d bytes is
 // readSnapshotFile reads a regular file of the snapshot (through
 // Snapshot.Open, so never from outside the repository) in one allocation of
 // its size, refusing files over limit before reading them.
-func readSnapshotFile(snap *scrape.Snapshot, repoPath string, limit int64) ([]byte, error) {
+func readSnapshotFile(snap *workspace.Snapshot, repoPath string, limit int64) ([]byte, error) {
 	f, err := snap.Open(repoPath)
 	if err != nil {
 		return nil, err

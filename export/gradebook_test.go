@@ -12,8 +12,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"handin/grade"
 )
 
 func openWorkbook(t *testing.T, name string) *excelize.File {
@@ -73,7 +71,7 @@ var formulaLike = []string{`=HYPERLINK("https://evil.example","click")`, "=1+1",
 func TestGradebookCellsAreStringsNeverFormulas(t *testing.T) {
 	ws, out := t.TempDir(), t.TempDir()
 	g := newGroup(4)
-	g.result.Problems = formulaLike
+	g.result.Findings = problems(formulaLike...)
 	g.result.Students[0].ID = formulaLike[0]
 	g.result.Students[0].Authors = []string{"=1+1"}
 	g.result.Check.Checklist[0].Items[0].Text = "@x"
@@ -198,7 +196,7 @@ func TestInstructorWorkSurvivesReexports(t *testing.T) {
 	for run := range 3 {
 		// Results change between runs: a new group appears, problems change.
 		g2 := newGroup(2)
-		g2.result.Problems = append(g2.result.Problems, "run "+strconv.Itoa(run))
+		g2.result.Findings = append(g2.result.Findings, problems("run "+strconv.Itoa(run))...)
 		groups := []testGroup{newGroup(1), g2, newGroup(3)}
 		if run > 0 {
 			groups = append(groups, newGroup(10+run))
@@ -309,7 +307,7 @@ func TestEntriesOfVanishedGroupsAndStudentsAreKept(t *testing.T) {
 	export(t, ws, out)
 	name := filepath.Join(out, GradebookFile)
 	editGradebook(t, name, map[int][3]string{2: {"9", "gone", "NS"}}, map[string]string{"s100021": "left the course"})
-	if err := os.Remove(filepath.Join(ws, "groups", "002", grade.ResultFile)); err != nil {
+	if err := os.Remove(filepath.Join(ws, "groups", "002", "result.json")); err != nil {
 		t.Fatal(err)
 	}
 	for run := range 2 {

@@ -20,10 +20,11 @@ import (
 	"golang.org/x/net/html"
 
 	"handin/grade"
-	"handin/scrape"
+	"handin/internal/coursetime"
+	"handin/workspace"
 )
 
-var copenhagen = mustLocation("Europe/Copenhagen")
+var copenhagen = mustLocation(coursetime.DefaultZone)
 
 func mustLocation(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
@@ -86,36 +87,39 @@ See [the training code](../src/my%%20train.py), [outside](../../etc/passwd) and 
 	activity[9][10] = 7
 	activity[18][23] = 1
 	r := &grade.GroupResult{
-		Group:        n,
-		Status:       string(scrape.StatusOK),
-		URL:          fmt.Sprintf("https://github.com/org%d/mlops.git", n),
-		WebURL:       fmt.Sprintf("https://github.com/org%d/mlops", n),
-		Branch:       "main",
-		Deadline:     testDeadline,
-		ScrapedAt:    testDeadline.Add(time.Minute),
-		DeadlineSHA:  strings.Repeat(fmt.Sprintf("%x", n%16), 40),
-		DeadlineTime: testDeadline.Add(-time.Hour),
-		LateCommits:  1,
-		ReportPath:   "reports/README.md",
+		Group:      n,
+		Schema:     grade.SchemaVersion,
+		State:      grade.StateProblems,
+		Status:     workspace.StatusOK,
+		URL:        fmt.Sprintf("https://github.com/org%d/mlops.git", n),
+		WebURL:     fmt.Sprintf("https://github.com/org%d/mlops", n),
+		Branch:     "main",
+		Deadline:   testDeadline,
+		ScrapedAt:  testDeadline.Add(time.Minute),
+		Pin:        workspace.Pin{SHA: strings.Repeat(fmt.Sprintf("%x", n%16), 40), Time: testDeadline.Add(-time.Hour), LateCommits: 1},
+		ReportPath: "reports/README.md",
 		Check: &grade.CheckResult{
 			File: "reports/README.md", Spec: "2026", Passed: 1,
 			Questions: []grade.QuestionResult{
 				{Number: 1, Words: 1, WordRange: &grade.Range{Min: 1, Max: 1}, Pass: true},
 				{Number: 2, Words: 8, Images: 2, WordRange: &grade.Range{Min: 50, Max: 100}, ImageRange: &grade.Range{Min: 1, Max: 1},
-					Problems: []grade.Problem{{Kind: grade.KindWords, Message: "8 words, expected 50-100", Got: ptr(8)}},
-					Findings: []grade.Problem{{Kind: grade.FindMissingFile, Message: "figures/gone.png is not in the repository", Target: "figures/gone.png"}}},
+					Problems: []grade.Finding{{Kind: grade.KindWords, Severity: grade.SeverityProblem, Question: 2, Message: "8 words, expected 50-100", Got: ptr(8)}},
+					Findings: []grade.Finding{{Kind: grade.KindMissingFile, Severity: grade.SeverityProblem, Question: 2, Message: "figures/gone.png is not in the repository", Target: "figures/gone.png"}}},
 			},
 			Checklist: []grade.ChecklistSummary{{Section: "Week 1", Checked: 1, Total: 2, Items: []grade.ChecklistItem{
 				{Text: "Create a git repository", Module: "M5", Checked: true}, {Text: "Write unit tests", Module: "M16"}}}},
 		},
 		Stats: grade.RepoStats{
-			Contributors: 2, Commits: 15, LateCommits: 1, Activity: activity,
+			Contributors: 2, Commits: 15, Activity: activity,
 			ActivityStart: time.Date(2026, 1, 5, 0, 0, 0, 0, copenhagen),
 			Contributions: map[string]int{"Alice A": 12, "bob": 3},
 		},
 		Students:         students,
 		UnmatchedAuthors: []grade.Author{{Names: []string{"ci-bot"}, Commits: 2}},
-		Problems:         []string{"Question 2: 8 words, expected 50-100", "figures/gone.png is missing"},
+		Findings: []grade.Finding{
+			{Kind: grade.KindWords, Severity: grade.SeverityProblem, Question: 2, Message: "8 words, expected 50-100"},
+			{Kind: grade.KindMissingFile, Severity: grade.SeverityProblem, Question: 2, Message: "figures/gone.png is missing"},
+		},
 	}
 	return testGroup{
 		result: r,
@@ -126,26 +130,55 @@ See [the training code](../src/my%%20train.py), [outside](../../etc/passwd) and 
 	}
 }
 
-// writeWorkspace lays out groups/NNN/{result.json,snapshot.json,files/} as
-// scrape and grade do.
-func writeWorkspace(t testing.TB, ws string, groups ...testGroup) {
+// problems are findings that need the instructor, one per message.
+func problems(messages ...string) []grade.Finding {
+	out := make([]grade.Finding, len(messages))
+	for i, m := range messages {
+		out[i] = grade.Finding{Kind: grade.KindReportLocation, Severity: grade.SeverityProblem, Message: m}
+	}
+	return out
+}
+
+// openWorkspace opens the workspace at dir (creating it), as a command
+// would, for one step of a test.
+func openWorkspace(t testing.TB, dir string) *workspace.Workspace {
 	t.Helper()
+	ws, err := workspace.Create(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
+}
+
+// writeWorkspace stores each group's snapshot (with its copied files) and
+// result in the workspace at dir, as scrape and grade do.
+func writeWorkspace(t testing.TB, dir string, groups ...testGroup) {
+	t.Helper()
+	ws := openWorkspace(t, dir)
+	defer ws.Close()
 	for _, g := range groups {
-		dir := scrape.GroupDir(ws, g.result.Group)
-		snap := scrape.Snapshot{
-			Group: g.result.Group, URL: g.result.URL, WebURL: g.result.WebURL, Status: scrape.StatusOK,
-			Deadline: g.result.Deadline, DeadlineSHA: g.result.DeadlineSHA,
+		snap := &workspace.Snapshot{
+			Group: g.result.Group, URL: g.result.URL, WebURL: g.result.WebURL, Status: workspace.StatusOK,
+			Deadline: g.result.Deadline, Pin: g.result.Pin,
+		}
+		files, err := ws.NewFilesDir(g.result.Group)
+		if err != nil {
+			t.Fatal(err)
 		}
 		for p, data := range g.files {
-			snap.Tree = append(snap.Tree, scrape.File{Path: p, Size: int64(len(data)), Mode: "file"})
-			snap.Exported = append(snap.Exported, p)
-			writeFile(t, filepath.Join(dir, "files", filepath.FromSlash(p)), data)
+			snap.Tree = append(snap.Tree, workspace.File{Path: p, Size: int64(len(data)), Mode: workspace.ModeFile})
+			snap.Copied = append(snap.Copied, p)
+			writeFile(t, filepath.Join(files, filepath.FromSlash(p)), data)
 		}
 		for _, p := range g.treeOnly {
-			snap.Tree = append(snap.Tree, scrape.File{Path: p, Mode: "file"})
+			snap.Tree = append(snap.Tree, workspace.File{Path: p, Mode: workspace.ModeFile})
 		}
-		writeJSON(t, filepath.Join(dir, scrape.SnapshotFile), snap)
-		writeJSON(t, filepath.Join(dir, grade.ResultFile), g.result)
+		if err := ws.SaveSnapshot(snap, files); err != nil {
+			t.Fatal(err)
+		}
+		if err := grade.SaveResult(ws, g.result); err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
@@ -203,13 +236,24 @@ func export(t testing.TB, ws, out string, only ...int) *Summary {
 	return exportAt(t, ws, out, fixedNow, only...)
 }
 
-func exportAt(t testing.TB, ws, out string, now time.Time, only ...int) *Summary {
+func exportAt(t testing.TB, dir, out string, now time.Time, only ...int) *Summary {
 	t.Helper()
-	sum, err := Export(context.Background(), Options{Workspace: ws, Out: out, Only: only, Now: func() time.Time { return now }, Logger: quietLogger})
+	sum, err := runExport(dir, Options{Out: out, Only: only, Now: func() time.Time { return now }, Logger: quietLogger})
 	if err != nil {
 		t.Fatalf("Export: %v", err)
 	}
 	return sum
+}
+
+// runExport exports the workspace at dir as 'handin export' does: opened,
+// locked, closed.
+func runExport(dir string, opts Options) (*Summary, error) {
+	ws, err := workspace.Open(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.Close()
+	return Run(context.Background(), ws, opts)
 }
 
 func parseHTML(t testing.TB, data []byte) *html.Node {

@@ -22,7 +22,7 @@ func TestGradebookOpensInLibreOffice(t *testing.T) {
 	}
 	ws, out := t.TempDir(), t.TempDir()
 	g := newGroup(4)
-	g.result.Problems = []string{"=1+1", `=HYPERLINK("https://evil.example","x")`}
+	g.result.Findings = problems("=1+1", `=HYPERLINK("https://evil.example","x")`)
 	writeWorkspace(t, ws, g, newGroup(8))
 	export(t, ws, out)
 	editGradebook(t, filepath.Join(out, GradebookFile), map[int][3]string{8: {"11", "fine", "NS"}}, nil)

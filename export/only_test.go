@@ -2,7 +2,6 @@ package export
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -33,13 +32,16 @@ func indexRows(t *testing.T, out string) map[string]string {
 
 func resultsByGroup(t *testing.T, out string) map[int]grade.GroupResult {
 	t.Helper()
-	var results []grade.GroupResult
-	if err := json.Unmarshal(readFile(t, filepath.Join(out, ResultsFile)), &results); err != nil {
+	var file resultsFile
+	if err := json.Unmarshal(readFile(t, filepath.Join(out, ResultsFile)), &file); err != nil {
 		t.Fatal(err)
 	}
+	if file.Schema != grade.SchemaVersion {
+		t.Errorf("results.json schema %d, want %d", file.Schema, grade.SchemaVersion)
+	}
 	m := map[int]grade.GroupResult{}
-	for _, r := range results {
-		m[r.Group] = r
+	for _, r := range file.Groups {
+		m[r.Group] = *r
 	}
 	return m
 }
@@ -67,9 +69,9 @@ func TestPageRegeneratesOnlyItsGroup(t *testing.T) {
 	// but the instructor asked only for group 2's page.
 	g2, g3 := newGroup(2), newGroup(3)
 	g2.files["reports/README.md"] = append(g2.files["reports/README.md"], "\nLate addition after the extension.\n"...)
-	g2.result.Problems = []string{"Question 2: still too short"}
-	g2.result.LateCommits = 0
-	g3.result.Problems = []string{"changed but not exported"}
+	g2.result.Findings = problems("Question 2: still too short")
+	g2.result.Pin.LateCommits = 0
+	g3.result.Findings = problems("changed but not exported")
 	writeWorkspace(t, ws, g2, g3)
 
 	sum := export(t, ws, out, 2)
@@ -94,10 +96,10 @@ func TestPageRegeneratesOnlyItsGroup(t *testing.T) {
 	}
 
 	results := resultsByGroup(t, out)
-	if got := results[2].Problems; len(got) != 1 || got[0] != "Question 2: still too short" {
+	if got := findingTexts(results[2].Findings); len(got) != 1 || got[0] != "Question 2: still too short" {
 		t.Errorf("results.json group 2 problems %q, want the re-graded ones", got)
 	}
-	if got, want := results[3].Problems, resultsBefore[3].Problems; strings.Join(got, "|") != strings.Join(want, "|") {
+	if got, want := findingTexts(results[3].Findings), findingTexts(resultsBefore[3].Findings); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("results.json group 3 problems %q, want the exported %q", got, want)
 	}
 
@@ -123,7 +125,7 @@ func TestPageOfUnknownGroupFails(t *testing.T) {
 	ws, out := t.TempDir(), t.TempDir()
 	writeWorkspace(t, ws, newGroup(1))
 	export(t, ws, out)
-	_, err := Export(context.Background(), Options{Workspace: ws, Out: out, Only: []int{42}, Logger: quietLogger})
+	_, err := runExport(ws, Options{Out: out, Only: []int{42}, Logger: quietLogger})
 	if err == nil || !strings.Contains(err.Error(), "group 42") {
 		t.Errorf("err = %v, want one naming group 42", err)
 	}
@@ -150,7 +152,7 @@ func TestFullExportRemovesPagesOfVanishedGroups(t *testing.T) {
 	export(t, ws, out)
 	notes := filepath.Join(out, PagesDir, "notes.html") // the instructor's own file
 	writeFile(t, notes, []byte("mine"))
-	if err := os.Remove(filepath.Join(ws, "groups", "002", grade.ResultFile)); err != nil {
+	if err := os.Remove(filepath.Join(ws, "groups", "002", "result.json")); err != nil {
 		t.Fatal(err)
 	}
 	// handin page leaves every other page alone, even a vanished group's.

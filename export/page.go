@@ -8,13 +8,12 @@ import (
 	"net/url"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"handin/grade"
-	"handin/scrape"
+	"handin/workspace"
 )
 
 //go:embed templates
@@ -43,11 +42,7 @@ func mustRead(name string) string {
 	return string(data)
 }
 
-// mentionsQuestion finds the question a problem text is about ("Q7",
-// "Question 7"), to link it to the question's anchor.
-var mentionsQuestion = regexp.MustCompile(`(?i)\b(?:q|question\s*)(\d{1,3})\b`)
-
-var hexSHA = regexp.MustCompile(`^[0-9a-f]{40}$`)
+var hexSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
 
 // pageData is what templates/page.html shows.
 type pageData struct {
@@ -80,7 +75,7 @@ type questionRow struct {
 // renderPage builds one group's self-contained page. report is the report's
 // bytes at the deadline (nil when there is none) and snap the snapshot its
 // figures come from (nil when it could not be loaded).
-func renderPage(r *grade.GroupResult, snap *scrape.Snapshot, report []byte, reportNote string) ([]byte, error) {
+func renderPage(r *grade.GroupResult, snap *workspace.Snapshot, report []byte, reportNote string) ([]byte, error) {
 	d := pageData{
 		CSP:           contentSecurityPolicy,
 		CSS:           styleSheet,
@@ -112,7 +107,7 @@ func renderPage(r *grade.GroupResult, snap *scrape.Snapshot, report []byte, repo
 		}
 		anchors, figures = rr.anchors, rr.inlined
 	}
-	d.Problems = linkProblems(r.Problems, anchors)
+	d.Problems = linkProblems(r.Problems(), anchors)
 	d.Failing = failingQuestions(r.Check, anchors)
 	// The report (sanitized, with megabytes of figures) is written between
 	// the two templates rather than passed through one, which copies it.
@@ -129,14 +124,14 @@ func renderPage(r *grade.GroupResult, snap *scrape.Snapshot, report []byte, repo
 	return buf.Bytes(), nil
 }
 
-func linkProblems(problems []string, anchors map[int]bool) []linkedText {
+// linkProblems links each problem about a question to the question's
+// anchor, when the page shows that question.
+func linkProblems(problems []grade.Finding, anchors map[int]bool) []linkedText {
 	out := make([]linkedText, len(problems))
 	for i, p := range problems {
-		out[i] = linkedText{Text: p}
-		if m := mentionsQuestion.FindStringSubmatch(p); m != nil {
-			if n, _ := strconv.Atoi(m[1]); anchors[n] {
-				out[i].Anchor = questionAnchor(n)
-			}
+		out[i] = linkedText{Text: p.Text()}
+		if anchors[p.Question] {
+			out[i].Anchor = questionAnchor(p.Question)
 		}
 	}
 	return out
@@ -174,7 +169,7 @@ func webLink(r *grade.GroupResult) string {
 // commitLink links the deadline commit on GitHub; "" for other hosts.
 func commitLink(r *grade.GroupResult) string {
 	if repo := githubRepo(r); repo != "" {
-		return repo + "/commit/" + r.DeadlineSHA
+		return repo + "/commit/" + r.Pin.SHA
 	}
 	return ""
 }
@@ -182,7 +177,7 @@ func commitLink(r *grade.GroupResult) string {
 // blobBase is the prefix of links to files at the deadline commit on GitHub.
 func blobBase(r *grade.GroupResult) string {
 	if repo := githubRepo(r); repo != "" {
-		return repo + "/blob/" + r.DeadlineSHA + "/"
+		return repo + "/blob/" + r.Pin.SHA + "/"
 	}
 	return ""
 }
@@ -191,7 +186,7 @@ func blobBase(r *grade.GroupResult) string {
 // and the deadline commit is known; "" otherwise.
 func githubRepo(r *grade.GroupResult) string {
 	u, err := url.Parse(r.WebURL)
-	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || u.User != nil || !hexSHA.MatchString(r.DeadlineSHA) {
+	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || u.User != nil || !hexSHA().MatchString(r.Pin.SHA) {
 		return ""
 	}
 	repo := strings.TrimSuffix(strings.TrimSuffix(u.EscapedPath(), "/"), ".git")

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"handin/grade"
+	"handin/workspace"
 )
 
 func TestExportWritesPagesIndexResults(t *testing.T) {
@@ -26,13 +27,16 @@ func TestExportWritesPagesIndexResults(t *testing.T) {
 	if sum.Groups != 3 || len(sum.Pages) != 3 {
 		t.Fatalf("summary: %d groups, %d pages, want 3 and 3", sum.Groups, len(sum.Pages))
 	}
-	var results []grade.GroupResult
+	var results resultsFile
 	if err := json.Unmarshal(readFile(t, filepath.Join(out, ResultsFile)), &results); err != nil {
 		t.Fatal(err)
 	}
 	var order []int
-	for _, r := range results {
+	for _, r := range results.Groups {
 		order = append(order, r.Group)
+	}
+	if results.Schema != grade.SchemaVersion {
+		t.Errorf("results.json schema %d, want %d", results.Schema, grade.SchemaVersion)
 	}
 	if !slices.Equal(order, []int{3, 7, 12}) {
 		t.Errorf("results.json groups %v, want sorted [3 7 12]", order)
@@ -398,7 +402,7 @@ func TestRepoAndCommitLinks(t *testing.T) {
 		{"https://github.com/o/r.git/", "", sha, "https://github.com/o/r.git/", "https://github.com/o/r/commit/" + sha},
 		{"https://github.com/o", "", sha, "https://github.com/o", ""},
 	} {
-		r := &grade.GroupResult{WebURL: tc.web, URL: tc.url, DeadlineSHA: tc.sha}
+		r := &grade.GroupResult{WebURL: tc.web, URL: tc.url, Pin: workspace.Pin{SHA: tc.sha}}
 		if got := webLink(r); got != tc.wantRepo {
 			t.Errorf("webLink(%q, %q) = %q, want %q", tc.web, tc.url, got, tc.wantRepo)
 		}

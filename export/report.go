@@ -256,9 +256,9 @@ func questionBadges(q grade.QuestionResult) []badge {
 	missing := 0
 	for _, f := range q.Findings {
 		switch {
-		case f.Kind == grade.FindUnanswered:
+		case f.Kind == grade.KindUnanswered:
 			badges = append(badges, badge{Text: "unanswered"})
-		case missingFigureKinds[f.Kind]:
+		case f.Kind.MissingFigure():
 			missing++
 		}
 	}

@@ -2,18 +2,11 @@ package export
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"handin/grade"
 )
-
-// missingFigureKinds are the findings that mean a figure is not shown on
-// GitHub: the index and gradebook count them as "missing figures".
-var missingFigureKinds = map[string]bool{
-	grade.FindMissingFile:  true,
-	grade.FindCaseMismatch: true,
-	grade.FindOutsideRepo:  true,
-}
 
 // row is one group's line in the index and the gradebook's Groups sheet,
 // derived once from its GroupResult.
@@ -37,12 +30,12 @@ type row struct {
 func newRow(r *grade.GroupResult) row {
 	w := row{
 		Group:        r.Group,
-		Status:       r.Status,
+		Status:       string(r.Status),
 		Commits:      r.Stats.Commits,
 		Contributors: r.Stats.Contributors,
-		LateCommits:  r.LateCommits,
-		Backdating:   r.Backdated || r.NonMonotonic,
-		Problems:     r.Problems,
+		LateCommits:  r.Pin.LateCommits,
+		Backdating:   r.Pin.Backdated || r.Pin.OutOfOrder,
+		Problems:     findingTexts(r.Problems()),
 		Page:         pagePath(r.Group),
 	}
 	if c := r.Check; c != nil {
@@ -51,9 +44,9 @@ func newRow(r *grade.GroupResult) row {
 		for _, q := range c.Questions {
 			for _, f := range q.Findings {
 				switch {
-				case f.Kind == grade.FindUnanswered:
+				case f.Kind == grade.KindUnanswered:
 					w.Unanswered++
-				case missingFigureKinds[f.Kind]:
+				case f.Kind.MissingFigure():
 					w.MissingFigures++
 				}
 			}
@@ -69,13 +62,19 @@ func newRow(r *grade.GroupResult) row {
 // questionNotes are the messages of a question's problems, then findings.
 func questionNotes(q grade.QuestionResult) []string {
 	notes := make([]string, 0, len(q.Problems)+len(q.Findings))
-	for _, p := range q.Problems {
-		notes = append(notes, p.Message)
-	}
-	for _, p := range q.Findings {
-		notes = append(notes, p.Message)
+	for _, f := range slices.Concat(q.Problems, q.Findings) {
+		notes = append(notes, f.Message)
 	}
 	return notes
+}
+
+// findingTexts are findings as one line each ("Q7: too few words: ...").
+func findingTexts(findings []grade.Finding) []string {
+	out := make([]string, len(findings))
+	for i, f := range findings {
+		out[i] = f.Text()
+	}
+	return out
 }
 
 // pagePath is a group page's path relative to the output folder, with

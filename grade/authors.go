@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"handin/scrape"
+	"handin/workspace"
 )
 
 // Rules that map a commit identity to a roster student, strongest first.
@@ -103,7 +103,7 @@ type contributors struct {
 // mergeAuthors merges the commit identities of a history (same email, same
 // name, GitHub login), maps them to roster ids and counts their commits.
 // Two identities that map to different students are never merged.
-func mergeAuthors(commits []scrape.Commit, roster []string, authors map[string]string) contributors {
+func mergeAuthors(commits []workspace.Commit, roster []string, authors map[string]string) contributors {
 	onRoster := map[string]bool{}
 	for _, s := range roster {
 		onRoster[rosterID(s)] = true
@@ -138,7 +138,7 @@ func mergeAuthors(commits []scrape.Commit, roster []string, authors map[string]s
 
 // collectIdentities lists the distinct identities, sorted so that merging
 // does not depend on commit order.
-func collectIdentities(commits []scrape.Commit) []*identity {
+func collectIdentities(commits []workspace.Commit) []*identity {
 	byKey := map[[2]string]*identity{}
 	for _, c := range commits {
 		name := strings.TrimSpace(strings.ToValidUTF8(c.AuthorName, "\uFFFD"))

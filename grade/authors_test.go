@@ -7,15 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"handin/scrape"
+	"handin/workspace"
 )
 
 type who struct{ name, email string }
 
-func history(authors ...who) []scrape.Commit {
-	cs := make([]scrape.Commit, len(authors))
+func history(authors ...who) []workspace.Commit {
+	cs := make([]workspace.Commit, len(authors))
 	for i, a := range authors {
-		cs[i] = scrape.Commit{AuthorName: a.name, AuthorEmail: a.email}
+		cs[i] = workspace.Commit{AuthorName: a.name, AuthorEmail: a.email}
 	}
 	return cs
 }
@@ -30,7 +30,7 @@ func TestMergeAuthors(t *testing.T) {
 	roster := []string{"s111111", "s222222"}
 	tests := []struct {
 		name         string
-		commits      []scrape.Commit
+		commits      []workspace.Commit
 		authors      map[string]string
 		want         map[string]match // by student id; absent students have no commits
 		unmatched    int
@@ -176,7 +176,7 @@ func TestUnmatchedAuthorListsEachNameAndEmailOnce(t *testing.T) {
 func TestMergeAuthorsOrderIndependent(t *testing.T) {
 	cs := history(who{"MacBook User", "s111111@student.dtu.dk"}, who{"MacBook User", "x@y.z"},
 		who{"MacBook User", "s222222@student.dtu.dk"}, who{"Zed", "x@y.z"})
-	reversed := make([]scrape.Commit, len(cs))
+	reversed := make([]workspace.Commit, len(cs))
 	for i, c := range cs {
 		reversed[len(cs)-1-i] = c
 	}

@@ -60,60 +60,63 @@ func Check(file string, r *parse.Report, spec *Spec, reportDir string, files *Re
 }
 
 func checkQuestion(q *parse.Question, qs QuestionSpec, reportDir string, files *RepoFiles) QuestionResult {
-	qr := QuestionResult{Number: qs.Number, WordRange: qs.Words, ImageRange: qs.Images, Problems: []Problem{}, Findings: []Problem{}}
+	qr := QuestionResult{Number: qs.Number, WordRange: qs.Words, ImageRange: qs.Images, Problems: []Finding{}, Findings: []Finding{}}
 	if q == nil {
-		qr.Problems = append(qr.Problems, Problem{Kind: KindMissing, Message: fmt.Sprintf("Question %d is not in the report", qs.Number)})
+		qr.Problems = append(qr.Problems, newFinding(KindMissing, qs.Number, "Question %d is not in the report", qs.Number))
 		return qr
 	}
 	qr.Line, qr.Words, qr.Images = q.Line, q.Words, len(q.Images)
 	if qs.Words != nil && !qs.Words.Contains(q.Words) {
-		qr.Problems = append(qr.Problems, rangeProblem(KindWords, "words", q.Words, *qs.Words))
+		qr.Problems = append(qr.Problems, rangeProblem(KindWords, qs.Number, "words", q.Words, *qs.Words))
 	}
 	if qs.Images != nil && !qs.Images.Contains(len(q.Images)) {
-		qr.Problems = append(qr.Problems, rangeProblem(KindImages, "images", len(q.Images), *qs.Images))
+		qr.Problems = append(qr.Problems, rangeProblem(KindImages, qs.Number, "images", len(q.Images), *qs.Images))
 	}
 	qr.Pass = len(qr.Problems) == 0
 	qr.Findings = findings(q, reportDir, files)
 	return qr
 }
 
-func rangeProblem(kind, unit string, got int, want Range) Problem {
+func rangeProblem(kind Kind, question int, unit string, got int, want Range) Finding {
 	how := "too many"
 	if got < want.Min {
 		how = "too few"
 	}
-	return Problem{Kind: kind, Message: fmt.Sprintf("%s %s: %d, expected %d-%d", how, unit, got, want.Min, want.Max),
-		Min: &want.Min, Max: &want.Max, Got: &got}
+	f := newFinding(kind, question, "%s %s: %d, expected %d-%d", how, unit, got, want.Min, want.Max)
+	f.Min, f.Max, f.Got = &want.Min, &want.Max, &got
+	return f
 }
 
 // findings lists what the checker does not look at: placeholders and the
 // state of every figure reference.
-func findings(q *parse.Question, reportDir string, files *RepoFiles) []Problem {
-	out := []Problem{}
-	add := func(kind, msg, target string, line int) {
-		out = append(out, Problem{Kind: kind, Message: msg, Target: target, Line: line})
+func findings(q *parse.Question, reportDir string, files *RepoFiles) []Finding {
+	out := []Finding{}
+	add := func(kind Kind, msg, target string, line int) {
+		f := newFinding(kind, q.Number, "%s", msg)
+		f.Target, f.Line = target, line
+		out = append(out, f)
 	}
 	if !q.HasMarker {
-		add(FindNoMarker, `no "Answer:" line (answer taken from after the prompt)`, "", q.Line)
+		add(KindNoMarker, `no "Answer:" line (answer taken from after the prompt)`, "", q.Line)
 	}
 	switch {
 	case q.OnlyPlaceholder || strings.TrimSpace(q.Answer) == "":
-		add(FindUnanswered, "unanswered: only the template placeholder is there", "", q.AnswerLine)
+		add(KindUnanswered, "unanswered: only the template placeholder is there", "", q.AnswerLine)
 	case q.Placeholder:
-		add(FindPlaceholder, "the template placeholder is still in the answer", "", q.AnswerLine)
+		add(KindPlaceholder, "the template placeholder is still in the answer", "", q.AnswerLine)
 	}
 	for _, img := range q.CodeImages {
-		add(FindCodeImage, "image written inside backticks: shown as text, not as an image", img.Target, img.Line)
+		add(KindCodeImage, "image written inside backticks: shown as text, not as an image", img.Target, img.Line)
 	}
 	for _, img := range q.LinkImages {
-		add(FindLinkImage, "a link to an image where an image was meant (missing \"!\")", img.Target, img.Line)
+		add(KindLinkImage, "a link to an image where an image was meant (missing \"!\")", img.Target, img.Line)
 	}
 	for _, img := range q.HTMLImages {
-		add(FindHTMLImage, "HTML <img>: shown, but not counted by the course checker", img.Target, img.Line)
+		add(KindHTMLImage, "HTML <img>: shown, but not counted by the course checker", img.Target, img.Line)
 	}
 	figures := slices.Concat(withoutCode(q.Images, q.CodeImages), q.HTMLImages, q.LinkImages)
 	for _, img := range figures {
-		out = append(out, checkFigure(img, reportDir, files)...)
+		out = append(out, checkFigure(q.Number, img, reportDir, files)...)
 	}
 	return out
 }
@@ -158,34 +161,36 @@ func ResolveFigure(reportDir, target string) (repoPath, kind string) {
 
 var figureFormats = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
-func checkFigure(img parse.Image, reportDir string, files *RepoFiles) []Problem {
-	p := func(kind, msg string) []Problem {
-		return []Problem{{Kind: kind, Message: msg, Target: img.Target, Line: img.Line}}
+func checkFigure(question int, img parse.Image, reportDir string, files *RepoFiles) []Finding {
+	p := func(kind Kind, msg string) []Finding {
+		f := newFinding(kind, question, "%s", msg)
+		f.Target, f.Line = img.Target, img.Line
+		return []Finding{f}
 	}
 	repoPath, kind := ResolveFigure(reportDir, img.Target)
 	switch kind {
 	case FigureRemote:
-		return p(FindRemoteImage, "remote image: not part of the repository at the deadline")
+		return p(KindRemoteImage, "remote image: not part of the repository at the deadline")
 	case FigureOutside:
-		return p(FindOutsideRepo, "image path points outside the repository")
+		return p(KindOutsideRepo, "image path points outside the repository")
 	case FigureData:
 		return nil
 	}
-	var out []Problem
+	var out []Finding
 	if ext := strings.ToLower(path.Ext(repoPath)); !slices.Contains(figureFormats, ext) {
-		out = append(out, p(FindBadFormat, fmt.Sprintf("unsupported image format %q (use .png, .jpg or .jpeg)", path.Ext(repoPath)))...)
+		out = append(out, p(KindBadFormat, fmt.Sprintf("unsupported image format %q (use .png, .jpg or .jpeg)", path.Ext(repoPath)))...)
 	}
 	if files == nil || files.exact[repoPath] {
 		return out
 	}
 	if real, ok := files.lower[strings.ToLower(repoPath)]; ok {
-		return append(out, p(FindCaseMismatch, fmt.Sprintf("file is %s: letter case differs (works on macOS/Windows, not on Linux)", real))...)
+		return append(out, p(KindCaseMismatch, fmt.Sprintf("file is %s: letter case differs (works on macOS/Windows, not on Linux)", real))...)
 	}
 	msg := fmt.Sprintf("file %s is not in the repository", repoPath)
 	if fromRoot, kind := ResolveFigure(".", img.Target); kind == FigureInRepo && files.exact[fromRoot] {
 		msg += fmt.Sprintf(" (%s exists: links are relative to the report's folder, not the repository root)", fromRoot)
 	}
-	return append(out, p(FindMissingFile, msg)...)
+	return append(out, p(KindMissingFile, msg)...)
 }
 
 func drift(r *parse.Report, spec *Spec) Drift {

@@ -30,8 +30,8 @@ func miniReport(q1, q2, q3, q4 string) string {
 		"\n\n### Question 3\n> Answer:\n\n" + q3 + "\n\n### Question 4\n> Answer:\n\n" + q4 + "\n"
 }
 
-func kinds(ps []Problem) []string {
-	out := []string{}
+func kinds(ps []Finding) []Kind {
+	out := []Kind{}
 	for _, p := range ps {
 		out = append(out, p.Kind)
 	}
@@ -44,10 +44,10 @@ func TestCheckRangesAndProblems(t *testing.T) {
 		t.Fatalf("passed %d, pass=%v; want 2 and false", res.Passed, res.Pass)
 	}
 	q3, q4 := res.Questions[2], res.Questions[3]
-	if q3.Words != 5 || !reflect.DeepEqual(kinds(q3.Problems), []string{KindWords}) || q3.Problems[0].Message != "too few words: 5, expected 10-20" {
+	if q3.Words != 5 || !reflect.DeepEqual(kinds(q3.Problems), []Kind{KindWords}) || q3.Problems[0].Message != "too few words: 5, expected 10-20" {
 		t.Errorf("Q3 = %+v", q3)
 	}
-	if !reflect.DeepEqual(kinds(q4.Problems), []string{KindImages}) || *q4.Problems[0].Got != 0 {
+	if !reflect.DeepEqual(kinds(q4.Problems), []Kind{KindImages}) || *q4.Problems[0].Got != 0 {
 		t.Errorf("Q4 = %+v", q4)
 	}
 	if res.Group == nil || *res.Group != 7 || !reflect.DeepEqual(res.Students, []string{"s123456", "s654321"}) {
@@ -64,20 +64,20 @@ func TestFindingsAreSeparateFromPassFail(t *testing.T) {
 	if q := res.Questions[3]; q.Images != 8 || q.Pass {
 		t.Errorf("Q4 images=%d pass=%v", q.Images, q.Pass)
 	}
-	byTarget := map[string][]string{}
+	byTarget := map[string][]Kind{}
 	for _, f := range res.Questions[3].Findings {
 		byTarget[f.Target] = append(byTarget[f.Target], f.Kind)
 	}
-	want := map[string][]string{
-		"Figures/Case.PNG":          {FindCaseMismatch},
-		"figures/missing.png":       {FindMissingFile},
-		"figures/plot.pdf":          {FindBadFormat},
-		"figures/ok.png":            {FindLinkImage}, // the link; the image itself is fine
-		"../outside.png":            {FindHTMLImage}, // climbs out of reports/ but stays in the repo
-		"../../etc/passwd":          {FindOutsideRepo},
-		"/etc/hosts":                {FindOutsideRepo},
-		"https://example.org/a.png": {FindRemoteImage},
-		"reports/figures/ok.png":    {FindMissingFile},
+	want := map[string][]Kind{
+		"Figures/Case.PNG":          {KindCaseMismatch},
+		"figures/missing.png":       {KindMissingFile},
+		"figures/plot.pdf":          {KindBadFormat},
+		"figures/ok.png":            {KindLinkImage}, // the link; the image itself is fine
+		"../outside.png":            {KindHTMLImage}, // climbs out of reports/ but stays in the repo
+		"../../etc/passwd":          {KindOutsideRepo},
+		"/etc/hosts":                {KindOutsideRepo},
+		"https://example.org/a.png": {KindRemoteImage},
+		"reports/figures/ok.png":    {KindMissingFile},
 	}
 	if !reflect.DeepEqual(byTarget, want) {
 		t.Errorf("findings by target:\n got %v\nwant %v", byTarget, want)
@@ -87,10 +87,10 @@ func TestFindingsAreSeparateFromPassFail(t *testing.T) {
 			t.Errorf("root-relative link: %q", f.Message)
 		}
 	}
-	if got := kinds(res.Questions[0].Findings); !reflect.DeepEqual(got, []string{FindUnanswered}) {
+	if got := kinds(res.Questions[0].Findings); !reflect.DeepEqual(got, []Kind{KindUnanswered}) {
 		t.Errorf("Q1 findings %v", got)
 	}
-	if q3 := res.Questions[2]; !q3.Pass || !reflect.DeepEqual(kinds(q3.Findings), []string{FindPlaceholder}) {
+	if q3 := res.Questions[2]; !q3.Pass || !reflect.DeepEqual(kinds(q3.Findings), []Kind{KindPlaceholder}) {
 		t.Errorf("Q3 (12 words + placeholder = 17 checker words) = %+v", q3)
 	}
 }

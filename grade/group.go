@@ -7,114 +7,107 @@ import (
 	"path"
 	"slices"
 	"strings"
-	"sync"
 	"time"
-	_ "time/tzdata" // the course time zone must load on machines without tzdata
 
+	"handin/internal/coursetime"
 	"handin/parse"
-	"handin/scrape"
+	"handin/workspace"
 )
 
-// DefaultTimeZone is the course's time zone (DTU, Lyngby).
-const DefaultTimeZone = "Europe/Copenhagen"
-
-var defaultLocation = sync.OnceValue(func() *time.Location {
-	loc, err := time.LoadLocation(DefaultTimeZone)
-	if err != nil { // unreachable with time/tzdata linked in
-		return time.UTC
-	}
-	return loc
-})
-
-// Options tune Group.
+// Options say how to grade. Spec is required.
 type Options struct {
+	Spec *Spec
 	// TimeZone is the course time zone of the activity matrix; nil means
-	// DefaultTimeZone.
+	// coursetime.DefaultZone.
 	TimeZone *time.Location
 	// Authors maps a normalised author email or name to a student id
 	// (ReadAuthorsCSV); nil when the instructor keeps no authors.csv.
 	Authors map[string]string
+	// Only restricts Run to these groups (all graded when empty).
+	Only []int
 }
 
-// Group grades one group's snapshot: the report found in the deadline tree
-// checked against spec, the roster, repository statistics and contributions.
-// It reads only the snapshot's exported files and never fails: whatever is
-// wrong with the input ends up in Problems.
-func Group(s *scrape.Snapshot, spec *Spec, opts Options) *GroupResult {
+// Grade grades one group's snapshot: the report found in the deadline tree
+// checked against the spec, the roster, repository statistics and
+// contributions. It reads only the snapshot's files and never fails:
+// whatever is wrong with the input ends up in Findings.
+func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 	tz := opts.TimeZone
 	if tz == nil {
-		tz = defaultLocation()
+		tz, _ = coursetime.LoadZone(coursetime.DefaultZone) // embedded tzdata: cannot fail
 	}
 	r := &GroupResult{
-		Group: s.Group, Status: string(s.Status), Error: s.Error, URL: s.URL, WebURL: s.WebURL, Branch: s.Branch, MovedTo: s.MovedTo,
-		Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, DeadlineSHA: s.DeadlineSHA, DeadlineTime: s.DeadlineTime,
-		LateCommits: s.LateCommits, NonMonotonic: s.NonMonotonic, Backdated: s.Backdated,
-		Students: []StudentStats{}, Problems: []string{},
+		Schema: SchemaVersion, Group: s.Group, Status: s.Status, Error: s.Error, URL: s.URL, WebURL: s.WebURL,
+		Branch: s.Branch, MovedTo: s.MovedTo, Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, Pin: s.Pin,
+		Students: []StudentStats{}, Findings: []Finding{},
 	}
 	if !s.Status.Pinned() {
 		// one line: the error may quote a server's multi-line answer
-		r.addf("status %s: %s", s.Status, cmp.Or(strings.Join(strings.Fields(s.Error), " "), "no detail"))
+		r.add(KindNotScraped, 0, "status %s: %s", s.Status, cmp.Or(strings.Join(strings.Fields(s.Error), " "), "no detail"))
 	}
-	if s.Backdated {
-		r.addf("backdated: commits dated before the deadline were pushed after it (graded %s, pinned by %s)",
-			shortSHA(s.DeadlineSHA), cmp.Or(s.PinnedBy, "observation"))
+	if s.Pin.Backdated {
+		r.add(KindBackdated, 0, "backdated: commits dated before the deadline were pushed after it (graded %s, pinned by %s)",
+			shortSHA(s.Pin.SHA), cmp.Or(s.Pin.By, workspace.PinnedByObservation))
 	}
-	if s.NonMonotonic && !s.Backdated {
-		r.addf("history out of date order: committer dates go backwards on the branch (rewritten or backdated history)")
+	if s.Pin.OutOfOrder && !s.Pin.Backdated {
+		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (rewritten or backdated history)")
 	}
 	if hasRepository(s) {
-		r.gradeReport(s, spec)
+		r.gradeReport(s, opts.Spec)
 	}
 	r.repositoryStats(s, tz, opts.Authors)
+	r.State = stateOf(r.Status, r.Findings)
 	return r
 }
 
 // hasRepository: the scrape got a deadline tree to look at.
-func hasRepository(s *scrape.Snapshot) bool {
+func hasRepository(s *workspace.Snapshot) bool {
 	return s.Status.Pinned() || len(s.Tree) > 0
 }
 
-func (r *GroupResult) addf(format string, args ...any) {
-	r.Problems = append(r.Problems, fmt.Sprintf(format, args...))
+func (r *GroupResult) add(kind Kind, question int, format string, args ...any) {
+	r.Findings = append(r.Findings, newFinding(kind, question, format, args...))
 }
 
 // gradeReport locates, parses and checks the report, then compares its
 // group information with the roster.
-func (r *GroupResult) gradeReport(s *scrape.Snapshot, spec *Spec) {
+func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec) {
 	loc := locateReport(s)
 	if loc.Path == "" {
-		r.addf("no report: no %s and no README with the template's questions", ExpectedReportPath)
+		r.add(KindNoReport, 0, "no report: no %s and no README with the template's questions", ExpectedReportPath)
 		return
 	}
 	r.ReportPath, r.WrongLocation = loc.Path, loc.Wrong
 	if loc.Wrong {
-		r.addf("report at %s, expected %s", loc.Path, ExpectedReportPath)
+		r.add(KindReportLocation, 0, "report at %s, expected %s", loc.Path, ExpectedReportPath)
 	}
-	r.Problems = append(r.Problems, loc.Remarks...)
+	for _, remark := range loc.Remarks {
+		r.add(KindReportLocation, 0, "%s", remark)
+	}
 	if loc.Err != nil {
-		r.addf("report not read: %v", loc.Err)
+		r.add(KindReportUnreadable, 0, "report not read: %v", loc.Err)
 		return
 	}
 	if spec == nil {
-		r.addf("report not checked: no spec")
+		r.add(KindNotChecked, 0, "report not checked: no spec")
 		return
 	}
 	check, err := checkReport(loc, spec, s.Tree)
 	if err != nil {
-		r.addf("report %s: %v", loc.Path, err)
+		r.add(KindReportUnreadable, 0, "report %s: %v", loc.Path, err)
 		return
 	}
 	r.Check = check
-	r.Problems = append(r.Problems, checkProblems(check)...)
-	var problems []string
-	r.Roster, problems = rosterCheck(check, s.Group, s.Students)
-	r.Problems = append(r.Problems, problems...)
+	r.Findings = append(r.Findings, checkFindings(check)...)
+	var findings []Finding
+	r.Roster, findings = rosterCheck(check, s.Group, s.Students)
+	r.Findings = append(r.Findings, findings...)
 }
 
 // checkReport parses and checks the report. A panic in the parser or checker
 // on some unforeseen input becomes an error for this group only, so that one
 // report cannot stop a whole course from being graded.
-func checkReport(loc reportLocation, spec *Spec, tree []scrape.File) (check *CheckResult, err error) {
+func checkReport(loc reportLocation, spec *Spec, tree []workspace.File) (check *CheckResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			slog.Error("grade: report check panicked", "report", loc.Path, "panic", v)
@@ -132,77 +125,49 @@ func checkReport(loc reportLocation, spec *Spec, tree []scrape.File) (check *Che
 	return Check(loc.Path, rep, spec, path.Dir(loc.Path), NewRepoFiles(paths)), nil
 }
 
-// problemFindings are the findings that count as violations; the others
-// (HTML images, a missing "Answer:" line) are facts shown on the page only.
-var problemFindings = map[string]bool{
-	FindUnanswered: true, FindPlaceholder: true, FindLinkImage: true, FindCodeImage: true, FindRemoteImage: true,
-	FindMissingFile: true, FindCaseMismatch: true, FindBadFormat: true, FindOutsideRepo: true,
-}
-
-// checkProblems lists the checker's failures and the findings that matter,
-// one short line each ("Q7: 34 words, expected 50-100").
-func checkProblems(c *CheckResult) []string {
-	var out []string
+// checkFindings lists the report-wide findings and each question's: the
+// checker's failures and the findings about it.
+func checkFindings(c *CheckResult) []Finding {
+	var out []Finding
 	if c.InvalidUTF8 > 0 {
-		out = append(out, fmt.Sprintf("report is not valid UTF-8 from line %d on (invalid bytes replaced)", c.InvalidUTF8))
+		out = append(out, newFinding(KindInvalidUTF8, 0, "report is not valid UTF-8 from line %d on (invalid bytes replaced)", c.InvalidUTF8))
 	}
 	if c.Drift.Mismatch != "" {
-		out = append(out, c.Drift.Mismatch)
+		out = append(out, newFinding(KindTemplateMismatch, 0, "%s", c.Drift.Mismatch))
 	}
 	for _, n := range c.Drift.Duplicated {
-		out = append(out, fmt.Sprintf("Q%d: heading written more than once", n))
+		out = append(out, newFinding(KindDuplicatedQuestion, n, "heading written more than once"))
 	}
 	if len(c.Drift.OutOfOrder) > 0 {
-		out = append(out, "questions out of order: "+joinInts(c.Drift.OutOfOrder))
+		out = append(out, newFinding(KindQuestionsOrder, 0, "questions out of order: %s", joinInts(c.Drift.OutOfOrder)))
 	}
 	if len(c.Drift.Extra) > 0 {
-		out = append(out, fmt.Sprintf("questions not in spec %s: %s", c.Spec, joinInts(c.Drift.Extra)))
+		out = append(out, newFinding(KindExtraQuestions, 0, "questions not in spec %s: %s", c.Spec, joinInts(c.Drift.Extra)))
 	}
 	for _, q := range c.Questions {
-		out = append(out, questionProblems(q)...)
+		out = append(out, questionFindings(q)...)
 	}
 	return out
 }
 
-func questionProblems(q QuestionResult) []string {
-	prefix := fmt.Sprintf("Q%d: ", q.Number)
-	if slices.ContainsFunc(q.Findings, func(f Problem) bool { return f.Kind == FindUnanswered }) {
-		return []string{prefix + "unanswered"} // its word and image counts say nothing more
+// questionFindings are a question's failures and findings; an unanswered
+// question is just that (its counts say nothing more).
+func questionFindings(q QuestionResult) []Finding {
+	if i := slices.IndexFunc(q.Findings, func(f Finding) bool { return f.Kind == KindUnanswered }); i >= 0 {
+		return []Finding{q.Findings[i]}
 	}
-	var out []string
-	for _, p := range q.Problems {
-		switch {
-		case p.Kind == KindMissing:
-			out = append(out, prefix+"missing from the report")
-		case p.Got != nil && p.Min != nil && p.Max != nil:
-			out = append(out, fmt.Sprintf("%s%d %s, expected %d-%d", prefix, *p.Got, p.Kind, *p.Min, *p.Max))
-		default:
-			out = append(out, prefix+p.Message)
-		}
-	}
-	for _, f := range q.Findings {
-		switch {
-		case !problemFindings[f.Kind]:
-		case f.Kind == FindMissingFile:
-			out = append(out, fmt.Sprintf("%sfigure %s missing", prefix, f.Target))
-		case f.Target != "":
-			out = append(out, fmt.Sprintf("%sfigure %s: %s", prefix, f.Target, f.Message))
-		default:
-			out = append(out, prefix+f.Message)
-		}
-	}
-	return out
+	return slices.Concat(q.Problems, q.Findings)
 }
 
 // rosterCheck compares Question 1 and 2 with groups.csv.
-func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []string) {
+func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Finding) {
 	rc := RosterCheck{GroupWritten: c.Group, GroupOK: c.Group != nil && *c.Group == group}
-	var problems []string
+	var out []Finding
 	switch {
 	case c.Group == nil:
-		problems = append(problems, fmt.Sprintf("Q1: no group number written (roster says %d)", group))
+		out = append(out, newFinding(KindGroupNumber, 1, "no group number written (roster says %d)", group))
 	case !rc.GroupOK:
-		problems = append(problems, fmt.Sprintf("group number %d written, roster says %d", *c.Group, group))
+		out = append(out, newFinding(KindGroupNumber, 1, "group number %d written, roster says %d", *c.Group, group))
 	}
 	written := map[string]int{}
 	var order []string
@@ -223,33 +188,33 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []str
 	}
 	if len(c.Students) == 0 && len(rc.Missing) > 0 {
 		// one line, not one per student: Question 2 holds no id at all
-		problems = append(problems, fmt.Sprintf("Q2: no student ids written (roster: %s)", strings.Join(rc.Missing, ", ")))
+		out = append(out, newFinding(KindNoStudentIDs, 2, "no student ids written (roster: %s)", strings.Join(rc.Missing, ", ")))
 	} else {
 		for _, id := range rc.Missing {
-			problems = append(problems, fmt.Sprintf("student %s missing from Question 2", id))
+			out = append(out, newFinding(KindStudentMissing, 2, "student %s is on the roster but not in the answer", id))
 		}
 	}
 	for _, id := range order {
 		if !onRoster[id] {
 			rc.Extra = append(rc.Extra, id)
-			problems = append(problems, fmt.Sprintf("student %s in Question 2 is not on the roster", id))
+			out = append(out, newFinding(KindStudentExtra, 2, "student %s is not on the roster", id))
 		}
 		if written[id] > 1 {
 			rc.Duplicated = append(rc.Duplicated, id)
-			problems = append(problems, fmt.Sprintf("student %s written %d times in Question 2", id, written[id]))
+			out = append(out, newFinding(KindStudentDuplicated, 2, "student %s written %d times", id, written[id]))
 		}
 	}
-	return rc, problems
+	return rc, out
 }
 
 // repositoryStats fills Stats, Students and UnmatchedAuthors.
-func (r *GroupResult) repositoryStats(s *scrape.Snapshot, tz *time.Location, authors map[string]string) {
+func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, authors map[string]string) {
 	treeStats(&r.Stats, s.Tree)
 	if problem := commitStats(&r.Stats, s, tz); problem != "" {
-		r.Problems = append(r.Problems, problem)
+		r.add(KindImplausibleDates, 0, "%s", problem)
 	}
 	if n, problem := readmeWords(s); problem != "" {
-		r.Problems = append(r.Problems, problem)
+		r.add(KindReadmeUnreadable, 0, "%s", problem)
 	} else {
 		r.Stats.ReadmeWords = n
 	}
@@ -261,18 +226,18 @@ func (r *GroupResult) repositoryStats(s *scrape.Snapshot, tz *time.Location, aut
 	if len(s.Commits) == 0 {
 		return // the status already says why there is no history
 	}
-	if problem := contributionProblem(r.Students, r.UnmatchedAuthors); problem != "" {
-		r.Problems = append(r.Problems, problem)
+	if f, ok := contributionFinding(r.Students, r.UnmatchedAuthors); ok {
+		r.Findings = append(r.Findings, f)
 	}
 }
 
-// contributionProblem names the roster students without commits, in one
+// contributionFinding names the roster students without commits, in one
 // line. When every author is matched this is a fact about the students; when
 // some are not, it is only a gap in the mapping (students often commit from
 // personal addresses), so the line says so and points at authors.csv rather
 // than accusing each student on a line of their own: without authors.csv
 // that would fill most groups' problems with one line per student.
-func contributionProblem(students []StudentStats, unmatched []Author) string {
+func contributionFinding(students []StudentStats, unmatched []Author) (Finding, bool) {
 	var idle []string
 	for _, st := range students {
 		if st.Commits == 0 {
@@ -281,12 +246,12 @@ func contributionProblem(students []StudentStats, unmatched []Author) string {
 	}
 	switch {
 	case len(idle) == 0:
-		return ""
+		return Finding{}, false
 	case len(unmatched) == 0:
-		return "students without commits: " + strings.Join(idle, ", ")
+		return newFinding(KindNoCommits, 0, "students without commits: %s", strings.Join(idle, ", ")), true
 	}
-	return fmt.Sprintf("students without matched commits: %s (%d commit author(s) unmatched: map them in authors.csv)",
-		strings.Join(idle, ", "), len(unmatched))
+	return newFinding(KindAttribution, 0, "students without matched commits: %s (%d commit author(s) unmatched: map them in authors.csv)",
+		strings.Join(idle, ", "), len(unmatched)), true
 }
 
 func joinInts(ns []int) string {

@@ -16,7 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"handin/scrape"
+	"handin/workspace"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files of testdata/course")
@@ -38,7 +38,32 @@ func courseOptions(t testing.TB) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Options{Authors: authors}
+	return Options{Spec: loadSpec(t), Authors: authors}
+}
+
+// openCourse opens a copy of the synthetic course's workspace (opening
+// takes its lock, which must not write into the source tree).
+func openCourse(t testing.TB) *workspace.Workspace {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(courseDir)); err != nil {
+		t.Fatal(err)
+	}
+	ws, err := workspace.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// texts are the findings as one line each.
+func texts(findings []Finding) []string {
+	out := make([]string, len(findings))
+	for i, f := range findings {
+		out[i] = f.Text()
+	}
+	return out
 }
 
 func marshal(t testing.TB, v any) []byte {
@@ -53,13 +78,13 @@ func marshal(t testing.TB, v any) []byte {
 // TestCourseGolden grades the synthetic course and compares every result
 // with its golden JSON (go test ./grade -run Golden -update rewrites them).
 func TestCourseGolden(t *testing.T) {
-	snaps, errs := scrape.LoadAll(courseDir)
+	snaps, errs := openCourse(t).Snapshots(nil)
 	if len(errs) > 0 || len(snaps) == 0 {
 		t.Fatalf("load course: %d snapshots, errors %v", len(snaps), errs)
 	}
-	spec, opts := loadSpec(t), courseOptions(t)
+	opts := courseOptions(t)
 	for _, s := range snaps {
-		got := marshal(t, Group(s, spec, opts))
+		got := marshal(t, Grade(s, opts))
 		golden := filepath.Join(courseDir, "golden", fmt.Sprintf("%03d.json", s.Group))
 		if *update {
 			if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
@@ -107,7 +132,7 @@ func TestRosterCheck(t *testing.T) {
 		{
 			name: "wrong group", group: intPtr(41), students: []string{"s111111", "s222222", "s333333"},
 			want:     RosterCheck{GroupWritten: intPtr(41)},
-			problems: []string{"group number 41 written, roster says 7"},
+			problems: []string{"Q1: group number 41 written, roster says 7"},
 		},
 		{
 			name: "no group", students: []string{"s111111", "s222222", "s333333"},
@@ -118,8 +143,8 @@ func TestRosterCheck(t *testing.T) {
 			students: []string{"s111111", "s999999", "s111111", "s111111", "s222222"},
 			want: RosterCheck{GroupWritten: intPtr(7), GroupOK: true, Missing: []string{"s333333"},
 				Extra: []string{"s999999"}, Duplicated: []string{"s111111"}},
-			problems: []string{"student s333333 missing from Question 2", "student s111111 written 3 times in Question 2",
-				"student s999999 in Question 2 is not on the roster"},
+			problems: []string{"Q2: student s333333 is on the roster but not in the answer", "Q2: student s111111 written 3 times",
+				"Q2: student s999999 is not on the roster"},
 		},
 		{
 			name: "nobody written", group: intPtr(7),
@@ -129,21 +154,21 @@ func TestRosterCheck(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, problems := rosterCheck(&CheckResult{Group: tt.group, Students: tt.students}, 7, roster)
+			got, findings := rosterCheck(&CheckResult{Group: tt.group, Students: tt.students}, 7, roster)
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("roster %+v, want %+v", got, tt.want)
 			}
-			if !sameSet(problems, tt.problems) {
+			if problems := texts(findings); !sameSet(problems, tt.problems) {
 				t.Errorf("problems %q, want %q", problems, tt.problems)
 			}
 		})
 	}
 }
 
-// TestContributionProblem: students without commits make one line, and
+// TestContributionFinding: students without commits make one line, and
 // only a gap in the author mapping (not the students) when some authors are
 // unmatched.
-func TestContributionProblem(t *testing.T) {
+func TestContributionFinding(t *testing.T) {
 	ann, bo := StudentStats{ID: "s111111", Commits: 3}, StudentStats{ID: "s222222"}
 	cy := StudentStats{ID: "s333333"}
 	laptop := []Author{{Names: []string{"laptop"}, Commits: 2}}
@@ -164,8 +189,8 @@ func TestContributionProblem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := contributionProblem(tt.students, tt.unmatched); got != tt.want {
-				t.Errorf("got %q, want %q", got, tt.want)
+			if got, ok := contributionFinding(tt.students, tt.unmatched); got.Message != tt.want || ok != (tt.want != "") {
+				t.Errorf("got %q (%v), want %q", got.Message, ok, tt.want)
 			}
 		})
 	}
@@ -180,21 +205,28 @@ func sameSet(a, b []string) bool {
 	return slices.Equal(a, b)
 }
 
-func TestCheckProblems(t *testing.T) {
+func TestCheckFindings(t *testing.T) {
+	words := func(q, got, lo, hi int) Finding {
+		return rangeProblem(KindWords, q, "words", got, Range{lo, hi})
+	}
+	located := func(kind Kind, q int, target, msg string) Finding {
+		f := newFinding(kind, q, "%s", msg)
+		f.Target = target
+		return f
+	}
 	c := &CheckResult{
 		Spec:        "2026",
 		InvalidUTF8: 12,
 		Drift:       Drift{Duplicated: []int{4}, Extra: []int{32, 33}, OutOfOrder: []int{9}},
 		Questions: []QuestionResult{
 			{Number: 1, Pass: true},
-			{Number: 5, Problems: []Problem{{Kind: KindWords, Got: intPtr(3), Min: intPtr(100), Max: intPtr(200)}},
-				Findings: []Problem{{Kind: FindUnanswered, Message: "unanswered"}}},
-			{Number: 7, Problems: []Problem{{Kind: KindWords, Got: intPtr(34), Min: intPtr(50), Max: intPtr(100)}},
-				Findings: []Problem{{Kind: FindNoMarker, Message: "no marker"}, {Kind: FindHTMLImage, Target: "a.png"}}},
-			{Number: 12, Problems: []Problem{{Kind: KindMissing, Message: "Question 12 is not in the report"}}},
-			{Number: 19, Problems: []Problem{{Kind: KindImages, Got: intPtr(0), Min: intPtr(1), Max: intPtr(2)}},
-				Findings: []Problem{{Kind: FindMissingFile, Target: "figures/bucket.png", Message: "not there"},
-					{Kind: FindBadFormat, Target: "figures/x.bmp", Message: "unsupported image format"}}},
+			{Number: 5, Problems: []Finding{words(5, 3, 100, 200)}, Findings: []Finding{newFinding(KindUnanswered, 5, "unanswered")}},
+			{Number: 7, Problems: []Finding{words(7, 34, 50, 100)},
+				Findings: []Finding{newFinding(KindNoMarker, 7, "no marker"), located(KindHTMLImage, 7, "a.png", "HTML image")}},
+			{Number: 12, Problems: []Finding{newFinding(KindMissing, 12, "Question 12 is not in the report")}},
+			{Number: 19, Problems: []Finding{rangeProblem(KindImages, 19, "images", 0, Range{1, 2})},
+				Findings: []Finding{located(KindMissingFile, 19, "figures/bucket.png", "not there"),
+					located(KindBadFormat, 19, "figures/x.bmp", "unsupported image format")}},
 		},
 	}
 	want := []string{
@@ -202,15 +234,27 @@ func TestCheckProblems(t *testing.T) {
 		"Q4: heading written more than once",
 		"questions out of order: 9",
 		"questions not in spec 2026: 32, 33",
-		"Q5: unanswered",
-		"Q7: 34 words, expected 50-100",
-		"Q12: missing from the report",
-		"Q19: 0 images, expected 1-2",
-		"Q19: figure figures/bucket.png missing",
-		"Q19: figure figures/x.bmp: unsupported image format",
+		"Q5: unanswered", // nothing more about an unanswered question
+		"Q7: too few words: 34, expected 50-100",
+		"Q7: no marker",
+		"Q7: a.png: HTML image",
+		"Q12: Question 12 is not in the report",
+		"Q19: too few images: 0, expected 1-2",
+		"Q19: figures/bucket.png: not there",
+		"Q19: figures/x.bmp: unsupported image format",
 	}
-	if got := checkProblems(c); !slices.Equal(got, want) {
-		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	got := checkFindings(c)
+	if !slices.Equal(texts(got), want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(texts(got), "\n"), strings.Join(want, "\n"))
+	}
+	var info []string
+	for _, f := range got {
+		if !f.Problem() {
+			info = append(info, f.Text())
+		}
+	}
+	if !slices.Equal(info, []string{"Q7: no marker", "Q7: a.png: HTML image"}) {
+		t.Errorf("information, not problems: %q", info)
 	}
 }
 
@@ -218,20 +262,20 @@ func TestCheckProblems(t *testing.T) {
 func TestGroupBadInput(t *testing.T) {
 	deadline := at("2026-01-23T14:00:00+01:00")
 	report := reportText(1, 2, 3)
-	good := func(msg string) scrape.Commit {
-		return scrape.Commit{SHA: "abc", AuthorName: "Ann", AuthorEmail: "s111111@student.dtu.dk",
+	good := func(msg string) workspace.Commit {
+		return workspace.Commit{SHA: "abc", AuthorName: "Ann", AuthorEmail: "s111111@student.dtu.dk",
 			AuthorTime: deadline.Add(-time.Hour), CommitTime: deadline.Add(-time.Hour), Message: msg}
 	}
-	bigTree := make([]scrape.File, 100_000)
+	bigTree := make([]workspace.File, 100_000)
 	for i := range bigTree {
-		bigTree[i] = scrape.File{Path: fmt.Sprintf("pkg%d/reports/README.md", i), Size: 1000, Mode: "file"}
+		bigTree[i] = workspace.File{Path: fmt.Sprintf("pkg%d/reports/README.md", i), Size: 1000, Mode: workspace.ModeFile}
 		if i%2 == 0 {
 			bigTree[i].Path = fmt.Sprintf("src/m%d.py", i)
 		}
 	}
 	tests := []struct {
 		name     string
-		snap     scrape.Snapshot
+		snap     workspace.Snapshot
 		files    map[string]string
 		noSpec   bool
 		problems []string // each must be a substring of some problem
@@ -239,63 +283,63 @@ func TestGroupBadInput(t *testing.T) {
 	}{
 		{
 			name:     "not found",
-			snap:     scrape.Snapshot{Status: scrape.StatusNotFound, Error: "repository not found:\n404 page not found\n"},
+			snap:     workspace.Snapshot{Status: workspace.StatusNotFound, Error: "repository not found:\n404 page not found\n"},
 			problems: []string{"status not-found: repository not found: 404 page not found"},
 		},
 		{
 			name:     "empty repository",
-			snap:     scrape.Snapshot{Status: scrape.StatusEmptyRepo},
+			snap:     workspace.Snapshot{Status: workspace.StatusEmptyRepo},
 			problems: []string{"status empty-repo: no detail"},
 		},
 		{
 			name:     "no report",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK, Commits: []scrape.Commit{good("x")}},
+			snap:     workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{good("x")}},
 			files:    map[string]string{"README.md": "# project\n"},
 			problems: []string{"no report: no reports/README.md", "students without commits: s222222"},
 		},
 		{
 			name: "200 MB report and README",
-			snap: scrape.Snapshot{Status: scrape.StatusOK, Tree: []scrape.File{
-				{Path: "reports/README.md", Size: 200_000_000, Mode: "file"}, {Path: "README.md", Size: 200_000_000, Mode: "file"}}},
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Tree: []workspace.File{
+				{Path: "reports/README.md", Size: 200_000_000, Mode: workspace.ModeFile}, {Path: "README.md", Size: 200_000_000, Mode: workspace.ModeFile}}},
 			problems: []string{"report not read: reports/README.md is 200.0 MB: file too large",
 				"README words not counted: README.md is 200.0 MB"},
 		},
 		{
 			name:     "binary report",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK},
+			snap:     workspace.Snapshot{Status: workspace.StatusOK},
 			files:    map[string]string{"reports/README.md": "### Question 1\x00\x01"},
 			problems: []string{"report reports/README.md: binary file"},
 		},
 		{
 			name:     "empty report",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK},
+			snap:     workspace.Snapshot{Status: workspace.StatusOK},
 			files:    map[string]string{"reports/README.md": ""},
 			problems: []string{"report reports/README.md: empty file"},
 		},
 		{
 			name:     "invalid UTF-8 report",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK},
+			snap:     workspace.Snapshot{Status: workspace.StatusOK},
 			files:    map[string]string{"reports/README.md": report + "caf\xe9\n"},
-			problems: []string{"report is not valid UTF-8", "Q4: missing from the report"},
+			problems: []string{"report is not valid UTF-8", "Q4: Question 4 is not in the report"},
 			check:    true,
 		},
 		{
 			name:     "no spec",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK},
+			snap:     workspace.Snapshot{Status: workspace.StatusOK},
 			files:    map[string]string{"reports/README.md": report},
 			noSpec:   true,
 			problems: []string{"report not checked: no spec"},
 		},
 		{
 			name:     "100 000 files",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK, Tree: bigTree},
+			snap:     workspace.Snapshot{Status: workspace.StatusOK, Tree: bigTree},
 			files:    map[string]string{"reports/README.md": report},
-			problems: []string{"Q4: missing from the report"},
+			problems: []string{"Q4: Question 4 is not in the report"},
 			check:    true,
 		},
 		{
 			name: "empty and non-UTF-8 commit metadata",
-			snap: scrape.Snapshot{Status: scrape.StatusOK, Commits: []scrape.Commit{
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{
 				{AuthorName: "", AuthorEmail: "", Message: ""},
 				{AuthorName: "J\xf6rg", AuthorEmail: "j\xf6rg@x.de", Message: "\xff\xfe", AuthorTime: deadline.Add(-time.Hour)},
 			}},
@@ -303,20 +347,21 @@ func TestGroupBadInput(t *testing.T) {
 		},
 		{
 			name: "clock skew",
-			snap: scrape.Snapshot{Status: scrape.StatusOK, Commits: []scrape.Commit{
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{
 				{AuthorName: "Ann", AuthorEmail: "s111111@dtu.dk", AuthorTime: at("2099-01-01T00:00:00Z")},
 				{AuthorName: "Ann", AuthorEmail: "s111111@dtu.dk", AuthorTime: at("1970-01-01T00:00:00Z")},
 			}},
 			problems: []string{"2 commit(s) with implausible dates"},
 		},
 		{
-			name:     "backdated",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK, Backdated: true, DeadlineSHA: "0123456789abcdef0123", PinnedBy: "observation", Commits: []scrape.Commit{good("x")}},
+			name: "backdated",
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{good("x")},
+				Pin: workspace.Pin{Backdated: true, SHA: "0123456789abcdef0123", By: workspace.PinnedByObservation}},
 			problems: []string{"backdated: commits dated before the deadline were pushed after it (graded 0123456789ab, pinned by observation)"},
 		},
 		{
 			name:     "dates out of order",
-			snap:     scrape.Snapshot{Status: scrape.StatusOK, NonMonotonic: true, Commits: []scrape.Commit{good("x")}},
+			snap:     workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
 			problems: []string{"history out of date order: committer dates go backwards on the branch"},
 		},
 	}
@@ -324,13 +369,13 @@ func TestGroupBadInput(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.snap.Group, tt.snap.Students, tt.snap.Deadline = 7, []string{"s111111", "s222222"}, deadline
-			s := saveSnapshot(t, t.TempDir(), &tt.snap, tt.files)
-			useSpec := spec
+			s := saveSnapshot(t, testWorkspace(t), &tt.snap, tt.files)
+			opts := Options{Spec: spec}
 			if tt.noSpec {
-				useSpec = nil
+				opts.Spec = nil
 			}
-			r := Group(s, useSpec, Options{})
-			all := strings.Join(r.Problems, "\n")
+			r := Grade(s, opts)
+			all := strings.Join(texts(r.Problems()), "\n")
 			for _, want := range tt.problems {
 				if !strings.Contains(all, want) {
 					t.Errorf("problems:\n%s\nwant one containing %q", all, want)
@@ -346,7 +391,7 @@ func TestGroupBadInput(t *testing.T) {
 			if !utf8.Valid(data) {
 				t.Error("result JSON is not valid UTF-8")
 			}
-			if again := marshal(t, Group(s, useSpec, Options{})); !bytes.Equal(data, again) {
+			if again := marshal(t, Grade(s, opts)); !bytes.Equal(data, again) {
 				t.Error("grading the same snapshot twice gives different JSON")
 			}
 		})
@@ -354,34 +399,33 @@ func TestGroupBadInput(t *testing.T) {
 }
 
 func TestGroupTimeZoneOption(t *testing.T) {
-	s := &scrape.Snapshot{Status: scrape.StatusOK, Deadline: at("2026-01-23T14:00:00+01:00"),
+	s := &workspace.Snapshot{Status: workspace.StatusOK, Deadline: at("2026-01-23T14:00:00+01:00"),
 		Commits: commitsAt("2026-01-22T23:30:00Z")}
-	cph := Group(s, nil, Options{})
-	utc := Group(s, nil, Options{TimeZone: time.UTC})
+	cph := Grade(s, Options{})
+	utc := Grade(s, Options{TimeZone: time.UTC})
 	if cph.Stats.Activity[0][0] != 1 || utc.Stats.Activity[0][23] != 1 {
 		t.Errorf("Copenhagen day 0 hour 0 = %d, UTC day 0 hour 23 = %d; want 1 and 1",
 			cph.Stats.Activity[0][0], utc.Stats.Activity[0][23])
 	}
 }
 
-func TestWriteLoadResultAndGradeWorkspace(t *testing.T) {
-	ws := t.TempDir()
+func TestSaveLoadResultAndRun(t *testing.T) {
+	ws := testWorkspace(t)
 	for _, g := range []int{3, 1, 2} {
-		dir := scrape.GroupDir(ws, g)
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		saveSnapshot(t, dir, &scrape.Snapshot{Group: g, Status: scrape.StatusOK, Students: []string{"s111111"}},
+		saveSnapshot(t, ws, &workspace.Snapshot{Group: g, Status: workspace.StatusOK, Students: []string{"s111111"}},
 			map[string]string{"reports/README.md": reportText(1, 2, 3)})
 	}
-	spec := loadSpec(t)
-	results, errs := GradeWorkspace(context.Background(), ws, spec, Options{}, nil)
+	opts := Options{Spec: loadSpec(t)}
+	results, errs := Run(context.Background(), ws, opts)
 	if len(errs) > 0 || len(results) != 3 {
 		t.Fatalf("%d results, errors %v", len(results), errs)
 	}
 	for i, r := range results {
 		if r.Group != i+1 {
 			t.Errorf("result %d is group %d: want sorted by group", i, r.Group)
+		}
+		if r.Schema != SchemaVersion || r.State != StateProblems {
+			t.Errorf("group %d: schema %d state %q, want %d and problems", r.Group, r.Schema, r.State, SchemaVersion)
 		}
 		loaded, err := LoadResult(ws, r.Group)
 		if err != nil {
@@ -391,36 +435,44 @@ func TestWriteLoadResultAndGradeWorkspace(t *testing.T) {
 			t.Errorf("group %d: loaded result differs from the graded one", r.Group)
 		}
 	}
-	first, err := os.ReadFile(ResultPath(ws, 2))
+	first, err := os.ReadFile(ws.ResultPath(2))
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, errs = GradeWorkspace(context.Background(), ws, spec, Options{}, []int{2, 9, 2})
+	opts.Only = []int{2, 9, 2}
+	results, errs = Run(context.Background(), ws, opts)
 	if len(results) != 1 || results[0].Group != 2 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "group 9") {
 		t.Fatalf("only 2 and 9: %d results, errors %v", len(results), errs)
 	}
-	second, err := os.ReadFile(ResultPath(ws, 2))
+	second, err := os.ReadFile(ws.ResultPath(2))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(first, second) {
 		t.Error("regrading changed result.json")
 	}
-	misplaced := filepath.Join(ws, "groups", "004")
-	if err := os.MkdirAll(misplaced, 0o755); err != nil {
+	// A snapshot of group 2 copied into group 4's folder.
+	if err := os.MkdirAll(ws.GroupDir(4), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	saveSnapshot(t, misplaced, &scrape.Snapshot{Group: 2, Status: scrape.StatusOK}, nil)
-	results, errs = GradeWorkspace(context.Background(), ws, spec, Options{}, nil)
+	data, err := os.ReadFile(ws.SnapshotPath(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(ws.SnapshotPath(4), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opts.Only = nil
+	results, errs = Run(context.Background(), ws, opts)
 	if len(results) != 3 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "is for group 2") {
 		t.Errorf("a snapshot of group 2 in folder 004: %d results, errors %v", len(results), errs)
 	}
-	if third, err := os.ReadFile(ResultPath(ws, 2)); err != nil || !bytes.Equal(first, third) {
+	if third, err := os.ReadFile(ws.ResultPath(2)); err != nil || !bytes.Equal(first, third) {
 		t.Errorf("group 2's result was overwritten by a misplaced snapshot (err %v)", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, errs := GradeWorkspace(ctx, ws, spec, Options{}, nil); len(errs) == 0 || !errors.Is(errs[len(errs)-1], context.Canceled) {
+	if _, errs := Run(ctx, ws, opts); len(errs) == 0 || !errors.Is(errs[len(errs)-1], context.Canceled) {
 		t.Errorf("cancelled: errors %v", errs)
 	}
 	if _, err := LoadResult(ws, 9); err == nil {

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"handin/parse"
-	"handin/scrape"
+	"handin/workspace"
 )
 
 // ExpectedReportPath is where the course's template keeps the report.
@@ -31,7 +31,7 @@ const (
 type reportLocation struct {
 	Path    string // repository path; "" when there is no report
 	Data    []byte
-	Err     error // set when Path is known but unreadable (too large, not exported)
+	Err     error // set when Path is known but unreadable (too large, not copied)
 	Wrong   bool  // not at ExpectedReportPath
 	Remarks []string
 }
@@ -74,7 +74,7 @@ func candidateRank(p string) (rank int, ok bool) {
 }
 
 type candidate struct {
-	file     scrape.File
+	file     workspace.File
 	rank     int
 	data     []byte
 	err      error
@@ -84,10 +84,10 @@ type candidate struct {
 // locateReport finds the report: reports/README.md when it carries the
 // template's questions, otherwise the README (root, report/, nested
 // */reports/) that carries the most of them.
-func locateReport(s *scrape.Snapshot) reportLocation {
+func locateReport(s *workspace.Snapshot) reportLocation {
 	var cands []*candidate
 	for _, f := range s.Tree {
-		if f.Mode != "file" && f.Mode != "exec" {
+		if !f.Mode.Regular() {
 			continue
 		}
 		if rank, ok := candidateRank(f.Path); ok {
@@ -104,7 +104,7 @@ func locateReport(s *scrape.Snapshot) reportLocation {
 		if i == maxReportCandidates {
 			break
 		}
-		c.data, c.err = readExported(s, c.file)
+		c.data, c.err = readCopied(s, c.file)
 		c.headings = questionHeadings(c.data)
 		if c.file.Path == ExpectedReportPath {
 			expected = c
@@ -135,22 +135,22 @@ func locateReport(s *scrape.Snapshot) reportLocation {
 }
 
 // findTreeFile returns the first regular file of the tree whose path matches.
-func findTreeFile(tree []scrape.File, match func(string) bool) (scrape.File, bool) {
+func findTreeFile(tree []workspace.File, match func(string) bool) (workspace.File, bool) {
 	for _, f := range tree {
-		if (f.Mode == "file" || f.Mode == "exec") && match(f.Path) {
+		if f.Mode.Regular() && match(f.Path) {
 			return f, true
 		}
 	}
-	return scrape.File{}, false
+	return workspace.File{}, false
 }
 
-// errNotExported: the tree lists the file but the scrape did not copy it.
-var errNotExported = errors.New("not exported by the scrape")
+// errNotCopied: the tree lists the file but the scrape did not copy it.
+var errNotCopied = errors.New("not copied by the scrape")
 
-// readExported reads an exported file of the deadline tree, refusing files
+// readCopied reads a copied file of the deadline tree, refusing files
 // larger than parse.MaxSize without reading them (by the tree's size and the
 // file's own).
-func readExported(s *scrape.Snapshot, f scrape.File) ([]byte, error) {
+func readCopied(s *workspace.Snapshot, f workspace.File) ([]byte, error) {
 	tooLarge := func(size int64) error {
 		return fmt.Errorf("%s is %s: %w", f.Path, formatSize(size), parse.ErrTooLarge)
 	}
@@ -159,7 +159,7 @@ func readExported(s *scrape.Snapshot, f scrape.File) ([]byte, error) {
 	}
 	file, err := s.Open(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("%s: %w", f.Path, errNotExported)
+		return nil, fmt.Errorf("%s: %w", f.Path, errNotCopied)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", f.Path, err)

@@ -1,7 +1,6 @@
 package grade
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -10,20 +9,35 @@ import (
 	"testing"
 
 	"handin/parse"
-	"handin/scrape"
+	"handin/workspace"
 )
 
-// saveSnapshot writes s and its exported files to a group folder and loads
-// it back, as grade sees snapshots in a workspace. Files missing from the
-// tree are added to it with their size.
-func saveSnapshot(t testing.TB, dir string, s *scrape.Snapshot, files map[string]string) *scrape.Snapshot {
+// testWorkspace is a fresh workspace, closed when the test ends.
+func testWorkspace(t testing.TB) *workspace.Workspace {
+	t.Helper()
+	ws, err := workspace.Create(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	return ws
+}
+
+// saveSnapshot stores s and its copied files in ws as scrape does and loads
+// it back, as grade sees snapshots. Files missing from the tree are added
+// to it with their size.
+func saveSnapshot(t testing.TB, ws *workspace.Workspace, s *workspace.Snapshot, files map[string]string) *workspace.Snapshot {
 	t.Helper()
 	inTree := map[string]bool{}
 	for _, f := range s.Tree {
 		inTree[f.Path] = true
 	}
+	dir, err := ws.NewFilesDir(s.Group)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for p, content := range files {
-		name := filepath.Join(dir, scrape.FilesDir, filepath.FromSlash(p))
+		name := filepath.Join(dir, filepath.FromSlash(p))
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -31,18 +45,14 @@ func saveSnapshot(t testing.TB, dir string, s *scrape.Snapshot, files map[string
 			t.Fatal(err)
 		}
 		if !inTree[p] {
-			s.Tree = append(s.Tree, scrape.File{Path: p, Size: int64(len(content)), Mode: "file"})
+			s.Tree = append(s.Tree, workspace.File{Path: p, Size: int64(len(content)), Mode: workspace.ModeFile})
 		}
-		s.Exported = append(s.Exported, p)
+		s.Copied = append(s.Copied, p)
 	}
-	data, err := json.Marshal(s)
-	if err != nil {
+	if err := ws.SaveSnapshot(s, dir); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, scrape.SnapshotFile), data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := scrape.LoadSnapshotDir(dir)
+	loaded, err := ws.LoadSnapshot(s.Group)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +74,7 @@ func TestLocateReport(t *testing.T) {
 	tests := []struct {
 		name    string
 		files   map[string]string
-		tree    []scrape.File // beyond the files
+		tree    []workspace.File // beyond the files
 		want    string
 		wrong   bool
 		remark  string
@@ -89,23 +99,23 @@ func TestLocateReport(t *testing.T) {
 		{name: "no report", files: map[string]string{"README.md": project, "docs/README.md": report}, want: ""},
 		{
 			name: "huge report by the tree's size is not read",
-			tree: []scrape.File{{Path: "reports/README.md", Size: 200 << 20, Mode: "file"}},
+			tree: []workspace.File{{Path: "reports/README.md", Size: 200 << 20, Mode: workspace.ModeFile}},
 			want: "reports/README.md", wantErr: parse.ErrTooLarge,
 		},
 		{
-			name:  "report listed but not exported",
-			tree:  []scrape.File{{Path: "reports/README.md", Size: 10, Mode: "file"}},
-			files: map[string]string{"README.md": project}, want: "reports/README.md", wantErr: errNotExported,
+			name:  "report listed but not copied",
+			tree:  []workspace.File{{Path: "reports/README.md", Size: 10, Mode: workspace.ModeFile}},
+			files: map[string]string{"README.md": project}, want: "reports/README.md", wantErr: errNotCopied,
 		},
 		{
 			name: "a symlink is not a report",
-			tree: []scrape.File{{Path: "reports/README.md", Size: 10, Mode: "symlink", Target: "../README.md"}},
+			tree: []workspace.File{{Path: "reports/README.md", Size: 10, Mode: "symlink", Target: "../README.md"}},
 			want: "",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := saveSnapshot(t, t.TempDir(), &scrape.Snapshot{Tree: tt.tree}, tt.files)
+			s := saveSnapshot(t, testWorkspace(t), &workspace.Snapshot{Tree: tt.tree}, tt.files)
 			loc := locateReport(s)
 			if loc.Path != tt.want || loc.Wrong != tt.wrong {
 				t.Fatalf("found %q (wrong location %v), want %q (%v)", loc.Path, loc.Wrong, tt.want, tt.wrong)
@@ -123,29 +133,29 @@ func TestLocateReport(t *testing.T) {
 	}
 }
 
-// TestReadExportedChecksSizeFirst: a file bigger on disk than parse.MaxSize
+// TestReadCopiedChecksSizeFirst: a file bigger on disk than parse.MaxSize
 // is refused from its size, without being read (a sparse file costs no disk).
-func TestReadExportedChecksSizeFirst(t *testing.T) {
-	dir := t.TempDir()
-	s := saveSnapshot(t, dir, &scrape.Snapshot{}, map[string]string{"README.md": "small"})
-	if err := os.Truncate(filepath.Join(dir, scrape.FilesDir, "README.md"), 200<<20); err != nil {
+func TestReadCopiedChecksSizeFirst(t *testing.T) {
+	ws := testWorkspace(t)
+	s := saveSnapshot(t, ws, &workspace.Snapshot{}, map[string]string{"README.md": "small"})
+	if err := os.Truncate(filepath.Join(ws.FilesPath(0), "README.md"), 200<<20); err != nil {
 		t.Fatal(err)
 	}
-	_, err := readExported(s, s.Tree[0]) // the tree still says 5 bytes
+	_, err := readCopied(s, s.Tree[0]) // the tree still says 5 bytes
 	if !errors.Is(err, parse.ErrTooLarge) || !strings.Contains(err.Error(), "209.7 MB") {
 		t.Fatalf("error %v, want too large (209.7 MB)", err)
 	}
 }
 
-func TestReadExportedRefusesEscapes(t *testing.T) {
-	dir := t.TempDir()
-	s := saveSnapshot(t, dir, &scrape.Snapshot{}, nil)
-	if err := os.WriteFile(filepath.Join(dir, "secret"), []byte("x"), 0o644); err != nil {
+func TestReadCopiedRefusesEscapes(t *testing.T) {
+	ws := testWorkspace(t)
+	s := saveSnapshot(t, ws, &workspace.Snapshot{}, nil)
+	if err := os.WriteFile(filepath.Join(ws.GroupDir(0), "secret"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{"../secret", "/etc/passwd", "a/../../secret"} {
-		if data, err := readExported(s, scrape.File{Path: p, Size: 1, Mode: "file"}); err == nil {
-			t.Errorf("readExported(%q) = %q, want an error", p, data)
+		if data, err := readCopied(s, workspace.File{Path: p, Size: 1, Mode: workspace.ModeFile}); err == nil {
+			t.Errorf("readCopied(%q) = %q, want an error", p, data)
 		}
 	}
 }

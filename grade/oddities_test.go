@@ -48,21 +48,21 @@ func TestOddities(t *testing.T) {
 		t.Errorf("drift = %+v", res.Drift)
 	}
 
-	findings := map[int][]string{}
+	findings := map[int][]Kind{}
 	for _, q := range res.Questions {
 		for _, f := range q.Findings {
 			findings[q.Number] = append(findings[q.Number], f.Kind)
 		}
 	}
-	wantFindings := map[int][]string{
-		6:  {FindPlaceholder},
-		7:  {FindUnanswered},
-		8:  {FindHTMLImage},
-		9:  {FindCodeImage},
-		10: {FindLinkImage},
-		11: {FindRemoteImage},
-		14: {FindCaseMismatch, FindBadFormat, FindMissingFile},
-		21: {FindMissingFile},
+	wantFindings := map[int][]Kind{
+		6:  {KindPlaceholder},
+		7:  {KindUnanswered},
+		8:  {KindHTMLImage},
+		9:  {KindCodeImage},
+		10: {KindLinkImage},
+		11: {KindRemoteImage},
+		14: {KindCaseMismatch, KindBadFormat, KindMissingFile},
+		21: {KindMissingFile},
 	}
 	for n, kinds := range findings {
 		slices.Sort(kinds)

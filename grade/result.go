@@ -4,7 +4,11 @@
 // network; it reads only the snapshot's data.
 package grade
 
-import "time"
+import (
+	"time"
+
+	"handin/workspace"
+)
 
 // Range is an inclusive min..max bound.
 type Range struct {
@@ -15,40 +19,6 @@ type Range struct {
 // Contains reports whether n is within the range.
 func (r Range) Contains(n int) bool { return r.Min <= n && n <= r.Max }
 
-// Problem kinds that decide pass/fail exactly as the course checker does.
-const (
-	KindWords   = "words"   // word count outside the range
-	KindImages  = "images"  // image count outside the range
-	KindMissing = "missing" // the question is not in the report
-)
-
-// Finding kinds: what the course really wants to know, listed beside the
-// checker-compatible result and never mixed into its pass/fail.
-const (
-	FindUnanswered   = "unanswered"       // only the "--- question N fill here ---" placeholder
-	FindPlaceholder  = "placeholder"      // placeholder left next to an answer
-	FindLinkImage    = "link-image"       // [text](x.png): a link where an image was meant
-	FindHTMLImage    = "html-image"       // <img src>: shown, but not counted by the checker
-	FindCodeImage    = "code-image"       // image markdown inside backticks: not shown
-	FindRemoteImage  = "remote-image"     // http(s) image: not in the repository
-	FindMissingFile  = "missing-file"     // image file not in the repository
-	FindCaseMismatch = "case-mismatch"    // file exists with different letter case
-	FindBadFormat    = "bad-format"       // not .png/.jpg/.jpeg/.gif/.webp/.svg
-	FindOutsideRepo  = "outside-repo"     // absolute path or ../ beyond the repo root
-	FindNoMarker     = "no-answer-marker" // no "Answer:" line under the question
-)
-
-// Problem is one reason a question fails, or one finding about it.
-type Problem struct {
-	Kind    string `json:"kind"`
-	Message string `json:"message"`
-	Min     *int   `json:"min,omitempty"`
-	Max     *int   `json:"max,omitempty"`
-	Got     *int   `json:"got,omitempty"`
-	Target  string `json:"target,omitempty"` // the image path or URL concerned
-	Line    int    `json:"line,omitempty"`
-}
-
 // QuestionResult is one question checked against its spec.
 type QuestionResult struct {
 	Number     int       `json:"number"`
@@ -58,8 +28,8 @@ type QuestionResult struct {
 	WordRange  *Range    `json:"word_range,omitempty"`
 	ImageRange *Range    `json:"image_range,omitempty"`
 	Pass       bool      `json:"pass"`
-	Problems   []Problem `json:"problems"` // checker-compatible reasons for !Pass
-	Findings   []Problem `json:"findings"` // separate facts (placeholders, figures)
+	Problems   []Finding `json:"problems"` // checker-compatible reasons for !Pass
+	Findings   []Finding `json:"findings"` // separate facts (placeholders, figures)
 }
 
 // ChecklistSummary counts one checklist section.
@@ -108,22 +78,25 @@ type CheckResult struct {
 	InvalidUTF8 int                `json:"invalid_utf8_line,omitempty"` // line of the first non-UTF-8 byte, 0 if none
 }
 
+// SchemaVersion is the version of result.json and results.json (field
+// "schema"). It changes when a field changes meaning or goes away; new
+// fields do not change it. The fields are described in docs/results.md.
+const SchemaVersion = 2
+
 // GroupResult is everything the gradebook and a group's page show.
 type GroupResult struct {
-	Group        int       `json:"group"`
-	Status       string    `json:"status"` // scrape status
-	Error        string    `json:"error,omitempty"`
-	URL          string    `json:"url"`
-	WebURL       string    `json:"web_url,omitempty"`
-	Branch       string    `json:"branch,omitempty"`
-	MovedTo      string    `json:"moved_to,omitempty"` // where the URL redirects (a renamed repository)
-	Deadline     time.Time `json:"deadline"`
-	ScrapedAt    time.Time `json:"scraped_at"`
-	DeadlineSHA  string    `json:"deadline_sha,omitempty"`
-	DeadlineTime time.Time `json:"deadline_time,omitzero"`
-	LateCommits  int       `json:"late_commits"`
-	NonMonotonic bool      `json:"non_monotonic"`
-	Backdated    bool      `json:"backdated"`
+	Schema    int              `json:"schema"`
+	Group     int              `json:"group"`
+	State     State            `json:"state"`  // ok, problems or failed
+	Status    workspace.Status `json:"status"` // how the scrape ended
+	Error     string           `json:"error,omitempty"`
+	URL       string           `json:"url"`
+	WebURL    string           `json:"web_url,omitempty"`
+	Branch    string           `json:"branch,omitempty"`
+	MovedTo   string           `json:"moved_to,omitempty"` // where the URL redirects (a renamed repository)
+	Deadline  time.Time        `json:"deadline"`
+	ScrapedAt time.Time        `json:"scraped_at"`
+	Pin       workspace.Pin    `json:"pin"` // the commit that counts
 
 	// ReportPath is where the report was found ("" when none).
 	ReportPath string `json:"report_path,omitempty"`
@@ -134,9 +107,20 @@ type GroupResult struct {
 	Stats            RepoStats      `json:"stats"`
 	Students         []StudentStats `json:"students"`
 	UnmatchedAuthors []Author       `json:"unmatched_authors,omitempty"`
-	// Problems is the flat, human-readable list of every violation, for the
-	// index, the gradebook and the page's violations panel.
-	Problems []string `json:"problems"`
+	// Findings lists every problem and piece of information about the
+	// group and its questions, for the index, the gradebook and the page.
+	Findings []Finding `json:"findings"`
+}
+
+// Problems are the findings the instructor must act on.
+func (r *GroupResult) Problems() []Finding {
+	var out []Finding
+	for _, f := range r.Findings {
+		if f.Problem() {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // RosterCheck compares what the report says with groups.csv.
@@ -152,7 +136,6 @@ type RosterCheck struct {
 type RepoStats struct {
 	Contributors     int            `json:"num_contributors"`
 	Commits          int            `json:"commits"`
-	LateCommits      int            `json:"late_commits"`
 	AvgMessageLength float64        `json:"avg_commit_message_length"`
 	LatestCommit     time.Time      `json:"latest_commit,omitzero"`
 	FirstCommit      time.Time      `json:"first_commit,omitzero"`

@@ -9,7 +9,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"handin/scrape"
+	"handin/workspace"
 )
 
 // Activity matrix bounds. A commit dated before saneSince or more than
@@ -28,10 +28,10 @@ const (
 // treeStats fills the statistics that depend only on the deadline tree.
 // Counting rules are on exact path shapes, not substrings: the course's own
 // scraper counts "x.pyc" as Python and ".dvcignore" as DVC.
-func treeStats(st *RepoStats, tree []scrape.File) {
+func treeStats(st *RepoStats, tree []workspace.File) {
 	for _, f := range tree {
 		st.RepoSize += f.Size
-		if f.Mode == "symlink" || f.Mode == "submodule" || vendored(f.Path) {
+		if !f.Mode.Regular() || vendored(f.Path) {
 			continue
 		}
 		p := f.Path
@@ -166,7 +166,7 @@ func pullRequest(message string) (int, bool) {
 
 // commitTime is when the work was done: the author date (kept by rebases and
 // squash merges), or the committer date when the author date is missing.
-func commitTime(c scrape.Commit) time.Time {
+func commitTime(c workspace.Commit) time.Time {
 	if c.AuthorTime.IsZero() {
 		return c.CommitTime
 	}
@@ -175,9 +175,8 @@ func commitTime(c scrape.Commit) time.Time {
 
 // commitStats fills the statistics derived from commit metadata and
 // returns a problem about implausible dates ("" when there are none).
-func commitStats(st *RepoStats, s *scrape.Snapshot, tz *time.Location) string {
+func commitStats(st *RepoStats, s *workspace.Snapshot, tz *time.Location) string {
 	st.Commits = len(s.Commits)
-	st.LateCommits = s.LateCommits
 	prs := map[int]bool{}
 	messageRunes := 0
 	var sane []time.Time
@@ -258,12 +257,12 @@ func dayDate(n int) (int, time.Month, int) {
 
 // readmeWords counts the words (whitespace-separated) of the repository's
 // root README.md.
-func readmeWords(s *scrape.Snapshot) (int, string) {
+func readmeWords(s *workspace.Snapshot) (int, string) {
 	f, ok := findTreeFile(s.Tree, func(p string) bool { return strings.EqualFold(p, "README.md") })
 	if !ok {
 		return 0, ""
 	}
-	data, err := readExported(s, f)
+	data, err := readCopied(s, f)
 	if err != nil {
 		return 0, fmt.Sprintf("README words not counted: %v", err)
 	}

@@ -6,7 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"handin/scrape"
+	"handin/internal/coursetime"
+	"handin/workspace"
 )
 
 // TestTreeRules checks each counting rule on single files, including the
@@ -72,7 +73,7 @@ func TestTreeRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			var st RepoStats
-			treeStats(&st, []scrape.File{{Path: tt.path, Size: 10, Mode: tt.mode}})
+			treeStats(&st, []workspace.File{{Path: tt.path, Size: 10, Mode: workspace.FileMode(tt.mode)}})
 			got := counts{st.PythonFiles, st.TestFiles, st.Dockerfiles, st.WorkflowFiles, st.RequirementFiles,
 				st.HasCloudBuild, st.UsesDVC}
 			if got != tt.want {
@@ -87,7 +88,7 @@ func TestTreeRules(t *testing.T) {
 
 func TestRepoSizeSumsTree(t *testing.T) {
 	var st RepoStats
-	treeStats(&st, []scrape.File{{Path: "a", Size: 5, Mode: "file"}, {Path: "b/c", Size: 7, Mode: "exec"}})
+	treeStats(&st, []workspace.File{{Path: "a", Size: 5, Mode: workspace.ModeFile}, {Path: "b/c", Size: 7, Mode: workspace.ModeExec}})
 	if st.RepoSize != 12 {
 		t.Errorf("repo size %d, want 12", st.RepoSize)
 	}
@@ -117,7 +118,13 @@ func TestPullRequest(t *testing.T) {
 	}
 }
 
-var copenhagen = defaultLocation()
+var copenhagen = func() *time.Location {
+	loc, err := coursetime.LoadZone(coursetime.DefaultZone)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
 
 func at(s string) time.Time {
 	t, err := time.Parse(time.RFC3339, s)
@@ -127,10 +134,10 @@ func at(s string) time.Time {
 	return t
 }
 
-func commitsAt(times ...string) []scrape.Commit {
-	cs := make([]scrape.Commit, len(times))
+func commitsAt(times ...string) []workspace.Commit {
+	cs := make([]workspace.Commit, len(times))
 	for i, s := range times {
-		cs[i] = scrape.Commit{SHA: fmt.Sprint(i), AuthorTime: at(s), CommitTime: at(s), Message: "m"}
+		cs[i] = workspace.Commit{SHA: fmt.Sprint(i), AuthorTime: at(s), CommitTime: at(s), Message: "m"}
 	}
 	return cs
 }
@@ -138,7 +145,7 @@ func commitsAt(times ...string) []scrape.Commit {
 // TestMergedPRsCountedOnce: a pull request whose merge commit and squash
 // title both appear is one pull request.
 func TestMergedPRsCountedOnce(t *testing.T) {
-	s := &scrape.Snapshot{Commits: []scrape.Commit{
+	s := &workspace.Snapshot{Commits: []workspace.Commit{
 		{Message: "Merge pull request #2 from a/b"},
 		{Message: "Add loader (#2)"},
 		{Message: "Add model (#3)"},
@@ -153,7 +160,7 @@ func TestMergedPRsCountedOnce(t *testing.T) {
 }
 
 func TestAverageMessageLength(t *testing.T) {
-	s := &scrape.Snapshot{Commits: []scrape.Commit{
+	s := &workspace.Snapshot{Commits: []workspace.Commit{
 		{Message: "abc\n"}, {Message: ""}, {Message: "æøå"}, {Message: "x\xff"},
 	}}
 	var st RepoStats
@@ -240,7 +247,7 @@ func TestActivity(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &scrape.Snapshot{Deadline: at(tt.deadline), Commits: commitsAt(tt.commits...)}
+			s := &workspace.Snapshot{Deadline: at(tt.deadline), Commits: commitsAt(tt.commits...)}
 			var st RepoStats
 			problem := commitStats(&st, s, copenhagen)
 			if len(st.Activity) != tt.days {
@@ -280,7 +287,7 @@ func TestActivity(t *testing.T) {
 // TestCommitTimeFallsBackToCommitter: a commit without an author date is
 // plotted at its committer date.
 func TestCommitTimeFallsBackToCommitter(t *testing.T) {
-	c := scrape.Commit{CommitTime: at("2026-01-10T10:00:00Z")}
+	c := workspace.Commit{CommitTime: at("2026-01-10T10:00:00Z")}
 	if got := commitTime(c); !got.Equal(c.CommitTime) {
 		t.Errorf("commitTime = %v, want committer date", got)
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/go-git/go-git/v5/plumbing"
+
+	"handin/internal/coursetime"
 )
 
 // Group is one row of groups.csv.
@@ -24,7 +26,7 @@ type Group struct {
 	RawURL   string
 	URL      string     // normalised https clone URL, "" when invalid
 	WebURL   string     // browsable URL without .git, e.g. https://github.com/o/r
-	Deadline *time.Time // per-group extension (column deadline, RFC 3339)
+	Deadline *time.Time // per-group extension (column deadline, as --deadline takes it)
 	Branch   string     // column branch; "" means the remote's default branch
 	Line     int        // 1-based line of the row in the file
 	// Err is non-nil when the row is invalid; the group then gets status
@@ -83,11 +85,13 @@ func parseHeader(record []string) (header, error) {
 	return h, nil
 }
 
-// ReadGroups reads groups.csv from r; name is used in messages. It fails only
-// when the file as a whole is unusable (empty, or no valid header); a bad row
-// becomes a Group with Err set and the other rows are still read. Blank lines
-// and rows whose fields are all empty are skipped.
-func ReadGroups(r io.Reader, name string) ([]Group, error) {
+// ReadGroups reads groups.csv from r; name is used in messages, and a
+// deadline column written without a UTC offset is read in loc (the course's
+// time zone). It fails only when the file as a whole is unusable (empty, or
+// no valid header); a bad row becomes a Group with Err set and the other
+// rows are still read. Blank lines and rows whose fields are all empty are
+// skipped.
+func ReadGroups(r io.Reader, name string, loc *time.Location) ([]Group, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
@@ -135,7 +139,7 @@ func ReadGroups(r io.Reader, name string) ([]Group, error) {
 			haveHeader = true
 			continue
 		}
-		g := parseRow(h, record, name, line)
+		g := parseRow(h, record, name, line, loc)
 		if g.Err == nil {
 			if first, dup := firstLine[g.Number]; dup {
 				g.Err = fmt.Errorf("%s:%d: duplicate group number %d (first on line %d)", name, line, g.Number, first)
@@ -166,18 +170,18 @@ func afterLine(data []byte, n int) []byte {
 	return data
 }
 
-// ReadGroupsFile reads a groups.csv file.
-func ReadGroupsFile(path string) ([]Group, error) {
+// ReadGroupsFile reads a groups.csv file (see ReadGroups).
+func ReadGroupsFile(path string, loc *time.Location) ([]Group, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("read groups: %w", err)
 	}
 	defer f.Close()
-	return ReadGroups(f, path)
+	return ReadGroups(f, path, loc)
 }
 
 // parseRow checks one data row, collecting every problem into Err.
-func parseRow(h header, record []string, name string, line int) Group {
+func parseRow(h header, record []string, name string, line int, loc *time.Location) Group {
 	g := Group{Line: line}
 	var problems []string
 	field := func(i int) string {
@@ -217,9 +221,9 @@ func parseRow(h header, record []string, name string, line int) Group {
 	}
 
 	if raw := field(h.deadline); raw != "" {
-		d, err := time.Parse(time.RFC3339, raw)
+		d, err := coursetime.ParseDeadline(raw, loc)
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("deadline %q is not RFC 3339 (like 2026-01-23T23:59:59+01:00)", raw))
+			problems = append(problems, err.Error())
 		} else {
 			g.Deadline = &d
 		}

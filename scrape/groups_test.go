@@ -10,17 +10,28 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"handin/internal/coursetime"
 )
 
 const groupsHeader = "group_number,student_1,student_2,student_3,student_4,student_5,repo_url\n"
 
 func readGroupsString(t *testing.T, csv string) []Group {
 	t.Helper()
-	groups, err := ReadGroups(strings.NewReader(csv), "groups.csv")
+	groups, err := ReadGroups(strings.NewReader(csv), "groups.csv", courseZone(t))
 	if err != nil {
 		t.Fatalf("ReadGroups: %v", err)
 	}
 	return groups
+}
+
+func courseZone(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := coursetime.LoadZone(coursetime.DefaultZone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }
 
 func TestReadGroupsValidRows(t *testing.T) {
@@ -133,8 +144,8 @@ func TestReadGroupsUnclosedQuote(t *testing.T) {
 func TestReadGroupsDeadlineAndBranch(t *testing.T) {
 	header := "group_number,student_1,repo_url,deadline,branch\n"
 	for _, tc := range []struct{ row, wantErr string }{
-		{"5,s200001,https://github.com/o/r,2026-01-23 23:59,\n", `deadline "2026-01-23 23:59" is not RFC 3339`},
-		{"5,s200001,https://github.com/o/r,2026-01-23T23:59:59,\n", "is not RFC 3339"},
+		{"5,s200001,https://github.com/o/r,2026-01-23,\n", `deadline "2026-01-23" has no time of day`},
+		{"5,s200001,https://github.com/o/r,23/01/2026 23:59,\n", "a time in the course's time zone"},
 		{"5,s200001,https://github.com/o/r,,bad..name\n", `branch "bad..name" is not a valid branch name`},
 		{"5,s200001,https://github.com/o/r,,-x\n", `branch "-x"`},
 	} {
@@ -143,6 +154,16 @@ func TestReadGroupsDeadlineAndBranch(t *testing.T) {
 			!strings.Contains(groups[0].Err.Error(), tc.wantErr) {
 			t.Errorf("row %q: got %+v, want error %q on line 2", tc.row, groups, tc.wantErr)
 		}
+	}
+}
+
+// A deadline column takes what --deadline takes: a local time is read in
+// the course's time zone.
+func TestReadGroupsLocalDeadline(t *testing.T) {
+	groups := readGroupsString(t, "group_number,student_1,repo_url,deadline\n5,s200001,https://github.com/o/r,2026-01-26 23:59\n")
+	want := time.Date(2026, 1, 26, 23, 59, 0, 0, courseZone(t))
+	if len(groups) != 1 || groups[0].Err != nil || groups[0].Deadline == nil || !groups[0].Deadline.Equal(want) {
+		t.Fatalf("got %+v, want group 5 with deadline %v", groups, want)
 	}
 }
 
@@ -174,18 +195,18 @@ func TestReadGroupsUnusableFile(t *testing.T) {
 		{"duplicate column", "group_number,repo_url,Repo_URL\n", `groups.csv:1: column "repo_url" appears twice`},
 		{"broken header", "\n\ngroup_number,\"repo_url\n", "groups.csv"},
 	} {
-		groups, err := ReadGroups(strings.NewReader(tc.csv), "groups.csv")
+		groups, err := ReadGroups(strings.NewReader(tc.csv), "groups.csv", nil)
 		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 			t.Errorf("%s: got %+v, %v; want error %q", tc.name, groups, err, tc.wantErr)
 		}
 	}
-	if groups, err := ReadGroups(strings.NewReader(groupsHeader), "groups.csv"); err != nil || len(groups) != 0 {
+	if groups, err := ReadGroups(strings.NewReader(groupsHeader), "groups.csv", nil); err != nil || len(groups) != 0 {
 		t.Errorf("header only: %+v, %v", groups, err)
 	}
 }
 
 func TestReadGroupsFileRepoExample(t *testing.T) {
-	groups, err := ReadGroupsFile(filepath.Join("..", "groups.csv"))
+	groups, err := ReadGroupsFile(filepath.Join("..", "groups.csv"), courseZone(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -204,7 +225,7 @@ func TestReadGroupsFileRepoExample(t *testing.T) {
 	if extensions == 0 {
 		t.Error("example shows no deadline extension")
 	}
-	if _, err := ReadGroupsFile(filepath.Join(t.TempDir(), "missing.csv")); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "missing.csv") {
+	if _, err := ReadGroupsFile(filepath.Join(t.TempDir(), "missing.csv"), nil); !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), "missing.csv") {
 		t.Errorf("missing file: %v", err)
 	}
 }

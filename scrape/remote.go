@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -26,6 +27,8 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
+
+	"handin/workspace"
 )
 
 // remoteName is the remote every workspace clone fetches from.
@@ -56,10 +59,12 @@ type remoteTip struct {
 // last redirect target written (a *string).
 type redirectKey struct{}
 
-func init() {
-	// go-git's default http(s) transport, plus a hook that notes where a
-	// redirect led. go-git follows the redirect of a renamed repository
-	// without saying so; requests not made by listRemote are untouched.
+// installTransport makes go-git use its default http(s) transport plus a
+// hook that notes where a redirect led: go-git follows the redirect of a
+// renamed repository without saying so. Requests not made by listRemote are
+// untouched. go-git keeps protocols in a process-wide table, so this is done
+// once, when the first scrape runs, not when the package is loaded.
+var installTransport = sync.OnceFunc(func() {
 	recording := githttp.NewClient(&http.Client{
 		Transport: http.DefaultTransport,
 		CheckRedirect: func(req *http.Request, _ []*http.Request) error {
@@ -71,7 +76,7 @@ func init() {
 	})
 	client.InstallProtocol("http", recording)
 	client.InstallProtocol("https", recording)
-}
+})
 
 // errBranchNotFound: the remote has commits but not the requested branch.
 var errBranchNotFound = errors.New("branch not found on the remote")
@@ -290,28 +295,28 @@ func transient(err error) bool {
 // remoteFailure maps a failed list or fetch to a status. hasToken tells a
 // private repository seen without credentials (not-found, as GitHub answers
 // for both) from credentials that were refused (auth-failed).
-func remoteFailure(err error, hasToken bool) Status {
+func remoteFailure(err error, hasToken bool) workspace.Status {
 	var dnsErr *net.DNSError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
-		return StatusTimeout
+		return workspace.StatusTimeout
 	case errors.Is(err, transport.ErrRepositoryNotFound), errors.Is(err, errBranchNotFound):
-		return StatusNotFound
+		return workspace.StatusNotFound
 	case errors.Is(err, transport.ErrAuthenticationRequired):
 		if hasToken {
-			return StatusAuthFailed
+			return workspace.StatusAuthFailed
 		}
-		return StatusNotFound
+		return workspace.StatusNotFound
 	case errors.Is(err, transport.ErrAuthorizationFailed):
-		return StatusAuthFailed
+		return workspace.StatusAuthFailed
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
-		return StatusEmptyRepo
+		return workspace.StatusEmptyRepo
 	case errors.As(err, &dnsErr) && dnsErr.IsNotFound, httpStatus(err) == 410:
-		return StatusNotFound
+		return workspace.StatusNotFound
 	case transient(err):
-		return StatusNetworkError
+		return workspace.StatusNetworkError
 	}
-	return StatusInternalError
+	return workspace.StatusInternalError
 }
 
 // tokenAuth sends the token only to the hosts it is meant for: groups.csv is

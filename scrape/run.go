@@ -1,24 +1,26 @@
+// Package scrape clones every group's repository (listed in groups.csv) in
+// parallel, pins the commit that counts at the deadline, and leaves in the
+// workspace a plain snapshot of it: the pin, the commit metadata, the file
+// tree and the report and figure files. It is the only package that touches
+// git; every later stage reads the snapshot.
 package scrape
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"time"
 
 	"golang.org/x/sync/errgroup"
+
+	"handin/workspace"
 )
 
-// Options configure a scrape run. Only Groups, Workspace and a deadline
-// (Deadline, or every group's own) are required.
+// Options configure a scrape run. Only Groups and a deadline (Deadline, or
+// every group's own) are required.
 type Options struct {
-	Groups    []Group
-	Workspace string
+	Groups []Group
 	// Deadline applies to every group without its own (Group.Deadline).
 	Deadline time.Time
 	Workers  int           // parallel clones; default 4
@@ -34,11 +36,18 @@ type Options struct {
 	// RetryDelay is the wait before the first retry of a transient failure,
 	// doubled for each further one; default 1s. Three attempts in all.
 	RetryDelay time.Duration
-	Logger     *slog.Logger // nil: no logs
-	// Progress gets a live status line when it is a terminal; otherwise
-	// nothing (the logger reports each group, which suits cron).
-	Progress io.Writer
-	Now      func() time.Time // clock for observations and snapshots
+	Logger     *slog.Logger     // one line per group; nil: no logs
+	Progress   Progress         // told as groups start and finish; nil: nobody
+	Now        func() time.Time // clock for observations and snapshots
+}
+
+// Progress follows a run group by group (a live display on a terminal).
+// Its methods are called from the worker goroutines.
+type Progress interface {
+	Started(group int)
+	// Finished reports a group's outcome, or nil when the run stopped it
+	// (cancelled, or the workspace failed) before it had one.
+	Finished(group int, o *Outcome)
 }
 
 // Defaults for Options.
@@ -54,16 +63,19 @@ var DefaultTokenHosts = []string{"github.com"}
 
 // Outcome is how one group's scrape ended.
 type Outcome struct {
-	Group        int           `json:"group"`
-	Status       Status        `json:"status"`
-	Error        string        `json:"error,omitempty"`
-	DeadlineSHA  string        `json:"deadline_sha,omitempty"`
-	LateCommits  int           `json:"late_commits"`
-	Backdated    bool          `json:"backdated,omitempty"`
-	NonMonotonic bool          `json:"non_monotonic,omitempty"`
-	Resumed      bool          `json:"resumed,omitempty"`  // snapshot current: nothing fetched
-	MovedTo      string        `json:"moved_to,omitempty"` // the repository redirects here
-	Duration     time.Duration `json:"duration_ns"`
+	Group    int              `json:"group"`
+	Status   workspace.Status `json:"status"`
+	Error    string           `json:"error,omitempty"`
+	Pin      workspace.Pin    `json:"pin"`
+	Resumed  bool             `json:"resumed,omitempty"`  // snapshot current: nothing fetched
+	MovedTo  string           `json:"moved_to,omitempty"` // the repository redirects here
+	Duration time.Duration    `json:"duration_ns"`
+}
+
+// Fetched reports whether this run fetched the repository (as opposed to
+// finding its snapshot current, or not reaching it).
+func (o Outcome) Fetched() bool {
+	return !o.Resumed && (o.Pin.SHA != "" || o.Status == workspace.StatusEmptyRepo || o.Status == workspace.StatusNoCommit)
 }
 
 // Summary lists the outcome of every group that finished, in input order.
@@ -73,10 +85,18 @@ type Summary struct {
 
 // InfrastructureFailures counts the groups handin could not look at
 // (timeouts, network, credentials, internal errors).
-func (s *Summary) InfrastructureFailures() int {
+func (s *Summary) InfrastructureFailures() int { return s.count(workspace.Status.Infrastructure) }
+
+// Failed counts the groups without a deadline commit to grade (the run's
+// "failed", whatever the reason).
+func (s *Summary) Failed() int {
+	return s.count(func(st workspace.Status) bool { return !st.Pinned() })
+}
+
+func (s *Summary) count(match func(workspace.Status) bool) int {
 	n := 0
 	for _, o := range s.Outcomes {
-		if o.Status.Infrastructure() {
+		if match(o.Status) {
 			n++
 		}
 	}
@@ -87,7 +107,7 @@ func (s *Summary) InfrastructureFailures() int {
 // that group's Outcome; Run returns an error only when it cannot go on (the
 // workspace cannot be written, ctx was cancelled) or the options are wrong,
 // and then still returns the outcomes of the groups that finished.
-func Run(ctx context.Context, opts Options) (*Summary, error) {
+func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, error) {
 	opts = opts.withDefaults()
 	groups, err := selectGroups(opts.Groups, opts.Only)
 	if err != nil {
@@ -98,16 +118,9 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			return nil, fmt.Errorf("group %d has no deadline: give a default deadline", g.Number)
 		}
 	}
-	ws, err := openWorkspace(opts.Workspace)
-	if err != nil {
-		return nil, err
-	}
-	defer ws.close()
-
+	installTransport()
 	r := &runner{opts: opts, ws: ws, retry: retryPolicy{Attempts: retryAttempts, BaseDelay: opts.RetryDelay}, dirOwners: dirOwners(groups)}
-	prog := newProgress(opts.Progress, len(groups))
-	defer prog.finish()
-	opts.Logger.Info("scrape started", "groups", len(groups), "workers", opts.Workers, "workspace", opts.Workspace)
+	opts.Logger.Info("scrape started", "groups", len(groups), "workers", opts.Workers, "workspace", ws.Root())
 
 	outcomes := make([]*Outcome, len(groups))
 	pool, poolCtx := errgroup.WithContext(ctx)
@@ -120,14 +133,14 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			if poolCtx.Err() != nil {
 				return poolCtx.Err()
 			}
-			prog.started()
+			opts.Progress.Started(g.Number)
 			out, err := r.scrapeGroup(poolCtx, i, g)
 			if err != nil {
-				prog.stopped()
+				opts.Progress.Finished(g.Number, nil)
 				return fmt.Errorf("group %d: %w", g.Number, err)
 			}
 			outcomes[i] = &out
-			prog.finished(out)
+			opts.Progress.Finished(g.Number, &out)
 			r.logOutcome(out)
 			return nil
 		})
@@ -142,7 +155,7 @@ func Run(ctx context.Context, opts Options) (*Summary, error) {
 			sum.Outcomes = append(sum.Outcomes, *o)
 		}
 	}
-	opts.Logger.Info("scrape finished", "groups", len(sum.Outcomes), "failed", sum.InfrastructureFailures())
+	opts.Logger.Info("scrape finished", "groups", len(sum.Outcomes), "failed", sum.Failed(), "unreachable", sum.InfrastructureFailures())
 	return sum, err
 }
 
@@ -161,6 +174,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Progress == nil {
+		o.Progress = noProgress{}
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -203,8 +219,8 @@ func dirOwners(groups []Group) map[int]int {
 
 func (r *runner) logOutcome(o Outcome) {
 	attrs := []any{"group", o.Group, "status", o.Status, "duration", o.Duration.Round(time.Millisecond)}
-	if o.DeadlineSHA != "" {
-		attrs = append(attrs, "sha", o.DeadlineSHA, "late", o.LateCommits)
+	if o.Pin.SHA != "" {
+		attrs = append(attrs, "sha", o.Pin.SHA, "late", o.Pin.LateCommits)
 	}
 	if o.Resumed {
 		attrs = append(attrs, "resumed", true)
@@ -222,44 +238,8 @@ func (r *runner) logOutcome(o Outcome) {
 	r.opts.Logger.Log(context.Background(), level, "group scraped", attrs...)
 }
 
-// workspace is an open, locked workspace folder.
-type workspace struct {
-	root string
-	tmp  string // in-progress clones; emptied on open and close
-	lock *os.File
-}
+// noProgress is the Progress of a run nobody watches.
+type noProgress struct{}
 
-func openWorkspace(root string) (*workspace, error) {
-	if root == "" {
-		return nil, errors.New("workspace: no folder given")
-	}
-	for _, sub := range []string{"repos", "groups"} {
-		if err := os.MkdirAll(filepath.Join(root, sub), 0o755); err != nil {
-			return nil, fmt.Errorf("workspace: %w", err)
-		}
-	}
-	lock, err := lockWorkspace(root)
-	if err != nil {
-		return nil, err
-	}
-	ws := &workspace{root: root, tmp: filepath.Join(root, "tmp"), lock: lock}
-	// Leftovers of an interrupted run: nothing in tmp is ever complete.
-	if err := os.RemoveAll(ws.tmp); err != nil {
-		ws.close()
-		return nil, fmt.Errorf("workspace: clean %s: %w", ws.tmp, err)
-	}
-	if err := os.Mkdir(ws.tmp, 0o755); err != nil {
-		ws.close()
-		return nil, fmt.Errorf("workspace: %w", err)
-	}
-	return ws, nil
-}
-
-func (w *workspace) close() {
-	os.RemoveAll(w.tmp)
-	unlockWorkspace(w.lock)
-}
-
-func (w *workspace) clonePath(group int) string {
-	return filepath.Join(w.root, "repos", fmt.Sprintf("%03d.git", group))
-}
+func (noProgress) Started(int)            {}
+func (noProgress) Finished(int, *Outcome) {}

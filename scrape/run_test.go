@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/url"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"handin/scrape/gittest"
+	"handin/workspace"
 )
 
 // deadline of the synthetic course, in Copenhagen winter time.
@@ -94,21 +96,49 @@ func reportCommit(who gittest.Signature, when time.Time, msg string) gittest.Com
 	}}
 }
 
-func testOptions(t *testing.T, groups ...Group) Options {
-	return Options{
+// testRun is a scrape's options and the workspace folder it runs in.
+type testRun struct {
+	Options
+	Workspace string
+}
+
+func testOptions(t *testing.T, groups ...Group) testRun {
+	return testRun{Workspace: filepath.Join(t.TempDir(), "ws"), Options: Options{
 		Groups:     groups,
-		Workspace:  filepath.Join(t.TempDir(), "ws"),
 		Deadline:   testDeadline,
 		Workers:    3,
 		Timeout:    20 * time.Second,
 		RetryDelay: time.Millisecond,
 		Now:        func() time.Time { return at(48 * time.Hour) },
-	}
+	}}
 }
 
-func mustRun(t *testing.T, opts Options) *Summary {
+// run scrapes as 'handin scrape' does: the workspace opened (and locked)
+// for the run, then closed.
+func run(ctx context.Context, o testRun) (*Summary, error) {
+	ws, err := workspace.Create(o.Workspace)
+	if err != nil {
+		return nil, err
+	}
+	defer ws.Close()
+	return Run(ctx, ws, o.Options)
+}
+
+// withWorkspace opens the workspace at dir for one look, as a later command
+// would.
+func withWorkspace(t *testing.T, dir string, look func(ws *workspace.Workspace)) {
 	t.Helper()
-	sum, err := Run(context.Background(), opts)
+	ws, err := workspace.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
+	look(ws)
+}
+
+func mustRun(t *testing.T, opts testRun) *Summary {
+	t.Helper()
+	sum, err := run(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("Run: %v", err)
 	}
@@ -126,13 +156,31 @@ func outcomeOf(t *testing.T, sum *Summary, group int) Outcome {
 	return Outcome{}
 }
 
-func loadSnap(t *testing.T, ws string, group int) *Snapshot {
+func loadSnap(t *testing.T, dir string, group int) (s *workspace.Snapshot) {
 	t.Helper()
-	s, err := LoadSnapshot(ws, group)
-	if err != nil {
-		t.Fatal(err)
-	}
+	withWorkspace(t, dir, func(ws *workspace.Workspace) {
+		var err error
+		if s, err = ws.LoadSnapshot(group); err != nil {
+			t.Fatal(err)
+		}
+	})
 	return s
+}
+
+// groupDir is a group's folder in the workspace at dir.
+func groupDir(dir string, group int) string {
+	return filepath.Join(dir, "groups", fmt.Sprintf("%03d", group))
+}
+
+func readObservations(t *testing.T, dir string, group int) (obs []workspace.Observation) {
+	t.Helper()
+	withWorkspace(t, dir, func(ws *workspace.Workspace) {
+		var err error
+		if obs, err = ws.Observations(group); err != nil {
+			t.Fatal(err)
+		}
+	})
+	return obs
 }
 
 func TestRunPinsTheDeadlineCommit(t *testing.T) {
@@ -193,7 +241,7 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 		c.group(5, "g5.git"), group6, c.group(7, "missing.git"), group8)
 	sum := mustRun(t, opts)
 
-	want := map[int]Status{1: StatusOK, 2: StatusOK, 3: StatusEmptyRepo, 4: StatusNoReport, 5: StatusNoCommit, 6: StatusOK, 7: StatusNotFound, 8: StatusOK}
+	want := map[int]workspace.Status{1: workspace.StatusOK, 2: workspace.StatusOK, 3: workspace.StatusEmptyRepo, 4: workspace.StatusNoReport, 5: workspace.StatusNoCommit, 6: workspace.StatusOK, 7: workspace.StatusNotFound, 8: workspace.StatusOK}
 	if len(sum.Outcomes) != len(want) {
 		t.Fatalf("got %d outcomes, want %d", len(sum.Outcomes), len(want))
 	}
@@ -205,12 +253,12 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	ws := opts.Workspace
 
 	g1 := loadSnap(t, ws, 1)
-	if g1.DeadlineSHA != exact || g1.LateCommits != 2 || g1.NonMonotonic || g1.PinnedBy != PinnedByCommitterDate {
+	if g1.Pin.SHA != exact || g1.Pin.LateCommits != 2 || g1.Pin.OutOfOrder || g1.Pin.By != workspace.PinnedByCommitterDate {
 		t.Errorf("group 1: pinned %s late %d nonmono %v by %q; want %s, 2 late, monotonic, by date",
-			g1.DeadlineSHA, g1.LateCommits, g1.NonMonotonic, g1.PinnedBy, exact)
+			g1.Pin.SHA, g1.Pin.LateCommits, g1.Pin.OutOfOrder, g1.Pin.By, exact)
 	}
-	if !g1.DeadlineTime.Equal(testDeadline) || g1.Branch != "main" {
-		t.Errorf("group 1: deadline time %v branch %q", g1.DeadlineTime, g1.Branch)
+	if !g1.Pin.Time.Equal(testDeadline) || g1.Branch != "main" {
+		t.Errorf("group 1: deadline time %v branch %q", g1.Pin.Time, g1.Branch)
 	}
 	if len(g1.Commits) != 5 || g1.Commits[0].SHA != exact {
 		t.Fatalf("group 1: %d commits starting %v, want 5 starting with the deadline commit", len(g1.Commits), g1.Commits)
@@ -230,8 +278,8 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 		t.Errorf("group 1 exported report %q, %v: want the deadline version", report, err)
 	}
 	wantExported := []string{"reports/README.md", "reports/figures/loss.PNG", "README.md", "docs/architecture/diag.svg"}
-	if !sameSet(g1.Exported, wantExported) {
-		t.Errorf("group 1 exported %v, want %v", g1.Exported, wantExported)
+	if !sameSet(g1.Copied, wantExported) {
+		t.Errorf("group 1 exported %v, want %v", g1.Copied, wantExported)
 	}
 	if _, err := g1.ReadFile("src/train.py"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("source file exported: %v", err)
@@ -241,16 +289,16 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	}
 
 	g2 := loadSnap(t, ws, 2)
-	if g2.DeadlineSHA != backdated || !g2.NonMonotonic || g2.LateCommits != 1 {
-		t.Errorf("group 2: pinned %s nonmono %v late %d; want %s, true, 1", g2.DeadlineSHA, g2.NonMonotonic, g2.LateCommits, backdated)
+	if g2.Pin.SHA != backdated || !g2.Pin.OutOfOrder || g2.Pin.LateCommits != 1 {
+		t.Errorf("group 2: pinned %s nonmono %v late %d; want %s, true, 1", g2.Pin.SHA, g2.Pin.OutOfOrder, g2.Pin.LateCommits, backdated)
 	}
 
 	g5 := loadSnap(t, ws, 5)
-	if g5.DeadlineSHA != "" || g5.LateCommits != 1 || g5.TipSHA == "" {
-		t.Errorf("group 5: pinned %q late %d tip %q", g5.DeadlineSHA, g5.LateCommits, g5.TipSHA)
+	if g5.Pin.SHA != "" || g5.Pin.LateCommits != 1 || g5.TipSHA == "" {
+		t.Errorf("group 5: pinned %q late %d tip %q", g5.Pin.SHA, g5.Pin.LateCommits, g5.TipSHA)
 	}
-	if g8 := loadSnap(t, ws, 8); g8.DeadlineSHA != g5.TipSHA || !g8.Deadline.Equal(extension) {
-		t.Errorf("group 8 (extension): pinned %q with deadline %v, want %s by %v", g8.DeadlineSHA, g8.Deadline, g5.TipSHA, extension)
+	if g8 := loadSnap(t, ws, 8); g8.Pin.SHA != g5.TipSHA || !g8.Deadline.Equal(extension) {
+		t.Errorf("group 8 (extension): pinned %q with deadline %v, want %s by %v", g8.Pin.SHA, g8.Deadline, g5.TipSHA, extension)
 	}
 	if n := c.server.Requests("missing.git"); n != 1 {
 		t.Errorf("a 404 was asked %d times, want once (no retry)", n)
@@ -270,7 +318,7 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 		t.Errorf("group 6: %d symlinks, branch %q, notes %q", links, g6.Branch, g6.Notes)
 	}
 	for _, p := range []string{"reports/passwd.md", "reports/fig.png"} {
-		if _, err := os.Lstat(filepath.Join(g6.Dir(), "files", p)); !errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Lstat(filepath.Join(groupDir(ws, 6), "files", p)); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("symlink %s materialised: %v", p, err)
 		}
 	}
@@ -285,11 +333,11 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 		t.Errorf("tmp not cleaned: %v", entries)
 	}
 	var names []string
-	entries, _ := os.ReadDir(GroupDir(ws, 1))
+	entries, _ := os.ReadDir(groupDir(ws, 1))
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if !slices.Equal(names, []string{"files", ObservationsFile, SnapshotFile}) {
+	if !slices.Equal(names, []string{"files", "observations.jsonl", "snapshot.json"}) {
 		t.Errorf("group folder holds %v", names)
 	}
 }
@@ -332,7 +380,7 @@ func TestRunTransportFailures(t *testing.T) {
 	opts.Token, opts.TokenHosts = token, []string{host}
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	sum := mustRun(t, opts)
-	want := map[int]Status{1: StatusOK, 2: StatusNetworkError, 3: StatusTimeout, 4: StatusOK, 5: StatusOK, 6: StatusNetworkError}
+	want := map[int]workspace.Status{1: workspace.StatusOK, 2: workspace.StatusNetworkError, 3: workspace.StatusTimeout, 4: workspace.StatusOK, 5: workspace.StatusOK, 6: workspace.StatusNetworkError}
 	for group, status := range want {
 		if got := outcomeOf(t, sum, group); got.Status != status {
 			t.Errorf("group %d: status %s (%s), want %s", group, got.Status, got.Error, status)
@@ -344,7 +392,7 @@ func TestRunTransportFailures(t *testing.T) {
 	// The renamed repository is scraped at its new place; the snapshot keeps
 	// the URL of groups.csv and says where it moved, here and on resume.
 	renamed := loadSnap(t, opts.Workspace, 4)
-	if got, want := renamed.DeadlineSHA, mustTip(t, c.repos["renamed.git"], "main"); got != want {
+	if got, want := renamed.Pin.SHA, mustTip(t, c.repos["renamed.git"], "main"); got != want {
 		t.Errorf("redirected group pinned %s, want %s", got, want)
 	}
 	movedTo := c.server.RepoURL("renamed.git")
@@ -370,9 +418,8 @@ func TestRunTransportFailures(t *testing.T) {
 
 	// Observations say where the URL led, so they still count once
 	// groups.csv names the new URL (see TestLastObservationBy).
-	obs, err := ReadObservations(GroupDir(opts.Workspace, 4))
-	if err != nil || len(obs) != 2 || obs[0].MovedTo != movedTo {
-		t.Errorf("observations of the redirected group %+v, %v", obs, err)
+	if obs := readObservations(t, opts.Workspace, 4); len(obs) != 2 || obs[0].MovedTo != movedTo {
+		t.Errorf("observations of the redirected group %+v", obs)
 	}
 
 	// Without a token the private repository looks like a missing one; with
@@ -381,8 +428,8 @@ func TestRunTransportFailures(t *testing.T) {
 	for _, tc := range []struct {
 		token string
 		hosts []string
-		want  Status
-	}{{"", nil, StatusNotFound}, {"wrong-token", []string{host}, StatusAuthFailed}, {token, nil, StatusNotFound}} {
+		want  workspace.Status
+	}{{"", nil, workspace.StatusNotFound}, {"wrong-token", []string{host}, workspace.StatusAuthFailed}, {token, nil, workspace.StatusNotFound}} {
 		opts := testOptions(t, c.group(5, "private.git"))
 		opts.Token, opts.TokenHosts = tc.token, tc.hosts
 		if got := outcomeOf(t, mustRun(t, opts), 5); got.Status != tc.want {
@@ -438,26 +485,26 @@ func TestRunResumesAfterCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts.Logger = slog.New(&onRecord{msg: "group scraped", do: cancel})
-	sum, err := Run(ctx, opts)
+	sum, err := run(ctx, opts)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("cancelled run returned %v", err)
 	}
 	if len(sum.Outcomes) != 1 || sum.Outcomes[0].Group != 1 {
 		t.Fatalf("cancelled run finished %+v, want group 1 only", sum.Outcomes)
 	}
-	first, err := os.ReadFile(filepath.Join(GroupDir(opts.Workspace, 1), SnapshotFile))
+	first, err := os.ReadFile(filepath.Join(groupDir(opts.Workspace, 1), "snapshot.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, g := range []int{2, 3} {
-		if _, err := LoadSnapshot(opts.Workspace, g); err == nil {
+		if _, err := os.Stat(filepath.Join(groupDir(opts.Workspace, g), "snapshot.json")); err == nil {
 			t.Errorf("group %d has a snapshot after the cancelled run", g)
 		}
 	}
 
 	// Leftovers of a run killed mid-way are removed by the next one.
-	stale := []string{filepath.Join(opts.Workspace, "tmp", "002-123.git"), filepath.Join(GroupDir(opts.Workspace, 1), tempFilesPrefix+"1"),
-		filepath.Join(GroupDir(opts.Workspace, 1), oldFilesPrefix+"2")}
+	stale := []string{filepath.Join(opts.Workspace, "tmp", "002-123.git"), filepath.Join(groupDir(opts.Workspace, 1), ".files-new-1"),
+		filepath.Join(groupDir(opts.Workspace, 1), ".files-old-2")}
 	for _, dir := range stale {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			t.Fatal(err)
@@ -471,7 +518,7 @@ func TestRunResumesAfterCancel(t *testing.T) {
 		t.Fatalf("resumed run: %+v", sum.Outcomes)
 	}
 	for _, o := range sum.Outcomes {
-		if o.Status != StatusOK || o.Resumed != (o.Group == 1) {
+		if o.Status != workspace.StatusOK || o.Resumed != (o.Group == 1) {
 			t.Errorf("group %d: status %s resumed %v", o.Group, o.Status, o.Resumed)
 		}
 	}
@@ -483,13 +530,12 @@ func TestRunResumesAfterCancel(t *testing.T) {
 			t.Errorf("%s left behind: %v", dir, err)
 		}
 	}
-	again, err := os.ReadFile(filepath.Join(GroupDir(opts.Workspace, 1), SnapshotFile))
+	again, err := os.ReadFile(filepath.Join(groupDir(opts.Workspace, 1), "snapshot.json"))
 	if err != nil || !bytes.Equal(first, again) {
 		t.Errorf("group 1 snapshot changed by the resumed run (%v)", err)
 	}
-	obs, err := ReadObservations(GroupDir(opts.Workspace, 1))
-	if err != nil || len(obs) != 2 {
-		t.Errorf("group 1 observations %+v (%v), want one per run", obs, err)
+	if obs := readObservations(t, opts.Workspace, 1); len(obs) != 2 {
+		t.Errorf("group 1 observations %+v, want one per run", obs)
 	}
 
 	// A new commit (dated before the deadline) is fetched into the existing
@@ -497,11 +543,11 @@ func TestRunResumesAfterCancel(t *testing.T) {
 	newer := c.commit("a.git", "main", gittest.Commit{Message: "fix", Author: bob, When: at(-time.Minute)})
 	opts.Only = []int{1, 2}
 	sum = mustRun(t, opts)
-	if o := outcomeOf(t, sum, 1); o.Resumed || o.DeadlineSHA != newer {
-		t.Errorf("moved remote: resumed %v pinned %s, want a fetch pinning %s", o.Resumed, o.DeadlineSHA, newer)
+	if o := outcomeOf(t, sum, 1); o.Resumed || o.Pin.SHA != newer {
+		t.Errorf("moved remote: resumed %v pinned %s, want a fetch pinning %s", o.Resumed, o.Pin.SHA, newer)
 	}
 	opts.Refresh = true
-	if o := outcomeOf(t, mustRun(t, opts), 2); o.Resumed || o.Status != StatusOK {
+	if o := outcomeOf(t, mustRun(t, opts), 2); o.Resumed || o.Status != workspace.StatusOK {
 		t.Errorf("refresh: resumed %v status %s", o.Resumed, o.Status)
 	}
 }
@@ -533,7 +579,7 @@ func TestRunCancelStopsInFlightClones(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	if _, err := Run(ctx, opts); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := run(ctx, opts); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Run returned %v, want the caller's cancellation", err)
 	}
 	if waited := time.Since(start); waited > 10*time.Second {
@@ -542,7 +588,7 @@ func TestRunCancelStopsInFlightClones(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(opts.Workspace, "tmp")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("tmp left behind: %v", err)
 	}
-	if _, err := LoadSnapshot(opts.Workspace, 1); err == nil {
+	if _, err := os.Stat(filepath.Join(groupDir(opts.Workspace, 1), "snapshot.json")); err == nil {
 		t.Error("a cancelled group got a snapshot")
 	}
 }
@@ -562,8 +608,8 @@ func TestRunPinsByObservation(t *testing.T) {
 	now := at(-30 * time.Minute)
 	opts.Now = func() time.Time { return now }
 	sum := mustRun(t, opts)
-	if o := outcomeOf(t, sum, 1); o.DeadlineSHA != seen {
-		t.Fatalf("before the deadline: pinned %s, want the tip %s", o.DeadlineSHA, seen)
+	if o := outcomeOf(t, sum, 1); o.Pin.SHA != seen {
+		t.Fatalf("before the deadline: pinned %s, want the tip %s", o.Pin.SHA, seen)
 	}
 
 	// After the deadline the students push a commit dated before it, and one after.
@@ -574,20 +620,20 @@ func TestRunPinsByObservation(t *testing.T) {
 	sum = mustRun(t, opts)
 
 	g1 := loadSnap(t, opts.Workspace, 1)
-	if g1.DeadlineSHA != seen || g1.PinnedBy != PinnedByObservation || !g1.Backdated || g1.DateBasedSHA != backdated || g1.LateCommits != 2 {
+	if g1.Pin.SHA != seen || g1.Pin.By != workspace.PinnedByObservation || !g1.Pin.Backdated || g1.Pin.DateBasedSHA != backdated || g1.Pin.LateCommits != 2 {
 		t.Errorf("group 1: pinned %s by %s backdated %v date-based %s late %d; want %s by observation, backdated, %s, 2",
-			g1.DeadlineSHA, g1.PinnedBy, g1.Backdated, g1.DateBasedSHA, g1.LateCommits, seen, backdated)
+			g1.Pin.SHA, g1.Pin.By, g1.Pin.Backdated, g1.Pin.DateBasedSHA, g1.Pin.LateCommits, seen, backdated)
 	}
-	if !g1.ObservedAt.Equal(at(-30*time.Minute)) || !outcomeOf(t, sum, 1).Backdated {
-		t.Errorf("group 1: observed at %v", g1.ObservedAt)
+	if !g1.Pin.ObservedAt.Equal(at(-30*time.Minute)) || !outcomeOf(t, sum, 1).Pin.Backdated {
+		t.Errorf("group 1: observed at %v", g1.Pin.ObservedAt)
 	}
 	if report, _ := g1.ReadFile("reports/README.md"); strings.Contains(string(report), "improved") {
 		t.Error("group 1 exported the backdated report")
 	}
 	g2 := loadSnap(t, opts.Workspace, 2)
-	if g2.DeadlineSHA != ahead || g2.Backdated || g2.PinnedBy != PinnedByObservation || g2.LateCommits != 0 {
+	if g2.Pin.SHA != ahead || g2.Pin.Backdated || g2.Pin.By != workspace.PinnedByObservation || g2.Pin.LateCommits != 0 {
 		t.Errorf("group 2: pinned %s backdated %v by %s late %d; want %s, not backdated, by observation, 0",
-			g2.DeadlineSHA, g2.Backdated, g2.PinnedBy, g2.LateCommits, ahead)
+			g2.Pin.SHA, g2.Pin.Backdated, g2.Pin.By, g2.Pin.LateCommits, ahead)
 	}
 }
 
@@ -601,11 +647,11 @@ func TestRunKeepsGoodSnapshotOnFailure(t *testing.T) {
 	c.server.FailNext("flaky.git", 100, 502)
 	opts.Refresh = true
 	o := outcomeOf(t, mustRun(t, opts), 1)
-	if o.Status != StatusNetworkError || !strings.Contains(o.Error, "kept the snapshot") {
+	if o.Status != workspace.StatusNetworkError || !strings.Contains(o.Error, "kept the snapshot") {
 		t.Errorf("outcome %s %q", o.Status, o.Error)
 	}
-	if s := loadSnap(t, opts.Workspace, 1); s.Status != StatusOK || s.DeadlineSHA != sha {
-		t.Errorf("stored snapshot %s %s, want the earlier ok one", s.Status, s.DeadlineSHA)
+	if s := loadSnap(t, opts.Workspace, 1); s.Status != workspace.StatusOK || s.Pin.SHA != sha {
+		t.Errorf("stored snapshot %s %s, want the earlier ok one", s.Status, s.Pin.SHA)
 	}
 }
 
@@ -622,12 +668,12 @@ func TestRunKeepsSnapshotWhenRemoteEmptied(t *testing.T) {
 	}
 	c.repo("wiped.git")
 	o := outcomeOf(t, mustRun(t, opts), 1)
-	if o.Status != StatusEmptyRepo || !strings.Contains(o.Error, "kept the snapshot") {
+	if o.Status != workspace.StatusEmptyRepo || !strings.Contains(o.Error, "kept the snapshot") {
 		t.Errorf("outcome %s %q, want empty-repo keeping the snapshot", o.Status, o.Error)
 	}
 	s := loadSnap(t, opts.Workspace, 1)
-	if report, err := s.ReadFile("reports/README.md"); s.Status != StatusOK || s.DeadlineSHA != sha || err != nil || len(report) == 0 {
-		t.Errorf("stored snapshot %s %s, report %v: want the earlier ok one with its files", s.Status, s.DeadlineSHA, err)
+	if report, err := s.ReadFile("reports/README.md"); s.Status != workspace.StatusOK || s.Pin.SHA != sha || err != nil || len(report) == 0 {
+		t.Errorf("stored snapshot %s %s, report %v: want the earlier ok one with its files", s.Status, s.Pin.SHA, err)
 	}
 }
 
@@ -640,17 +686,17 @@ func TestRunInvalidAndSelectedGroups(t *testing.T) {
 	bad := Group{Number: 4, Line: 5, Err: errors.New("groups.csv:5: missing repo_url")}
 	opts := testOptions(t, noNumber, c.group(1, "ok.git"), dup, bad)
 	sum := mustRun(t, opts)
-	if len(sum.Outcomes) != 4 || sum.Outcomes[0].Status != StatusInvalid || sum.Outcomes[1].Status != StatusOK ||
-		sum.Outcomes[2].Status != StatusInvalid || sum.Outcomes[3].Status != StatusInvalid {
+	if len(sum.Outcomes) != 4 || sum.Outcomes[0].Status != workspace.StatusInvalid || sum.Outcomes[1].Status != workspace.StatusOK ||
+		sum.Outcomes[2].Status != workspace.StatusInvalid || sum.Outcomes[3].Status != workspace.StatusInvalid {
 		t.Fatalf("outcomes %+v", sum.Outcomes)
 	}
-	if _, err := os.Stat(GroupDir(opts.Workspace, 0)); !errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(groupDir(opts.Workspace, 0)); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a row without a group number got a folder: %v", err)
 	}
-	if s := loadSnap(t, opts.Workspace, 1); s.Status != StatusOK {
+	if s := loadSnap(t, opts.Workspace, 1); s.Status != workspace.StatusOK {
 		t.Errorf("the duplicate row overwrote group 1: %s", s.Status)
 	}
-	if s := loadSnap(t, opts.Workspace, 4); s.Status != StatusInvalid || !strings.Contains(s.Error, "missing repo_url") {
+	if s := loadSnap(t, opts.Workspace, 4); s.Status != workspace.StatusInvalid || !strings.Contains(s.Error, "missing repo_url") {
 		t.Errorf("group 4 snapshot %s %q", s.Status, s.Error)
 	}
 
@@ -659,11 +705,11 @@ func TestRunInvalidAndSelectedGroups(t *testing.T) {
 		t.Errorf("--group 4 ran %+v", sum.Outcomes)
 	}
 	opts.Only = []int{9}
-	if _, err := Run(context.Background(), opts); err == nil {
+	if _, err := run(context.Background(), opts); err == nil {
 		t.Error("an unknown --group was accepted")
 	}
 	opts.Only, opts.Deadline = nil, time.Time{}
-	if _, err := Run(context.Background(), opts); err == nil {
+	if _, err := run(context.Background(), opts); err == nil {
 		t.Error("a run without any deadline was accepted")
 	}
 }
@@ -672,17 +718,17 @@ func TestRunExportLimits(t *testing.T) {
 	c := newCourse(t)
 	c.repo("big.git")
 	commit := reportCommit(alice, at(-time.Hour), "report")
-	commit.Files["data/huge.png"] = make([]byte, maxExportFileSize+1)
+	commit.Files["data/huge.png"] = make([]byte, maxCopyFileSize+1)
 	commit.Files["reports/README.md"] = []byte("# no questions here\n")
 	c.commit("big.git", "main", commit)
 	opts := testOptions(t, c.group(1, "big.git"))
 	o := outcomeOf(t, mustRun(t, opts), 1)
-	if o.Status != StatusNoReport {
+	if o.Status != workspace.StatusNoReport {
 		t.Errorf("status %s, want no-report", o.Status)
 	}
 	s := loadSnap(t, opts.Workspace, 1)
-	if slices.Contains(s.Exported, "data/huge.png") || !slices.Contains(s.Exported, "reports/README.md") {
-		t.Errorf("exported %v", s.Exported)
+	if slices.Contains(s.Copied, "data/huge.png") || !slices.Contains(s.Copied, "reports/README.md") {
+		t.Errorf("exported %v", s.Copied)
 	}
 	if !slices.ContainsFunc(s.Notes, func(n string) bool { return strings.Contains(n, "data/huge.png") }) {
 		t.Errorf("no note about the oversized file: %q", s.Notes)
@@ -690,23 +736,6 @@ func TestRunExportLimits(t *testing.T) {
 	if !s.HasFile("data/huge.png") {
 		t.Error("the oversized file is missing from the tree")
 	}
-}
-
-func TestWorkspaceLock(t *testing.T) {
-	dir := t.TempDir()
-	ws, err := openWorkspace(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := openWorkspace(dir); err == nil || !strings.Contains(err.Error(), "another scrape") {
-		t.Errorf("second open: %v", err)
-	}
-	ws.close()
-	ws, err = openWorkspace(dir)
-	if err != nil {
-		t.Fatalf("reopen after close: %v", err)
-	}
-	ws.close()
 }
 
 func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
@@ -726,10 +755,10 @@ func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
 	opts.Now = func() time.Time { return at(time.Hour) }
 	o := outcomeOf(t, mustRun(t, opts), 1)
 	s := loadSnap(t, opts.Workspace, 1)
-	if o.DeadlineSHA != seen || !s.Backdated || s.DateBasedSHA != other || s.TipSHA != other {
-		t.Errorf("pinned %s backdated %v date-based %s tip %s; want the observed %s, backdated, %s", o.DeadlineSHA, s.Backdated, s.DateBasedSHA, s.TipSHA, seen, other)
+	if o.Pin.SHA != seen || !s.Pin.Backdated || s.Pin.DateBasedSHA != other || s.TipSHA != other {
+		t.Errorf("pinned %s backdated %v date-based %s tip %s; want the observed %s, backdated, %s", o.Pin.SHA, s.Pin.Backdated, s.Pin.DateBasedSHA, s.TipSHA, seen, other)
 	}
-	if !slices.ContainsFunc(s.Notes, func(n string) bool { return strings.Contains(n, "rewritten") }) {
-		t.Errorf("no note about the rewritten branch: %q", s.Notes)
+	if !slices.ContainsFunc(s.Pin.Notes, func(n string) bool { return strings.Contains(n, "rewritten") }) {
+		t.Errorf("no note about the rewritten branch: %q", s.Pin.Notes)
 	}
 }

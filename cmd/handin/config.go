@@ -50,8 +50,33 @@ func envName(flag string) string {
 
 // courseFlag is --course, shared by the commands that read the course file.
 func courseFlag() cli.Flag {
-	return &cli.StringFlag{Name: "course", EnvVars: []string{envName("course")},
-		Usage: "course `FILE` (default: ./" + CourseFileName + " when it exists)"}
+	return &cli.StringFlag{Name: "course", Usage: "course `FILE` (default: ./" + CourseFileName + " when it exists)"}
+}
+
+// withEnvironment lets every course-key flag (and --course) be set by its
+// HANDIN_* environment variable, through urfave/cli like any flag, so that
+// --help names the variable too.
+func withEnvironment(flags []cli.Flag) []cli.Flag {
+	for _, f := range flags {
+		name := f.Names()[0]
+		if name != "course" && !slices.ContainsFunc(courseKeys, func(k courseKey) bool { return k.flag == name }) {
+			continue
+		}
+		env := []string{envName(name)}
+		switch f := f.(type) {
+		case *cli.StringFlag:
+			f.EnvVars = env
+		case *cli.IntFlag:
+			f.EnvVars = env
+		case *cli.DurationFlag:
+			f.EnvVars = env
+		case *cli.StringSliceFlag:
+			f.EnvVars = env
+		default:
+			panic(fmt.Sprintf("course key --%s: flag type %T takes no environment variable", name, f))
+		}
+	}
+	return flags
 }
 
 // applyCourse fills every flag of c that neither the command line nor its
@@ -60,30 +85,33 @@ func courseFlag() cli.Flag {
 // > the flag's default. It returns the course file used ("" when none).
 func applyCourse(c *cli.Context) (string, error) {
 	file := courseFile(c)
-	var values map[string][]string
-	if file != "" {
-		var err error
-		if values, err = readCourseFile(file); err != nil {
-			return "", usageError("%w", err)
-		}
+	if file == "" {
+		return "", nil
+	}
+	values, err := readCourseFile(file)
+	if err != nil {
+		return "", usageError("%w", err)
 	}
 	for _, k := range courseKeys {
-		if c.IsSet(k.flag) || !hasFlag(c.Command, k.flag) {
+		v, ok := values[k.key]
+		if !ok || explicitlySet(c, k.flag) || !hasFlag(c.Command, k.flag) {
 			continue
 		}
-		if v, ok := os.LookupEnv(envName(k.flag)); ok && v != "" {
-			if err := setFlag(c, k.flag, []string{v}); err != nil {
-				return "", usageError("$%s: %w", envName(k.flag), err)
-			}
-			continue
-		}
-		if v, ok := values[k.key]; ok {
-			if err := setFlag(c, k.flag, v); err != nil {
-				return "", usageError("%s: %s: %w", file, k.key, err)
-			}
+		if err := setFlag(c, k.flag, v); err != nil {
+			return "", usageError("%s: %s: %w", file, k.key, err)
 		}
 	}
 	return file, nil
+}
+
+// explicitlySet: the flag was given on the command line or by a non-empty
+// environment variable (an empty HANDIN_DEADLINE= in a cron table means
+// "not set", not "no deadline").
+func explicitlySet(c *cli.Context, flag string) bool {
+	if v, ok := os.LookupEnv(envName(flag)); ok && strings.TrimSpace(v) == "" && c.String(flag) == "" {
+		return false
+	}
+	return c.IsSet(flag)
 }
 
 // courseFile is the course file a command reads: --course, else
@@ -109,7 +137,7 @@ func withCourse(cmd *cli.Command) *cli.Command {
 			required = append(required, sf.Name)
 		}
 	}
-	cmd.Flags = append(cmd.Flags, courseFlag())
+	cmd.Flags = withEnvironment(append(cmd.Flags, courseFlag()))
 	action := cmd.Action
 	cmd.Action = func(c *cli.Context) error {
 		if _, err := applyCourse(c); err != nil {

@@ -1,10 +1,9 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 
 	"handin/grade"
 	"handin/internal/atomicfile"
+	"handin/internal/coursetime"
 	"handin/internal/demo"
 	"handin/scrape"
 )
@@ -90,49 +90,27 @@ func runDemo(c *cli.Context) error {
 	}
 	tmp, err := os.MkdirTemp("", "handin-demo-repos-")
 	if err != nil {
-		return usageError("demo: %w", err)
+		return ioError("demo: %w", err)
 	}
 	defer os.RemoveAll(tmp)
 
 	course, err := demo.Build(filepath.Join(tmp, "course"), time.Now(), demo.WithGroups(c.Int("groups")))
 	if err != nil {
-		return usageError("%w", err)
+		return ioError("%w", err)
 	}
 	srv, err := demo.Serve(course)
 	if err != nil {
-		return usageError("%w", err)
+		return ioError("%w", err)
 	}
 	defer srv.Close()
 	if err := writeDemoCourse(dir, course); err != nil {
-		return usageError("demo: %w", err)
+		return ioError("demo: %w", err)
 	}
-	stderr := c.App.ErrWriter
-	fmt.Fprintf(stderr, "handin demo: %d groups served at %s (loopback), deadline %s\n",
+	io := streamsOf(c)
+	fmt.Fprintf(io.err, "handin demo: %d groups served at %s (loopback), deadline %s\n",
 		len(course.Groups), srv.URL, course.Deadline.Format("2006-01-02 15:04:05 MST"))
 
-	workspace := filepath.Join(dir, "workspace")
-	fmt.Fprintf(stderr, "handin demo: replaying a cron scrape 2 hours before the deadline for group(s) %v, then their backdated push\n",
-		course.GroupsWith(demo.CaseBackdated))
-	if err := course.ObserveBeforeDeadline(c.Context, workspace); err != nil {
-		if c.Context.Err() != nil {
-			return c.Context.Err()
-		}
-		return usageError("%w", err)
-	}
-	groups, err := scrape.ReadGroupsFile(filepath.Join(dir, "groups.csv"))
-	if err != nil {
-		return usageError("demo: %w", err)
-	}
-	spec, err := grade.LoadSpec("2026")
-	if err != nil {
-		return usageError("demo: %w", err)
-	}
-	sum, err := runPipeline(c.Context, pipeline{
-		scrape: scrape.Options{Groups: groups, Workspace: workspace, Deadline: course.Deadline, Workers: c.Int("workers"), Timeout: time.Minute},
-		spec:   spec,
-		out:    filepath.Join(dir, "site"),
-		stderr: stderr,
-	})
+	sum, err := runDemoCourse(c.Context, dir, course, c.Int("workers"), io)
 	if err != nil {
 		return err
 	}
@@ -141,14 +119,45 @@ func runDemo(c *cli.Context) error {
 	for _, g := range course.Groups {
 		ds.Cases = append(ds.Cases, demoCase{Group: g.Number, Case: g.Case})
 	}
-	if err := printDemoSummary(c.App.Writer, ds, c.Bool("json")); err != nil {
+	if err := printDemoSummary(io, ds, c.Bool("json")); err != nil {
 		return err
 	}
 	if c.Bool("keep-serving") {
-		fmt.Fprintf(stderr, "handin demo: serving the repositories at %s until Ctrl-C; meanwhile try: cd %s && handin run\n", srv.URL, dir)
+		fmt.Fprintf(io.err, "handin demo: serving the repositories at %s until Ctrl-C; meanwhile try: cd %s && handin run\n", srv.URL, dir)
 		<-c.Context.Done()
 	}
 	return nil
+}
+
+// runDemoCourse replays the cron scrape before the deadline, then runs the
+// pipeline on the demo course in dir, as 'handin run' would. The workspace
+// is released when it returns, so that with --keep-serving 'handin run'
+// works in dir.
+func runDemoCourse(ctx context.Context, dir string, course *demo.Course, workers int, io streams) (*runSummary, error) {
+	ws, err := openWorkspace(filepath.Join(dir, "workspace"), true)
+	if err != nil {
+		return nil, err
+	}
+	defer closeWorkspace(ws, io)
+	fmt.Fprintf(io.err, "handin demo: replaying a cron scrape 2 hours before the deadline for group(s) %v, then their backdated push\n",
+		course.GroupsWith(demo.CaseBackdated))
+	if err := course.ObserveBeforeDeadline(ctx, ws); err != nil {
+		return nil, ioError("%w", err)
+	}
+	groups, err := scrape.ReadGroupsFile(filepath.Join(dir, "groups.csv"), demo.Location())
+	if err != nil {
+		return nil, ioError("demo: %w", err)
+	}
+	spec, err := grade.LoadSpec(grade.DefaultSpec)
+	if err != nil {
+		return nil, ioError("demo: %w", err)
+	}
+	return runPipeline(ctx, ws, pipeline{
+		scrape: scrape.Options{Groups: groups, Deadline: course.Deadline, Workers: workers, Timeout: time.Minute},
+		grade:  grade.Options{Spec: spec},
+		out:    filepath.Join(dir, "site"),
+		io:     io,
+	})
 }
 
 // prepareDemoDir makes dir an empty folder: it may be absent, empty, or a
@@ -193,25 +202,24 @@ time_zone = %q
 spec = "2026"
 workspace = "workspace"
 out = "site"
-`, course.Deadline.Format(time.RFC3339), grade.DefaultTimeZone)
+`, course.Deadline.Format(time.RFC3339), coursetime.DefaultZone)
 	if err := atomicfile.Write(filepath.Join(dir, CourseFileName), []byte(courseFile), 0o644); err != nil {
 		return err
 	}
 	return atomicfile.Write(filepath.Join(dir, demoMarker), []byte("written by handin demo: a later demo replaces this folder\n"), 0o644)
 }
 
-func printDemoSummary(w io.Writer, s demoSummary, asJSON bool) error {
+func printDemoSummary(io streams, s demoSummary, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return io.printJSON(s)
 	}
-	if err := printRunSummary(w, s.runSummary, false); err != nil {
+	if err := printRunSummary(io, s.runSummary, false); err != nil {
 		return err
 	}
+	w := io.out
 	fmt.Fprintln(w, "\nWhat the groups show:")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	state := map[int]string{}
+	state := map[int]grade.State{}
 	for _, g := range s.Groups {
 		state[g.Group] = g.State
 	}

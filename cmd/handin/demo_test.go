@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 
 	"handin/internal/demo"
 	"handin/scrape/gittest"
+	"handin/workspace"
 )
 
 // demoServer is a demo course served for one script.
@@ -93,7 +95,10 @@ func serveDemo(ts *testscript.TestScript, neg bool, args []string) {
 		d.hung = append(d.hung, g.Repo)
 	}
 	if observe != "" {
-		ts.Check(course.ObserveBeforeDeadline(context.Background(), observe))
+		ws, err := workspace.Create(observe)
+		ts.Check(err)
+		err = course.ObserveBeforeDeadline(context.Background(), ws)
+		ts.Check(errors.Join(err, ws.Close()))
 	}
 	ts.Setenv("GROUPS", course.GroupsFile)
 	ts.Setenv("DEADLINE", course.Deadline.Format(time.RFC3339))
@@ -159,12 +164,14 @@ func resultGroups(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	data, err := os.ReadFile(ts.MkAbs(args[0]))
 	ts.Check(err)
-	var results []struct {
-		Group int `json:"group"`
+	var results struct {
+		Groups []struct {
+			Group int `json:"group"`
+		} `json:"groups"`
 	}
 	ts.Check(json.Unmarshal(data, &results))
 	var groups []string
-	for _, r := range results {
+	for _, r := range results.Groups {
 		groups = append(groups, strconv.Itoa(r.Group))
 	}
 	fmt.Fprintln(ts.Stdout(), strings.Join(groups, " "))

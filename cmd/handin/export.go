@@ -1,11 +1,10 @@
 package main
 
 import (
-	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"path/filepath"
 	"strconv"
 
@@ -18,8 +17,8 @@ import (
 // it may come after the group numbers, where urfave/cli does not look.
 func exportFlags(requireWorkspace bool) []cli.Flag {
 	return []cli.Flag{
-		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (graded by handin grade)", EnvVars: []string{"HANDIN_WORKSPACE"}, Required: requireWorkspace},
-		&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: WORKSPACE/export)", EnvVars: []string{"HANDIN_OUT"}},
+		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (graded by handin grade)", Required: requireWorkspace},
+		&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: WORKSPACE/export)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
 	}
 }
@@ -127,34 +126,47 @@ func parseTrailingFlags(c *cli.Context) ([]string, error) {
 }
 
 func runExport(c *cli.Context, name string, only []int) error {
-	workspace := c.String("workspace")
-	out := c.String("out")
-	if out == "" {
-		out = filepath.Join(workspace, "export")
+	io := streamsOf(c)
+	ws, err := openWorkspace(c.String("workspace"), false)
+	if err != nil {
+		return err
 	}
-	sum, err := export.Export(c.Context, export.Options{
-		Workspace: workspace,
-		Out:       out,
-		Only:      only,
+	defer closeWorkspace(ws, io)
+	sum, err := export.Run(c.Context, ws, export.Options{
+		Out:  outDir(c, ws.Root()),
+		Only: only,
 		// Warnings go to the summary (printed below); the log carries
 		// per-group remarks such as an unreadable snapshot.
-		Logger: slog.New(slog.NewTextHandler(c.App.ErrWriter, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Logger: io.logger(),
 	})
 	if err != nil {
-		if c.Context.Err() != nil {
-			return err
-		}
-		return usageError("%s: %w", name, err)
+		return exportError(name, err)
 	}
-	return printExport(c.App.Writer, c.App.ErrWriter, sum, c.Bool("json"))
+	return printExport(io, sum, c.Bool("json"))
 }
 
-func printExport(stdout, stderr io.Writer, sum *export.Summary, asJSON bool) error {
-	if asJSON {
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
+// exportError: nothing graded yet is a usage error, anything else a
+// failure to read or write files.
+func exportError(command string, err error) error {
+	if errors.Is(err, export.ErrNothingGraded) {
+		return usageError("%s: %w", command, err)
 	}
+	return ioError("%s: %w", command, err)
+}
+
+// outDir is --out, or WORKSPACE/export.
+func outDir(c *cli.Context, workspace string) string {
+	if out := c.String("out"); out != "" {
+		return out
+	}
+	return filepath.Join(workspace, "export")
+}
+
+func printExport(io streams, sum *export.Summary, asJSON bool) error {
+	if asJSON {
+		return io.printJSON(sum)
+	}
+	stdout, stderr := io.out, io.err
 	fmt.Fprintf(stdout, "%d groups, %d page(s) written to %s\n", sum.Groups, len(sum.Pages), filepath.Join(sum.Out, export.PagesDir))
 	if len(sum.Pages) == 1 {
 		fmt.Fprintf(stdout, "page:      %s\n", sum.Pages[0])

@@ -1,17 +1,14 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"strings"
 	"text/tabwriter"
-	"time"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
 
 	"handin/grade"
+	"handin/internal/coursetime"
+	"handin/workspace"
 )
 
 func gradeCommand() *cli.Command {
@@ -37,7 +34,7 @@ Example:
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (as written by handin scrape)", Required: true},
 			&cli.IntSliceFlag{Name: "group", Usage: "grade only group `N` (repeatable)"},
-			&cli.StringFlag{Name: "tz", Value: grade.DefaultTimeZone, Usage: "course time `ZONE` of the activity matrix"},
+			&cli.StringFlag{Name: "tz", Value: coursetime.DefaultZone, Usage: "course time `ZONE` of the activity matrix"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of a table"},
 		}, gradeFlags()...),
 		Action: runGrade,
@@ -53,48 +50,54 @@ func gradeFlags() []cli.Flag {
 	}
 }
 
-// gradeSetup loads the spec and options named by gradeFlags and --tz. Errors
-// are usage errors (exit 2).
-func gradeSetup(c *cli.Context) (*grade.Spec, grade.Options, error) {
-	spec, err := grade.LoadSpec(c.String("spec"))
-	if err != nil {
-		return nil, grade.Options{}, usageError("grade: %w", err)
-	}
+// gradeOptions loads the spec and options named by gradeFlags, --tz and
+// --group. Errors are usage errors (exit 2).
+func gradeOptions(c *cli.Context) (grade.Options, error) {
 	var opts grade.Options
-	if opts.TimeZone, err = time.LoadLocation(c.String("tz")); err != nil {
-		return nil, grade.Options{}, usageError("grade: --tz: %w", err)
+	var err error
+	if opts.Spec, err = grade.LoadSpec(c.String("spec")); err != nil {
+		return grade.Options{}, usageError("grade: %w", err)
+	}
+	if opts.TimeZone, err = coursetime.LoadZone(c.String("tz")); err != nil {
+		return grade.Options{}, usageError("grade: --tz: %w", err)
 	}
 	if file := c.String("authors"); file != "" {
 		if opts.Authors, err = grade.ReadAuthorsCSV(file); err != nil {
-			return nil, grade.Options{}, usageError("grade: %w", err)
+			return grade.Options{}, usageError("grade: %w", err)
 		}
 	}
-	return spec, opts, nil
+	opts.Only = c.IntSlice("group")
+	return opts, nil
 }
 
 func runGrade(c *cli.Context) error {
-	spec, opts, err := gradeSetup(c)
+	opts, err := gradeOptions(c)
 	if err != nil {
 		return err
 	}
-	workspace := c.String("workspace")
-	results, errs := grade.GradeWorkspace(c.Context, workspace, spec, opts, c.IntSlice("group"))
+	io := streamsOf(c)
+	ws, err := openWorkspace(c.String("workspace"), false)
+	if err != nil {
+		return err
+	}
+	defer closeWorkspace(ws, io)
+	results, errs := grade.Run(c.Context, ws, opts)
 	if err := c.Context.Err(); err != nil {
 		return fmt.Errorf("grade: %w", err)
 	}
 	if len(results) == 0 && len(errs) == 0 {
-		return usageError("grade: no snapshots in %s (run 'handin scrape' first)", workspace)
+		return usageError("grade: no snapshots in %s (run 'handin scrape' first)", ws.Root())
 	}
-	if err := printGrades(c.App.Writer, results, c.Bool("json")); err != nil {
+	if err := printGrades(io, results, c.Bool("json")); err != nil {
 		return err
 	}
 	for _, err := range errs {
-		fmt.Fprintln(c.App.ErrWriter, "handin: grade:", err)
+		fmt.Fprintln(io.err, "handin: grade:", err)
 	}
 	switch {
 	case len(errs) > 0:
-		return withCode(exitUsage)
-	case withProblems(results) > 0:
+		return withCode(exitIO)
+	case countState(results, grade.StateProblems)+countState(results, grade.StateFailed) > 0:
 		return withCode(exitViolations)
 	}
 	return nil
@@ -102,59 +105,60 @@ func runGrade(c *cli.Context) error {
 
 // gradeLine is one group in the table and in --json.
 type gradeLine struct {
-	Group     int      `json:"group"`
-	Status    string   `json:"status"`
-	Report    string   `json:"report,omitempty"`
-	Passed    int      `json:"passed"`
-	Questions int      `json:"questions"` // 0 when the report was not checked
-	Problems  []string `json:"problems"`
+	Group     int              `json:"group"`
+	State     grade.State      `json:"state"`
+	Status    workspace.Status `json:"status"`
+	Report    string           `json:"report,omitempty"`
+	Passed    int              `json:"passed"`
+	Questions int              `json:"questions"` // 0 when the report was not checked
+	Problems  []string         `json:"problems"`
 }
 
-func printGrades(w io.Writer, results []*grade.GroupResult, asJSON bool) error {
+func printGrades(io streams, results []*grade.GroupResult, asJSON bool) error {
 	lines := make([]gradeLine, len(results))
 	for i, r := range results {
-		lines[i] = gradeLine{Group: r.Group, Status: r.Status, Report: r.ReportPath, Problems: r.Problems}
+		lines[i] = gradeLine{Group: r.Group, State: r.State, Status: r.Status, Report: r.ReportPath, Problems: []string{}}
+		for _, p := range r.Problems() {
+			lines[i].Problems = append(lines[i].Problems, p.Text())
+		}
 		if r.Check != nil {
 			lines[i].Passed, lines[i].Questions = r.Check.Passed, len(r.Check.Questions)
 		}
 	}
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(lines)
+		return io.printJSON(lines)
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "GROUP\tSTATUS\tPASSED\tPROBLEMS\tREPORT")
+	tw := tabwriter.NewWriter(io.out, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "GROUP\tSTATE\tSTATUS\tPASSED\tPROBLEMS\tREPORT")
 	for _, l := range lines {
 		passed := "-"
 		if l.Questions > 0 {
 			passed = fmt.Sprintf("%d/%d", l.Passed, l.Questions)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", l.Group, l.Status, passed, len(l.Problems), orDash(printable(l.Report)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", l.Group, l.State, l.Status, passed, len(l.Problems), orDash(printable(l.Report)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "%d groups graded, %d with problems\n", len(results), withProblems(results))
+	_, err := fmt.Fprintf(io.out, "%s graded: %d ok, %d with problems, %d failed\n", plural(len(results), "group"),
+		countState(results, grade.StateOK), countState(results, grade.StateProblems), countState(results, grade.StateFailed))
 	return err
 }
 
-func withProblems(results []*grade.GroupResult) int {
+func countState(results []*grade.GroupResult, state grade.State) int {
 	n := 0
 	for _, r := range results {
-		if len(r.Problems) > 0 {
+		if r.State == state {
 			n++
 		}
 	}
 	return n
 }
 
-// printable keeps a student-chosen path from driving the terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '?'
-		}
-		return r
-	}, s)
+// plural is "1 group", "2 groups".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -10,7 +10,7 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"handin": func() { os.Exit(run(os.Args, os.Stdout, os.Stderr)) },
+		"handin": func() { os.Exit(run(os.Args, newStreams(os.Stdout, os.Stderr))) },
 	})
 }
 

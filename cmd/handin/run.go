@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,11 +14,11 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"handin/export"
 	"handin/grade"
 	"handin/scrape"
+	"handin/workspace"
 )
 
 func runCommand() *cli.Command {
@@ -72,12 +71,20 @@ func runRun(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	sum, err := runPipeline(c.Context, p)
+	// The lock is held across scrape, grade and export: no other command
+	// sees a snapshot replaced half-way through.
+	ws, err := openWorkspace(c.String("workspace"), true)
+	if err != nil {
+		return err
+	}
+	defer closeWorkspace(ws, p.io)
+	p.out = outDir(c, ws.Root())
+	sum, err := runPipeline(c.Context, ws, p)
 	if err != nil {
 		return err
 	}
 	sum.CourseFile = courseFile(c)
-	if err := printRunSummary(c.App.Writer, sum, c.Bool("json")); err != nil {
+	if err := printRunSummary(p.io, sum, c.Bool("json")); err != nil {
 		return err
 	}
 	return withCode(sum.exitCode())
@@ -86,10 +93,9 @@ func runRun(c *cli.Context) error {
 // pipeline is everything one run of scrape, grade and export needs.
 type pipeline struct {
 	scrape scrape.Options
-	spec   *grade.Spec
 	grade  grade.Options
 	out    string
-	stderr io.Writer // progress on a terminal, log lines otherwise
+	io     streams // progress on a terminal, log lines otherwise
 }
 
 // pipelineFromFlags reads the run's flags through the scrape and grade
@@ -99,23 +105,12 @@ func pipelineFromFlags(c *cli.Context) (pipeline, error) {
 	if err != nil {
 		return pipeline{}, err
 	}
-	spec, gradeOpts, err := gradeSetup(c)
+	gradeOpts, err := gradeOptions(c)
 	if err != nil {
 		return pipeline{}, err
 	}
-	out := c.String("out")
-	if out == "" {
-		out = filepath.Join(scrapeOpts.Workspace, "export")
-	}
-	return pipeline{scrape: scrapeOpts, spec: spec, grade: gradeOpts, out: out, stderr: c.App.ErrWriter}, nil
+	return pipeline{scrape: scrapeOpts, grade: gradeOpts, io: streamsOf(c)}, nil
 }
-
-// Group states in the run summary.
-const (
-	stateOK       = "ok"
-	stateProblems = "problems"
-	stateFailed   = "failed"
-)
 
 // runSummary is what 'handin run' and 'handin demo' report.
 type runSummary struct {
@@ -137,23 +132,23 @@ type runSummary struct {
 	CourseFile string     `json:"course_file,omitempty"`
 	Warnings   []string   `json:"warnings,omitempty"`
 	Seconds    float64    `json:"seconds"`
-	// gradeErrors are snapshots that could not be graded (exit 2).
+	// gradeErrors are snapshots that could not be graded (exit 3).
 	gradeErrors int
 }
 
 // runGroup is one group's line in the summary.
 type runGroup struct {
-	Group    int    `json:"group"`
-	State    string `json:"state"`  // ok, problems or failed
-	Status   string `json:"status"` // scrape status
-	Problems int    `json:"problems"`
-	Error    string `json:"error,omitempty"`
+	Group    int              `json:"group"`
+	State    grade.State      `json:"state"`  // ok, problems or failed
+	Status   workspace.Status `json:"status"` // how the scrape ended
+	Problems int              `json:"problems"`
+	Error    string           `json:"error,omitempty"`
 }
 
 func (s *runSummary) exitCode() int {
 	switch {
 	case s.gradeErrors > 0:
-		return exitUsage
+		return exitIO
 	case s.WithProblems+s.Failed > 0:
 		return exitViolations
 	}
@@ -162,72 +157,74 @@ func (s *runSummary) exitCode() int {
 
 // runPipeline scrapes, grades and exports. An interrupted scrape keeps what
 // finished and ends the run (exit 130); the next run resumes.
-func runPipeline(ctx context.Context, p pipeline) (*runSummary, error) {
+func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*runSummary, error) {
 	start := time.Now()
-	display := newStageDisplay(p.stderr)
-	sum := &runSummary{Workspace: p.scrape.Workspace}
+	display := newStageDisplay(p.io)
+	sum := &runSummary{Workspace: ws.Root()}
 
-	display.begin("scrape", fmt.Sprintf("%d groups, %d workers", countSelected(p.scrape), max(p.scrape.Workers, 1)))
-	if display.live != nil {
-		p.scrape.Progress = display.live
-	} else {
-		p.scrape.Logger = display.logger
-	}
-	scraped, err := scrape.Run(ctx, p.scrape)
+	selected := countSelected(p.scrape)
+	display.begin("scrape", fmt.Sprintf("%s, %d workers", plural(selected, "group"), max(p.scrape.Workers, 1)))
+	scraped, err := scrapeWithProgress(ctx, ws, p.scrape, p.io, display.logger)
 	if err != nil {
 		done := 0
 		if scraped != nil {
 			done = len(scraped.Outcomes)
 		}
-		if ctx.Err() != nil {
-			return nil, &exitError{code: exitCancelled, err: fmt.Errorf(
-				"interrupted while scraping (%d of %d groups done and kept): run again to resume", done, countSelected(p.scrape))}
+		if ctx.Err() != nil { // the whole message, not "context canceled"
+			return nil, fmt.Errorf("while scraping (%d of %d groups done and kept): run again to resume", done, selected)
 		}
-		return nil, usageError("run: scrape: %w", err)
+		return nil, ioError("while scraping (%d of %d groups done and kept): %w; run again to resume", done, selected, err)
 	}
 	outcomes := map[int]scrape.Outcome{}
-	failed := 0
 	for _, o := range scraped.Outcomes {
 		outcomes[o.Group] = o
-		if !o.Status.Pinned() {
-			failed++
-		}
 		switch {
 		case o.Resumed:
 			sum.Unchanged++
-		case o.DeadlineSHA != "" || o.Status == scrape.StatusEmptyRepo || o.Status == scrape.StatusNoCommit:
+		case o.Fetched():
 			sum.Fetched++
 		}
 	}
 	display.end(fmt.Sprintf("%d fetched, %d unchanged, %d failed (%d could not be reached)",
-		sum.Fetched, sum.Unchanged, failed, scraped.InfrastructureFailures()))
+		sum.Fetched, sum.Unchanged, scraped.Failed(), scraped.InfrastructureFailures()))
 
 	display.begin("grade", "")
-	results, gradeErrs := grade.GradeWorkspace(ctx, p.scrape.Workspace, p.spec, p.grade, p.scrape.Only)
+	p.grade.Only = p.scrape.Only
+	results, gradeErrs := grade.Run(ctx, ws, p.grade)
 	if ctx.Err() != nil {
-		return nil, &exitError{code: exitCancelled, err: errors.New("interrupted while grading: run again (scraped groups are kept)")}
+		return nil, errors.New("while grading: run again (scraped groups are kept)")
 	}
 	for _, err := range gradeErrs {
 		sum.Warnings = append(sum.Warnings, "grade: "+err.Error())
 	}
 	sum.gradeErrors = len(gradeErrs)
-	display.end(fmt.Sprintf("%d groups graded", len(results)))
+	display.end(plural(len(results), "group") + " graded")
 
 	display.begin("export", "")
-	exported, err := export.Export(ctx, export.Options{Workspace: p.scrape.Workspace, Out: p.out, Only: p.scrape.Only, Logger: display.logger})
+	exported, err := export.Run(ctx, ws, export.Options{Out: p.out, Only: p.scrape.Only, Logger: display.logger})
 	if err != nil {
-		if ctx.Err() != nil {
-			return nil, &exitError{code: exitCancelled, err: errors.New("interrupted while exporting: run again (scraped groups are kept)")}
-		}
-		return nil, usageError("run: %w", err)
+		return nil, exportError("run: export", err)
 	}
 	sum.Index, sum.Gradebook, sum.Results = exported.Index, exported.Gradebook, exported.Results
 	sum.Warnings = append(sum.Warnings, exported.Warnings...)
-	display.end(fmt.Sprintf("%d pages in %s", len(exported.Pages), p.out))
+	display.end(fmt.Sprintf("%s in %s", plural(len(exported.Pages), "page"), p.out))
 
 	sum.tally(results, outcomes)
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
+}
+
+// scrapeWithProgress runs a scrape that shows its progress: a live line on
+// a terminal (ended before Run returns), one log line per group otherwise.
+func scrapeWithProgress(ctx context.Context, ws *workspace.Workspace, opts scrape.Options, io streams, logger *slog.Logger) (*scrape.Summary, error) {
+	if !io.tty {
+		opts.Logger = logger
+		return scrape.Run(ctx, ws, opts)
+	}
+	live := newLiveProgress(io.err, countSelected(opts))
+	defer live.finish()
+	opts.Progress = live
+	return scrape.Run(ctx, ws, opts)
 }
 
 // countSelected is how many groups a scrape will look at.
@@ -242,16 +239,14 @@ func countSelected(o scrape.Options) int {
 // scrape failed this run is failed even when an older snapshot was graded.
 func (s *runSummary) tally(results []*grade.GroupResult, outcomes map[int]scrape.Outcome) {
 	for _, r := range results {
-		g := runGroup{Group: r.Group, Status: r.Status, Problems: len(r.Problems), Error: oneLine(r.Error), State: stateOK}
-		if o, ok := outcomes[r.Group]; ok && o.Status != scrape.Status(r.Status) {
-			g.Status, g.Error = string(o.Status), oneLine(o.Error)
+		g := runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems()), Error: printable(r.Error)}
+		if o, ok := outcomes[r.Group]; ok && o.Status != r.Status && !o.Status.Pinned() {
+			g.State, g.Status, g.Error = grade.StateFailed, o.Status, printable(o.Error)
 		}
-		switch st := scrape.Status(g.Status); {
-		case !st.Pinned():
-			g.State = stateFailed
+		switch g.State {
+		case grade.StateFailed:
 			s.Failed++
-		case g.Problems > 0:
-			g.State = stateProblems
+		case grade.StateProblems:
 			s.WithProblems++
 		default:
 			s.OK++
@@ -261,23 +256,19 @@ func (s *runSummary) tally(results []*grade.GroupResult, outcomes map[int]scrape
 	s.Total = len(s.Groups)
 }
 
-// oneLine folds a (remote server's) multi-line message onto one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
-
-func printRunSummary(w io.Writer, s *runSummary, asJSON bool) error {
+func printRunSummary(io streams, s *runSummary, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(s)
+		return io.printJSON(s)
 	}
-	fmt.Fprintf(w, "%d groups: %d ok, %d with problems, %d failed (%d fetched, %d unchanged, %.1fs)\n",
-		s.Total, s.OK, s.WithProblems, s.Failed, s.Fetched, s.Unchanged, s.Seconds)
+	w := io.out
+	fmt.Fprintf(w, "%s: %d ok, %d with problems, %d failed (%d fetched, %d unchanged, %.1fs)\n",
+		plural(s.Total, "group"), s.OK, s.WithProblems, s.Failed, s.Fetched, s.Unchanged, s.Seconds)
 	if s.Failed > 0 {
 		fmt.Fprintln(w, "failed:")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, g := range s.Groups {
-			if g.State == stateFailed {
-				fmt.Fprintf(tw, "  %d\t%s\t%s\n", g.Group, g.Status, printable(g.Error))
+			if g.State == grade.StateFailed {
+				fmt.Fprintf(tw, "  %d\t%s\t%s\n", g.Group, g.Status, g.Error)
 			}
 		}
 		if err := tw.Flush(); err != nil {
@@ -306,13 +297,10 @@ type stageDisplay struct {
 
 const stageCount = 3
 
-func newStageDisplay(stderr io.Writer) *stageDisplay {
-	d := &stageDisplay{}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		d.live = stderr
-		d.logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	} else {
-		d.logger = slog.New(slog.NewTextHandler(stderr, nil))
+func newStageDisplay(s streams) *stageDisplay {
+	d := &stageDisplay{logger: s.logger()}
+	if s.tty {
+		d.live = s.err
 	}
 	return d
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"handin/internal/coursetime"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,8 +12,6 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
-
-	"handin/scrape"
 )
 
 // courseValues runs a command with run's flags that applies the course file
@@ -20,7 +19,7 @@ import (
 func courseValues(t *testing.T, args ...string) (map[string]any, error) {
 	t.Helper()
 	got := map[string]any{}
-	flags := append(runFlags(), courseFlag())
+	flags := withEnvironment(append(runFlags(), courseFlag()))
 	for _, f := range flags { // the probe checks no required flag
 		if sf, ok := f.(*cli.StringFlag); ok {
 			sf.Required = false
@@ -171,7 +170,11 @@ func TestInitExampleIsACourseFile(t *testing.T) {
 	if got["groups"] != filepath.Join(dir, "groups.csv") || got["workers"] != 4 || got["timeout"] != 5*time.Minute {
 		t.Errorf("the example reads as %v", got)
 	}
-	if _, err := scrape.ParseDeadline(got["deadline"].(string), got["tz"].(string)); err != nil {
+	zone, err := coursetime.LoadZone(got["tz"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := coursetime.ParseDeadline(got["deadline"].(string), zone); err != nil {
 		t.Errorf("the example's deadline: %v", err)
 	}
 	for _, key := range []string{"groups", "deadline", "time_zone", "spec", "workspace", "out", "workers", "timeout"} {
@@ -194,27 +197,23 @@ func TestRunInterruptedExitsWith130(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	var stderr strings.Builder
-	app := newApp(io.Discard, &stderr)
+	app := newApp(streams{out: io.Discard, err: io.Discard})
 	err := app.RunContext(ctx, []string{"handin", "run", "--groups", groups, "--deadline", "2026-01-23T23:59:59+01:00", "--workspace", filepath.Join(dir, "ws")})
-	if code := exitCode(ctx, err, &stderr); code != exitCancelled {
-		t.Fatalf("exit %d (%s), want %d", code, stderr.String(), exitCancelled)
-	}
-	if !strings.Contains(stderr.String(), "run again to resume") {
-		t.Errorf("stderr %q", stderr.String())
+	if code, msg := exitCode(ctx, err); code != exitCancelled || !strings.Contains(msg, "run again to resume") {
+		t.Fatalf("exit %d (%s), want %d saying to run again", code, msg, exitCancelled)
 	}
 }
 
 func TestRunNeedsGroupsAndWorkspace(t *testing.T) {
 	t.Chdir(t.TempDir())
-	var stderr strings.Builder
-	app := newApp(io.Discard, &stderr)
+	app := newApp(streams{out: io.Discard, err: io.Discard})
 	err := app.RunContext(context.Background(), []string{"handin", "run", "--workspace", "ws"})
-	if code := exitCode(context.Background(), err, &stderr); code != exitUsage {
+	code, msg := exitCode(context.Background(), err)
+	if code != exitUsage {
 		t.Fatalf("exit %d, want %d", code, exitUsage)
 	}
-	if !strings.Contains(stderr.String(), "no groups: give --groups, set groups in handin.toml, or write a course file with 'handin init'") {
-		t.Errorf("stderr %q", stderr.String())
+	if !strings.Contains(msg, "no groups: give --groups, set groups in handin.toml, or write a course file with 'handin init'") {
+		t.Errorf("message %q", msg)
 	}
 }
 
@@ -229,5 +228,5 @@ func TestEveryCommandHasAnExample(t *testing.T) {
 			visit(prefix+c.Name+" ", c.Subcommands)
 		}
 	}
-	visit("", newApp(io.Discard, io.Discard).Commands)
+	visit("", newApp(streams{out: io.Discard, err: io.Discard}).Commands)
 }

@@ -1,21 +1,18 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"maps"
 	"os"
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"unicode"
 
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
+	"handin/internal/coursetime"
 	"handin/scrape"
+	"handin/workspace"
 )
 
 func scrapeCommand() *cli.Command {
@@ -57,7 +54,7 @@ func scrapeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "groups", Usage: "groups `FILE` (CSV: group_number,student_1..student_5,repo_url[,deadline][,branch])", Required: true},
 		&cli.StringFlag{Name: "deadline", Usage: "deadline `TIME`, RFC 3339 (2026-01-23T23:59:59+01:00) or local to --tz (2026-01-23 23:59); required unless every group has its own"},
-		&cli.StringFlag{Name: "tz", Value: "Europe/Copenhagen", Usage: "time `ZONE` of a deadline written without an offset"},
+		&cli.StringFlag{Name: "tz", Value: coursetime.DefaultZone, Usage: "course time `ZONE`: deadlines written without an offset are read in it"},
 		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (clones, snapshots)", Required: true},
 		&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "parallel clones"},
 		&cli.IntSliceFlag{Name: "group", Usage: "scrape only group `N` (repeatable)"},
@@ -71,13 +68,16 @@ func scrapeFlags() []cli.Flag {
 // scrapeOptions builds scrape.Options from scrapeFlags. Errors are usage
 // errors (exit 2).
 func scrapeOptions(c *cli.Context) (scrape.Options, error) {
-	groups, err := scrape.ReadGroupsFile(c.String("groups"))
+	zone, err := coursetime.LoadZone(c.String("tz"))
+	if err != nil {
+		return scrape.Options{}, usageError("--tz: %w", err)
+	}
+	groups, err := scrape.ReadGroupsFile(c.String("groups"), zone)
 	if err != nil {
 		return scrape.Options{}, usageError("scrape: %w", err)
 	}
 	opts := scrape.Options{
 		Groups:     groups,
-		Workspace:  c.String("workspace"),
 		Workers:    c.Int("workers"),
 		Timeout:    c.Duration("timeout"),
 		Refresh:    c.Bool("refresh"),
@@ -91,7 +91,7 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 		return scrape.Options{}, usageError("scrape: --timeout must be positive")
 	}
 	if s := c.String("deadline"); s != "" {
-		if opts.Deadline, err = scrape.ParseDeadline(s, c.String("tz")); err != nil {
+		if opts.Deadline, err = coursetime.ParseDeadline(s, zone); err != nil {
 			return scrape.Options{}, usageError("scrape: %w", err)
 		}
 	} else if i := slices.IndexFunc(groups, func(g scrape.Group) bool { return g.Err == nil && g.Deadline == nil }); i >= 0 {
@@ -104,7 +104,9 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 }
 
 // accessToken is the token from file, else $GITHUB_TOKEN, else $GH_TOKEN
-// ("" when none: public repositories need none).
+// ("" when none: public repositories need none). These two are the only
+// variables read by hand: the token is never a flag (a command line is
+// visible to every user of the machine).
 func accessToken(file string) (string, error) {
 	if file != "" {
 		data, err := os.ReadFile(file)
@@ -133,25 +135,22 @@ func runScrape(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	io := streamsOf(c)
+	ws, err := openWorkspace(c.String("workspace"), true)
+	if err != nil {
+		return err
+	}
+	defer closeWorkspace(ws, io)
 	// On a terminal a live line shows progress and the table says the rest;
 	// elsewhere (cron) one log line per group.
-	stderr := c.App.ErrWriter
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		opts.Progress = stderr
-	} else {
-		opts.Logger = slog.New(slog.NewTextHandler(stderr, nil))
-	}
-	sum, runErr := scrape.Run(c.Context, opts)
+	sum, runErr := scrapeWithProgress(c.Context, ws, opts, io, io.logger())
 	if sum != nil {
-		if err := printScrape(c.App.Writer, sum, c.Bool("json")); err != nil {
+		if err := printScrape(io, sum, c.Bool("json")); err != nil {
 			return err
 		}
 	}
 	if runErr != nil {
-		if c.Context.Err() != nil {
-			return runErr // exit 130: finished groups are kept
-		}
-		return usageError("scrape: %w", runErr)
+		return ioError("scrape: %w", runErr) // exit 130 when interrupted: finished groups are kept
 	}
 	if sum.InfrastructureFailures() > 0 {
 		return withCode(exitViolations)
@@ -159,22 +158,17 @@ func runScrape(c *cli.Context) error {
 	return nil
 }
 
-func printScrape(w io.Writer, sum *scrape.Summary, asJSON bool) error {
+func printScrape(io streams, sum *scrape.Summary, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(sum)
+		return io.printJSON(sum)
 	}
+	w := io.out
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "GROUP\tSTATUS\tSHA\tLATE\tNOTE")
-	counts := map[scrape.Status]int{}
+	counts := map[workspace.Status]int{}
 	for _, o := range sum.Outcomes {
 		counts[o.Status]++
-		sha := o.DeadlineSHA
-		if len(sha) > 10 {
-			sha = sha[:10]
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", o.Group, o.Status, orDash(sha), o.LateCommits, outcomeNote(o))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\n", o.Group, o.Status, orDash(o.Pin.SHA[:min(len(o.Pin.SHA), 10)]), o.Pin.LateCommits, outcomeNote(o))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -183,7 +177,7 @@ func printScrape(w io.Writer, sum *scrape.Summary, asJSON bool) error {
 	for _, s := range slices.Sorted(maps.Keys(counts)) {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[s], s))
 	}
-	_, err := fmt.Fprintf(w, "%d groups: %s\n", len(sum.Outcomes), strings.Join(parts, ", "))
+	_, err := fmt.Fprintf(w, "%s: %s\n", plural(len(sum.Outcomes), "group"), strings.Join(parts, ", "))
 	return err
 }
 
@@ -194,10 +188,10 @@ func outcomeNote(o scrape.Outcome) string {
 	if o.Resumed {
 		notes = append(notes, "unchanged since the last run")
 	}
-	if o.Backdated {
+	if o.Pin.Backdated {
 		notes = append(notes, "backdated commits pushed after the deadline")
 	}
-	if o.NonMonotonic {
+	if o.Pin.OutOfOrder {
 		notes = append(notes, "committer dates go backwards")
 	}
 	if o.MovedTo != "" {
@@ -206,12 +200,7 @@ func outcomeNote(o scrape.Outcome) string {
 	if o.Error != "" {
 		notes = append(notes, o.Error)
 	}
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.Join(notes, "; "))
+	return printable(strings.Join(notes, "; "))
 }
 
 func orDash(s string) string {

@@ -16,6 +16,7 @@ import (
 
 	"handin/scrape"
 	"handin/scrape/gittest"
+	"handin/workspace"
 )
 
 // courseDeadline is the deadline the repositories served by gitcourse are
@@ -154,18 +155,18 @@ func TestScrapeNeverShowsTheToken(t *testing.T) {
 	var stdout, stderr strings.Builder
 	for _, tc := range []struct {
 		tokenFile string
-		private   scrape.Status
-	}{{"token.txt", scrape.StatusOK}, {"refused.txt", scrape.StatusAuthFailed}} {
+		private   workspace.Status
+	}{{"token.txt", workspace.StatusOK}, {"refused.txt", workspace.StatusAuthFailed}} {
 		var out, errOut strings.Builder
 		run([]string{"handin", "scrape", "--groups", "groups.csv", "--workspace", "ws", "--deadline", courseDeadline.Format(time.RFC3339),
-			"--token-file", tc.tokenFile, "--token-host", u.Host, "--refresh", "--json"}, &out, &errOut)
+			"--token-file", tc.tokenFile, "--token-host", u.Host, "--refresh", "--json"}, streams{out: &out, err: &errOut})
 		stdout.WriteString(out.String())
 		stderr.WriteString(errOut.String())
 		var sum scrape.Summary
 		if err := json.Unmarshal([]byte(out.String()), &sum); err != nil {
 			t.Fatalf("%s: %v\n%s%s", tc.tokenFile, err, out.String(), errOut.String())
 		}
-		want := map[int]scrape.Status{1: tc.private, 2: scrape.StatusAuthFailed, 3: scrape.StatusNotFound, 4: scrape.StatusInvalid}
+		want := map[int]workspace.Status{1: tc.private, 2: workspace.StatusAuthFailed, 3: workspace.StatusNotFound, 4: workspace.StatusInvalid}
 		for _, o := range sum.Outcomes {
 			if o.Status != want[o.Group] {
 				t.Errorf("%s: group %d is %s (%s), want %s", tc.tokenFile, o.Group, o.Status, o.Error, want[o.Group])

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"handin/grade"
+	"handin/internal/coursetime"
 	"handin/scrape/gittest"
 )
 
@@ -124,8 +125,8 @@ func WithGroups(n int) Option { return func(s *settings) { s.groups = n } }
 // Location is the course's time zone: deadlines and commit times are
 // Copenhagen wall-clock times.
 func Location() *time.Location {
-	loc, err := time.LoadLocation(grade.DefaultTimeZone)
-	if err != nil { // unreachable: grade links time/tzdata in
+	loc, err := coursetime.LoadZone(coursetime.DefaultZone)
+	if err != nil { // unreachable: coursetime links time/tzdata in
 		return time.UTC
 	}
 	return loc

@@ -13,6 +13,7 @@ import (
 
 	"handin/grade"
 	"handin/scrape"
+	"handin/workspace"
 )
 
 // demoNow is a fixed clock: the course's deadline is 2026-01-20 23:59:59 CET.
@@ -36,26 +37,30 @@ func TestCourseThroughScrapeAndGrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ws := filepath.Join(t.TempDir(), "ws")
+	ws, err := workspace.Create(filepath.Join(t.TempDir(), "ws"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ws.Close()
 	ctx := context.Background()
 	if err := c.ObserveBeforeDeadline(ctx, ws); err != nil {
 		t.Fatal(err)
 	}
-	groups, err := scrape.ReadGroupsFile(c.GroupsFile)
+	groups, err := scrape.ReadGroupsFile(c.GroupsFile, Location())
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(groups) != DefaultGroups {
 		t.Fatalf("groups.csv has %d rows, want %d", len(groups), DefaultGroups)
 	}
-	if _, err := scrape.Run(ctx, scrape.Options{Groups: groups, Workspace: ws, Deadline: c.Deadline, RetryDelay: time.Millisecond}); err != nil {
+	if _, err := scrape.Run(ctx, ws, scrape.Options{Groups: groups, Deadline: c.Deadline, RetryDelay: time.Millisecond}); err != nil {
 		t.Fatal(err)
 	}
 	spec, err := grade.LoadSpec("2026")
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, errs := grade.GradeWorkspace(ctx, ws, spec, grade.Options{}, nil)
+	results, errs := grade.Run(ctx, ws, grade.Options{Spec: spec})
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
@@ -74,13 +79,13 @@ func TestCourseThroughScrapeAndGrade(t *testing.T) {
 func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 	t.Helper()
 	if g.Case != CaseUnreachable && g.Case != CaseNoReport {
-		if r.Status != string(scrape.StatusOK) || r.Check == nil {
+		if r.Status != workspace.StatusOK || r.Check == nil {
 			t.Fatalf("status %s (%s), check %v", r.Status, r.Error, r.Check != nil)
 		}
 		if r.Stats.Contributors < 2 || r.Stats.Contributors > 4 || r.Stats.Commits < 12 {
 			t.Errorf("contributors %d, commits %d: want 2-4 authors and a real history", r.Stats.Contributors, r.Stats.Commits)
 		}
-		if !r.Backdated && r.Stats.MergedPRs == 0 && g.Number%3 != 0 {
+		if !r.Pin.Backdated && r.Stats.MergedPRs == 0 && g.Number%3 != 0 {
 			t.Errorf("no merged pull request")
 		}
 		if got := len(r.Check.Checklist); got != 4 {
@@ -96,7 +101,7 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 		}
 		return qs
 	}
-	findings := func(kind string) []int {
+	findings := func(kind grade.Kind) []int {
 		var qs []int
 		for _, q := range r.Check.Questions {
 			for _, f := range q.Findings {
@@ -109,8 +114,8 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 	}
 	switch g.Case {
 	case CaseGood:
-		if len(r.Problems) > 0 || !r.Check.Pass || r.LateCommits != 0 || r.NonMonotonic {
-			t.Errorf("a good group has problems %q (pass %v, late %d)", r.Problems, r.Check.Pass, r.LateCommits)
+		if r.State != grade.StateOK || !r.Check.Pass || r.Pin.LateCommits != 0 || r.Pin.OutOfOrder {
+			t.Errorf("a good group is %s with %+v (pass %v, late %d)", r.State, r.Problems(), r.Check.Pass, r.Pin.LateCommits)
 		}
 		if len(r.Students) != len(g.Students) || len(r.UnmatchedAuthors) > 0 {
 			t.Errorf("students %+v, unmatched %+v", r.Students, r.UnmatchedAuthors)
@@ -120,17 +125,17 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 			t.Errorf("failing questions %v", got)
 		}
 	case CaseMissingFigures:
-		if got := findings(grade.FindMissingFile); !slices.Equal(got, []int{14, 20}) {
+		if got := findings(grade.KindMissingFile); !slices.Equal(got, []int{14, 20}) {
 			t.Errorf("missing files in %v", got)
 		}
-		if got := findings(grade.FindCaseMismatch); !slices.Equal(got, []int{29}) {
+		if got := findings(grade.KindCaseMismatch); !slices.Equal(got, []int{29}) {
 			t.Errorf("case mismatch in %v", got)
 		}
 	case CasePlaceholders:
-		if got := findings(grade.FindUnanswered); !slices.Equal(got, []int{27, 28}) {
+		if got := findings(grade.KindUnanswered); !slices.Equal(got, []int{27, 28}) {
 			t.Errorf("unanswered %v", got)
 		}
-		if got := findings(grade.FindPlaceholder); !slices.Equal(got, []int{31}) {
+		if got := findings(grade.KindPlaceholder); !slices.Equal(got, []int{31}) {
 			t.Errorf("placeholder left in %v", got)
 		}
 	case CaseWrongGroup:
@@ -143,23 +148,23 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 		}
 	case CaseUnmatchedAuthor:
 		last := g.Students[len(g.Students)-1]
-		if !slices.ContainsFunc(r.Problems, func(p string) bool { return strings.Contains(p, last) }) || len(r.UnmatchedAuthors) != 1 {
-			t.Errorf("problems %q, unmatched %+v", r.Problems, r.UnmatchedAuthors)
+		if !slices.ContainsFunc(r.Problems(), func(p grade.Finding) bool { return strings.Contains(p.Message, last) }) || len(r.UnmatchedAuthors) != 1 {
+			t.Errorf("problems %+v, unmatched %+v", r.Problems(), r.UnmatchedAuthors)
 		}
 	case CaseLate:
-		if r.LateCommits != 2 || r.Check.Pass {
-			t.Errorf("late commits %d, pass %v: the report was finished after the deadline", r.LateCommits, r.Check.Pass)
+		if r.Pin.LateCommits != 2 || r.Check.Pass {
+			t.Errorf("late commits %d, pass %v: the report was finished after the deadline", r.Pin.LateCommits, r.Check.Pass)
 		}
 	case CaseBackdated:
-		if !r.Backdated || !r.NonMonotonic || r.Check.Pass {
-			t.Errorf("backdated %v, non-monotonic %v, pass %v", r.Backdated, r.NonMonotonic, r.Check.Pass)
+		if !r.Pin.Backdated || !r.Pin.OutOfOrder || r.Check.Pass {
+			t.Errorf("backdated %v, out of order %v, pass %v", r.Pin.Backdated, r.Pin.OutOfOrder, r.Check.Pass)
 		}
 	case CaseUnreachable:
-		if r.Status != string(scrape.StatusNotFound) {
+		if r.Status != workspace.StatusNotFound {
 			t.Errorf("status %s, want not-found", r.Status)
 		}
 	case CaseNoReport:
-		if r.Status != string(scrape.StatusNoReport) || r.Check != nil {
+		if r.Status != workspace.StatusNoReport || r.Check != nil {
 			t.Errorf("status %s", r.Status)
 		}
 	case CaseReportAtRoot:

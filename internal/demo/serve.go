@@ -10,6 +10,7 @@ import (
 	"handin/internal/atomicfile"
 	"handin/scrape"
 	"handin/scrape/gittest"
+	"handin/workspace"
 )
 
 // CheckGit says what the demo needs when the git binary is missing: the
@@ -66,29 +67,29 @@ func writeGroupsFile(c *Course, srv *gittest.Server) error {
 }
 
 // ObserveBeforeDeadline replays the cron scrape an instructor runs before
-// the deadline: it scrapes the backdated groups into workspace with the
-// clock set two hours before the deadline, so their observation log holds
-// the tip pushed by then, and then pushes their backdated commits. The
-// course must be served (GroupsFile written).
-func (c *Course) ObserveBeforeDeadline(ctx context.Context, workspace string) error {
+// the deadline: it scrapes the backdated groups into ws with the clock set
+// two hours before the deadline, so their observation log holds the tip
+// pushed by then, and then pushes their backdated commits. The course must
+// be served (GroupsFile written).
+func (c *Course) ObserveBeforeDeadline(ctx context.Context, ws *workspace.Workspace) error {
 	backdated := c.GroupsWith(CaseBackdated)
 	if len(backdated) == 0 || len(c.held) == 0 {
 		return nil
 	}
-	groups, err := scrape.ReadGroupsFile(c.GroupsFile)
+	groups, err := scrape.ReadGroupsFile(c.GroupsFile, Location())
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
 	before := c.Deadline.Add(-2 * time.Hour)
-	sum, err := scrape.Run(ctx, scrape.Options{
-		Groups: groups, Workspace: workspace, Deadline: c.Deadline, Only: backdated,
+	sum, err := scrape.Run(ctx, ws, scrape.Options{
+		Groups: groups, Deadline: c.Deadline, Only: backdated,
 		RetryDelay: 10 * time.Millisecond, Now: func() time.Time { return before },
 	})
 	if err != nil {
 		return fmt.Errorf("demo: scrape before the deadline: %w", err)
 	}
 	for _, o := range sum.Outcomes {
-		if o.Status != scrape.StatusOK {
+		if o.Status != workspace.StatusOK {
 			return fmt.Errorf("demo: scrape before the deadline: group %d: %s %s", o.Group, o.Status, o.Error)
 		}
 	}

@@ -1,0 +1,154 @@
+package grade
+
+import (
+	"fmt"
+	"strings"
+
+	"handin/workspace"
+)
+
+// Kind names what a finding is about. Kinds are stable: pages, the index,
+// the gradebook and results.json count the same things by them.
+type Kind string
+
+// Kinds that decide a question's pass/fail exactly as the course checker
+// does.
+const (
+	KindWords   Kind = "words"   // word count outside the range
+	KindImages  Kind = "images"  // image count outside the range
+	KindMissing Kind = "missing" // the question is not in the report
+)
+
+// Kinds of what the course really wants to know about a question, listed
+// beside the checker-compatible result and never mixed into its pass/fail.
+const (
+	KindUnanswered   Kind = "unanswered"       // only the "--- question N fill here ---" placeholder
+	KindPlaceholder  Kind = "placeholder"      // placeholder left next to an answer
+	KindLinkImage    Kind = "link-image"       // [text](x.png): a link where an image was meant
+	KindHTMLImage    Kind = "html-image"       // <img src>: shown, but not counted by the checker
+	KindCodeImage    Kind = "code-image"       // image markdown inside backticks: not shown
+	KindRemoteImage  Kind = "remote-image"     // http(s) image: not in the repository
+	KindMissingFile  Kind = "missing-file"     // image file not in the repository
+	KindCaseMismatch Kind = "case-mismatch"    // file exists with different letter case
+	KindBadFormat    Kind = "bad-format"       // not .png/.jpg/.jpeg/.gif/.webp/.svg
+	KindOutsideRepo  Kind = "outside-repo"     // absolute path or ../ beyond the repo root
+	KindNoMarker     Kind = "no-answer-marker" // no "Answer:" line under the question
+)
+
+// Kinds about the group as a whole (some carry the question they concern:
+// the roster kinds are about Questions 1 and 2).
+const (
+	KindNotScraped         Kind = "not-scraped"            // no deadline commit: the scrape status says why
+	KindBackdated          Kind = "backdated"              // commits dated before the deadline pushed after it
+	KindOutOfOrder         Kind = "history-out-of-order"   // committer dates go backwards on the branch
+	KindNoReport           Kind = "no-report"              // no report anywhere in the deadline tree
+	KindReportLocation     Kind = "report-location"        // the report is not at reports/README.md
+	KindReportUnreadable   Kind = "report-unreadable"      // the report could not be read or parsed
+	KindNotChecked         Kind = "not-checked"            // no spec to check the report against
+	KindInvalidUTF8        Kind = "invalid-utf8"           // the report is not valid UTF-8
+	KindTemplateMismatch   Kind = "template-mismatch"      // the report follows another year's template
+	KindDuplicatedQuestion Kind = "duplicated-question"    // a question heading written twice
+	KindQuestionsOrder     Kind = "questions-out-of-order" // questions not in ascending order
+	KindExtraQuestions     Kind = "extra-questions"        // questions the spec does not have
+	KindGroupNumber        Kind = "group-number"           // Question 1 names no group, or another one
+	KindNoStudentIDs       Kind = "no-student-ids"         // Question 2 names no student id
+	KindStudentMissing     Kind = "student-missing"        // a roster student not in Question 2
+	KindStudentExtra       Kind = "student-extra"          // a student in Question 2 not on the roster
+	KindStudentDuplicated  Kind = "student-duplicated"     // a student written twice in Question 2
+	KindImplausibleDates   Kind = "implausible-dates"      // commits dated before 2000 or long after the deadline
+	KindReadmeUnreadable   Kind = "readme-unreadable"      // the root README could not be read
+	KindNoCommits          Kind = "no-commits"             // roster students without a commit, every author matched
+	KindAttribution        Kind = "attribution-incomplete" // roster students without matched commits, authors unmatched
+)
+
+// Severity says whether the instructor must act on a finding.
+type Severity string
+
+const (
+	SeverityProblem Severity = "problem" // the instructor must act on it
+	SeverityInfo    Severity = "info"    // worth knowing, nothing to do
+)
+
+// infoKinds are the kinds that are information, not problems.
+var infoKinds = map[Kind]bool{KindHTMLImage: true, KindNoMarker: true}
+
+// Severity is the kind's severity.
+func (k Kind) Severity() Severity {
+	if infoKinds[k] {
+		return SeverityInfo
+	}
+	return SeverityProblem
+}
+
+// MissingFigure reports whether the kind means a figure is not shown on
+// GitHub (counted as "missing figures").
+func (k Kind) MissingFigure() bool {
+	return k == KindMissingFile || k == KindCaseMismatch || k == KindOutsideRepo
+}
+
+// Finding is one problem or piece of information about a group or one of
+// its questions.
+type Finding struct {
+	Kind     Kind     `json:"kind"`
+	Severity Severity `json:"severity"`
+	// Question is the question the finding is about; 0 for the group.
+	Question int    `json:"question,omitempty"`
+	Message  string `json:"message"`
+	Min      *int   `json:"min,omitempty"`
+	Max      *int   `json:"max,omitempty"`
+	Got      *int   `json:"got,omitempty"`
+	Target   string `json:"target,omitempty"` // the image path or URL concerned
+	Line     int    `json:"line,omitempty"`   // line in the report
+}
+
+// newFinding is a finding of kind about question (0: the group).
+func newFinding(kind Kind, question int, format string, args ...any) Finding {
+	return Finding{Kind: kind, Severity: kind.Severity(), Question: question, Message: fmt.Sprintf(format, args...)}
+}
+
+// Problem reports whether the instructor must act on the finding.
+func (f Finding) Problem() bool { return f.Severity == SeverityProblem }
+
+// Text is the finding in one line, prefixed with its question and the
+// figure concerned ("Q21: figures/build.png: a link to an image ...").
+func (f Finding) Text() string {
+	text := f.Message
+	if f.Target != "" && !strings.Contains(text, f.Target) {
+		text = f.Target + ": " + text
+	}
+	if f.Question > 0 {
+		text = fmt.Sprintf("Q%d: %s", f.Question, text)
+	}
+	return text
+}
+
+// State is a group's verdict, the same word on every surface (CLI, index,
+// page, gradebook, results.json).
+type State string
+
+const (
+	StateOK       State = "ok"       // graded, nothing to act on
+	StateProblems State = "problems" // graded, with at least one problem
+	StateFailed   State = "failed"   // no deadline commit was graded
+)
+
+// stateOf decides a group's state from its scrape status and findings.
+func stateOf(status workspace.Status, findings []Finding) State {
+	switch {
+	case !status.Pinned():
+		return StateFailed
+	case countProblems(findings) > 0:
+		return StateProblems
+	}
+	return StateOK
+}
+
+func countProblems(findings []Finding) int {
+	n := 0
+	for _, f := range findings {
+		if f.Problem() {
+			n++
+		}
+	}
+	return n
+}

@@ -1,0 +1,281 @@
+package workspace
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Snapshot is everything later stages know about a group's repository at its
+// deadline commit. It is plain data: parse, grade and export never touch git.
+type Snapshot struct {
+	Group    int      `json:"group"`
+	Students []string `json:"students"`           // roster ids from groups.csv
+	URL      string   `json:"url"`                // clone URL, credentials removed
+	WebURL   string   `json:"web_url"`            // browsable URL (https://github.com/o/r) when known
+	MovedTo  string   `json:"moved_to,omitempty"` // where URL redirects to (a renamed repository)
+	Branch   string   `json:"branch"`
+	Status   Status   `json:"status"`
+	Error    string   `json:"error,omitempty"` // why, when Status is not ok
+
+	Deadline  time.Time `json:"deadline"`
+	ScrapedAt time.Time `json:"scraped_at"`
+	TipSHA    string    `json:"tip_sha,omitempty"` // branch tip when scraped
+	Pin       Pin       `json:"pin"`
+
+	// Commits reachable from the pinned commit (all parents), newest first.
+	Commits []Commit `json:"commits"`
+	// Tree is every file of the pinned commit.
+	Tree []File `json:"tree"`
+	// Copied lists the files copied out of the pinned commit into the
+	// group's files/ folder (report folder, README files, figures).
+	Copied []string `json:"copied"`
+	// Notes are non-fatal remarks (size limits hit, symlinks skipped).
+	Notes []string `json:"notes,omitempty"`
+
+	// dir is the group folder holding snapshot.json and files/; set by
+	// LoadSnapshot.
+	dir string
+}
+
+// Commit is one commit's metadata.
+type Commit struct {
+	SHA         string    `json:"sha"`
+	Parents     []string  `json:"parents"`
+	AuthorName  string    `json:"author_name"`
+	AuthorEmail string    `json:"author_email"`
+	AuthorTime  time.Time `json:"author_time"`
+	CommitTime  time.Time `json:"commit_time"`
+	Message     string    `json:"message"`
+}
+
+// FileMode is what a tree entry is.
+type FileMode string
+
+const (
+	ModeFile      FileMode = "file"
+	ModeExec      FileMode = "exec"
+	ModeSymlink   FileMode = "symlink"
+	ModeSubmodule FileMode = "submodule"
+)
+
+// Regular reports whether the entry is a file with content (executable or
+// not), as opposed to a link or a submodule.
+func (m FileMode) Regular() bool { return m == ModeFile || m == ModeExec }
+
+// File is one entry of the deadline tree.
+type File struct {
+	Path   string   `json:"path"`
+	Size   int64    `json:"size"`
+	Mode   FileMode `json:"mode"`
+	Target string   `json:"target,omitempty"` // symlink target, recorded, never followed
+}
+
+// Open opens a file copied out of the deadline commit by its repository path
+// (slash-separated, relative to the repo root). It never leaves the group's
+// files/ folder: paths are cleaned against the repository root and opened
+// through os.Root, which also refuses symlinks that point outside. Files
+// not copied give fs.ErrNotExist.
+func (s *Snapshot) Open(repoPath string) (*os.File, error) {
+	clean := path.Clean("/" + repoPath)[1:]
+	if clean == "" || !fs.ValidPath(clean) || strings.Contains(repoPath, "\\") {
+		return nil, fmt.Errorf("open %q: %w", repoPath, fs.ErrInvalid)
+	}
+	if s.dir == "" {
+		return nil, fmt.Errorf("open %q: snapshot has no folder: %w", repoPath, fs.ErrNotExist)
+	}
+	root, err := os.OpenRoot(filepath.Join(s.dir, filesDir))
+	if err != nil {
+		return nil, fmt.Errorf("open %q: %w", repoPath, err)
+	}
+	defer root.Close()
+	return root.Open(filepath.FromSlash(clean))
+}
+
+// ReadFile returns a file copied out of the deadline commit (see Open).
+func (s *Snapshot) ReadFile(repoPath string) ([]byte, error) {
+	f, err := s.Open(repoPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
+// HasFile reports whether the deadline tree holds exactly this path.
+func (s *Snapshot) HasFile(repoPath string) bool {
+	return slices.ContainsFunc(s.Tree, func(f File) bool { return f.Path == repoPath })
+}
+
+// LoadSnapshot reads a group's snapshot. A snapshot whose group number is
+// not its folder's is refused: its result would land in, and overwrite,
+// another group's folder.
+func (w *Workspace) LoadSnapshot(group int) (*Snapshot, error) {
+	name := w.SnapshotPath(group)
+	var s Snapshot
+	if err := ReadJSON(name, &s); err != nil {
+		return nil, fmt.Errorf("load snapshot: %w", err)
+	}
+	if s.Group != group {
+		return nil, fmt.Errorf("snapshot %s is for group %d, whose folder is %s", name, s.Group, w.GroupDir(s.Group))
+	}
+	s.dir = w.GroupDir(group)
+	return &s, nil
+}
+
+// Snapshots reads the snapshots of the given groups (every group that has
+// one when only is empty), sorted by group. A snapshot that cannot be read
+// is reported in errs and skipped.
+func (w *Workspace) Snapshots(only []int) (snaps []*Snapshot, errs []error) {
+	groups, err := w.selectGroups(only, snapshotFile)
+	if err != nil {
+		return nil, []error{err}
+	}
+	for _, g := range groups {
+		s, err := w.LoadSnapshot(g)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("group %d: %w", g, err))
+			continue
+		}
+		snaps = append(snaps, s)
+	}
+	return snaps, errs
+}
+
+// GradedGroups lists the groups whose folder holds a result, ascending.
+func (w *Workspace) GradedGroups() ([]int, error) { return w.selectGroups(nil, resultFile) }
+
+// selectGroups is only, sorted and without repeats, or else every group
+// whose folder holds the file name.
+func (w *Workspace) selectGroups(only []int, name string) ([]int, error) {
+	if len(only) > 0 {
+		return slices.Compact(slices.Sorted(slices.Values(only))), nil
+	}
+	all, err := w.Groups()
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(all, func(g int) bool {
+		_, err := os.Stat(filepath.Join(w.GroupDir(g), name))
+		return errors.Is(err, fs.ErrNotExist)
+	}), nil
+}
+
+// Folders inside a group folder that are being written (newFilesPrefix) or
+// replaced (oldFilesPrefix); neither is ever read, and an interrupted run's
+// leftovers are removed when the workspace is opened.
+const (
+	newFilesPrefix = ".files-new-"
+	oldFilesPrefix = ".files-old-"
+)
+
+// NewFilesDir makes an empty folder inside the group folder to copy the
+// deadline commit's files into, for SaveSnapshot to move into place.
+func (w *Workspace) NewFilesDir(group int) (string, error) {
+	dir := w.GroupDir(group)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", fmt.Errorf("group folder: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, newFilesPrefix)
+	if err == nil {
+		err = os.Chmod(tmp, 0o755) // MkdirTemp's 0700 would hide files/ from other readers
+	}
+	if err != nil {
+		return "", fmt.Errorf("group folder: %w", err)
+	}
+	return tmp, nil
+}
+
+// removeStaleFiles deletes the copy folders an interrupted run left in
+// every group folder.
+func (w *Workspace) removeStaleFiles() error {
+	groups, err := w.Groups()
+	if err != nil {
+		return err
+	}
+	for _, g := range groups {
+		if err := removeStaleFilesIn(w.GroupDir(g)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func removeStaleFilesIn(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("group folder: %w", err)
+	}
+	for _, e := range entries {
+		if strings.HasPrefix(e.Name(), newFilesPrefix) || strings.HasPrefix(e.Name(), oldFilesPrefix) {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				return fmt.Errorf("group folder: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// SaveSnapshot makes s (and the files copied into newFiles, a folder from
+// NewFilesDir, or "" when nothing was copied) the group's snapshot. The old
+// snapshot goes first, so a crash in between leaves a group without
+// snapshot (scraped again next run), never one whose files/ do not match.
+// On failure newFiles is removed.
+func (w *Workspace) SaveSnapshot(s *Snapshot, newFiles string) error {
+	if err := w.replaceSnapshot(s, newFiles); err != nil {
+		if newFiles != "" {
+			os.RemoveAll(newFiles)
+		}
+		return fmt.Errorf("store snapshot of group %d: %w", s.Group, err)
+	}
+	s.dir = w.GroupDir(s.Group)
+	return nil
+}
+
+func (w *Workspace) replaceSnapshot(s *Snapshot, newFiles string) error {
+	dir := w.GroupDir(s.Group)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := os.Remove(w.SnapshotPath(s.Group)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	files := w.FilesPath(s.Group)
+	if _, err := os.Lstat(files); err == nil {
+		old, err := os.MkdirTemp(dir, oldFilesPrefix)
+		if err != nil {
+			return err
+		}
+		if err := os.Rename(files, filepath.Join(old, filesDir)); err != nil {
+			return err
+		}
+		if err := os.RemoveAll(old); err != nil {
+			return err
+		}
+	}
+	if newFiles != "" {
+		if err := os.Rename(newFiles, files); err != nil {
+			return err
+		}
+	}
+	return WriteJSON(w.SnapshotPath(s.Group), s)
+}
+
+// UpdateSnapshot rewrites a group's snapshot.json alone, its files/ kept
+// (roster or URL details changed, the commit did not).
+func (w *Workspace) UpdateSnapshot(s *Snapshot) error {
+	if err := WriteJSON(w.SnapshotPath(s.Group), s); err != nil {
+		return fmt.Errorf("update snapshot of group %d: %w", s.Group, err)
+	}
+	return nil
+}
