@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"sort"
@@ -24,6 +23,7 @@ import (
 
 	"handin/grade"
 	"handin/internal/atomicfile"
+	"handin/internal/lazyregexp"
 	"handin/parse"
 	"handin/workspace"
 )
@@ -203,7 +203,7 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, resu
 }
 
 // pageFile matches the names of group pages in the pages folder.
-var pageFile = regexp.MustCompile(`^[0-9]{3,}\.html$`)
+var pageFile = &lazyregexp.Regexp{Expr: `^[0-9]{3,}\.html$`}
 
 // removeStalePages deletes the pages of groups that have no result any more,
 // so the folder holds exactly the pages the index links to. Only files named

@@ -19,12 +19,13 @@ import (
 // get a placeholder so one huge image cannot make a page unusable.
 const maxInlineFigure = 10 << 20
 
-// inlineTypes are the content types shown inline, by sniffed content.
-var inlineTypes = map[string]bool{
-	"image/png":  true,
-	"image/jpeg": true,
-	"image/gif":  true,
-	"image/webp": true,
+// inlined reports whether a sniffed content type is shown inline.
+func inlined(contentType string) bool {
+	switch contentType {
+	case "image/png", "image/jpeg", "image/gif", "image/webp":
+		return true
+	}
+	return false
 }
 
 // figure is what an image reference in a report turns into on the page:
@@ -144,7 +145,7 @@ func (s *figureSource) missing(repoPath string, readErr error) figure {
 // sniffFigure inlines raster images by their content, whatever their name.
 func sniffFigure(repoPath string, data []byte) figure {
 	ctype := http.DetectContentType(data)
-	if inlineTypes[ctype] {
+	if inlined(ctype) {
 		return figure{Type: ctype, Data: data}
 	}
 	if looksLikeSVG(data) {

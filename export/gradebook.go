@@ -11,12 +11,12 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 
 	"handin/grade"
 	"handin/internal/atomicfile"
+	"handin/internal/lazyregexp"
 )
 
 // writeGradebook writes gradebook.xlsx, carrying over the instructor columns
@@ -77,7 +77,7 @@ const (
 	keepBackups  = 20
 )
 
-var backupName = regexp.MustCompile(`^gradebook\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?\.xlsx$`)
+var backupName = &lazyregexp.Regexp{Expr: `^gradebook\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?\.xlsx$`}
 
 // pruneBackups deletes all but the newest keep backups in dir.
 func pruneBackups(dir string, keep int) error {

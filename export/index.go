@@ -21,7 +21,7 @@ type indexData struct {
 // writeIndex writes the table of all groups, pre-sorted by group (the
 // Content-Security-Policy forbids scripts, so there is no client-side sort).
 func writeIndex(name string, results []*grade.GroupResult, now time.Time) error {
-	d := indexData{CSP: contentSecurityPolicy, CSS: styleSheet, Exported: now}
+	d := indexData{CSP: contentSecurityPolicy, CSS: styleSheet(), Exported: now}
 	for _, r := range results {
 		d.Rows = append(d.Rows, newRow(r))
 	}

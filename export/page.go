@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 	"sync"
 	"time"
 
 	"handin/grade"
+	"handin/internal/lazyregexp"
 	"handin/workspace"
 )
 
@@ -25,7 +25,7 @@ var templateFS embed.FS
 // named too.
 const contentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
-var styleSheet = template.CSS(mustRead("templates/style.css"))
+var styleSheet = sync.OnceValue(func() template.CSS { return template.CSS(mustRead("templates/style.css")) })
 
 // templates are parsed on first use, so that commands which export nothing
 // (handin check) do not pay for them at start-up.
@@ -42,7 +42,7 @@ func mustRead(name string) string {
 	return string(data)
 }
 
-var hexSHA = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{40}$`) })
+var hexSHA = &lazyregexp.Regexp{Expr: `^[0-9a-f]{40}$`}
 
 // pageData is what templates/page.html shows.
 type pageData struct {
@@ -78,7 +78,7 @@ type questionRow struct {
 func renderPage(r *grade.GroupResult, snap *workspace.Snapshot, report []byte, reportNote string) ([]byte, error) {
 	d := pageData{
 		CSP:           contentSecurityPolicy,
-		CSS:           styleSheet,
+		CSS:           styleSheet(),
 		R:             r,
 		RepoLink:      webLink(r),
 		CommitLink:    commitLink(r),
@@ -186,7 +186,7 @@ func blobBase(r *grade.GroupResult) string {
 // and the deadline commit is known; "" otherwise.
 func githubRepo(r *grade.GroupResult) string {
 	u, err := url.Parse(r.WebURL)
-	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || u.User != nil || !hexSHA().MatchString(r.Pin.SHA) {
+	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || u.User != nil || !hexSHA.MatchString(r.Pin.SHA) {
 		return ""
 	}
 	repo := strings.TrimSuffix(strings.TrimSuffix(u.EscapedPath(), "/"), ".git")

@@ -25,10 +25,12 @@ import (
 
 // markdown renders reports like GitHub does, minus autolinking. Raw HTML is
 // let through here and removed by the sanitizer right after rendering.
-var markdown = goldmark.New(
-	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
-	goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
-)
+var markdown = sync.OnceValue(func() goldmark.Markdown {
+	return goldmark.New(
+		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
+		goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
+	)
+})
 
 // sanitizer is the policy for student HTML: bluemonday's user-generated
 // content policy (no script, style, event handler, form, iframe, object; only
@@ -58,10 +60,10 @@ type reportRenderer struct {
 // markers (see figureMarker) for writeReport to splice in.
 func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	src = prepareMarkdown(src)
-	doc := markdown.Parser().Parse(text.NewReader(src))
+	doc := markdown().Parser().Parse(text.NewReader(src))
 	replaceTaskCheckBoxes(doc)
 	var raw bytes.Buffer
-	if err := markdown.Renderer().Render(&raw, src, doc); err != nil {
+	if err := markdown().Renderer().Render(&raw, src, doc); err != nil {
 		return nil, fmt.Errorf("render markdown: %w", err)
 	}
 	clean := sanitizer().SanitizeReader(&raw)

@@ -3,11 +3,11 @@ package grade
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
+	"handin/internal/lazyregexp"
 	"handin/parse"
 )
 
@@ -237,9 +237,9 @@ func suggestSpec(n int) string {
 }
 
 var (
-	studentID   = regexp.MustCompile(`(?i)\bs\d{6}\b`)
-	groupWord   = regexp.MustCompile(`(?i)\bgroup\s*(?:no\.?|nr\.?|number|num\.?|#)?\s*[:#-]?\s*(\d{1,4})\b`)
-	plainNumber = regexp.MustCompile(`\b\d{1,4}\b`)
+	studentID   = &lazyregexp.Regexp{Expr: `(?i)\bs\d{6}\b`}
+	groupWord   = &lazyregexp.Regexp{Expr: `(?i)\bgroup\s*(?:no\.?|nr\.?|number|num\.?|#)?\s*[:#-]?\s*(\d{1,4})\b`}
+	plainNumber = &lazyregexp.Regexp{Expr: `\b\d{1,4}\b`}
 )
 
 // groupNumber finds the group number in Question 1's answer ("42",

@@ -2,20 +2,20 @@ package grade
 
 import (
 	"fmt"
-	"regexp"
 	"strconv"
 	"strings"
 
+	"handin/internal/lazyregexp"
 	"handin/parse"
 )
 
 var (
 	// "Answer length: 100-200 words" and "Recommended answer length: ...".
-	lengthLine = regexp.MustCompile(`(?i)answer length:\s*(\d+)\s*(?:-|to)\s*(\d+)\s*words`)
+	lengthLine = &lazyregexp.Regexp{Expr: `(?i)answer length:\s*(\d+)\s*(?:-|to)\s*(\d+)\s*words`}
 	// "1 to 3 screenshots", "1-2 images".
-	imageRange = regexp.MustCompile(`(?i)\b(\d+)\s*(?:-|to)\s*(\d+)\s+(?:screenshots?|images?|figures?)\b`)
+	imageRange = &lazyregexp.Regexp{Expr: `(?i)\b(\d+)\s*(?:-|to)\s*(\d+)\s+(?:screenshots?|images?|figures?)\b`}
 	// "one image", "a figure", "1 screenshot".
-	imageOne = regexp.MustCompile(`(?i)\b(?:one|an?|1)\s+(?:screenshot|image|figure)\b`)
+	imageOne = &lazyregexp.Regexp{Expr: `(?i)\b(?:one|an?|1)\s+(?:screenshot|image|figure)\b`}
 )
 
 // ExtractSpec derives a spec from a template's own text: the "Answer length"

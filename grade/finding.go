@@ -69,12 +69,11 @@ const (
 	SeverityInfo    Severity = "info"    // worth knowing, nothing to do
 )
 
-// infoKinds are the kinds that are information, not problems.
-var infoKinds = map[Kind]bool{KindHTMLImage: true, KindNoMarker: true}
-
-// Severity is the kind's severity.
+// Severity is the kind's severity: information for the kinds listed here,
+// a problem for every other.
 func (k Kind) Severity() Severity {
-	if infoKinds[k] {
+	switch k {
+	case KindHTMLImage, KindNoMarker:
 		return SeverityInfo
 	}
 	return SeverityProblem

@@ -3,12 +3,12 @@ package grade
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"handin/internal/lazyregexp"
 	"handin/workspace"
 )
 
@@ -108,11 +108,6 @@ func isWorkflow(p string) bool {
 	return ext == ".yml" || ext == ".yaml"
 }
 
-var requirementFiles = map[string]bool{
-	"pyproject.toml": true, "setup.cfg": true, "pipfile": true, "pipfile.lock": true,
-	"uv.lock": true, "poetry.lock": true, "pdm.lock": true, "environment.yml": true, "environment.yaml": true,
-}
-
 // isRequirementFile: pip requirements (requirements.txt, requirements_dev.txt,
 // requirements.in), pyproject.toml and the lock/environment files of uv,
 // poetry, pdm, pipenv and conda.
@@ -121,7 +116,12 @@ func isRequirementFile(p string) bool {
 	if strings.HasPrefix(base, "requirements") && (strings.HasSuffix(base, ".txt") || strings.HasSuffix(base, ".in")) {
 		return true
 	}
-	return requirementFiles[base]
+	switch base {
+	case "pyproject.toml", "setup.cfg", "pipfile", "pipfile.lock", "uv.lock", "poetry.lock", "pdm.lock",
+		"environment.yml", "environment.yaml":
+		return true
+	}
+	return false
 }
 
 // isCloudBuild: cloudbuild.yaml and variants such as cloudbuild_api.yml.
@@ -140,8 +140,8 @@ func isDVC(p string) bool {
 }
 
 var (
-	mergePR  = regexp.MustCompile(`^Merge pull request #(\d+)\b`)
-	squashPR = regexp.MustCompile(`\(#(\d+)\)\s*$`)
+	mergePR  = &lazyregexp.Regexp{Expr: `^Merge pull request #(\d+)\b`}
+	squashPR = &lazyregexp.Regexp{Expr: `\(#(\d+)\)\s*$`}
 )
 
 // pullRequest returns the number of the pull request a commit merged: a

@@ -3,10 +3,10 @@ package parse
 import (
 	"bytes"
 	"errors"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -14,6 +14,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+
+	"handin/internal/lazyregexp"
 )
 
 // MaxSize is the largest report parsed; real reports are under 100 KB.
@@ -28,18 +30,19 @@ var (
 
 // Only the task-list extension: parsing needs structure (headings, code,
 // checklists), not rendering features such as linkify.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.TaskList))
+// It is built on first use (nothing of handin runs at start-up).
+var markdown = sync.OnceValue(func() goldmark.Markdown { return goldmark.New(goldmark.WithExtensions(extension.TaskList)) })
 
 var (
-	questionHeading = regexp.MustCompile(`(?i)^\s*question\s*(\d{1,3})\b`)
+	questionHeading = &lazyregexp.Regexp{Expr: `(?i)^\s*question\s*(\d{1,3})\b`}
 	// The course checker's image rule: re.findall(r"\!\[.*?\]\(.*?\)", answer).
-	checkerImage = regexp.MustCompile(`!\[(.*?)\]\((.*?)\)`)
-	htmlImage    = regexp.MustCompile(`(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`)
+	checkerImage = &lazyregexp.Regexp{Expr: `!\[(.*?)\]\((.*?)\)`}
+	htmlImage    = &lazyregexp.Regexp{Expr: `(?is)<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))`}
 	// A plain link whose target looks like an image file (findImages skips
 	// matches right after "!", which are images).
-	linkImage   = regexp.MustCompile(`(?i)\[([^\][]*)\]\(\s*<?([^)\s>]+\.(?:png|jpe?g|gif|webp|svg|bmp))>?(?:\s+"[^"]*")?\s*\)`)
-	placeholder = regexp.MustCompile(`(?i)-{2,}\s*question\s*\d+\s*fill\s*here\s*-{2,}`)
-	moduleTag   = regexp.MustCompile(`\((M\d+(?:\s*[+,/&]\s*M\d+)*)\)\s*$`)
+	linkImage   = &lazyregexp.Regexp{Expr: `(?i)\[([^\][]*)\]\(\s*<?([^)\s>]+\.(?:png|jpe?g|gif|webp|svg|bmp))>?(?:\s+"[^"]*")?\s*\)`}
+	placeholder = &lazyregexp.Regexp{Expr: `(?i)-{2,}\s*question\s*\d+\s*fill\s*here\s*-{2,}`}
+	moduleTag   = &lazyregexp.Regexp{Expr: `\((M\d+(?:\s*[+,/&]\s*M\d+)*)\)\s*$`}
 )
 
 // QuestionNumber reads N from a question heading's text ("Question N", any
@@ -66,7 +69,7 @@ func Parse(data []byte) (*Report, error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, ErrEmpty
 	}
-	doc := markdown.Parser().Parse(text.NewReader(blankFrontMatter(src)))
+	doc := markdown().Parser().Parse(text.NewReader(blankFrontMatter(src)))
 	p := &parser{src: src, lines: newLineIndex(src)}
 	p.collectCode(doc)
 	r := &Report{Text: string(src), InvalidUTF8: invalid}

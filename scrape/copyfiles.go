@@ -36,7 +36,7 @@ var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 // reportMarker is the heading every question of the exam template starts
 // with; a copied README without it is not a filled-in report.
-var reportMarker = []byte("### question")
+const reportMarker = "### question"
 
 // copyPriority orders the files worth copying, most wanted first, so the
 // limits cut figures of other folders before the report itself; -1 means the
@@ -114,7 +114,7 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 		}
 		total += e.Size
 		res.Copied = append(res.Copied, e.Path)
-		if strings.EqualFold(path.Base(e.Path), "readme.md") && bytes.Contains(bytes.ToLower(content), reportMarker) {
+		if strings.EqualFold(path.Base(e.Path), "readme.md") && bytes.Contains(bytes.ToLower(content), []byte(reportMarker)) {
 			res.HasReport = true
 		}
 	}

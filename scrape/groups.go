@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"handin/internal/coursetime"
+	"handin/internal/lazyregexp"
 )
 
 // Group is one row of groups.csv.
@@ -45,7 +45,7 @@ const (
 )
 
 // studentColumn matches student_1 ... student_N.
-var studentColumn = regexp.MustCompile(`^student_[0-9]+$`)
+var studentColumn = &lazyregexp.Regexp{Expr: `^student_[0-9]+$`}
 
 // header maps the columns ReadGroups uses to their index in a row.
 type header struct {

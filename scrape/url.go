@@ -4,19 +4,20 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
+
+	"handin/internal/lazyregexp"
 )
 
 var (
 	// scpLike is git's user@host:path shorthand (git@github.com:o/r.git).
-	scpLike = regexp.MustCompile(`^[A-Za-z0-9._-]+@([A-Za-z0-9.-]+):/?([^/].*)$`)
+	scpLike = &lazyregexp.Regexp{Expr: `^[A-Za-z0-9._-]+@([A-Za-z0-9.-]+):/?([^/].*)$`}
 	// bareHost is a scheme-less URL's first segment: github.com, host:8080.
-	bareHost = regexp.MustCompile(`^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]+)?$`)
+	bareHost = &lazyregexp.Regexp{Expr: `^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(:[0-9]+)?$`}
 	// githubName is an owner or repository name as GitHub allows them.
-	githubName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	githubName = &lazyregexp.Regexp{Expr: `^[A-Za-z0-9_.-]+$`}
 	// urlUserinfo matches the user[:password]@ part of URLs inside text.
-	urlUserinfo = regexp.MustCompile(`(?i)\b([a-z][a-z0-9+.-]*://)[^/\s?#]*@`)
+	urlUserinfo = &lazyregexp.Regexp{Expr: `(?i)\b([a-z][a-z0-9+.-]*://)[^/\s?#]*@`}
 )
 
 // NormalizeURL turns a repository URL as students paste it into an https
