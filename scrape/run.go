@@ -21,6 +21,8 @@ import (
 // every group's own) are required.
 type Options struct {
 	Groups []Group
+	// GroupsFile names the file Groups were read from, kept with the roster.
+	GroupsFile string
 	// Deadline applies to every group without its own (Group.Deadline).
 	Deadline time.Time
 	Workers  int           // parallel clones; default 4
@@ -118,6 +120,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			return nil, fmt.Errorf("group %d has no deadline: give a default deadline", g.Number)
 		}
 	}
+	if err := ws.SaveRoster(roster(opts)); err != nil {
+		return nil, err
+	}
 	installTransport()
 	r := &runner{opts: opts, ws: ws, retry: retryPolicy{Attempts: retryAttempts, BaseDelay: opts.RetryDelay}, dirOwners: dirOwners(groups)}
 	opts.Logger.Info("scrape started", "groups", len(groups), "workers", opts.Workers, "workspace", ws.Root())
@@ -157,6 +162,19 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	}
 	opts.Logger.Info("scrape finished", "groups", len(sum.Outcomes), "failed", sum.Failed(), "unreachable", sum.InfrastructureFailures())
 	return sum, err
+}
+
+// roster is every row of groups.csv (not only those selected), as the
+// workspace keeps it for later stages.
+func roster(opts Options) workspace.Roster {
+	r := workspace.Roster{File: opts.GroupsFile, ReadAt: opts.Now(), Rows: make([]workspace.RosterRow, len(opts.Groups))}
+	for i, g := range opts.Groups {
+		r.Rows[i] = workspace.RosterRow{Line: g.Line, Group: g.Number, Students: g.Students, URL: redactRepoURL(g.RawURL)}
+		if g.Err != nil {
+			r.Rows[i].Error = redactRepoURL(g.Err.Error())
+		}
+	}
+	return r
 }
 
 func (o Options) withDefaults() Options {

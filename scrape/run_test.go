@@ -704,6 +704,16 @@ func TestRunInvalidAndSelectedGroups(t *testing.T) {
 	if sum := mustRun(t, opts); len(sum.Outcomes) != 1 || sum.Outcomes[0].Group != 4 {
 		t.Errorf("--group 4 ran %+v", sum.Outcomes)
 	}
+	// The roster keeps every row, also those without a folder of their own.
+	withWorkspace(t, opts.Workspace, func(ws *workspace.Workspace) {
+		r, err := ws.LoadRoster()
+		if err != nil || len(r.Rows) != 4 {
+			t.Fatalf("roster %+v (%v), want the 4 rows", r, err)
+		}
+		if r.Rows[0].Line != 2 || !strings.Contains(r.Rows[0].Error, "groups.csv:2") || r.Rows[2].Group != 1 || r.Rows[2].Error == "" || r.Rows[1].Error != "" {
+			t.Errorf("roster rows %+v", r.Rows)
+		}
+	})
 	opts.Only = []int{9}
 	if _, err := run(context.Background(), opts); err == nil {
 		t.Error("an unknown --group was accepted")

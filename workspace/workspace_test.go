@@ -168,3 +168,18 @@ func TestObservations(t *testing.T) {
 		t.Errorf("a group never observed: %+v (%v)", obs, err)
 	}
 }
+
+func TestRoster(t *testing.T) {
+	w := create(t, t.TempDir())
+	if r, err := w.LoadRoster(); err != nil || len(r.Rows) != 0 {
+		t.Fatalf("roster before any scrape: %+v, %v", r, err)
+	}
+	want := Roster{File: "groups.csv", Rows: []RosterRow{{Line: 2, Group: 1, Students: []string{"s1"}}, {Line: 3, Error: "groups.csv:3: missing group number"}}}
+	if err := w.SaveRoster(want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := w.LoadRoster()
+	if err != nil || len(got.Rows) != 2 || got.Rows[1].Error != want.Rows[1].Error || got.File != "groups.csv" {
+		t.Errorf("roster %+v (%v), want %+v", got, err, want)
+	}
+}

@@ -153,7 +153,7 @@ func runDemoCourse(ctx context.Context, dir string, course *demo.Course, workers
 		return nil, ioError("demo: %w", err)
 	}
 	return runPipeline(ctx, ws, pipeline{
-		scrape: scrape.Options{Groups: groups, Deadline: course.Deadline, Workers: workers, Timeout: time.Minute},
+		scrape: scrape.Options{Groups: groups, GroupsFile: filepath.Join(dir, "groups.csv"), Deadline: course.Deadline, Workers: workers, Timeout: time.Minute},
 		grade:  grade.Options{Spec: spec},
 		out:    filepath.Join(dir, "site"),
 		io:     io,

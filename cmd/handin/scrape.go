@@ -78,6 +78,7 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 	}
 	opts := scrape.Options{
 		Groups:     groups,
+		GroupsFile: c.String("groups"),
 		Workers:    c.Int("workers"),
 		Timeout:    c.Duration("timeout"),
 		Refresh:    c.Bool("refresh"),
