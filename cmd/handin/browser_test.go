@@ -32,7 +32,7 @@ func TestDemoPagesInBrowser(t *testing.T) {
 	b := browser.Open(t)
 	dir := filepath.Join(t.TempDir(), "demo")
 	var stdout, stderr bytes.Buffer
-	if code := run([]string{"handin", "demo", "--out", dir, "--json"}, &stdout, &stderr); code != 0 {
+	if code := run([]string{"handin", "demo", "--out", dir, "--json"}, streams{out: &stdout, err: &stderr}); code != 0 {
 		t.Fatalf("handin demo: exit %d\n%s", code, stderr.String())
 	}
 	sum := demoSummary{runSummary: &runSummary{}}
@@ -115,15 +115,17 @@ func reportPaths(t *testing.T, resultsFile string) map[int]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var results []struct {
-		Group      int    `json:"group"`
-		ReportPath string `json:"report_path"`
+	var results struct {
+		Groups []struct {
+			Group      int    `json:"group"`
+			ReportPath string `json:"report_path"`
+		} `json:"groups"`
 	}
 	if err := json.Unmarshal(data, &results); err != nil {
 		t.Fatalf("%s: %v", resultsFile, err)
 	}
 	paths := map[int]string{}
-	for _, r := range results {
+	for _, r := range results.Groups {
 		paths[r.Group] = r.ReportPath
 	}
 	return paths
