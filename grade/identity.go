@@ -1,0 +1,258 @@
+package grade
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Rules that merge two commit identities into one person, strongest first
+// (Identity.Rule).
+const (
+	MergeEmail     = "same-email"      // the same address
+	MergeStudentID = "same-student-id" // the same student id in a name, address or login
+	MergeName      = "same-name"       // names equal once case, accents, spaces and punctuation are folded
+	// MergeLogin: a login (GitHub noreply address, address user part, a name
+	// in parentheses) equals the other identity's login or folded name.
+	MergeLogin   = "login"
+	MergeStudent = "same-student" // both map to the same roster student
+)
+
+// keyKind is the kind of fact a merge key is: each merge rule compares keys
+// of some kinds.
+type keyKind int
+
+const (
+	keyEmail keyKind = iota
+	keyStudentID
+	keyName  // a folded name (or one part of a name written "A / B")
+	keyLogin // a login: noreply, address user part, a name in parentheses
+)
+
+// mergeKey is one fact two identities of a person may share.
+type mergeKey struct {
+	kind  keyKind
+	value string // compared
+	from  string // what it was read from, for the evidence
+}
+
+// Names shared by unrelated people (machine defaults, git's examples,
+// placeholders), folded: never a reason to merge two identities.
+var genericNames = map[string]bool{
+	"": true, "root": true, "ubuntu": true, "user": true, "admin": true, "administrator": true, "unknown": true,
+	"yourname": true, "authorname": true, "name": true, "owner": true, "default": true, "runner": true,
+	"jovyan": true, "vscode": true, "codespace": true, "codespaces": true, "github": true, "git": true,
+	"student": true, "test": true, "pi": true, "ec2user": true, "localuser": true, "windowsuser": true,
+	"dev": true, "developer": true, "pc": true, "laptop": true, "desktop": true, "macbook": true,
+	"macbookpro": true, "macbookair": true, "info": true, "contact": true, "mail": true, "hello": true,
+	"noreply": true, "me": true,
+}
+
+// genericEmails are addresses shared by unrelated people (git's examples);
+// so is any address of a shared machine account (root@ a server).
+var (
+	genericEmails  = map[string]bool{"": true, "you@example.com": true, "your_email@example.com": true, "email@example.com": true}
+	sharedAccounts = map[string]bool{"root": true, "ubuntu": true, "user": true, "admin": true, "administrator": true,
+		"runner": true, "jovyan": true, "vscode": true, "codespace": true, "ec2user": true, "pi": true, "git": true,
+		"unknown": true, "noreply": true, "test": true}
+)
+
+// botEmails are the authors of commits made by GitHub Actions workflows.
+var botEmails = map[string]bool{"action@github.com": true, "actions@github.com": true, "noreply@github.com": true}
+
+var (
+	// machineName: a laptop or host name used as an author name
+	// (`U-LAPTOP\nick`, DESKTOP-4F2K9, Esteban-PC, MacBook-Pro-2.local).
+	machineName = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:\S*\\\S*|(?:desktop|laptop|win)-\w+|\S+-pc|\S+\.(?:local|localdomain|lan|home|internal)|ip(?:-\d+){4}\S*)$`)
+	})
+	// machineHost: an address git made up from a login and a host name
+	// (nick@U-LAPTOP, tinghui@MacBook-Pro-2.localdomain): its user part is
+	// a laptop user name, not a login.
+	machineHost = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^[^.]+$|\.(?:local|localdomain|lan|home|internal|\(none\))$|(?:^|[.-])(?:desktop|laptop|macbook)|-pc(?:\.|$)`)
+	})
+	// nameParts splits "magolimbo / Gabriele Turetta" and "Nick (s123456)".
+	nameParts = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\s*[/|]\s*|\s*[()\[\]]\s*`) })
+)
+
+// minKeyLength is the shortest folded name or login that merges: "me",
+// "js" and the like are too common to tell people apart.
+const minKeyLength = 3
+
+// minStrippedLogin is the shortest login left after dropping its trailing
+// digits ("ntina10" is "ntina") that still merges.
+const minStrippedLogin = 5
+
+// stripMarks removes accents after canonical decomposition ("Čuhel" is
+// "Cuhel").
+var stripMarks = sync.OnceValue(func() transform.Transformer {
+	return transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+})
+
+// Letters without a decomposition, spelt out; transliterated spells the
+// Scandinavian and German letters the way their speakers write them in
+// ASCII ("Helsø" is "helsoe", "Küfner" "kuefner").
+var (
+	plainLetters = sync.OnceValue(func() *strings.Replacer {
+		return strings.NewReplacer("ø", "o", "Ø", "o", "æ", "ae", "Æ", "ae", "ß", "ss", "ł", "l", "Ł", "l", "đ", "d", "Đ", "d",
+			"ð", "d", "þ", "th", "œ", "oe", "ı", "i")
+	})
+	transliterate = sync.OnceValue(func() *strings.Replacer {
+		return strings.NewReplacer("ø", "oe", "Ø", "oe", "å", "aa", "Å", "aa", "ä", "ae", "Ä", "ae", "ö", "oe", "Ö", "oe", "ü", "ue", "Ü", "ue")
+	})
+)
+
+// FoldName is the form names and logins are compared in: lower case, no
+// accents, letters and digits only ("Jiří Novák", "jiri.novak" and
+// "JiriNovak" are "jirinovak").
+func FoldName(s string) string {
+	return foldLetters(plainLetters().Replace(s))
+}
+
+// foldNameVariants are the folds a name or login is compared in: FoldName;
+// the transliterated fold; the Latin letters alone of a name also written
+// in another script ("Ting-Hui Cheng鄭婷卉"); and its words in sorted order
+// ("berg.anna" is "Anna Berg").
+func foldNameVariants(s string) []string {
+	plain := plainLetters().Replace(s)
+	variants := []string{foldLetters(plain), foldLetters(plainLetters().Replace(transliterate().Replace(s)))}
+	if latin := foldLatin(plain); latin != variants[0] && latin != "" {
+		variants = append(variants, latin)
+	}
+	if words := strings.FieldsFunc(plain, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }); len(words) > 1 {
+		for i, w := range words {
+			words[i] = foldLetters(w)
+		}
+		slices.Sort(words)
+		variants = append(variants, strings.Join(words, ""))
+	}
+	slices.Sort(variants)
+	return slices.Compact(variants)
+}
+
+// foldLatin is the fold of the Latin letters and digits of s only.
+func foldLatin(s string) string {
+	return foldLetters(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) && !unicode.Is(unicode.Latin, r) {
+			return -1
+		}
+		return r
+	}, s))
+}
+
+func foldLetters(s string) string {
+	s, _, err := transform.String(stripMarks(), strings.ToValidUTF8(s, ""))
+	if err != nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(unicode.ToLower(r))
+		}
+	}
+	return b.String()
+}
+
+// genericName: a name that says nothing about who wrote the commit.
+func genericName(name string) bool {
+	name = strings.TrimSpace(name)
+	folded := FoldName(name)
+	return genericNames[folded] || len([]rune(folded)) < minKeyLength || machineName().MatchString(name)
+}
+
+// genericEmail: an address shared by unrelated people (git's examples,
+// root@ a server): never a reason to merge.
+func genericEmail(email string) bool {
+	user, _, ok := strings.Cut(email, "@")
+	return genericEmails[email] || !ok || sharedAccounts[FoldName(user)]
+}
+
+// mergeKeys are the facts that may tie an identity to another of the same
+// person. Bots share only their address.
+func mergeKeys(id *identity) []mergeKey {
+	var keys []mergeKey
+	add := func(kind keyKind, value, from string) {
+		if kind == keyEmail || kind == keyStudentID || len([]rune(value)) >= minKeyLength {
+			keys = append(keys, mergeKey{kind, value, from})
+		}
+	}
+	if !genericEmail(id.email) {
+		add(keyEmail, id.email, "address "+id.email)
+	}
+	if id.bot {
+		return keys
+	}
+	if sid := identityStudentID(id); sid != "" {
+		add(keyStudentID, sid, "student id "+sid)
+	}
+	if !genericName(id.name) {
+		for _, v := range foldNameVariants(id.name) {
+			add(keyName, v, "name "+quote(id.name))
+		}
+		if parts := nameParts().Split(strings.TrimSpace(id.name), -1); len(parts) > 1 {
+			main, aliases := parts[0], parts[1:]
+			if strings.Contains(id.name, "/") || strings.Contains(id.name, "|") {
+				main, aliases = "", parts // "login / Full Name": no part is the main one
+			}
+			if main != "" && !genericName(main) {
+				for _, v := range foldNameVariants(main) {
+					add(keyName, v, "name "+quote(main))
+				}
+			}
+			for _, a := range aliases {
+				if !genericName(a) {
+					for _, v := range foldNameVariants(a) {
+						add(keyLogin, v, "name part "+quote(a))
+					}
+				}
+			}
+		}
+	}
+	for _, login := range identityLogins(id) {
+		for _, v := range foldNameVariants(login.value) {
+			add(keyLogin, v, login.from)
+		}
+		folded := FoldName(login.value)
+		if stripped := strings.TrimRightFunc(folded, unicode.IsDigit); stripped != folded && len([]rune(stripped)) >= minStrippedLogin {
+			add(keyLogin, stripped, login.from+" without its digits")
+		}
+	}
+	return keys
+}
+
+// identityLogins: the GitHub login of a noreply address, else the user part
+// of an address that is neither generic nor made up by git from a laptop's
+// user and host name ("+tag" dropped).
+func identityLogins(id *identity) []mergeKey {
+	if id.login != "" {
+		return []mergeKey{{kind: keyLogin, value: id.login, from: "GitHub login " + id.login}}
+	}
+	user, host, ok := strings.Cut(id.email, "@")
+	user, _, _ = strings.Cut(user, "+")
+	if !ok || genericEmail(id.email) || genericName(user) || machineHost().MatchString(host) {
+		return nil
+	}
+	return []mergeKey{{kind: keyLogin, value: user, from: "address user " + user}}
+}
+
+// identityStudentID is the first student id written in an identity's name,
+// address user part or login, on the roster or not.
+func identityStudentID(id *identity) string {
+	user, _, _ := strings.Cut(id.email, "@")
+	for _, s := range []string{user, id.name, id.login} {
+		if m := studentIDInText().FindStringSubmatch(s); m != nil {
+			return strings.ToLower(m[1])
+		}
+	}
+	return ""
+}
+
+func quote(s string) string { return `"` + s + `"` }
