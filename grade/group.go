@@ -244,7 +244,7 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []str
 
 // repositoryStats fills Stats, Students and UnmatchedAuthors.
 func (r *GroupResult) repositoryStats(s *scrape.Snapshot, tz *time.Location, authors map[string]string) {
-	treeStats(&r.Stats, s.Tree)
+	treeStats(&r.Stats, s.Tree, nil) // the snapshot keeps no YAML contents
 	if problem := commitStats(&r.Stats, s, tz); problem != "" {
 		r.Problems = append(r.Problems, problem)
 	}
