@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"bytes"
 	"fmt"
 	"sort"
 	"strings"
@@ -53,9 +54,9 @@ func CheckerVersionFor(specName string) CheckerVersion {
 
 // Python exceptions the checker stops with.
 const (
-	CrashCount   = "ValueError"         // it found more or fewer answers than questions
-	CrashNoPiece = "IndexError"         // no "Answer:" at all (versions from 2025)
-	CrashDecode  = "UnicodeDecodeError" // not UTF-8: Python cannot read the file
+	CrashCount    = "ValueError"         // it found more or fewer answers than questions
+	CrashNoAnswer = "IndexError"         // no "Answer:" at all (versions from 2025)
+	CrashDecode   = "UnicodeDecodeError" // not UTF-8: Python cannot read the file
 )
 
 // CheckerRun is what the course checker says about one report.
@@ -118,7 +119,7 @@ func EmulateChecker(data []byte, spec *Spec) *CheckerRun {
 	run := &CheckerRun{Version: v, Expected: len(spec.Questions), Questions: []CheckerQuestion{},
 		text: string(text), lines: newLineStarts(string(text))}
 	if invalidLine > 0 {
-		// Python reads the file as UTF-8 (the locale of the course's machines).
+		// open() decodes with the platform's encoding: UTF-8 on Linux and macOS.
 		run.Crash = &CheckerCrash{Exception: CrashDecode, Summary: "the file is not UTF-8 text: Python cannot read it",
 			Causes: []CheckerCause{{Line: invalidLine, Message: fmt.Sprintf("line %d is not UTF-8", invalidLine)}}}
 		return run
@@ -132,7 +133,7 @@ func EmulateChecker(data []byte, spec *Spec) *CheckerRun {
 	run.Found = len(segs)
 	switch {
 	case !ok:
-		run.Crash = &CheckerCrash{Exception: CrashNoPiece, Summary: `the report has no "Answer:": the checker stops`,
+		run.Crash = &CheckerCrash{Exception: CrashNoAnswer, Summary: `the report has no "Answer:": the checker stops`,
 			Causes: []CheckerCause{{Effect: -run.Expected, Message: `no "Answer:" anywhere in the report`}}}
 	case len(segs) != run.Expected:
 		run.Crash = &CheckerCrash{Exception: CrashCount,
@@ -149,7 +150,7 @@ func EmulateChecker(data []byte, spec *Spec) *CheckerRun {
 // bomRunes is 1 when the file starts with a byte-order mark, which Python
 // keeps as a character of the text (parse.Normalize drops it).
 func bomRunes(data []byte) int {
-	if strings.HasPrefix(string(data[:min(len(data), 3)]), "\ufeff") {
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
 		return 1
 	}
 	return 0

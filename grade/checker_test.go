@@ -291,7 +291,7 @@ func containsInt(xs []int, x int) bool {
 // the versions from 2025 with an IndexError and the older ones with a
 // ValueError (they find one answer: the whole text).
 func TestCheckerWithoutAnswerMarkers(t *testing.T) {
-	for name, want := range map[string]string{"2026": CrashNoPiece, "2025": CrashNoPiece, "2024": CrashCount, "2023": CrashCount} {
+	for name, want := range map[string]string{"2026": CrashNoAnswer, "2025": CrashNoAnswer, "2024": CrashCount, "2023": CrashCount} {
 		spec := mustSpec(t, name)
 		src := strings.ReplaceAll(synthReport(spec, nil), "> Answer:", ">")
 		run, _ := emulate(t, src, spec)

@@ -3,6 +3,7 @@ package grade
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -178,54 +179,68 @@ func genericEmail(email string) bool {
 // mergeKeys are the facts that may tie an identity to another of the same
 // person. Bots share only their address.
 func mergeKeys(id *identity) []mergeKey {
-	var keys []mergeKey
-	add := func(kind keyKind, value, from string) {
-		if kind == keyEmail || kind == keyStudentID || len([]rune(value)) >= minKeyLength {
-			keys = append(keys, mergeKey{kind, value, from})
-		}
-	}
+	var keys keyList
 	if !genericEmail(id.email) {
-		add(keyEmail, id.email, "address "+id.email)
+		keys.add(keyEmail, id.email, "address "+id.email)
 	}
 	if id.bot {
 		return keys
 	}
 	if sid := identityStudentID(id); sid != "" {
-		add(keyStudentID, sid, "student id "+sid)
+		keys.add(keyStudentID, sid, "student id "+sid)
 	}
-	if !genericName(id.name) {
-		for _, v := range foldNameVariants(id.name) {
-			add(keyName, v, "name "+quote(id.name))
-		}
-		if parts := nameParts().Split(strings.TrimSpace(id.name), -1); len(parts) > 1 {
-			main, aliases := parts[0], parts[1:]
-			if strings.Contains(id.name, "/") || strings.Contains(id.name, "|") {
-				main, aliases = "", parts // "login / Full Name": no part is the main one
-			}
-			if main != "" && !genericName(main) {
-				for _, v := range foldNameVariants(main) {
-					add(keyName, v, "name "+quote(main))
-				}
-			}
-			for _, a := range aliases {
-				if !genericName(a) {
-					for _, v := range foldNameVariants(a) {
-						add(keyLogin, v, "name part "+quote(a))
-					}
-				}
-			}
-		}
-	}
+	keys.addName(id.name)
 	for _, login := range identityLogins(id) {
-		for _, v := range foldNameVariants(login.value) {
-			add(keyLogin, v, login.from)
-		}
+		keys.addFolds(keyLogin, login.value, login.from)
 		folded := FoldName(login.value)
 		if stripped := strings.TrimRightFunc(folded, unicode.IsDigit); stripped != folded && len([]rune(stripped)) >= minStrippedLogin {
-			add(keyLogin, stripped, login.from+" without its digits")
+			keys.add(keyLogin, stripped, login.from+" without its digits")
 		}
 	}
 	return keys
+}
+
+// keyList collects an identity's merge keys.
+type keyList []mergeKey
+
+// add keeps names and logins long enough to tell people apart.
+func (l *keyList) add(kind keyKind, value, from string) {
+	if kind == keyEmail || kind == keyStudentID || len([]rune(value)) >= minKeyLength {
+		*l = append(*l, mergeKey{kind, value, from})
+	}
+}
+
+func (l *keyList) addFolds(kind keyKind, s, from string) {
+	for _, v := range foldNameVariants(s) {
+		l.add(kind, v, from)
+	}
+}
+
+// addName adds a name's keys: the whole name, and for "Nicolai Holm (Nick)"
+// the name outside the parentheses and the one inside as a login; for
+// "magolimbo / Gabriele Turetta" each part as a login. Generic names and
+// parts add nothing.
+func (l *keyList) addName(name string) {
+	if genericName(name) {
+		return
+	}
+	l.addFolds(keyName, name, "name "+strconv.Quote(name))
+	parts := nameParts().Split(strings.TrimSpace(name), -1)
+	if len(parts) < 2 {
+		return
+	}
+	main, aliases := parts[0], parts[1:]
+	if strings.ContainsAny(name, "/|") {
+		main, aliases = "", parts // no part is the main one
+	}
+	if main != "" && !genericName(main) {
+		l.addFolds(keyName, main, "name "+strconv.Quote(main))
+	}
+	for _, a := range aliases {
+		if !genericName(a) {
+			l.addFolds(keyLogin, a, "name part "+strconv.Quote(a))
+		}
+	}
 }
 
 // identityLogins: the GitHub login of a noreply address, else the user part
@@ -254,5 +269,3 @@ func identityStudentID(id *identity) string {
 	}
 	return ""
 }
-
-func quote(s string) string { return `"` + s + `"` }
