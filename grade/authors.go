@@ -8,10 +8,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 
+	"handin/internal/lazyregexp"
 	"handin/workspace"
 )
 
@@ -24,26 +24,29 @@ const (
 	RuleLogin      = "login"       // the GitHub login (noreply address) holds the id
 )
 
-var ruleStrength = map[string]int{RuleAuthorsCSV: 0, RuleEmail: 1, RuleEmailUser: 2, RuleName: 3, RuleLogin: 4}
+// ruleStrength orders the rules, strongest (0) first.
+func ruleStrength(rule string) int {
+	switch rule {
+	case RuleAuthorsCSV:
+		return 0
+	case RuleEmail:
+		return 1
+	case RuleEmailUser:
+		return 2
+	case RuleName:
+		return 3
+	}
+	return 4 // RuleLogin
+}
 
+// studentIDExact is a whole student id; studentIDInText finds one inside a
+// name or login ("Jane (s123456)", "janes123456"), not a prefix of a longer
+// number. Only ids on the group's roster are ever credited.
 var (
-	studentIDExact = regexp.MustCompile(`(?i)^s\d{6}$`)
-	// studentIDInText finds an id inside a name or login ("Jane (s123456)",
-	// "janes123456"), not a prefix of a longer number; only ids on the
-	// group's roster are ever accepted.
-	studentIDInText = regexp.MustCompile(`(?i)(s\d{6})(?:\D|$)`)
-	githubNoreply   = regexp.MustCompile(`^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`)
+	studentIDExact  = &lazyregexp.Regexp{Expr: `(?i)^s\d{6}$`}
+	studentIDInText = &lazyregexp.Regexp{Expr: `(?i)(s\d{6})(?:\D|$)`}
+	githubNoreply   = &lazyregexp.Regexp{Expr: `^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`}
 )
-
-// Names and addresses shared by unrelated people (machine defaults, git's
-// examples): never a reason to merge two identities.
-var (
-	genericNames  = map[string]bool{"": true, "root": true, "ubuntu": true, "user": true, "admin": true, "unknown": true, "your name": true}
-	genericEmails = map[string]bool{"": true, "you@example.com": true, "your_email@example.com": true, "email@example.com": true}
-)
-
-// botEmails are the authors of commits made by GitHub Actions workflows.
-var botEmails = map[string]bool{"action@github.com": true, "actions@github.com": true, "noreply@github.com": true}
 
 // NormalizeEmail is the form emails are compared in (authors.csv keys too).
 func NormalizeEmail(email string) string {
@@ -66,7 +69,7 @@ type evidence struct {
 }
 
 func (e evidence) stronger(than evidence) bool {
-	return e.id != "" && (than.id == "" || ruleStrength[e.rule] < ruleStrength[than.rule])
+	return e.id != "" && (than.id == "" || ruleStrength(e.rule) < ruleStrength(than.rule))
 }
 
 // identity is one distinct (name, email) pair of the history.
@@ -100,40 +103,113 @@ type contributors struct {
 	Unmatched     []Author
 }
 
-// mergeAuthors merges the commit identities of a history (same email, same
-// name, GitHub login), maps them to roster ids and counts their commits.
-// Two identities that map to different students are never merged.
+// mergeAuthors merges the commit identities of a history into people, maps
+// them to roster ids and counts their commits.
 func mergeAuthors(commits []workspace.Commit, roster []string, authors map[string]string) contributors {
+	return summarize(mergeIdentities(commits, roster, authors), roster)
+}
+
+// merged is a history's identities grouped into people.
+type merged struct {
+	ids   []*identity
+	uf    *unionFind
+	edges []mergeEdge // the merges made: a spanning tree of every person
+}
+
+// mergeEdge is one merge of two identities and why it was made.
+type mergeEdge struct {
+	a, b           int
+	rule, evidence string
+}
+
+// mergeIdentities applies the merge rules, strongest first (so that strong
+// evidence decides when weaker evidence would join two students), and never
+// merges identities that map to different roster students.
+func mergeIdentities(commits []workspace.Commit, roster []string, authors map[string]string) *merged {
 	onRoster := map[string]bool{}
 	for _, s := range roster {
 		onRoster[rosterID(s)] = true
 	}
-	ids := collectIdentities(commits)
-	for _, id := range ids {
+	m := &merged{ids: collectIdentities(commits)}
+	for _, id := range m.ids {
 		id.match, id.hint = matchStudent(id, onRoster, authors)
 	}
-	uf := newUnionFind(ids)
-	owner := map[string]int{}
-	for i, id := range ids {
-		for _, key := range mergeKeys(id) {
-			if j, ok := owner[key]; ok {
-				uf.union(i, j)
-			} else {
-				owner[key] = i
-			}
-		}
+	m.uf = newUnionFind(m.ids)
+	keys := make([][]mergeKey, len(m.ids))
+	for i, id := range m.ids {
+		keys[i] = mergeKeys(id)
 	}
+	m.mergeOn(keys, MergeEmail, keyEmail)
+	m.mergeOn(keys, MergeStudentID, keyStudentID)
+	m.mergeOn(keys, MergeName, keyName)
+	m.mergeOn(keys, MergeLogin, keyName, keyLogin)
 	byStudent := map[string]int{}
-	for i := range ids {
-		if sid := uf.match(i).id; sid != "" {
-			if j, ok := byStudent[sid]; ok {
-				uf.union(i, j)
-			} else {
-				byStudent[sid] = i
+	for i := range m.ids {
+		sid := m.uf.match(i).id
+		if sid == "" {
+			continue
+		}
+		if j, ok := byStudent[sid]; ok {
+			m.union(j, i, MergeStudent, "both map to "+sid)
+		} else {
+			byStudent[sid] = i
+		}
+	}
+	return m
+}
+
+// holder is an identity holding a key.
+type holder struct {
+	id  int
+	key mergeKey
+}
+
+// mergeOn merges the identities that share a key value of the given kinds.
+// For MergeLogin a login must be among them (equal names merged already).
+func (m *merged) mergeOn(keys [][]mergeKey, rule string, kinds ...keyKind) {
+	byValue := map[string][]holder{}
+	var values []string // in identity order, so merging is deterministic
+	for i, ks := range keys {
+		for _, k := range ks {
+			if !slices.Contains(kinds, k.kind) {
+				continue
+			}
+			if byValue[k.value] == nil {
+				values = append(values, k.value)
+			}
+			byValue[k.value] = append(byValue[k.value], holder{i, k})
+		}
+	}
+	for _, v := range values {
+		hs := byValue[v]
+		first := 0
+		if rule == MergeLogin {
+			first = slices.IndexFunc(hs, func(h holder) bool { return h.key.kind == keyLogin })
+			if first < 0 {
+				continue
+			}
+		}
+		for _, h := range hs {
+			if h.id != hs[first].id {
+				m.union(hs[first].id, h.id, rule, evidenceOf(rule, hs[first].key, h.key))
 			}
 		}
 	}
-	return summarize(ids, uf, roster)
+}
+
+func evidenceOf(rule string, a, b mergeKey) string {
+	if rule == MergeEmail || rule == MergeStudentID || a.from == b.from {
+		return a.from
+	}
+	return a.from + " = " + b.from
+}
+
+// union merges the people of identities a and b, unless they map to
+// different roster students, and records why.
+func (m *merged) union(a, b int, rule, evidence string) {
+	if m.uf.union(a, b) {
+		m.edges = append(m.edges, mergeEdge{a, b, rule, evidence})
+	}
 }
 
 // collectIdentities lists the distinct identities, sorted so that merging
@@ -151,7 +227,7 @@ func collectIdentities(commits []workspace.Commit) []*identity {
 				id.login = m[1]
 			}
 			id.bot = strings.HasSuffix(strings.ToLower(name), "[bot]") || strings.HasSuffix(id.login, "[bot]") ||
-				botEmails[email]
+				botEmail(email)
 			byKey[key] = id
 		}
 		id.commits++
@@ -164,21 +240,6 @@ func collectIdentities(commits []workspace.Commit) []*identity {
 		return cmp.Or(cmp.Compare(a.email, b.email), cmp.Compare(a.name, b.name))
 	})
 	return ids
-}
-
-// mergeKeys are the facts two identities of one person share.
-func mergeKeys(id *identity) []string {
-	var keys []string
-	if !genericEmails[id.email] && strings.Contains(id.email, "@") {
-		keys = append(keys, "email:"+id.email)
-	}
-	if n := NormalizeName(id.name); !genericNames[n] {
-		keys = append(keys, "name:"+n)
-	}
-	if id.login != "" && id.login != NormalizeName(id.name) {
-		keys = append(keys, "name:"+id.login) // "jdoe" as a name is the login jdoe
-	}
-	return keys
 }
 
 // matchStudent applies the rules, strongest first, and returns the first
@@ -239,15 +300,16 @@ func (uf *unionFind) find(i int) int {
 
 func (uf *unionFind) match(i int) evidence { return uf.best[uf.find(i)] }
 
-// union merges two groups unless they belong to different students.
-func (uf *unionFind) union(i, j int) {
+// union merges two groups unless they belong to different students; it
+// reports whether they were merged.
+func (uf *unionFind) union(i, j int) bool {
 	ri, rj := uf.find(i), uf.find(j)
 	if ri == rj {
-		return
+		return false
 	}
 	a, b := uf.best[ri], uf.best[rj]
 	if a.id != "" && b.id != "" && a.id != b.id {
-		return
+		return false
 	}
 	root, other := min(ri, rj), max(ri, rj)
 	uf.parent[other] = root
@@ -255,18 +317,38 @@ func (uf *unionFind) union(i, j int) {
 		a = b
 	}
 	uf.best[root] = a
+	return true
 }
 
-func summarize(ids []*identity, uf *unionFind, roster []string) contributors {
-	groups := map[int][]*identity{}
-	var roots []int
-	for i, id := range ids {
-		r := uf.find(i)
-		if groups[r] == nil {
-			roots = append(roots, r)
+// person is one set of merged identities.
+type person struct {
+	members []int // identity indexes, sorted
+	commits int
+	bot     bool
+	match   evidence
+}
+
+// people lists the merged people in the order of their first identity.
+func (m *merged) people() []person {
+	index := map[int]int{} // root -> index in out
+	var out []person
+	for i, id := range m.ids {
+		r := m.uf.find(i)
+		k, ok := index[r]
+		if !ok {
+			k = len(out)
+			index[r] = k
+			out = append(out, person{match: m.uf.best[r]})
 		}
-		groups[r] = append(groups[r], id)
+		p := &out[k]
+		p.members = append(p.members, i)
+		p.commits += id.commits
+		p.bot = p.bot || id.bot
 	}
+	return out
+}
+
+func summarize(m *merged, roster []string) contributors {
 	out := contributors{Contributions: map[string]int{}, Students: []StudentStats{}, Unmatched: []Author{}}
 	student := map[string]int{} // id -> index in out.Students
 	for _, s := range roster {
@@ -276,31 +358,25 @@ func summarize(ids []*identity, uf *unionFind, roster []string) contributors {
 			out.Students = append(out.Students, StudentStats{ID: sid, Authors: []string{}})
 		}
 	}
-	for _, r := range roots {
-		members := groups[r]
-		commits, bot := 0, false
-		for _, id := range members {
-			commits += id.commits
-			bot = bot || id.bot
-		}
-		if !bot {
+	for _, p := range m.people() {
+		if !p.bot {
 			out.Count++
 		}
-		match := uf.best[r]
-		if i, ok := student[match.id]; ok {
+		if i, ok := student[p.match.id]; ok {
 			st := &out.Students[i]
-			st.Commits = commits
-			st.Rule, st.Evidence = match.rule, match.detail
-			for _, id := range members {
-				st.Authors = append(st.Authors, id.display())
+			st.Commits = p.commits
+			st.Rule, st.Evidence = p.match.rule, p.match.detail
+			for _, i := range p.members {
+				st.Authors = append(st.Authors, m.ids[i].display())
 			}
 			slices.Sort(st.Authors)
-			out.Contributions[match.id] += commits
+			st.Identities = m.identities(p)
+			out.Contributions[p.match.id] += p.commits
 			continue
 		}
-		out.Contributions[mainIdentity(members).display()] += commits
-		if !bot {
-			out.Unmatched = append(out.Unmatched, author(members, commits))
+		out.Contributions[m.ids[m.main(p)].display()] += p.commits
+		if !p.bot {
+			out.Unmatched = append(out.Unmatched, m.author(p))
 		}
 	}
 	slices.SortFunc(out.Unmatched, func(a, b Author) int {
@@ -309,23 +385,56 @@ func summarize(ids []*identity, uf *unionFind, roster []string) contributors {
 	return out
 }
 
-// mainIdentity is the identity with the most commits (ties: the first).
-func mainIdentity(members []*identity) *identity {
-	best := members[0]
-	for _, id := range members[1:] {
-		if id.commits > best.commits {
-			best = id
+// main is a person's identity with the most commits (ties: the first).
+func (m *merged) main(p person) int {
+	best := p.members[0]
+	for _, i := range p.members[1:] {
+		if m.ids[i].commits > m.ids[best].commits {
+			best = i
 		}
 	}
 	return best
 }
 
-// author lists a merged identity's distinct names and emails, sorted (sort
-// and compact: one person may have thousands of identities in a pathological
-// history).
-func author(members []*identity, commits int) Author {
-	a := Author{Names: []string{}, Emails: []string{}, Commits: commits}
-	for _, id := range members {
+// identities lists a person's identities, the main one first, each with the
+// merge that joined it to the one before it on the way from the main one.
+func (m *merged) identities(p person) []Identity {
+	next := map[int][]mergeEdge{}
+	for _, e := range m.edges {
+		if m.uf.find(e.a) == m.uf.find(p.members[0]) {
+			next[e.a] = append(next[e.a], e)
+			next[e.b] = append(next[e.b], mergeEdge{e.b, e.a, e.rule, e.evidence})
+		}
+	}
+	start := m.main(p)
+	out := []Identity{m.ids[start].export()}
+	seen := map[int]bool{start: true}
+	for queue := []int{start}; len(queue) > 0; queue = queue[1:] {
+		for _, e := range next[queue[0]] {
+			if seen[e.b] {
+				continue
+			}
+			seen[e.b] = true
+			queue = append(queue, e.b)
+			id := m.ids[e.b].export()
+			id.Rule, id.Evidence, id.Via = e.rule, e.evidence, m.ids[e.a].display()
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func (id *identity) export() Identity {
+	return Identity{Name: id.name, Email: id.email, Commits: id.commits}
+}
+
+// author lists a person's distinct names and emails, sorted (sort and
+// compact: one person may have thousands of identities in a pathological
+// history), and its identities.
+func (m *merged) author(p person) Author {
+	a := Author{Names: []string{}, Emails: []string{}, Commits: p.commits, Identities: m.identities(p)}
+	for _, i := range p.members {
+		id := m.ids[i]
 		if id.name != "" {
 			a.Names = append(a.Names, id.name)
 		}
@@ -345,27 +454,62 @@ func author(members []*identity, commits int) Author {
 // ReadAuthorsCSV reads the instructor's authors.csv: two columns, a commit
 // author's email or name and the student id it belongs to. A header line,
 // blank lines, lines starting with # and a spreadsheet's byte-order mark and
-// semicolon separators are allowed. Keys are normalised (NormalizeEmail /
-// NormalizeName), ids lower-cased.
+// semicolon separators are allowed; a line without a student id lists an
+// author not mapped yet (as ExtendAuthorsCSV writes them), and a leading '
+// (a spreadsheet's mark for text) is not part of the author. Keys are
+// normalised (NormalizeEmail / NormalizeName), ids lower-cased.
 func ReadAuthorsCSV(path string) (map[string]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("authors: %w", err)
 	}
-	return parseAuthorsCSV(bytes.TrimPrefix(data, []byte("\ufeff")), path)
+	return parseAuthorsCSV(data, path)
 }
 
 func parseAuthorsCSV(data []byte, name string) (map[string]string, error) {
-	r := csv.NewReader(bytes.NewReader(data))
+	records, err := readAuthorsRecords(data, name)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	lineOf := map[string]int{}
+	for _, r := range records {
+		if r.id == "" {
+			continue
+		}
+		if prev, ok := out[r.key]; ok && prev != r.id {
+			return nil, fmt.Errorf("%s:%d: %q is mapped to %s on line %d and to %s here", name, r.line, r.author, prev, lineOf[r.key], r.id)
+		}
+		out[r.key], lineOf[r.key] = r.id, r.line
+	}
+	return out, nil
+}
+
+// authorsRecord is one line of authors.csv; id is "" for an author listed
+// but not mapped yet.
+type authorsRecord struct {
+	author, key, id string
+	line            int
+}
+
+// authorsSeparator is ';' when the file's first line is separated by
+// semicolons (spreadsheets in Danish locales write them), else ','.
+func authorsSeparator(data []byte) rune {
 	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
 	if bytes.Contains(firstLine, []byte(";")) && !bytes.Contains(firstLine, []byte(",")) {
-		r.Comma = ';' // spreadsheets in Danish locales write semicolons
+		return ';'
 	}
+	return ','
+}
+
+func readAuthorsRecords(data []byte, name string) ([]authorsRecord, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = authorsSeparator(data)
 	r.Comment = '#'
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
-	out := map[string]string{}
-	lineOf := map[string]int{}
+	var out []authorsRecord
 	for first := true; ; first = false {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
@@ -379,22 +523,24 @@ func parseAuthorsCSV(data []byte, name string) (map[string]string, error) {
 			return nil, fmt.Errorf("%s:%d: want 2 columns (author email or name, student id), got %d", name, line, len(rec))
 		}
 		author, sid := strings.TrimSpace(rec[0]), rosterID(rec[1])
-		if !studentIDExact.MatchString(sid) {
+		if sid != "" && !studentIDExact.MatchString(sid) {
 			if first && !strings.ContainsAny(sid, "0123456789") {
 				continue // a header ("author,student_id"), not a mistyped first id
 			}
 			return nil, fmt.Errorf("%s:%d: student id %q is not s + 6 digits", name, line, rec[1])
 		}
-		key := NormalizeName(author)
-		if strings.Contains(author, "@") {
-			key = NormalizeEmail(author)
-		}
+		key := authorsKey(strings.TrimPrefix(author, "'")) // how a spreadsheet marks a cell as text
 		if key == "" {
 			return nil, fmt.Errorf("%s:%d: empty author", name, line)
 		}
-		if prev, ok := out[key]; ok && prev != sid {
-			return nil, fmt.Errorf("%s:%d: %q is mapped to %s on line %d and to %s here", name, line, author, prev, lineOf[key], sid)
-		}
-		out[key], lineOf[key] = sid, line
+		out = append(out, authorsRecord{author: author, key: key, id: sid, line: line})
 	}
+}
+
+// authorsKey is the form an authors.csv author is looked up in.
+func authorsKey(author string) string {
+	if strings.Contains(author, "@") {
+		return NormalizeEmail(author)
+	}
+	return NormalizeName(author)
 }

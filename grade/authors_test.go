@@ -161,11 +161,18 @@ func TestMergeAuthors(t *testing.T) {
 }
 
 // TestUnmatchedAuthorListsEachNameAndEmailOnce: an unmatched person is
-// listed with their distinct names and emails, sorted, and all their commits.
+// listed with their distinct names and emails, sorted, all their commits and
+// every identity with the merge that joined it.
 func TestUnmatchedAuthorListsEachNameAndEmailOnce(t *testing.T) {
 	got := mergeAuthors(history(who{"Zed", "zed@home.lan"}, who{"zed", "zed@home.lan"}, who{"Zed", "z@work.com"},
 		who{"Zed", "zed@home.lan"}, who{"", "z@work.com"}), []string{"s111111"}, nil)
-	want := []Author{{Names: []string{"Zed", "zed"}, Emails: []string{"z@work.com", "zed@home.lan"}, Commits: 5}}
+	want := []Author{{Names: []string{"Zed", "zed"}, Emails: []string{"z@work.com", "zed@home.lan"}, Commits: 5,
+		Identities: []Identity{
+			{Name: "Zed", Email: "zed@home.lan", Commits: 2},
+			{Name: "zed", Email: "zed@home.lan", Commits: 1, Rule: MergeEmail, Evidence: "address zed@home.lan", Via: "Zed <zed@home.lan>"},
+			{Name: "Zed", Email: "z@work.com", Commits: 1, Rule: MergeName, Evidence: `name "Zed"`, Via: "Zed <zed@home.lan>"},
+			{Email: "z@work.com", Commits: 1, Rule: MergeEmail, Evidence: "address z@work.com", Via: "Zed <z@work.com>"},
+		}}}
 	if !reflect.DeepEqual(got.Unmatched, want) {
 		t.Errorf("unmatched %+v, want %+v", got.Unmatched, want)
 	}
@@ -207,6 +214,8 @@ func TestReadAuthorsCSV(t *testing.T) {
 		{name: "no header", csv: "ann@proton.me,s111111\n", want: map[string]string{"ann@proton.me": "s111111"}},
 		{name: "empty file", csv: "", want: map[string]string{}},
 		{name: "same mapping twice", csv: "ann,s111111\nANN,s111111\n", want: map[string]string{"ann": "s111111"}},
+		{name: "listed, not mapped yet", csv: "ann@proton.me,\nbo@x.org,s222222\n", want: map[string]string{"bo@x.org": "s222222"}},
+		{name: "a spreadsheet's text mark", csv: "'=cmd,s111111\n", want: map[string]string{"=cmd": "s111111"}},
 		{name: "one column", csv: "ann@proton.me,s111111\nbo@x.org\n", wantErr: "authors.csv:2: want 2 columns"},
 		{name: "three columns", csv: "a,s111111,x\n", wantErr: "authors.csv:1: want 2 columns"},
 		{name: "bad id", csv: "ann,s111111\nbo,12345\n", wantErr: `authors.csv:2: student id "12345"`},

@@ -209,7 +209,7 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Fin
 
 // repositoryStats fills Stats, Students and UnmatchedAuthors.
 func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, authors map[string]string) {
-	treeStats(&r.Stats, s.Tree)
+	treeStats(&r.Stats, s.Tree, nil) // the snapshot keeps no YAML contents
 	if problem := commitStats(&r.Stats, s, tz); problem != "" {
 		r.add(KindImplausibleDates, 0, "%s", problem)
 	}

@@ -109,7 +109,7 @@ func TestLocateReport(t *testing.T) {
 		},
 		{
 			name: "a symlink is not a report",
-			tree: []workspace.File{{Path: "reports/README.md", Size: 10, Mode: "symlink", Target: "../README.md"}},
+			tree: []workspace.File{{Path: "reports/README.md", Size: 10, Mode: workspace.ModeSymlink, Target: "../README.md"}},
 			want: "",
 		},
 	}

@@ -161,6 +161,20 @@ type Author struct {
 	Commits int      `json:"commits"`
 	// Hint says why a likely match was refused (an id not on the roster).
 	Hint string `json:"hint,omitempty"`
+	// Identities are the person's commit identities and why they were merged.
+	Identities []Identity `json:"identities,omitempty"`
+}
+
+// Identity is one commit identity (a name and an address) of a person. Every
+// identity but the person's main one (the first) says which identity it was
+// merged with (Via), by which rule (MergeEmail, MergeName, ...) and on what.
+type Identity struct {
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Commits  int    `json:"commits"`
+	Rule     string `json:"rule,omitempty"`
+	Evidence string `json:"evidence,omitempty"`
+	Via      string `json:"via,omitempty"`
 }
 
 // StudentStats is one roster student's contribution.
@@ -172,4 +186,6 @@ type StudentStats struct {
 	// Evidence is what the rule matched on: the email, name, login or
 	// authors.csv key.
 	Evidence string `json:"evidence,omitempty"`
+	// Identities are the student's commit identities and why they were merged.
+	Identities []Identity `json:"identities,omitempty"`
 }

@@ -27,8 +27,10 @@ const (
 
 // treeStats fills the statistics that depend only on the deadline tree.
 // Counting rules are on exact path shapes, not substrings: the course's own
-// scraper counts "x.pyc" as Python and ".dvcignore" as DVC.
-func treeStats(st *RepoStats, tree []workspace.File) {
+// scraper counts "x.pyc" as Python and ".dvcignore" as DVC. content, when
+// not nil, reads a file of the tree for the rules that need to look inside
+// (a Cloud Build config under any name); without it only path rules apply.
+func treeStats(st *RepoStats, tree []workspace.File, content func(path string) ([]byte, bool)) {
 	for _, f := range tree {
 		st.RepoSize += f.Size
 		if !f.Mode.Regular() || vendored(f.Path) {
@@ -50,7 +52,7 @@ func treeStats(st *RepoStats, tree []workspace.File) {
 		if isRequirementFile(p) {
 			st.RequirementFiles++
 		}
-		if isCloudBuild(p) {
+		if isCloudBuild(p) || (!st.HasCloudBuild && content != nil && cloudBuildContent(f, content)) {
 			st.HasCloudBuild = true
 		}
 		if isDVC(p) {
@@ -108,13 +110,15 @@ func isWorkflow(p string) bool {
 	return ext == ".yml" || ext == ".yaml"
 }
 
-// isRequirementFile: pip requirements (requirements.txt, requirements_dev.txt,
-// requirements.in), pyproject.toml and the lock/environment files of uv,
-// poetry, pdm, pipenv and conda.
+// isRequirementFile: pip requirements under any name (requirements.txt,
+// requirements_dev.txt, api_requirements.txt, requirements.in),
+// pyproject.toml and the lock/environment files of uv, poetry, pdm, pipenv
+// and conda. A W&B run's copy of the environment (wandb/run-*/files/) is
+// W&B's record, not the group's.
 func isRequirementFile(p string) bool {
 	base := strings.ToLower(path.Base(p))
-	if strings.HasPrefix(base, "requirements") && (strings.HasSuffix(base, ".txt") || strings.HasSuffix(base, ".in")) {
-		return true
+	if ext := path.Ext(base); (ext == ".txt" || ext == ".in") && strings.Contains(base, "requirements") {
+		return !wandbRunFile(p)
 	}
 	switch base {
 	case "pyproject.toml", "setup.cfg", "pipfile", "pipfile.lock", "uv.lock", "poetry.lock", "pdm.lock",
@@ -124,11 +128,57 @@ func isRequirementFile(p string) bool {
 	return false
 }
 
-// isCloudBuild: cloudbuild.yaml and variants such as cloudbuild_api.yml.
+// wandbRunFile: a file W&B saved for one run (wandb/run-*/files/...,
+// wandb/offline-run-*/...).
+func wandbRunFile(p string) bool {
+	dirs := strings.Split(path.Dir(p), "/")
+	for i := 1; i < len(dirs); i++ {
+		if dirs[i-1] == "wandb" && (strings.HasPrefix(dirs[i], "run-") || strings.HasPrefix(dirs[i], "offline-run-")) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCloudBuild: a Cloud Build config by its name: a YAML file named like
+// cloudbuild.yaml anywhere (cloudbuild_api.yml, fe-cloudbuild.yaml,
+// cloud_build.yaml), or any file in a cloudbuild*/ folder.
 func isCloudBuild(p string) bool {
-	base := strings.ToLower(path.Base(p))
+	lower := strings.ToLower(p)
+	for dir := range strings.SplitSeq(path.Dir(lower), "/") {
+		if cloudBuildName(dir, strings.HasPrefix) {
+			return true
+		}
+	}
+	base := path.Base(lower)
 	ext := path.Ext(base)
-	return strings.HasPrefix(base, "cloudbuild") && (ext == ".yaml" || ext == ".yml")
+	return (ext == ".yaml" || ext == ".yml") && cloudBuildName(strings.TrimSuffix(base, ext), strings.Contains)
+}
+
+// cloudBuildName applies match (prefix or substring) with each spelling of
+// Cloud Build in file names.
+func cloudBuildName(name string, match func(s, sub string) bool) bool {
+	return match(name, "cloudbuild") || match(name, "cloud_build") || match(name, "cloud-build")
+}
+
+// maxConfigSize bounds the YAML files read to look for a Cloud Build config.
+const maxConfigSize = 256 << 10
+
+var (
+	cloudBuildSteps   = &lazyregexp.Regexp{Expr: `(?m)^steps\s*:`}
+	cloudBuildBuilder = &lazyregexp.Regexp{Expr: `gcr\.io/cloud-builders/[\w.-]+`}
+)
+
+// cloudBuildContent: a YAML file (not a GitHub workflow) shaped like a
+// Cloud Build config: top-level steps that run gcr.io/cloud-builders/*
+// images.
+func cloudBuildContent(f workspace.File, content func(path string) ([]byte, bool)) bool {
+	ext := strings.ToLower(path.Ext(f.Path))
+	if (ext != ".yaml" && ext != ".yml") || f.Size > maxConfigSize || isWorkflow(f.Path) {
+		return false
+	}
+	data, ok := content(f.Path)
+	return ok && cloudBuildSteps.Match(data) && cloudBuildBuilder.Match(data)
 }
 
 // isDVC: DVC's .dvc/ folder, *.dvc pointer files and dvc.yaml/dvc.lock

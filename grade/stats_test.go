@@ -60,8 +60,22 @@ func TestTreeRules(t *testing.T) {
 		{"poetry.lock", "file", counts{requirements: 1}},
 		{"environment.yml", "file", counts{requirements: 1}},
 		{"docs/requirements.md", "file", counts{}},
+		{"api_requirements.txt", "file", counts{requirements: 1}},
+		{"dockerfiles/requirements_frontend.txt", "file", counts{requirements: 1}},
+		{"dev-requirements.in", "file", counts{requirements: 1}},
+		{"wandb/run-20240112_121503-o0m9roav/files/requirements.txt", "file", counts{}},
+		{"src/models/wandb/offline-run-20230119_212815-9qwd/files/requirements.txt", "file", counts{}},
+		{"wandb_requirements.txt", "file", counts{requirements: 1}},
 		{"cloudbuild.yaml", "file", counts{cloudbuild: true}},
 		{"configs/cloudbuild_api.yml", "file", counts{cloudbuild: true}},
+		{"fe-cloudbuild.yaml", "file", counts{cloudbuild: true}},
+		{"gcp/vertex_ai_train_cloudbuild.yaml", "file", counts{cloudbuild: true}},
+		{"cloud_build.yaml", "file", counts{cloudbuild: true}},
+		{"deploy/Cloud-Build-API.YML", "file", counts{cloudbuild: true}},
+		{"cloudbuild/api.yaml", "file", counts{cloudbuild: true}},
+		{"infra/cloudbuild_configs/README.md", "file", counts{cloudbuild: true}},
+		{"reports/figures/cloud_build_1.png", "file", counts{}},
+		{".devops/scripts/run_cloudbuild.sh", "file", counts{}},
 		{"cloudbuild.json", "file", counts{}},
 		{".dvc/config", "file", counts{dvc: true}},
 		{"data.dvc", "file", counts{dvc: true}},
@@ -73,7 +87,7 @@ func TestTreeRules(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.path, func(t *testing.T) {
 			var st RepoStats
-			treeStats(&st, []workspace.File{{Path: tt.path, Size: 10, Mode: workspace.FileMode(tt.mode)}})
+			treeStats(&st, []workspace.File{{Path: tt.path, Size: 10, Mode: workspace.FileMode(tt.mode)}}, nil)
 			got := counts{st.PythonFiles, st.TestFiles, st.Dockerfiles, st.WorkflowFiles, st.RequirementFiles,
 				st.HasCloudBuild, st.UsesDVC}
 			if got != tt.want {
@@ -88,7 +102,7 @@ func TestTreeRules(t *testing.T) {
 
 func TestRepoSizeSumsTree(t *testing.T) {
 	var st RepoStats
-	treeStats(&st, []workspace.File{{Path: "a", Size: 5, Mode: workspace.ModeFile}, {Path: "b/c", Size: 7, Mode: workspace.ModeExec}})
+	treeStats(&st, []workspace.File{{Path: "a", Size: 5, Mode: workspace.ModeFile}, {Path: "b/c", Size: 7, Mode: workspace.ModeExec}}, nil)
 	if st.RepoSize != 12 {
 		t.Errorf("repo size %d, want 12", st.RepoSize)
 	}
@@ -290,5 +304,45 @@ func TestCommitTimeFallsBackToCommitter(t *testing.T) {
 	c := workspace.Commit{CommitTime: at("2026-01-10T10:00:00Z")}
 	if got := commitTime(c); !got.Equal(c.CommitTime) {
 		t.Errorf("commitTime = %v, want committer date", got)
+	}
+}
+
+// TestCloudBuildByContent: a YAML file under any name is a Cloud Build
+// config when its top-level steps run gcr.io/cloud-builders images; only
+// when the file's content can be read.
+func TestCloudBuildByContent(t *testing.T) {
+	files := map[string]string{
+		"deploy/build.yaml":            "steps:\n  - name: 'gcr.io/cloud-builders/docker'\n    args: ['build', '.']\n",
+		"configs/train.yaml":           "steps: 1000\nlr: 0.01\n",
+		"docs/notes.yml":               "# we tried gcr.io/cloud-builders/docker once\n",
+		".github/workflows/deploy.yml": "jobs:\n  b:\nsteps:\n  - uses: docker://gcr.io/cloud-builders/gcloud\n",
+		"big.yaml":                     "steps:\n  - name: gcr.io/cloud-builders/docker\n",
+	}
+	var read []string
+	content := func(p string) ([]byte, bool) {
+		read = append(read, p)
+		data, ok := files[p]
+		return []byte(data), ok
+	}
+	for p, want := range map[string]bool{"deploy/build.yaml": true, "configs/train.yaml": false, "docs/notes.yml": false,
+		".github/workflows/deploy.yml": false, "missing.yaml": false} {
+		var st RepoStats
+		treeStats(&st, []workspace.File{{Path: p, Size: int64(len(files[p])), Mode: workspace.ModeFile}}, content)
+		if st.HasCloudBuild != want {
+			t.Errorf("%s: cloud build %v, want %v", p, st.HasCloudBuild, want)
+		}
+		var pathOnly RepoStats
+		treeStats(&pathOnly, []workspace.File{{Path: p, Size: 10, Mode: workspace.ModeFile}}, nil)
+		if pathOnly.HasCloudBuild {
+			t.Errorf("%s: cloud build without its content", p)
+		}
+	}
+	read = nil
+	var st RepoStats
+	treeStats(&st, []workspace.File{{Path: "big.yaml", Size: maxConfigSize + 1, Mode: workspace.ModeFile},
+		{Path: "src/model.py", Size: 10, Mode: workspace.ModeFile}, {Path: "cloudbuild.yaml", Size: 10, Mode: workspace.ModeFile},
+		{Path: "deploy/build.yaml", Size: 10, Mode: workspace.ModeFile}}, content)
+	if !st.HasCloudBuild || len(read) != 0 {
+		t.Errorf("cloud build %v; read %v (an oversized file, a non-YAML file, or after a cloudbuild.yaml)", st.HasCloudBuild, read)
 	}
 }

@@ -1,0 +1,221 @@
+package grade
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode"
+
+	"handin/internal/lazyregexp"
+	"handin/workspace"
+)
+
+// UnmappedIdentity is a commit identity that no rule maps to a roster
+// student: a line for the instructor to fill in authors.csv.
+type UnmappedIdentity struct {
+	Key     string // what authors.csv maps: the address, or the name when there is none
+	Name    string
+	Email   string
+	Commits int
+	// Person is the main identity of the person it was merged into, when
+	// that is another identity (mapping one maps them all).
+	Person string
+	// Suggested is a roster student id a rule suggests ("" when none),
+	// Reason why (or why an id found in the identity was not used).
+	Suggested string
+	Reason    string
+}
+
+// UnmappedIdentities lists a group's commit identities that no rule maps
+// to a roster student (bots excluded): person by person, most commits
+// first, each identity with a suggested student id where a rule suggests
+// one.
+func UnmappedIdentities(commits []workspace.Commit, roster []string, authors map[string]string) []UnmappedIdentity {
+	m := mergeIdentities(commits, roster, authors)
+	people := slices.DeleteFunc(m.people(), func(p person) bool { return p.bot || p.match.id != "" })
+	slices.SortStableFunc(people, func(a, b person) int { return cmp.Compare(b.commits, a.commits) })
+	idle := idleStudents(m, roster)
+	var out []UnmappedIdentity
+	for _, p := range people {
+		suggested, reason := m.suggest(p, roster)
+		if suggested == "" && len(idle) == 1 && len(people) == 1 {
+			suggested, reason = idle[0], "the only roster student without commits, and the only unmapped person: check before mapping"
+		}
+		for i, id := range m.identities(p) {
+			u := UnmappedIdentity{Key: id.Email, Name: id.Name, Email: id.Email, Commits: id.Commits,
+				Suggested: suggested, Reason: reason}
+			if u.Key == "" {
+				u.Key = NormalizeName(id.Name)
+			}
+			if i > 0 { // identities lists the person's main identity first
+				u.Person = m.ids[m.main(p)].display()
+			}
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// idleStudents are the roster students no identity maps to.
+func idleStudents(m *merged, roster []string) []string {
+	active := map[string]bool{}
+	for _, p := range m.people() {
+		active[p.match.id] = true
+	}
+	var idle []string
+	for _, s := range roster {
+		if sid := rosterID(s); !active[sid] && !slices.Contains(idle, sid) {
+			idle = append(idle, sid)
+		}
+	}
+	return idle
+}
+
+// idLike is a student id written with a digit too many or too few, or a
+// wrong one ("s23162" for s213162).
+var idLike = &lazyregexp.Regexp{Expr: `(?i)s\d{5,7}`}
+
+// suggest finds a roster id written with a typo in one of a person's
+// identities: exactly one roster id one edit away. reason also reports an
+// id found that is not on the roster.
+func (m *merged) suggest(p person, roster []string) (suggested, reason string) {
+	for _, i := range p.members {
+		id := m.ids[i]
+		user, _, _ := strings.Cut(id.email, "@")
+		for _, text := range []string{user, id.name, id.login} {
+			for _, written := range idLike.FindAllString(text, -1) {
+				written = strings.ToLower(written)
+				var near []string
+				for _, s := range roster {
+					if sid := rosterID(s); oneEditApart(written, sid) && !slices.Contains(near, sid) {
+						near = append(near, sid)
+					}
+				}
+				if len(near) == 1 {
+					return near[0], fmt.Sprintf("%q in %s is one typo away from roster id %s", written, id.display(), near[0])
+				}
+			}
+		}
+		if reason == "" {
+			reason = id.hint
+		}
+	}
+	return "", reason
+}
+
+// oneEditApart reports whether a and b (ASCII) differ by exactly one
+// inserted, deleted or replaced character.
+func oneEditApart(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	if a == b || len(b)-len(a) > 1 {
+		return false
+	}
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	if len(a) == len(b) {
+		return a[i+1:] == b[i+1:]
+	}
+	return a[i:] == b[i+1:]
+}
+
+// AuthorsGroup is one group's unmapped identities, for ExtendAuthorsCSV.
+type AuthorsGroup struct {
+	Group      int
+	Identities []UnmappedIdentity
+}
+
+// authorsHeader starts a new authors.csv.
+const authorsHeader = `author,student_id
+# One line per commit author: their address (or name) and the student id it belongs to.
+# A line without a student id lists an author not mapped yet: write the id after the separator.
+`
+
+// ExtendAuthorsCSV returns an authors.csv (existing: its current content,
+// empty for a new file) extended with a section per group listing the
+// identities it does not list yet: a comment line per group, then per
+// identity a comment (name, commits, suggested id and why) and a line with
+// its key and no student id, for the instructor to fill in. Every existing
+// line is kept as it is, mapped or not; the file's separator and line ends
+// are kept. An existing file handin cannot read is an error, not rewritten.
+func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) ([]byte, error) {
+	records, err := readAuthorsRecords(existing, "authors.csv")
+	if err != nil {
+		return nil, err
+	}
+	listed := map[string]bool{}
+	for _, r := range records {
+		listed[r.key] = true
+	}
+	sep, eol := authorsSeparator(bytes.TrimPrefix(existing, []byte("\ufeff"))), "\n"
+	if bytes.Contains(existing, []byte("\r\n")) {
+		eol = "\r\n"
+	}
+	out := bytes.Clone(existing)
+	if len(bytes.TrimSpace(bytes.TrimPrefix(out, []byte("\ufeff")))) == 0 {
+		out = []byte(strings.ReplaceAll(strings.ReplaceAll(authorsHeader, ",", string(sep)), "\n", eol))
+	} else if !bytes.HasSuffix(out, []byte("\n")) {
+		out = append(out, eol...)
+	}
+	for _, g := range groups {
+		var section bytes.Buffer
+		w := csv.NewWriter(&section)
+		w.Comma, w.UseCRLF = sep, eol == "\r\n"
+		n := 0
+		for _, u := range g.Identities {
+			key := authorsKey(u.Key)
+			if key == "" || listed[key] {
+				continue
+			}
+			listed[key] = true
+			n++
+			section.WriteString(authorsComment(identityNote(u), sep) + eol)
+			written := u.Key
+			if strings.IndexAny(written, "=+-@\t\r") == 0 {
+				written = "'" + written // text, not a formula, in a spreadsheet
+			}
+			if err := w.Write([]string{written, ""}); err != nil {
+				return nil, fmt.Errorf("authors.csv: %w", err)
+			}
+			w.Flush()
+		}
+		if n > 0 {
+			out = append(out, authorsComment(fmt.Sprintf("group %d (%d unmapped)", g.Group, n), sep)+eol...)
+			out = append(out, section.Bytes()...)
+		}
+	}
+	return out, nil
+}
+
+// identityNote describes an unmapped identity in its comment line.
+func identityNote(u UnmappedIdentity) string {
+	note := fmt.Sprintf("%s <%s>: %d commits", u.Name, u.Email, u.Commits)
+	if u.Person != "" {
+		note += "; same person as " + u.Person
+	}
+	switch {
+	case u.Suggested != "":
+		note += fmt.Sprintf("; suggested %s (%s)", u.Suggested, u.Reason)
+	case u.Reason != "":
+		note += "; " + u.Reason
+	}
+	return note
+}
+
+// authorsComment is a comment line that a spreadsheet opens as one text
+// cell: no separator, quote or control character of the student's text
+// survives in it.
+func authorsComment(text string, sep rune) string {
+	return "# " + strings.Map(func(r rune) rune {
+		if r == sep || r == '"' || unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, text)
+}

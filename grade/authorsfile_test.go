@@ -1,0 +1,148 @@
+package grade
+
+import (
+	"bytes"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestUnmappedIdentities(t *testing.T) {
+	roster := []string{"s111111", "s213162", "s333333"}
+	commits := history(
+		who{"Ann", "s111111@dtu.dk"},
+		who{"EstebanAguayo", "s23162@dtu.dk"}, who{"EstebanAguayo", "s23162@dtu.dk"},
+		who{"EstebanAguayo", "7+estebanaguayo@users.noreply.github.com"},
+		who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"},
+		who{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"},
+	)
+	got := UnmappedIdentities(commits, roster, nil)
+	typo := `"s23162" in EstebanAguayo <s23162@dtu.dk> is one typo away from roster id s213162`
+	want := []UnmappedIdentity{
+		{Key: "zed@x.org", Name: "Zed", Email: "zed@x.org", Commits: 4},
+		{Key: "s23162@dtu.dk", Name: "EstebanAguayo", Email: "s23162@dtu.dk", Commits: 2, Suggested: "s213162", Reason: typo},
+		{Key: "7+estebanaguayo@users.noreply.github.com", Name: "EstebanAguayo", Email: "7+estebanaguayo@users.noreply.github.com",
+			Commits: 1, Person: "EstebanAguayo <s23162@dtu.dk>", Suggested: "s213162", Reason: typo},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %+v\nwant %+v", got, want)
+	}
+	// Mapping one identity in authors.csv maps the whole person.
+	got = UnmappedIdentities(commits, roster, map[string]string{"7+estebanaguayo@users.noreply.github.com": "s213162"})
+	if len(got) != 1 || got[0].Key != "zed@x.org" {
+		t.Errorf("after mapping Esteban: %+v", got)
+	}
+}
+
+// TestUnmappedIdentitiesOnlyIdleStudent: one unmapped person and one roster
+// student without commits: suggested, with a warning to check.
+func TestUnmappedIdentitiesOnlyIdleStudent(t *testing.T) {
+	got := UnmappedIdentities(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}),
+		[]string{"s111111", "s222222"}, nil)
+	if len(got) != 1 || got[0].Suggested != "s222222" || !strings.Contains(got[0].Reason, "check before mapping") {
+		t.Errorf("got %+v", got)
+	}
+	// Two unmapped people: nothing to suggest.
+	got = UnmappedIdentities(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}, who{"Cy", "cy@x.org"}),
+		[]string{"s111111", "s222222"}, nil)
+	if len(got) != 2 || got[0].Suggested != "" || got[1].Suggested != "" {
+		t.Errorf("got %+v", got)
+	}
+}
+
+// TestUnmappedIdentitiesOffRosterID: an id that is not on the roster (and
+// not one typo from it) is reported, not suggested.
+func TestUnmappedIdentitiesOffRosterID(t *testing.T) {
+	got := UnmappedIdentities(history(who{"Ann", "s999999@student.dtu.dk"}), []string{"s111111", "s222222"}, nil)
+	if len(got) != 1 || got[0].Suggested != "" || !strings.Contains(got[0].Reason, "s999999") {
+		t.Errorf("got %+v", got)
+	}
+}
+
+func TestOneEditApart(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{{"s23162", "s213162", true}, {"s213162", "s213163", true}, {"s2131622", "s213162", true},
+		{"s213162", "s213162", false}, {"s2162", "s213162", false}, {"s123456", "s654321", false}, {"", "a", true}} {
+		if got := oneEditApart(c.a, c.b); got != c.want {
+			t.Errorf("oneEditApart(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
+
+var authorsGroups = []AuthorsGroup{
+	{Group: 3, Identities: []UnmappedIdentity{
+		{Key: "zed@x.org", Name: "Zed, the laptop", Email: "zed@x.org", Commits: 4},
+		{Key: "s23162@dtu.dk", Name: "Esteban", Email: "s23162@dtu.dk", Commits: 2, Suggested: "s213162", Reason: "one typo away"},
+	}},
+	{Group: 5, Identities: []UnmappedIdentity{
+		{Key: "=cmd|' /C calc'!A0", Name: "=cmd|' /C calc'!A0", Commits: 1},
+		{Key: "zed@x.org", Name: "Zed", Email: "zed@x.org", Commits: 1}, // listed under group 3 already
+	}},
+	{Group: 7, Identities: []UnmappedIdentity{{Key: "ann@proton.me", Name: "Ann", Email: "ann@proton.me", Commits: 9}}},
+}
+
+// TestExtendAuthorsCSVNew: a new file gets a header, a section per group
+// with new identities, and reads back as mapping nothing yet.
+func TestExtendAuthorsCSVNew(t *testing.T) {
+	got, err := ExtendAuthorsCSV(nil, authorsGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := authorsHeader + `# group 3 (2 unmapped)
+# Zed  the laptop <zed@x.org>: 4 commits
+zed@x.org,
+# Esteban <s23162@dtu.dk>: 2 commits; suggested s213162 (one typo away)
+s23162@dtu.dk,
+# group 5 (1 unmapped)
+# =cmd|' /C calc'!A0 <>: 1 commits
+'=cmd|' /C calc'!A0,
+# group 7 (1 unmapped)
+# Ann <ann@proton.me>: 9 commits
+ann@proton.me,
+`
+	if string(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	if m, err := parseAuthorsCSV(got, "authors.csv"); err != nil || len(m) != 0 {
+		t.Errorf("reads back as %v, %v", m, err)
+	}
+}
+
+// TestExtendAuthorsCSVKeepsEveryLine: an instructor's file (spreadsheet
+// export: BOM, semicolons, CRLF, no final line end) keeps every line byte
+// for byte; identities it lists, mapped or not, are not added again; the
+// additions use its separator and line ends; running it again adds nothing.
+func TestExtendAuthorsCSVKeepsEveryLine(t *testing.T) {
+	existing := "\ufeffauthor;student_id\r\n# mine\r\nZed@X.org;s111111\r\nann@proton.me;"
+	got, err := ExtendAuthorsCSV([]byte(existing), authorsGroups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(got, []byte(existing+"\r\n")) {
+		t.Fatalf("existing lines changed:\n%q", got)
+	}
+	added := string(got[len(existing)+2:])
+	wantAdded := "# group 3 (1 unmapped)\r\n# Esteban <s23162@dtu.dk>: 2 commits  suggested s213162 (one typo away)\r\ns23162@dtu.dk;\r\n" +
+		"# group 5 (1 unmapped)\r\n# =cmd|' /C calc'!A0 <>: 1 commits\r\n'=cmd|' /C calc'!A0;\r\n"
+	if added != wantAdded {
+		t.Errorf("added\n%q\nwant\n%q", added, wantAdded)
+	}
+	m, err := parseAuthorsCSV(got, "authors.csv")
+	if err != nil || !reflect.DeepEqual(m, map[string]string{"zed@x.org": "s111111"}) {
+		t.Errorf("reads back as %v, %v", m, err)
+	}
+	again, err := ExtendAuthorsCSV(got, authorsGroups)
+	if err != nil || !bytes.Equal(again, got) {
+		t.Errorf("a second run changed the file (%v):\n%s", err, again)
+	}
+}
+
+// TestExtendAuthorsCSVRefusesBrokenFile: a file handin cannot read is not
+// extended (the instructor's lines would be buried under new ones).
+func TestExtendAuthorsCSVRefusesBrokenFile(t *testing.T) {
+	if _, err := ExtendAuthorsCSV([]byte("ann,s11111x\n"), authorsGroups); err == nil {
+		t.Error("extended a file with a bad student id")
+	}
+}
