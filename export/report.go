@@ -7,41 +7,16 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
-	goldhtml "github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/parser"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"handin/grade"
 	"handin/parse"
 )
-
-// markdown renders reports like GitHub does, minus autolinking. Raw HTML is
-// let through here and removed by the sanitizer right after rendering.
-var markdown = goldmark.New(
-	goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
-	goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
-)
-
-// sanitizer is the policy for student HTML: bluemonday's user-generated
-// content policy (no script, style, event handler, form, iframe, object; only
-// http, https, mailto and relative URLs). Images keep relative sources so the
-// figure pass can inline them; data: URIs are not allowed from students, so
-// every data: URI in a page is one this package produced.
-var sanitizer = sync.OnceValue(newSanitizer) // built on first use, like templates
-
-func newSanitizer() *bluemonday.Policy {
-	p := bluemonday.UGCPolicy()
-	p.RequireNoReferrerOnLinks(true)
-	return p
-}
 
 // reportRenderer turns one report into safe HTML. It is used by one
 // goroutine at a time.
@@ -54,34 +29,55 @@ type reportRenderer struct {
 }
 
 // render converts report markdown into sanitized HTML with question anchors
-// (#qN) and a badge on every question heading. Inlined figures are left as
-// markers (see figureMarker) for writeReport to splice in.
+// (#qN) and a badge on every question heading. Each part of the report (see
+// splitReport) is rendered, sanitized and parsed on its own, in a <div
+// class="handin-part">. Inlined figures are left as markers (see
+// figureMarker) for writeReport to splice in.
 func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	src = prepareMarkdown(src)
-	doc := markdown.Parser().Parse(text.NewReader(src))
-	replaceTaskCheckBoxes(doc)
-	var raw bytes.Buffer
-	if err := markdown.Renderer().Render(&raw, src, doc); err != nil {
-		return nil, fmt.Errorf("render markdown: %w", err)
-	}
-	clean := sanitizer().SanitizeReader(&raw)
-	body := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
-	nodes, err := html.ParseFragment(clean, body)
-	if err != nil {
-		return nil, fmt.Errorf("parse sanitized report: %w", err)
-	}
-	for _, n := range nodes {
-		body.AppendChild(n)
-	}
+	refs := linkReferences(src)
 	r.anchors = map[int]bool{}
-	r.rewrite(body, false)
 	var out bytes.Buffer
-	for c := body.FirstChild; c != nil; c = c.NextSibling {
-		if err := html.Render(&out, c); err != nil {
-			return nil, fmt.Errorf("render report: %w", err)
+	for _, part := range splitReport(src) {
+		if err := r.renderPart(&out, part, refs); err != nil {
+			return nil, err
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// renderPart renders one part of the report into out, with a note when the
+// sanitizer removed HTML from it.
+func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs []parser.Reference) error {
+	clean, removed, err := safeHTML(part.Src, refs)
+	if err != nil {
+		return err
+	}
+	where := "this part of the report"
+	if q := part.Question; q != nil {
+		_, inPrompt, err := safeHTML([]byte(q.Prompt), refs)
+		if err != nil {
+			return err
+		}
+		removed = removed.minus(inPrompt)
+		where = "this answer"
+	}
+	div := element("div", "class", "handin-part")
+	nodes, err := html.ParseFragment(bytes.NewReader(clean), div)
+	if err != nil {
+		return fmt.Errorf("parse sanitized report: %w", err)
+	}
+	for _, n := range nodes {
+		div.AppendChild(n)
+	}
+	r.rewrite(div, false)
+	if !removed.empty() {
+		div.AppendChild(paragraph(note(removed.message(where))))
+	}
+	if err := html.Render(out, div); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	return nil
 }
 
 // prepareMarkdown reads the report as the parser does (BOM dropped, LF line
@@ -276,6 +272,13 @@ func badgeNode(b badge) *html.Node {
 	n := element("span", "class", class)
 	n.AppendChild(textNode(b.Text))
 	return n
+}
+
+// paragraph wraps a node in a <p>, for notes that stand on their own.
+func paragraph(n *html.Node) *html.Node {
+	p := element("p")
+	p.AppendChild(n)
+	return p
 }
 
 func note(msg string) *html.Node {
