@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -181,7 +182,10 @@ func loadWorkspaceResults(workspace string) ([]*grade.GroupResult, error) {
 	return results, nil
 }
 
-// writePages renders and writes the pages of the given groups in parallel.
+// writePages writes the pages of the given groups, a few at a time: each
+// page is streamed into its file (figures read from the snapshot as they are
+// written), so memory holds one report per worker, whatever the number of
+// groups or the size of their figures.
 func writePages(ctx context.Context, opts Options, results []*grade.GroupResult, sum *Summary) error {
 	paths := make([]string, len(results))
 	g, ctx := errgroup.WithContext(ctx)
@@ -191,12 +195,10 @@ func writePages(ctx context.Context, opts Options, results []*grade.GroupResult,
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			page, err := buildPage(opts, r)
-			if err != nil {
-				return err
-			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
-			return atomicfile.Write(paths[i], page, 0o644)
+			return atomicfile.Stream(paths[i], 0o644, func(w io.Writer) error {
+				return writeGroupPage(w, opts, r)
+			})
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -236,27 +238,27 @@ func removeStalePages(out string, results []*grade.GroupResult) ([]string, error
 	return removed, nil
 }
 
-// buildPage loads a group's snapshot and report and renders its page. A
-// missing snapshot or report still gives a page, saying so.
-func buildPage(opts Options, r *grade.GroupResult) ([]byte, error) {
+// writeGroupPage loads a group's snapshot and report and writes its page.
+// A missing snapshot or report still gives a page, saying so.
+func writeGroupPage(w io.Writer, opts Options, r *grade.GroupResult) error {
 	snap, err := scrape.LoadSnapshot(opts.Workspace, r.Group)
 	if err != nil {
 		opts.Logger.Warn("snapshot not available", "group", r.Group, "err", err)
-		return renderPage(r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
+		return renderPage(w, r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
 	}
 	if r.ReportPath == "" {
-		return renderPage(r, snap, nil, "No report was found in the repository at the deadline.")
+		return renderPage(w, r, snap, nil, "No report was found in the repository at the deadline.")
 	}
 	report, err := readSnapshotFile(snap, r.ReportPath, parse.MaxSize)
 	var tooLarge *tooLargeError
 	if errors.As(err, &tooLarge) {
-		return renderPage(r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
+		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
 	}
 	if err != nil {
 		opts.Logger.Warn("report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
-		return renderPage(r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
+		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
 	}
-	return renderPage(r, snap, report, "")
+	return renderPage(w, r, snap, report, "")
 }
 
 // readResults reads a previous export's results.json.

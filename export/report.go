@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"handin/grade"
 	"handin/parse"
+	"handin/scrape"
 )
 
 // reportRenderer turns one report into safe HTML. It is used by one
@@ -25,7 +27,11 @@ type reportRenderer struct {
 	blobBase  string // "https://github.com/o/r/blob/SHA/" for repo links; "" when unknown
 	questions map[int]grade.QuestionResult
 	anchors   map[int]bool // question anchors placed so far
-	inlined   []figure     // figures to splice in, by marker number
+	question  int          // the question being rendered; 0 outside questions
+	inlined   []figure     // distinct figures to splice in, by marker number
+	shown     map[string]shownFigure
+	budget    figureBudget // what the inlined figures take of the page
+	omitted   []string     // figures left out because the page was full
 }
 
 // render converts report markdown into sanitized HTML with question anchors
@@ -37,12 +43,23 @@ func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	src = prepareMarkdown(src)
 	refs := linkReferences(src)
 	r.anchors = map[int]bool{}
-	var out bytes.Buffer
+	r.shown = map[string]shownFigure{}
+	var parts bytes.Buffer
 	for _, part := range splitReport(src) {
-		if err := r.renderPart(&out, part, refs); err != nil {
+		if err := r.renderPart(&parts, part, refs); err != nil {
 			return nil, err
 		}
 	}
+	if len(r.omitted) == 0 {
+		return parts.Bytes(), nil
+	}
+	var out bytes.Buffer
+	msg := fmt.Sprintf("%d figure(s) not shown because this page already holds as many figures as one page may (%s, %d megapixels): %s. A note marks each place.",
+		len(r.omitted), byteSize(maxPageFigureBytes), maxPageFigurePixels/1_000_000, strings.Join(r.omitted, ", "))
+	if err := html.Render(&out, paragraph(note(msg))); err != nil {
+		return nil, fmt.Errorf("render report: %w", err)
+	}
+	out.Write(parts.Bytes())
 	return out.Bytes(), nil
 }
 
@@ -54,13 +71,14 @@ func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs []p
 		return err
 	}
 	where := "this part of the report"
+	r.question = 0
 	if q := part.Question; q != nil {
 		_, inPrompt, err := safeHTML([]byte(q.Prompt), refs)
 		if err != nil {
 			return err
 		}
 		removed = removed.minus(inPrompt)
-		where = "this answer"
+		where, r.question = "this answer", q.Number
 	}
 	div := element("div", "class", "handin-part")
 	nodes, err := html.ParseFragment(bytes.NewReader(clean), div)
@@ -90,24 +108,19 @@ func prepareMarkdown(src []byte) []byte {
 }
 
 // figureMarker stands for the n-th inlined figure in the rendered report:
-// figures are spliced in afterwards, straight into the page buffer, instead
+// figures are streamed in from their files as the page is written, instead
 // of pushing megabytes of base64 through the HTML renderer's escaping. The
 // report cannot contain NUL bytes (prepareMarkdown), so markers are unique.
 func figureMarker(n int) string { return "\x00" + strconv.Itoa(n) + "\x00" }
 
-// writeReport appends the rendered report to buf with every figure marker
-// replaced by its data: URI.
-func writeReport(buf *bytes.Buffer, report []byte, figures []figure) error {
-	size := len(report)
-	for _, f := range figures {
-		size += f.dataURILen()
-	}
-	buf.Grow(size)
+// writeReport writes the rendered report to w with every figure marker
+// replaced by its data: URI, read from the snapshot as it is written.
+func writeReport(w io.Writer, report []byte, figures []figure, snap *scrape.Snapshot) error {
 	for {
 		start := bytes.IndexByte(report, 0)
 		if start < 0 {
-			buf.Write(report)
-			return nil
+			_, err := w.Write(report)
+			return err
 		}
 		end := bytes.IndexByte(report[start+1:], 0)
 		if end < 0 {
@@ -117,8 +130,12 @@ func writeReport(buf *bytes.Buffer, report []byte, figures []figure) error {
 		if err != nil || n < 0 || n >= len(figures) {
 			return fmt.Errorf("bad figure marker %q", report[start+1:start+1+end])
 		}
-		buf.Write(report[:start])
-		buf.Write(figures[n].appendDataURI(buf.AvailableBuffer()))
+		if _, err := w.Write(report[:start]); err != nil {
+			return err
+		}
+		if err := writeDataURI(w, snap, figures[n]); err != nil {
+			return err
+		}
 		report = report[start+end+2:]
 	}
 }
@@ -197,9 +214,8 @@ func (r *reportRenderer) rewriteLink(a *html.Node) {
 func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
 	f := r.figures.resolve(attr(img, "src"))
 	switch {
-	case f.Data != nil:
-		setAttr(img, "src", figureMarker(len(r.inlined)))
-		r.inlined = append(r.inlined, f)
+	case f.inline():
+		r.placeFigure(img, f, inLink)
 		return
 	case f.Remote != "" && !inLink:
 		link := element("a", "class", "handin-note", "href", f.Remote, "rel", "nofollow noreferrer")
