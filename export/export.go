@@ -61,7 +61,10 @@ type Summary struct {
 	// (e.g. dropped from the course), deleted by a full export so the pages
 	// folder matches the index.
 	RemovedPages []string `json:"removed_pages,omitempty"`
-	Groups       int      `json:"groups"`
+	// RemovedTemporaries are temporary files an interrupted export left
+	// behind, deleted by this one.
+	RemovedTemporaries []string `json:"removed_temporaries,omitempty"`
+	Groups             int      `json:"groups"`
 	// Warnings need the instructor's attention (e.g. the gradebook was
 	// written beside an unreadable one); Export does not log them.
 	Warnings []string `json:"warnings,omitempty"`
@@ -88,6 +91,9 @@ func Export(ctx context.Context, opts Options) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	if sum.RemovedTemporaries, err = removeStaleTemps(opts.Out); err != nil {
+		return nil, err
+	}
 	sum.Groups = len(results)
 	if err := writePages(ctx, opts, render, sum); err != nil {
 		return nil, err
@@ -97,7 +103,7 @@ func Export(ctx context.Context, opts Options) (*Summary, error) {
 			return nil, err
 		}
 	}
-	if err := atomicfile.WriteJSON(sum.Results, results); err != nil {
+	if err := writeResults(sum.Results, results); err != nil {
 		return nil, err
 	}
 	if err := writeIndex(sum.Index, results, opts.Now()); err != nil {
@@ -208,6 +214,25 @@ func writePages(ctx context.Context, opts Options, results []*grade.GroupResult,
 	return nil
 }
 
+// staleTempAge is how long a temporary file of ours must have been left
+// alone before an export removes it: one still being written by another
+// export of the same folder keeps changing.
+const staleTempAge = time.Minute
+
+// removeStaleTemps removes the temporary files an export killed mid-write
+// left in the output folders (they can hold tens of MB each).
+func removeStaleTemps(out string) ([]string, error) {
+	var removed []string
+	for _, dir := range []string{out, filepath.Join(out, PagesDir)} {
+		names, err := atomicfile.RemoveStale(dir, staleTempAge)
+		removed = append(removed, names...)
+		if err != nil {
+			return removed, err
+		}
+	}
+	return removed, nil
+}
+
 // pageFile matches the names of group pages in the pages folder.
 var pageFile = regexp.MustCompile(`^[0-9]{3,}\.html$`)
 
@@ -259,6 +284,34 @@ func writeGroupPage(w io.Writer, opts Options, r *grade.GroupResult) error {
 		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
 	}
 	return renderPage(w, r, snap, report, "")
+}
+
+// writeResults writes results.json one group at a time: the same indented
+// JSON array as json.MarshalIndent, without a second copy of every result
+// in memory.
+func writeResults(name string, results []*grade.GroupResult) error {
+	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
+		if len(results) == 0 {
+			_, err := io.WriteString(w, "[]\n")
+			return err
+		}
+		sep := "[\n  "
+		for _, r := range results {
+			data, err := json.MarshalIndent(r, "  ", "  ")
+			if err != nil {
+				return fmt.Errorf("group %d: %w", r.Group, err)
+			}
+			if _, err := io.WriteString(w, sep); err != nil {
+				return err
+			}
+			if _, err := w.Write(data); err != nil {
+				return err
+			}
+			sep = ",\n  "
+		}
+		_, err := io.WriteString(w, "\n]\n")
+		return err
+	})
 }
 
 // readResults reads a previous export's results.json.
