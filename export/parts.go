@@ -19,11 +19,11 @@ type reportPart struct {
 // splitReport cuts report text (as prepareMarkdown returns it) at the
 // questions parse.Parse finds, so a question on the page is exactly what
 // was graded as that question. Text parse cannot read as a report is one
-// part.
+// part (none when it is blank).
 func splitReport(src []byte) []reportPart {
 	rep, err := parse.Parse(src)
 	if err != nil || len(rep.Questions) == 0 {
-		return []reportPart{{Src: src}}
+		return appendText(nil, src)
 	}
 	lines := newLineOffsets(src)
 	var parts []reportPart
@@ -32,10 +32,11 @@ func splitReport(src []byte) []reportPart {
 		q := &rep.Questions[i]
 		start := max(lines.start(q.Line), pos)
 		parts = appendText(parts, src[pos:start])
-		end := max(questionEnd(src, lines, q), start)
+		end := questionEnd(src, lines, q)
 		if i+1 < len(rep.Questions) {
 			end = min(end, lines.start(rep.Questions[i+1].Line))
 		}
+		end = max(end, start)
 		parts = append(parts, reportPart{Src: src[start:end], Question: q})
 		pos = end
 	}

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -211,4 +212,33 @@ func TestLinkReferencesResolveAcrossParts(t *testing.T) {
 	if len(links) != 1 || textContent(links[0]) != "the docs" {
 		t.Errorf("reference defined in Question 2 not resolved in Question 1")
 	}
+}
+
+// FuzzSplitReport: any text is cut into parts that follow each other in
+// it, with nothing but blank text left out, and renders without an error.
+func FuzzSplitReport(f *testing.F) {
+	f.Add(fmt.Sprintf(isolationReport, "<script>", "<plaintext>"))
+	f.Add("### Question 1\n\n> Answer: one\n### Question 1\n\n## Question 2\nAnswer:\n\n```\n### Question 3\n")
+	f.Add("\ufeff---\na: b\n---\n### Question 1\r\nAnswer:\r\n\r\n<!--\r\n### Question 2\n")
+	f.Fuzz(func(t *testing.T, report string) {
+		src := prepareMarkdown([]byte(report))
+		rest := src
+		for _, part := range splitReport(src) {
+			if len(part.Src) == 0 {
+				t.Fatalf("empty part")
+			}
+			i := bytes.Index(rest, part.Src)
+			if i < 0 || len(bytes.TrimSpace(rest[:i])) != 0 {
+				t.Fatalf("part %q does not follow the previous one after blank text", part.Src)
+			}
+			rest = rest[i+len(part.Src):]
+		}
+		if len(bytes.TrimSpace(rest)) != 0 {
+			t.Fatalf("text %q after the last part left out", rest)
+		}
+		r := &reportRenderer{figures: newFigureSource(nil, "reports/README.md")}
+		if _, err := r.render([]byte(report)); err != nil {
+			t.Fatalf("render: %v", err)
+		}
+	})
 }
