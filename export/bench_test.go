@@ -15,22 +15,7 @@ import (
 // PNG figures: all pages, the index, results.json and the gradebook.
 func BenchmarkExport150(b *testing.B) {
 	ws := b.TempDir()
-	figures := make([][]byte, 5)
-	for i := range figures {
-		figures[i] = testPNG(224, 224, int64(i)) // noise: ~200 KB each
-	}
-	var extra strings.Builder
-	for i := range figures {
-		fmt.Fprintf(&extra, "\n![figure %d](figures/fig%d.png)\n\nSome words about figure %d.\n", i, i, i)
-	}
-	for n := 1; n <= 150; n++ {
-		g := newGroup(n)
-		g.files["reports/README.md"] = append(g.files["reports/README.md"], extra.String()...)
-		for i, data := range figures {
-			g.files[fmt.Sprintf("reports/figures/fig%d.png", i)] = data
-		}
-		writeWorkspace(b, ws, g)
-	}
+	writeFigureHeavyCourse(b, ws, 150)
 	b.ResetTimer()
 	for b.Loop() {
 		out := filepath.Join(ws, "out")
@@ -43,6 +28,27 @@ func BenchmarkExport150(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.StartTimer()
+	}
+}
+
+// writeFigureHeavyCourse writes a workspace of groups 1..n, each with five
+// 200 KB PNG figures in its report.
+func writeFigureHeavyCourse(b *testing.B, ws string, n int) {
+	figures := make([][]byte, 5)
+	for i := range figures {
+		figures[i] = testPNG(224, 224, int64(i)) // noise: ~200 KB each
+	}
+	var extra strings.Builder
+	for i := range figures {
+		fmt.Fprintf(&extra, "\n![figure %d](figures/fig%d.png)\n\nSome words about figure %d.\n", i, i, i)
+	}
+	for group := 1; group <= n; group++ {
+		g := newGroup(group)
+		g.files["reports/README.md"] = append(g.files["reports/README.md"], extra.String()...)
+		for i, data := range figures {
+			g.files[fmt.Sprintf("reports/figures/fig%d.png", i)] = data
+		}
+		writeWorkspace(b, ws, g)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -62,7 +63,10 @@ type Summary struct {
 	// (e.g. dropped from the course), deleted by a full export so the pages
 	// folder matches the index.
 	RemovedPages []string `json:"removed_pages,omitempty"`
-	Groups       int      `json:"groups"`
+	// RemovedTemporaries are temporary files an interrupted export left
+	// behind, deleted by this one.
+	RemovedTemporaries []string `json:"removed_temporaries,omitempty"`
+	Groups             int      `json:"groups"`
 	// Warnings need the instructor's attention (e.g. the gradebook was
 	// written beside an unreadable one); Export does not log them.
 	Warnings []string `json:"warnings,omitempty"`
@@ -89,6 +93,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err != nil {
 		return nil, err
 	}
+	if sum.RemovedTemporaries, err = removeStaleTemps(opts.Out); err != nil {
+		return nil, err
+	}
 	sum.Groups = len(results)
 	if err := writePages(ctx, ws, opts, render, sum); err != nil {
 		return nil, err
@@ -98,7 +105,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			return nil, err
 		}
 	}
-	if err := workspace.WriteJSON(sum.Results, resultsFile{Schema: grade.SchemaVersion, Groups: results}); err != nil {
+	if err := writeResults(sum.Results, results); err != nil {
 		return nil, err
 	}
 	if err := writeIndex(sum.Index, results, opts.Now()); err != nil {
@@ -177,7 +184,10 @@ func loadWorkspaceResults(ws *workspace.Workspace) ([]*grade.GroupResult, error)
 	return results, nil
 }
 
-// writePages renders and writes the pages of the given groups in parallel.
+// writePages writes the pages of the given groups, a few at a time: each
+// page is streamed into its file (figures read from the snapshot as they are
+// written), so memory holds one report per worker, whatever the number of
+// groups or the size of their figures.
 func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, results []*grade.GroupResult, sum *Summary) error {
 	paths := make([]string, len(results))
 	g, ctx := errgroup.WithContext(ctx)
@@ -187,12 +197,10 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, resu
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			page, err := buildPage(ws, opts, r)
-			if err != nil {
-				return err
-			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
-			return atomicfile.Write(paths[i], page, 0o644)
+			return atomicfile.Stream(paths[i], 0o644, func(w io.Writer) error {
+				return writeGroupPage(w, ws, opts, r)
+			})
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -200,6 +208,25 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, resu
 	}
 	sum.Pages = paths
 	return nil
+}
+
+// staleTempAge is how long a temporary file of ours must have been left
+// alone before an export removes it: one still being written by another
+// export of the same folder keeps changing.
+const staleTempAge = time.Minute
+
+// removeStaleTemps removes the temporary files an export killed mid-write
+// left in the output folders (they can hold tens of MB each).
+func removeStaleTemps(out string) ([]string, error) {
+	var removed []string
+	for _, dir := range []string{out, filepath.Join(out, PagesDir)} {
+		names, err := atomicfile.RemoveStale(dir, staleTempAge)
+		removed = append(removed, names...)
+		if err != nil {
+			return removed, err
+		}
+	}
+	return removed, nil
 }
 
 // pageFile matches the names of group pages in the pages folder.
@@ -232,27 +259,58 @@ func removeStalePages(out string, results []*grade.GroupResult) ([]string, error
 	return removed, nil
 }
 
-// buildPage loads a group's snapshot and report and renders its page. A
-// missing snapshot or report still gives a page, saying so.
-func buildPage(ws *workspace.Workspace, opts Options, r *grade.GroupResult) ([]byte, error) {
+// writeGroupPage loads a group's snapshot and report and writes its page.
+// A missing snapshot or report still gives a page, saying so.
+func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult) error {
 	snap, err := ws.LoadSnapshot(r.Group)
 	if err != nil {
 		opts.Logger.Warn("snapshot not available", "group", r.Group, "err", err)
-		return renderPage(r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
+		return renderPage(w, r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
 	}
 	if r.ReportPath == "" {
-		return renderPage(r, snap, nil, "No report was found in the repository at the deadline.")
+		return renderPage(w, r, snap, nil, "No report was found in the repository at the deadline.")
 	}
 	report, err := readSnapshotFile(snap, r.ReportPath, parse.MaxSize)
 	var tooLarge *tooLargeError
 	if errors.As(err, &tooLarge) {
-		return renderPage(r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
+		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
 	}
 	if err != nil {
 		opts.Logger.Warn("report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
-		return renderPage(r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
+		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
 	}
-	return renderPage(r, snap, report, "")
+	return renderPage(w, r, snap, report, "")
+}
+
+// writeResults writes results.json one group at a time: the same indented
+// JSON as json.MarshalIndent of a resultsFile, without a second copy of
+// every result in memory.
+func writeResults(name string, results []*grade.GroupResult) error {
+	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
+		if _, err := fmt.Fprintf(w, "{\n  \"schema\": %d,\n  \"groups\": [", grade.SchemaVersion); err != nil {
+			return err
+		}
+		sep := "\n    "
+		for _, r := range results {
+			data, err := json.MarshalIndent(r, "    ", "  ")
+			if err != nil {
+				return fmt.Errorf("group %d: %w", r.Group, err)
+			}
+			if _, err := io.WriteString(w, sep); err != nil {
+				return err
+			}
+			if _, err := w.Write(data); err != nil {
+				return err
+			}
+			sep = ",\n    "
+		}
+		closing := "\n  ]\n}\n"
+		if len(results) == 0 {
+			closing = "]\n}\n"
+		}
+		_, err := io.WriteString(w, closing)
+		return err
+	})
 }
 
 // resultsFile is results.json: every group's result, for scripts (the

@@ -5,6 +5,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
 	"io"
 	"io/fs"
 	"net/http"
@@ -12,31 +16,61 @@ import (
 	"path"
 	"strings"
 
+	"golang.org/x/image/webp"
+
 	"handin/workspace"
 )
 
-// maxInlineFigure is the largest figure inlined into a page; bigger files
-// get a placeholder so one huge image cannot make a page unusable.
-const maxInlineFigure = 10 << 20
+// Limits on the figures one page inlines. A page is opened in a browser,
+// mailed and printed, so a report cannot make it arbitrarily heavy: a
+// figure over a limit gets a note saying why it is not shown.
+const (
+	// maxInlineFigure is the largest figure file inlined.
+	maxInlineFigure = 10 << 20
+	// maxFigurePixels is the largest figure inlined, in pixels. A browser
+	// decodes 4 bytes a pixel, and a small file can describe a huge image
+	// (a 30000×30000 PNG of one colour is under 1 MB).
+	maxFigurePixels = 50_000_000
+	// maxPageFigureBytes is the most figure file bytes one page inlines:
+	// with base64 that is a page of about 43 MB. Real reports have a few
+	// MB of figures; this is only reached by a report repeating huge ones.
+	maxPageFigureBytes = 32 << 20
+	// maxPageFigurePixels caps the pixels of all figures of a page, for the
+	// same reason as maxFigurePixels.
+	maxPageFigurePixels = 250_000_000
+)
 
-// inlined reports whether a sniffed content type is shown inline.
-func inlined(contentType string) bool {
+// configDecoder reads the dimensions of an inlined image type, by the
+// content type sniffed from the file's first bytes; ok is false for the
+// types not inlined.
+func configDecoder(contentType string) (decode func(io.Reader) (image.Config, error), ok bool) {
 	switch contentType {
-	case "image/png", "image/jpeg", "image/gif", "image/webp":
-		return true
+	case "image/png":
+		return png.DecodeConfig, true
+	case "image/jpeg":
+		return jpeg.DecodeConfig, true
+	case "image/gif":
+		return gif.DecodeConfig, true
+	case "image/webp":
+		return webp.DecodeConfig, true
 	}
-	return false
+	return nil, false
 }
 
 // figure is what an image reference in a report turns into on the page:
-// exactly one of Data (inline it as a data: URI of Type), Remote (link to
-// it) or Note (a visible placeholder) is set.
+// exactly one of Type (inline the file at Path, read when the page is
+// written), Remote (link to it) or Note (a visible placeholder) is set.
 type figure struct {
-	Type   string
-	Data   []byte
-	Remote string
-	Note   string
+	Path          string // repository path of the file to inline
+	Type          string // its content type
+	Size          int64
+	Width, Height int
+	Remote        string
+	Note          string
 }
+
+func (f figure) inline() bool  { return f.Type != "" }
+func (f figure) pixels() int64 { return int64(f.Width) * int64(f.Height) }
 
 // figureSource resolves image references of one report against the files of
 // the deadline commit. It never reads anything outside the repository.
@@ -104,15 +138,49 @@ func (s *figureSource) lookup(src string) figure {
 	if s.snap == nil {
 		return figure{Note: fmt.Sprintf("figure %s: the snapshot is not available", repoPath)}
 	}
-	data, err := readSnapshotFile(s.snap, repoPath, maxInlineFigure)
-	var tooLarge *tooLargeError
-	switch {
-	case errors.As(err, &tooLarge):
-		return figure{Note: fmt.Sprintf("figure %s is too large to inline (%d MB)", repoPath, tooLarge.Size>>20)}
-	case err != nil:
+	return s.inspect(repoPath)
+}
+
+// inspect checks a figure file without reading it whole: its size, its type
+// (sniffed from its first bytes, whatever its name) and its dimensions
+// (from its header). The file is read again when the page is written.
+func (s *figureSource) inspect(repoPath string) figure {
+	file, err := s.snap.Open(repoPath)
+	if err != nil {
 		return s.missing(repoPath, err)
 	}
-	return sniffFigure(repoPath, data)
+	defer file.Close()
+	info, err := file.Stat()
+	if err != nil || !info.Mode().IsRegular() {
+		return figure{Note: fmt.Sprintf("figure %s could not be read", repoPath)}
+	}
+	if info.Size() > maxInlineFigure {
+		return figure{Note: fmt.Sprintf("figure %s is too large to inline (%s, at most %s)", repoPath, byteSize(info.Size()), byteSize(maxInlineFigure))}
+	}
+	head := make([]byte, 1024)
+	n, err := io.ReadFull(file, head)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return figure{Note: fmt.Sprintf("figure %s could not be read", repoPath)}
+	}
+	head = head[:n]
+	ctype := http.DetectContentType(head)
+	decodeConfig, ok := configDecoder(ctype)
+	switch {
+	case !ok && looksLikeSVG(head):
+		return figure{Note: fmt.Sprintf("SVG figure %s not shown (SVG can carry scripts); open it in the repository", repoPath)}
+	case !ok:
+		return figure{Note: fmt.Sprintf("figure %s is not a PNG, JPEG, GIF or WebP image (%s), not shown", repoPath, ctype)}
+	}
+	config, err := decodeConfig(io.MultiReader(bytes.NewReader(head), file))
+	if err != nil {
+		return figure{Note: fmt.Sprintf("figure %s looks like %s but its header cannot be read (a damaged file?), not shown", repoPath, ctype)}
+	}
+	f := figure{Path: repoPath, Type: ctype, Size: info.Size(), Width: config.Width, Height: config.Height}
+	if f.pixels() > maxFigurePixels {
+		return figure{Note: fmt.Sprintf("figure %s is %d×%d pixels, too large to inline (at most %d megapixels); open it in the repository",
+			repoPath, f.Width, f.Height, maxFigurePixels/1_000_000)}
+	}
+	return f
 }
 
 // repoPath resolves a relative image path against the report's folder. It
@@ -142,27 +210,23 @@ func (s *figureSource) missing(repoPath string, readErr error) figure {
 	return figure{Note: fmt.Sprintf("missing figure %s: not in the repository at the deadline", repoPath)}
 }
 
-// sniffFigure inlines raster images by their content, whatever their name.
-func sniffFigure(repoPath string, data []byte) figure {
-	ctype := http.DetectContentType(data)
-	if inlined(ctype) {
-		return figure{Type: ctype, Data: data}
+// writeDataURI writes a figure as a base64 data: URI, reading its file as
+// it goes: exactly the size inspect saw, so the page holds what was
+// budgeted for it.
+func writeDataURI(w io.Writer, snap *workspace.Snapshot, f figure) error {
+	file, err := snap.Open(f.Path)
+	if err != nil {
+		return fmt.Errorf("inline figure: %w", err)
 	}
-	if looksLikeSVG(data) {
-		return figure{Note: fmt.Sprintf("SVG figure %s not shown (SVG can carry scripts); open it in the repository", repoPath)}
+	defer file.Close()
+	if _, err := io.WriteString(w, "data:"+f.Type+";base64,"); err != nil {
+		return err
 	}
-	return figure{Note: fmt.Sprintf("figure %s is not a PNG, JPEG, GIF or WebP image (%s), not shown", repoPath, ctype)}
-}
-
-// appendDataURI appends the figure as a base64 data: URI.
-func (f figure) appendDataURI(dst []byte) []byte {
-	dst = append(dst, "data:"+f.Type+";base64,"...)
-	return base64.StdEncoding.AppendEncode(dst, f.Data)
-}
-
-// dataURILen is the length appendDataURI adds.
-func (f figure) dataURILen() int {
-	return len("data:;base64,") + len(f.Type) + base64.StdEncoding.EncodedLen(len(f.Data))
+	enc := base64.NewEncoder(base64.StdEncoding, w)
+	if _, err := io.CopyN(enc, file, f.Size); err != nil {
+		return fmt.Errorf("inline figure %s: %w", f.Path, err)
+	}
+	return enc.Close()
 }
 
 // tooLargeError says a snapshot file is over the size this package reads.

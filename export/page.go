@@ -1,10 +1,10 @@
 package export
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"html/template"
+	"io"
 	"net/url"
 	"sort"
 	"strings"
@@ -72,10 +72,11 @@ type questionRow struct {
 	Notes  []string
 }
 
-// renderPage builds one group's self-contained page. report is the report's
-// bytes at the deadline (nil when there is none) and snap the snapshot its
-// figures come from (nil when it could not be loaded).
-func renderPage(r *grade.GroupResult, snap *workspace.Snapshot, report []byte, reportNote string) ([]byte, error) {
+// renderPage writes one group's self-contained page to w, reading its
+// figures from the snapshot as it goes. report is the report's bytes at the
+// deadline (nil when there is none) and snap the snapshot its figures come
+// from (nil when it could not be loaded).
+func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, report []byte, reportNote string) error {
 	d := pageData{
 		CSP:           contentSecurityPolicy,
 		CSS:           styleSheet(),
@@ -103,7 +104,7 @@ func renderPage(r *grade.GroupResult, snap *workspace.Snapshot, report []byte, r
 		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), blobBase: blobBase(r), questions: questions}
 		var err error
 		if reportHTML, err = rr.render(report); err != nil {
-			return nil, fmt.Errorf("group %d: %w", r.Group, err)
+			return fmt.Errorf("group %d: %w", r.Group, err)
 		}
 		anchors, figures = rr.anchors, rr.inlined
 	}
@@ -111,17 +112,16 @@ func renderPage(r *grade.GroupResult, snap *workspace.Snapshot, report []byte, r
 	d.Failing = failingQuestions(r.Check, anchors)
 	// The report (sanitized, with megabytes of figures) is written between
 	// the two templates rather than passed through one, which copies it.
-	var buf bytes.Buffer
-	if err := templates().ExecuteTemplate(&buf, "page.html", d); err != nil {
-		return nil, fmt.Errorf("group %d page: %w", r.Group, err)
+	if err := templates().ExecuteTemplate(w, "page.html", d); err != nil {
+		return fmt.Errorf("group %d page: %w", r.Group, err)
 	}
-	if err := writeReport(&buf, reportHTML, figures); err != nil {
-		return nil, fmt.Errorf("group %d report: %w", r.Group, err)
+	if err := writeReport(w, reportHTML, figures, snap); err != nil {
+		return fmt.Errorf("group %d report: %w", r.Group, err)
 	}
-	if err := templates().ExecuteTemplate(&buf, "page-end", nil); err != nil {
-		return nil, fmt.Errorf("group %d page: %w", r.Group, err)
+	if err := templates().ExecuteTemplate(w, "page-end", nil); err != nil {
+		return fmt.Errorf("group %d page: %w", r.Group, err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 // linkProblems links each problem about a question to the question's

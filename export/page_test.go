@@ -240,14 +240,19 @@ func TestHostileReportHasNoActiveContent(t *testing.T) {
 	if len(findAll(page, byTag("br"))) == 0 || len(findAll(page, func(n *html.Node) bool { return n.Data == "table" })) < 2 {
 		t.Errorf("<br> or the markdown table not kept")
 	}
-	// Figures: inlined by content, width kept; everything else a placeholder
-	// (the student's own data: URI image is dropped by the sanitizer).
+	// Figures: inlined by content, width kept, each file once (srcset,
+	// picture and query use ok.png again and link to it); everything else a
+	// placeholder (the student's own data: URI image is dropped by the
+	// sanitizer).
 	var inlined []string
 	for _, img := range findAll(page, byTag("img")) {
 		inlined = append(inlined, attr(img, "alt")+"|"+attr(img, "width"))
 	}
-	if want := []string{"|300", "srcset|", "picture|", "renamed|", "query|"}; !slices.Equal(inlined, want) {
+	if want := []string{"|300", "renamed|"}; !slices.Equal(inlined, want) {
 		t.Errorf("inlined images (alt|width) %q, want %q", inlined, want)
+	}
+	if refs := findAll(page, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "#figure-1" }); len(refs) != 3 {
+		t.Errorf("%d links to the first use of figures/ok.png, want 3", len(refs))
 	}
 	text := textContent(page)
 	for _, want := range []string{

@@ -4,46 +4,21 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 
-	"github.com/microcosm-cc/bluemonday"
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
-	goldhtml "github.com/yuin/goldmark/renderer/html"
-	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/parser"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
 	"handin/grade"
 	"handin/parse"
+	"handin/workspace"
 )
-
-// markdown renders reports like GitHub does, minus autolinking. Raw HTML is
-// let through here and removed by the sanitizer right after rendering.
-var markdown = sync.OnceValue(func() goldmark.Markdown {
-	return goldmark.New(
-		goldmark.WithExtensions(extension.Table, extension.Strikethrough, extension.TaskList),
-		goldmark.WithRendererOptions(goldhtml.WithUnsafe()),
-	)
-})
-
-// sanitizer is the policy for student HTML: bluemonday's user-generated
-// content policy (no script, style, event handler, form, iframe, object; only
-// http, https, mailto and relative URLs). Images keep relative sources so the
-// figure pass can inline them; data: URIs are not allowed from students, so
-// every data: URI in a page is one this package produced.
-var sanitizer = sync.OnceValue(newSanitizer) // built on first use, like templates
-
-func newSanitizer() *bluemonday.Policy {
-	p := bluemonday.UGCPolicy()
-	p.RequireNoReferrerOnLinks(true)
-	return p
-}
 
 // reportRenderer turns one report into safe HTML. It is used by one
 // goroutine at a time.
@@ -52,38 +27,75 @@ type reportRenderer struct {
 	blobBase  string // "https://github.com/o/r/blob/SHA/" for repo links; "" when unknown
 	questions map[int]grade.QuestionResult
 	anchors   map[int]bool // question anchors placed so far
-	inlined   []figure     // figures to splice in, by marker number
+	question  int          // the question being rendered; 0 outside questions
+	inlined   []figure     // distinct figures to splice in, by marker number
+	shown     map[string]shownFigure
+	budget    figureBudget // what the inlined figures take of the page
+	omitted   []string     // figures left out because the page was full
 }
 
 // render converts report markdown into sanitized HTML with question anchors
-// (#qN) and a badge on every question heading. Inlined figures are left as
-// markers (see figureMarker) for writeReport to splice in.
+// (#qN) and a badge on every question heading. Each part of the report (see
+// splitReport) is rendered, sanitized and parsed on its own, in a <div
+// class="handin-part">. Inlined figures are left as markers (see
+// figureMarker) for writeReport to splice in.
 func (r *reportRenderer) render(src []byte) ([]byte, error) {
 	src = prepareMarkdown(src)
-	doc := markdown().Parser().Parse(text.NewReader(src))
-	replaceTaskCheckBoxes(doc)
-	var raw bytes.Buffer
-	if err := markdown().Renderer().Render(&raw, src, doc); err != nil {
-		return nil, fmt.Errorf("render markdown: %w", err)
-	}
-	clean := sanitizer().SanitizeReader(&raw)
-	body := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
-	nodes, err := html.ParseFragment(clean, body)
-	if err != nil {
-		return nil, fmt.Errorf("parse sanitized report: %w", err)
-	}
-	for _, n := range nodes {
-		body.AppendChild(n)
-	}
+	refs := linkReferences(src)
 	r.anchors = map[int]bool{}
-	r.rewrite(body, false)
-	var out bytes.Buffer
-	for c := body.FirstChild; c != nil; c = c.NextSibling {
-		if err := html.Render(&out, c); err != nil {
-			return nil, fmt.Errorf("render report: %w", err)
+	r.shown = map[string]shownFigure{}
+	var parts bytes.Buffer
+	for _, part := range splitReport(src) {
+		if err := r.renderPart(&parts, part, refs); err != nil {
+			return nil, err
 		}
 	}
+	if len(r.omitted) == 0 {
+		return parts.Bytes(), nil
+	}
+	var out bytes.Buffer
+	msg := fmt.Sprintf("%d figure(s) not shown because this page already holds as many figures as one page may (%s, %d megapixels): %s. A note marks each place.",
+		len(r.omitted), byteSize(maxPageFigureBytes), maxPageFigurePixels/1_000_000, strings.Join(r.omitted, ", "))
+	if err := html.Render(&out, paragraph(note(msg))); err != nil {
+		return nil, fmt.Errorf("render report: %w", err)
+	}
+	out.Write(parts.Bytes())
 	return out.Bytes(), nil
+}
+
+// renderPart renders one part of the report into out, with a note when the
+// sanitizer removed HTML from it.
+func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs []parser.Reference) error {
+	clean, removed, err := safeHTML(part.Src, refs)
+	if err != nil {
+		return err
+	}
+	where := "this part of the report"
+	r.question = 0
+	if q := part.Question; q != nil {
+		_, inPrompt, err := safeHTML([]byte(q.Prompt), refs)
+		if err != nil {
+			return err
+		}
+		removed = removed.minus(inPrompt)
+		where, r.question = "this answer", q.Number
+	}
+	div := element("div", "class", "handin-part")
+	nodes, err := html.ParseFragment(bytes.NewReader(clean), div)
+	if err != nil {
+		return fmt.Errorf("parse sanitized report: %w", err)
+	}
+	for _, n := range nodes {
+		div.AppendChild(n)
+	}
+	r.rewrite(div, false)
+	if !removed.empty() {
+		div.AppendChild(paragraph(note(removed.message(where))))
+	}
+	if err := html.Render(out, div); err != nil {
+		return fmt.Errorf("render report: %w", err)
+	}
+	return nil
 }
 
 // prepareMarkdown reads the report as the parser does (BOM dropped, LF line
@@ -96,24 +108,19 @@ func prepareMarkdown(src []byte) []byte {
 }
 
 // figureMarker stands for the n-th inlined figure in the rendered report:
-// figures are spliced in afterwards, straight into the page buffer, instead
+// figures are streamed in from their files as the page is written, instead
 // of pushing megabytes of base64 through the HTML renderer's escaping. The
 // report cannot contain NUL bytes (prepareMarkdown), so markers are unique.
 func figureMarker(n int) string { return "\x00" + strconv.Itoa(n) + "\x00" }
 
-// writeReport appends the rendered report to buf with every figure marker
-// replaced by its data: URI.
-func writeReport(buf *bytes.Buffer, report []byte, figures []figure) error {
-	size := len(report)
-	for _, f := range figures {
-		size += f.dataURILen()
-	}
-	buf.Grow(size)
+// writeReport writes the rendered report to w with every figure marker
+// replaced by its data: URI, read from the snapshot as it is written.
+func writeReport(w io.Writer, report []byte, figures []figure, snap *workspace.Snapshot) error {
 	for {
 		start := bytes.IndexByte(report, 0)
 		if start < 0 {
-			buf.Write(report)
-			return nil
+			_, err := w.Write(report)
+			return err
 		}
 		end := bytes.IndexByte(report[start+1:], 0)
 		if end < 0 {
@@ -123,8 +130,12 @@ func writeReport(buf *bytes.Buffer, report []byte, figures []figure) error {
 		if err != nil || n < 0 || n >= len(figures) {
 			return fmt.Errorf("bad figure marker %q", report[start+1:start+1+end])
 		}
-		buf.Write(report[:start])
-		buf.Write(figures[n].appendDataURI(buf.AvailableBuffer()))
+		if _, err := w.Write(report[:start]); err != nil {
+			return err
+		}
+		if err := writeDataURI(w, snap, figures[n]); err != nil {
+			return err
+		}
 		report = report[start+end+2:]
 	}
 }
@@ -203,9 +214,8 @@ func (r *reportRenderer) rewriteLink(a *html.Node) {
 func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
 	f := r.figures.resolve(attr(img, "src"))
 	switch {
-	case f.Data != nil:
-		setAttr(img, "src", figureMarker(len(r.inlined)))
-		r.inlined = append(r.inlined, f)
+	case f.inline():
+		r.placeFigure(img, f, inLink)
 		return
 	case f.Remote != "" && !inLink:
 		link := element("a", "class", "handin-note", "href", f.Remote, "rel", "nofollow noreferrer")
@@ -278,6 +288,13 @@ func badgeNode(b badge) *html.Node {
 	n := element("span", "class", class)
 	n.AppendChild(textNode(b.Text))
 	return n
+}
+
+// paragraph wraps a node in a <p>, for notes that stand on their own.
+func paragraph(n *html.Node) *html.Node {
+	p := element("p")
+	p.AppendChild(n)
+	return p
 }
 
 func note(msg string) *html.Node {

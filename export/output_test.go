@@ -1,0 +1,64 @@
+package export
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"handin/grade"
+)
+
+// An export killed mid-write leaves ".NNN.html.tmp-*" files; the next
+// export removes them, but not one another export may still be writing.
+func TestExportRemovesTemporariesOfAKilledExport(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(3))
+	old := time.Now().Add(-time.Hour)
+	stale := []string{filepath.Join(out, "groups", ".003.html.tmp-2417761938"), filepath.Join(out, ".gradebook.xlsx.tmp-1")}
+	fresh := filepath.Join(out, "groups", ".004.html.tmp-81")
+	notOurs := filepath.Join(out, "groups", "notes.tmp-1")
+	for _, name := range append(stale, fresh, notOurs) {
+		writeFile(t, name, make([]byte, 1<<20))
+	}
+	for _, name := range append(stale, notOurs) {
+		if err := os.Chtimes(name, old, old); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum := export(t, ws, out)
+	slices.Sort(sum.RemovedTemporaries)
+	if want := []string{stale[1], stale[0]}; !slices.Equal(sum.RemovedTemporaries, want) {
+		t.Errorf("removed %q, want %q", sum.RemovedTemporaries, want)
+	}
+	for _, name := range stale {
+		if _, err := os.Stat(name); !os.IsNotExist(err) {
+			t.Errorf("%s still there (%v)", name, err)
+		}
+	}
+	for _, name := range []string{fresh, notOurs} {
+		if _, err := os.Stat(name); err != nil {
+			t.Errorf("%s removed: %v", name, err)
+		}
+	}
+}
+
+func TestResultsJSONIsOneIndentedObject(t *testing.T) {
+	out := t.TempDir()
+	results := []*grade.GroupResult{newGroup(1).result, newGroup(2).result}
+	for _, rs := range [][]*grade.GroupResult{results, nil} {
+		name := filepath.Join(out, ResultsFile)
+		if err := writeResults(name, rs); err != nil {
+			t.Fatal(err)
+		}
+		want, err := json.MarshalIndent(resultsFile{Schema: grade.SchemaVersion, Groups: append([]*grade.GroupResult{}, rs...)}, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readFile(t, name); string(got) != string(want)+"\n" {
+			t.Errorf("results.json of %d results differs from json.MarshalIndent:\n%.300s", len(rs), got)
+		}
+	}
+}

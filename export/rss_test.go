@@ -1,0 +1,106 @@
+//go:build linux
+
+package export
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// rssChildWorkspace names the workspace that TestExportAsChildProcess
+// exports when the test binary is started by BenchmarkExportPeakRSS.
+const rssChildWorkspace = "HANDIN_EXPORT_RSS_WORKSPACE"
+
+// TestExportAsChildProcess is the child process of BenchmarkExportPeakRSS:
+// peak RSS is a property of a whole process, so each export runs in one.
+// It prints its peak RSS: VmHWM counts only this program's memory, while
+// the rusage of a child started by a Go program also counts the parent's
+// memory at the time of the start (Linux carries it over exec).
+func TestExportAsChildProcess(t *testing.T) {
+	ws := os.Getenv(rssChildWorkspace)
+	if ws == "" {
+		t.Skip("runs only as the child process of BenchmarkExportPeakRSS")
+	}
+	if _, err := runExport(ws, Options{Out: filepath.Join(ws, "out"), Logger: quietLogger}); err != nil {
+		t.Fatal(err)
+	}
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for line := range strings.Lines(string(status)) {
+		if kib, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			fmt.Printf("%s %s\n", peakRSSLine, strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kib), "kB")))
+		}
+	}
+}
+
+// peakRSSLine starts the line on which the child prints its peak RSS in KiB.
+const peakRSSLine = "peak RSS KiB:"
+
+// BenchmarkExportPeakRSS exports synthetic courses in a child process and
+// reports its peak RSS: 150 and 1,000 figure-heavy groups (the peak must not
+// grow with the number of groups), and one group whose 4 KB report links
+// one 10 MB PNG 200 times (the page must not grow with the links).
+func BenchmarkExportPeakRSS(b *testing.B) {
+	for _, groups := range []int{150, 1000} {
+		b.Run(fmt.Sprintf("groups=%d", groups), func(b *testing.B) {
+			ws := b.TempDir()
+			writeFigureHeavyCourse(b, ws, groups)
+			measureExportRSS(b, ws)
+		})
+	}
+	b.Run("one-figure-200-times", func(b *testing.B) {
+		ws := b.TempDir()
+		g := newGroup(1)
+		var report strings.Builder
+		report.WriteString("### Question 1\n\nAnswer:\n\n")
+		for i := range 200 {
+			fmt.Fprintf(&report, "![f%d](figures/big.png)\n", i)
+		}
+		g.files["reports/README.md"] = []byte(report.String())
+		g.files["reports/figures/big.png"] = testPNG(1600, 1600, 1) // ~10 MB of noise
+		writeWorkspace(b, ws, g)
+		measureExportRSS(b, ws)
+		info, err := os.Stat(filepath.Join(ws, "out", "groups", "001.html"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(info.Size())/(1<<20), "page-MiB")
+	})
+}
+
+// measureExportRSS exports ws into ws/out in a child process per iteration
+// and reports the largest peak RSS seen.
+func measureExportRSS(b *testing.B, ws string) {
+	var peak int64
+	for b.Loop() {
+		b.StopTimer()
+		if err := os.RemoveAll(filepath.Join(ws, "out")); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		cmd := exec.Command(os.Args[0], "-test.run=^TestExportAsChildProcess$", "-test.count=1")
+		cmd.Env = append(os.Environ(), rssChildWorkspace+"="+ws)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			b.Fatalf("export in a child process: %v\n%s", err, out)
+		}
+		_, after, found := strings.Cut(string(out), peakRSSLine)
+		fields := strings.Fields(after)
+		if !found || len(fields) == 0 {
+			b.Fatalf("the child printed no peak RSS:\n%s", out)
+		}
+		kib, err := strconv.ParseInt(fields[0], 10, 64)
+		if err != nil {
+			b.Fatalf("peak RSS %q: %v", fields[0], err)
+		}
+		peak = max(peak, kib<<10)
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
+}

@@ -1,0 +1,58 @@
+package atomicfile
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"time"
+)
+
+// tempName matches the names tempPattern gives: ".NAME.tmp-" and the
+// decimal digits os.CreateTemp puts for its "*".
+var tempName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\..+\.tmp-[0-9]+$`) })
+
+// IsTemp reports whether a file name (without folder) is one this package
+// gives its temporary files.
+func IsTemp(base string) bool { return tempName().MatchString(base) }
+
+// RemoveStale deletes the temporary files this package left in dir when a
+// process was killed mid-write, and returns their paths. Only regular files
+// named by IsTemp and not modified for olderThan are removed: a temporary
+// file that another process is still writing keeps changing. A missing dir
+// holds nothing to remove.
+func RemoveStale(dir string, olderThan time.Duration) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("list temporary files: %w", err)
+	}
+	cutoff := time.Now().Add(-olderThan)
+	var removed []string
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
+			continue
+		}
+		info, err := e.Info()
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // renamed or removed by its writer meanwhile
+		}
+		if err != nil {
+			return removed, fmt.Errorf("list temporary files: %w", err)
+		}
+		if info.ModTime().After(cutoff) {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return removed, fmt.Errorf("remove stale temporary file: %w", err)
+		}
+		removed = append(removed, name)
+	}
+	return removed, nil
+}
