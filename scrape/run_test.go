@@ -124,16 +124,20 @@ func run(ctx context.Context, o testRun) (*Summary, error) {
 	return Run(ctx, ws, o.Options)
 }
 
-// withWorkspace opens the workspace at dir for one look, as a later command
-// would.
-func withWorkspace(t *testing.T, dir string, look func(ws *workspace.Workspace)) {
+// lookIn opens the workspace at dir as a later command would, reads one
+// thing from it and closes it.
+func lookIn[T any](t *testing.T, dir string, read func(ws *workspace.Workspace) (T, error)) T {
 	t.Helper()
 	ws, err := workspace.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	look(ws)
+	v, err := read(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func mustRun(t *testing.T, opts testRun) *Summary {
@@ -156,15 +160,9 @@ func outcomeOf(t *testing.T, sum *Summary, group int) Outcome {
 	return Outcome{}
 }
 
-func loadSnap(t *testing.T, dir string, group int) (s *workspace.Snapshot) {
+func loadSnap(t *testing.T, dir string, group int) *workspace.Snapshot {
 	t.Helper()
-	withWorkspace(t, dir, func(ws *workspace.Workspace) {
-		var err error
-		if s, err = ws.LoadSnapshot(group); err != nil {
-			t.Fatal(err)
-		}
-	})
-	return s
+	return lookIn(t, dir, func(ws *workspace.Workspace) (*workspace.Snapshot, error) { return ws.LoadSnapshot(group) })
 }
 
 // groupDir is a group's folder in the workspace at dir.
@@ -172,15 +170,9 @@ func groupDir(dir string, group int) string {
 	return filepath.Join(dir, "groups", fmt.Sprintf("%03d", group))
 }
 
-func readObservations(t *testing.T, dir string, group int) (obs []workspace.Observation) {
+func readObservations(t *testing.T, dir string, group int) []workspace.Observation {
 	t.Helper()
-	withWorkspace(t, dir, func(ws *workspace.Workspace) {
-		var err error
-		if obs, err = ws.Observations(group); err != nil {
-			t.Fatal(err)
-		}
-	})
-	return obs
+	return lookIn(t, dir, func(ws *workspace.Workspace) ([]workspace.Observation, error) { return ws.Observations(group) })
 }
 
 func TestRunPinsTheDeadlineCommit(t *testing.T) {
@@ -705,15 +697,13 @@ func TestRunInvalidAndSelectedGroups(t *testing.T) {
 		t.Errorf("--group 4 ran %+v", sum.Outcomes)
 	}
 	// The roster keeps every row, also those without a folder of their own.
-	withWorkspace(t, opts.Workspace, func(ws *workspace.Workspace) {
-		r, err := ws.LoadRoster()
-		if err != nil || len(r.Rows) != 4 {
-			t.Fatalf("roster %+v (%v), want the 4 rows", r, err)
-		}
-		if r.Rows[0].Line != 2 || !strings.Contains(r.Rows[0].Error, "groups.csv:2") || r.Rows[2].Group != 1 || r.Rows[2].Error == "" || r.Rows[1].Error != "" {
-			t.Errorf("roster rows %+v", r.Rows)
-		}
-	})
+	r := lookIn(t, opts.Workspace, func(ws *workspace.Workspace) (workspace.Roster, error) { return ws.LoadRoster() })
+	if len(r.Rows) != 4 {
+		t.Fatalf("roster %+v, want the 4 rows", r)
+	}
+	if r.Rows[0].Line != 2 || !strings.Contains(r.Rows[0].Error, "groups.csv:2") || r.Rows[2].Group != 1 || r.Rows[2].Error == "" || r.Rows[1].Error != "" {
+		t.Errorf("roster rows %+v", r.Rows)
+	}
 	opts.Only = []int{9}
 	if _, err := run(context.Background(), opts); err == nil {
 		t.Error("an unknown --group was accepted")
