@@ -102,7 +102,7 @@ func syntheticPython(r *rand.Rand, libs []string, used map[string]bool, typed bo
 }
 
 // BenchmarkCheckCourse checks the claims of a whole course: 150 groups, the
-// 57 items of the 2026 checklist each. One op is the whole course.
+// 53 items of the 2026 checklist each. One op is the whole course.
 func BenchmarkCheckCourse(b *testing.B) {
 	s := mustLoad(b, "2026")
 	var items []Item
