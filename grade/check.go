@@ -278,7 +278,7 @@ func checklist(sections []parse.ChecklistSection) []ChecklistSummary {
 	for _, s := range sections {
 		sum := ChecklistSummary{Section: s.Name, Checked: s.Checked(), Total: len(s.Items), Items: []ChecklistItem{}}
 		for _, it := range s.Items {
-			sum.Items = append(sum.Items, ChecklistItem{Text: it.Text, Module: it.Module, Checked: it.Checked})
+			sum.Items = append(sum.Items, ChecklistItem{Text: it.Text, Module: it.Module, Checked: it.Checked, Line: it.Line})
 		}
 		out = append(out, sum)
 	}

@@ -61,6 +61,14 @@ const (
 	KindAttribution        Kind = "attribution-incomplete" // roster students without matched commits, authors unmatched
 )
 
+// Kinds about the checklist's claims and the repository's history.
+const (
+	KindTickedWithoutEvidence Kind = "ticked-without-evidence" // a ticked item the repository shows no evidence of
+	KindUntickedWithEvidence  Kind = "unticked-with-evidence"  // an unticked item the repository shows
+	KindClaimsNotChecked      Kind = "claims-not-checked"      // the checklist could not be judged
+	KindSharedHistory         Kind = "shared-history"          // another group's repository shares commits with this one
+)
+
 // Severity says whether the instructor must act on a finding.
 type Severity string
 
@@ -73,7 +81,7 @@ const (
 // a problem for every other.
 func (k Kind) Severity() Severity {
 	switch k {
-	case KindHTMLImage, KindNoMarker:
+	case KindHTMLImage, KindNoMarker, KindUntickedWithEvidence, KindSharedHistory:
 		return SeverityInfo
 	}
 	return SeverityProblem

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"handin/grade/claims"
 	"handin/internal/coursetime"
 	"handin/parse"
 	"handin/workspace"
@@ -23,6 +24,9 @@ type Options struct {
 	// Authors maps a normalised author email or name to a student id
 	// (ReadAuthorsCSV); nil when the instructor keeps no authors.csv.
 	Authors map[string]string
+	// Claims are the rules that judge the checklist against the deadline
+	// tree (LoadClaims); nil leaves the checklist unjudged.
+	Claims *claims.RuleSet
 	// Only restricts Run to these groups (all graded when empty).
 	Only []int
 }
@@ -54,6 +58,7 @@ func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 	}
 	if hasRepository(s) {
 		r.gradeReport(s, opts.Spec)
+		r.checkClaims(s, opts.Claims)
 	}
 	r.repositoryStats(s, tz, opts.Authors)
 	r.State = stateOf(r.Status, r.Findings)

@@ -38,7 +38,12 @@ func courseOptions(t testing.TB) Options {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Options{Spec: loadSpec(t), Authors: authors}
+	spec := loadSpec(t)
+	rules, err := LoadClaims("", spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{Spec: spec, Authors: authors, Claims: rules}
 }
 
 // openCourse opens a copy of the synthetic course's workspace (opening

@@ -45,6 +45,7 @@ type ChecklistItem struct {
 	Text    string `json:"text"`
 	Module  string `json:"module,omitempty"`
 	Checked bool   `json:"checked"`
+	Line    int    `json:"line,omitempty"` // line in the report
 }
 
 // Drift says how the report's questions differ from the spec's.
@@ -107,6 +108,12 @@ type GroupResult struct {
 	Stats            RepoStats      `json:"stats"`
 	Students         []StudentStats `json:"students"`
 	UnmatchedAuthors []Author       `json:"unmatched_authors,omitempty"`
+	// Claims is the checklist judged against the deadline tree; nil when the
+	// report has no checklist or no claims rules were given.
+	Claims *ClaimsResult `json:"claims,omitempty"`
+	// SharedHistory lists the other groups whose repositories share commits
+	// with this one at their deadline commits, by group.
+	SharedHistory []SharedHistory `json:"shared_history,omitempty"`
 	// Findings lists every problem and piece of information about the
 	// group and its questions, for the index, the gradebook and the page.
 	Findings []Finding `json:"findings"`

@@ -3,6 +3,7 @@ package grade
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"handin/workspace"
 )
@@ -33,18 +34,68 @@ func LoadResult(ws *workspace.Workspace, group int) (*GroupResult, error) {
 // saves each result. Results come back sorted by group; a snapshot that
 // cannot be loaded or a result that cannot be saved is reported in errs and
 // the others go on.
+//
+// Groups whose repositories share history are told so in both results. With
+// opts.Only the graded groups are compared with every group of the
+// workspace, and the saved results of the others are updated where what
+// they share with the graded groups changed.
 func Run(ctx context.Context, ws *workspace.Workspace, opts Options) ([]*GroupResult, []error) {
 	snaps, errs := ws.Snapshots(opts.Only)
+	others, err := otherSnapshots(ws, opts.Only)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	shared := sharedHistories(slices.Concat(snaps, others))
 	var results []*GroupResult
 	for _, s := range snaps {
 		if err := ctx.Err(); err != nil {
 			return results, append(errs, fmt.Errorf("grade: %w", err))
 		}
 		r := Grade(s, opts)
+		r.setSharedHistory(shared[s.Group])
 		if err := SaveResult(ws, r); err != nil {
 			errs = append(errs, err)
 		}
 		results = append(results, r)
 	}
+	for _, s := range others {
+		if err := updateSharedHistory(ws, s.Group, shared[s.Group]); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	return results, errs
+}
+
+// otherSnapshots loads the snapshots of the groups outside only (none when
+// only is empty: every group is graded). One that cannot be loaded is left
+// out: it is reported when its group is graded.
+func otherSnapshots(ws *workspace.Workspace, only []int) ([]*workspace.Snapshot, error) {
+	if len(only) == 0 {
+		return nil, nil
+	}
+	groups, err := ws.Groups()
+	if err != nil {
+		return nil, fmt.Errorf("shared history: %w", err)
+	}
+	var out []*workspace.Snapshot
+	for _, g := range groups {
+		if slices.Contains(only, g) {
+			continue
+		}
+		if s, err := ws.LoadSnapshot(g); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// updateSharedHistory rewrites a group's saved result when what it shares
+// with other groups changed. A group without a readable result is skipped:
+// grading it computes its history anew.
+func updateSharedHistory(ws *workspace.Workspace, group int, shared []SharedHistory) error {
+	r, err := LoadResult(ws, group)
+	if err != nil || !r.setSharedHistory(shared) {
+		return nil
+	}
+	return SaveResult(ws, r)
 }

@@ -1,0 +1,119 @@
+package grade
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"handin/workspace"
+)
+
+// SharedHistory says that another group's repository shares commits with
+// this one, up to both deadline commits: one repository forked or copied
+// from the other, both started from one first commit, or one group handing
+// in twice. Which it is, the instructor decides.
+type SharedHistory struct {
+	Group    int  `json:"group"`          // the other group
+	Commits  int  `json:"common_commits"` // commits in both histories
+	SameRoot bool `json:"same_root"`      // a first commit (without parents) in both
+	// Newest is the newest commit in both histories: where they part.
+	Newest     string    `json:"newest_common_sha"`
+	NewestTime time.Time `json:"newest_common_time"`
+}
+
+func (h SharedHistory) equal(o SharedHistory) bool {
+	return h.Group == o.Group && h.Commits == o.Commits && h.SameRoot == o.SameRoot &&
+		h.Newest == o.Newest && h.NewestTime.Equal(o.NewestTime)
+}
+
+func (h SharedHistory) finding() Finding {
+	if h.SameRoot && h.Commits == 1 {
+		return newFinding(KindSharedHistory, 0, "shares git history with group %d: the same first commit %s of %s, nothing after it",
+			h.Group, shortSHA(h.Newest), h.NewestTime.Format(time.DateOnly))
+	}
+	root := ""
+	if h.SameRoot {
+		root = ", from the same first commit"
+	}
+	return newFinding(KindSharedHistory, 0, "shares git history with group %d: %d commits in common%s, the newest %s of %s",
+		h.Group, h.Commits, root, shortSHA(h.Newest), h.NewestTime.Format(time.DateOnly))
+}
+
+// sharedHistories finds, for every group, the other groups whose deadline
+// histories hold a commit of its own (a commit SHA in both; a shared first
+// commit is one of them). Groups without commits share nothing.
+func sharedHistories(snaps []*workspace.Snapshot) map[int][]SharedHistory {
+	type ref struct{ snap, commit int }
+	owners := map[string][]ref{}
+	for i, s := range snaps {
+		for j, c := range s.Commits {
+			refs := owners[c.SHA]
+			if len(refs) > 0 && refs[len(refs)-1].snap == i {
+				continue // listed twice in one history
+			}
+			owners[c.SHA] = append(refs, ref{i, j})
+		}
+	}
+	type pair struct{ a, b int } // snapshot indexes, a < b
+	pairs := map[pair]*SharedHistory{}
+	for _, refs := range owners {
+		if len(refs) < 2 {
+			continue
+		}
+		c := snaps[refs[0].snap].Commits[refs[0].commit]
+		for x := range refs {
+			for _, other := range refs[x+1:] {
+				key := pair{refs[x].snap, other.snap}
+				h := pairs[key]
+				if h == nil {
+					h = &SharedHistory{}
+					pairs[key] = h
+				}
+				h.Commits++
+				h.SameRoot = h.SameRoot || len(c.Parents) == 0
+				if newer(c, h) {
+					h.Newest, h.NewestTime = c.SHA, c.CommitTime
+				}
+			}
+		}
+	}
+	out := map[int][]SharedHistory{}
+	for key, h := range pairs {
+		ga, gb := snaps[key.a].Group, snaps[key.b].Group
+		h.Group = gb
+		out[ga] = append(out[ga], *h)
+		h.Group = ga
+		out[gb] = append(out[gb], *h)
+	}
+	for g := range out {
+		slices.SortFunc(out[g], func(x, y SharedHistory) int { return cmp.Compare(x.Group, y.Group) })
+	}
+	return out
+}
+
+// newer: c is newer than the newest common commit found so far (the
+// smaller SHA on equal times, so that the answer is the same in any order).
+func newer(c workspace.Commit, h *SharedHistory) bool {
+	if h.Newest == "" {
+		return true
+	}
+	if t := c.CommitTime.Compare(h.NewestTime); t != 0 {
+		return t > 0
+	}
+	return c.SHA < h.Newest
+}
+
+// setSharedHistory replaces the result's shared history and its findings.
+// It reports whether anything changed.
+func (r *GroupResult) setSharedHistory(shared []SharedHistory) bool {
+	if slices.EqualFunc(r.SharedHistory, shared, SharedHistory.equal) {
+		return false
+	}
+	r.SharedHistory = shared
+	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool { return f.Kind == KindSharedHistory })
+	for _, h := range shared {
+		r.Findings = append(r.Findings, h.finding())
+	}
+	r.State = stateOf(r.Status, r.Findings)
+	return true
+}
