@@ -2,6 +2,7 @@ package grade
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"time"
 
@@ -26,17 +27,20 @@ func (h SharedHistory) equal(o SharedHistory) bool {
 		h.Newest == o.Newest && h.NewestTime.Equal(o.NewestTime)
 }
 
-func (h SharedHistory) finding() Finding {
+// Summary says what the two histories share, in one line.
+func (h SharedHistory) Summary() string {
 	if h.SameRoot && h.Commits == 1 {
-		return newFinding(KindSharedHistory, 0, "shares git history with group %d: the same first commit %s of %s, nothing after it",
-			h.Group, shortSHA(h.Newest), h.NewestTime.Format(time.DateOnly))
+		return fmt.Sprintf("the same first commit %s of %s, nothing after it", shortSHA(h.Newest), h.NewestTime.Format(time.DateOnly))
 	}
 	root := ""
 	if h.SameRoot {
 		root = ", from the same first commit"
 	}
-	return newFinding(KindSharedHistory, 0, "shares git history with group %d: %d commits in common%s, the newest %s of %s",
-		h.Group, h.Commits, root, shortSHA(h.Newest), h.NewestTime.Format(time.DateOnly))
+	return fmt.Sprintf("%d commits in common%s, the newest %s of %s", h.Commits, root, shortSHA(h.Newest), h.NewestTime.Format(time.DateOnly))
+}
+
+func (h SharedHistory) finding() Finding {
+	return newFinding(KindSharedHistory, 0, "shares git history with group %d: %s", h.Group, h.Summary())
 }
 
 // sharedHistories finds, for every group, the other groups whose deadline

@@ -14,6 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"handin/grade"
+	"handin/grade/claims"
 )
 
 // CourseFileName is the course file looked for in the working folder.
@@ -33,6 +34,7 @@ var courseKeys = []courseKey{
 	{key: "deadline", flag: "deadline"},
 	{key: "time_zone", flag: "tz"},
 	{key: "spec", flag: "spec", path: true},
+	{key: "claims", flag: "claims", path: true},
 	{key: "authors", flag: "authors", path: true},
 	{key: "workspace", flag: "workspace", path: true},
 	{key: "out", flag: "out", path: true},
@@ -207,7 +209,7 @@ func readCourseFile(name string) (map[string][]string, error) {
 		}
 		if ck.path {
 			for j, s := range strs {
-				strs[j] = resolveCoursePath(dir, s, ck.key == "spec")
+				strs[j] = resolveCoursePath(dir, s, builtinNames(ck.key))
 			}
 		}
 		values[k] = strs
@@ -252,10 +254,22 @@ func tomlLocal(t time.Time) string {
 	return t.Format(time.TimeOnly)
 }
 
+// builtinNames are the built-in names a course-file key takes besides a
+// path: specs and claims rules by year.
+func builtinNames(key string) []string {
+	switch key {
+	case "spec":
+		return grade.BuiltinSpecs()
+	case "claims":
+		return claims.List()
+	}
+	return nil
+}
+
 // resolveCoursePath makes a course-file path relative to the file's folder
-// ("~/" is the home folder). A built-in spec name is not a path.
-func resolveCoursePath(dir, p string, isSpec bool) string {
-	if isSpec && slices.Contains(grade.BuiltinSpecs(), p) {
+// ("~/" is the home folder). A built-in name is not a path.
+func resolveCoursePath(dir, p string, builtins []string) string {
+	if slices.Contains(builtins, p) {
 		return p
 	}
 	if rest, ok := strings.CutPrefix(p, "~/"); ok {
@@ -295,6 +309,11 @@ time_zone = "Europe/Copenhagen"
 # The report template's constraints: a built-in year ('handin spec list') or a
 # spec file ('handin spec extract').
 spec = "2026"
+
+# The rules that judge the checklist against each repository: by default the
+# built-in rules of the spec's year ('handin claims list'); or a rules file
+# that adjusts them ('handin claims show 2026 > claims.toml').
+# claims = "claims.toml"
 
 # Clones, snapshots, the observation log and results. Keep it between runs:
 # later runs only fetch what changed, and the log is the evidence of what was

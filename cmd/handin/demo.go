@@ -152,9 +152,13 @@ func runDemoCourse(ctx context.Context, dir string, course *demo.Course, workers
 	if err != nil {
 		return nil, ioError("demo: %w", err)
 	}
+	rules, err := grade.LoadClaims("", spec)
+	if err != nil {
+		return nil, ioError("demo: %w", err)
+	}
 	return runPipeline(ctx, ws, pipeline{
 		scrape: scrape.Options{Groups: groups, GroupsFile: filepath.Join(dir, "groups.csv"), Deadline: course.Deadline, Workers: workers, Timeout: time.Minute},
-		grade:  grade.Options{Spec: spec},
+		grade:  grade.Options{Spec: spec, Claims: rules},
 		out:    filepath.Join(dir, "site"),
 		io:     io,
 	})

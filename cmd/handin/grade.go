@@ -25,12 +25,20 @@ Commit authors are matched to student ids by their DTU email, an id in their
 name or GitHub login, or --authors: a CSV of "author email or name,student id"
 lines the instructor keeps for the rest.
 
+Each checklist item is judged against the deadline tree with the claims rules
+of the spec's year (or --claims, see 'handin claims list'): evidence, no
+evidence, or cannot tell. A ticked item without evidence is a problem; files
+the scrape did not keep are never taken as missing. Groups whose repositories
+share history are told so on both pages; grading one group (--group) also
+updates that note in the results of the groups it shares history with.
+
 Exit code: 0 no group has problems, 1 some group has problems, 2 usage or I/O
 error (a snapshot that cannot be read, a result that cannot be written).
 
 Example:
    handin grade --workspace ws
-   handin grade --workspace ws --group 7 --spec 2025 --authors authors.csv --json`,
+   handin grade --workspace ws --group 7 --spec 2025 --authors authors.csv --json
+   handin grade --workspace ws --claims our-claims.toml`,
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (as written by handin scrape)", Required: true},
 			&cli.IntSliceFlag{Name: "group", Usage: "grade only group `N` (repeatable)"},
@@ -47,6 +55,7 @@ func gradeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE"},
 		&cli.StringFlag{Name: "authors", Usage: "authors.csv `FILE`: commit author email or name -> student id"},
+		&cli.StringFlag{Name: "claims", Usage: "checklist claims rules: built-in `NAME` (see 'handin claims list') or a rules FILE (default: the spec's year)"},
 	}
 }
 
@@ -56,6 +65,9 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 	var opts grade.Options
 	var err error
 	if opts.Spec, err = grade.LoadSpec(c.String("spec")); err != nil {
+		return grade.Options{}, usageError("grade: %w", err)
+	}
+	if opts.Claims, err = grade.LoadClaims(c.String("claims"), opts.Spec); err != nil {
 		return grade.Options{}, usageError("grade: %w", err)
 	}
 	if opts.TimeZone, err = coursetime.LoadZone(c.String("tz")); err != nil {

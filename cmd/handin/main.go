@@ -58,6 +58,7 @@ func newApp(io streams) *cli.App {
 		Commands: []*cli.Command{
 			checkCommand(),
 			specCommand(),
+			claimsCommand(),
 			// These read the course file (handin.toml) as well as flags.
 			withCourse(scrapeCommand()),
 			withCourse(gradeCommand()),

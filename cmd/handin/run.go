@@ -329,10 +329,10 @@ func initCommand() *cli.Command {
 		Name:  "init",
 		Usage: "write a commented example course file (handin.toml)",
 		Description: `Writes DIR/handin.toml, a commented example of the course file 'handin run'
-reads: groups file, deadline and time zone, spec, workspace and output folders,
-workers, timeout, and the path of a token file (never the token). Edit it, put
-groups.csv next to it, and run 'handin run' in that folder. An existing file is
-never overwritten.
+reads: groups file, deadline and time zone, spec and claims rules, workspace
+and output folders, workers, timeout, and the path of a token file (never the
+token). Edit it, put groups.csv next to it, and run 'handin run' in that
+folder. An existing file is never overwritten.
 
 Exit code: 0 written, 2 the file exists or cannot be written.
 

@@ -31,6 +31,9 @@ The report is in reports/README.md.
 		"configs/model/default.yaml":         []byte("hidden: 128\ndropout: 0.2\n"),
 		"tests/__init__.py":                  []byte(""),
 		"notebooks/.gitkeep":                 []byte(""),
+		"docs/mkdocs.yaml":                   []byte(fmt.Sprintf("site_name: %s\nnav:\n  - Home: index.md\n", b.pkg)),
+		"docs/index.md":                      []byte(fmt.Sprintf("# %s\n\nHow to install, train and serve the model.\n", b.pkg)),
+		".dvc/config":                        []byte(fmt.Sprintf("[core]\n    remote = storage\n['remote \"storage\"']\n    url = gs://%s-data\n", b.pkg)),
 		"src/" + b.pkg + "/visualize.py":     pythonModule(b.pkg, 1),
 		"src/" + b.pkg + "/data/__init__.py": []byte(""),
 	}
