@@ -55,6 +55,7 @@ type pageData struct {
 	Problems      []linkedText
 	Failing       []questionRow
 	Checklist     []grade.ChecklistSummary
+	Claims        *claimsSection
 	Heatmap       template.HTML
 	Contributions template.HTML
 	ReportNote    string
@@ -87,6 +88,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		Heatmap:       activityHeatmap(r.Stats),
 		Contributions: contributionChart(contributionBars(r)),
 		ReportNote:    reportNote,
+		Claims:        newClaimsSection(r),
 	}
 	questions := map[int]grade.QuestionResult{}
 	if r.Check != nil {

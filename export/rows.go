@@ -25,6 +25,11 @@ type row struct {
 	Backdating       bool // backdated or non-monotonic history
 	Problems         []string
 	Page             string // page path relative to the output folder
+
+	// ClaimsJudged: the checklist was judged against the repository, and
+	// TickedWithoutEvidence counts its ticked items without evidence.
+	ClaimsJudged          bool
+	TickedWithoutEvidence int
 }
 
 func newRow(r *grade.GroupResult) row {
@@ -38,6 +43,7 @@ func newRow(r *grade.GroupResult) row {
 		Problems:     findingTexts(r.Problems()),
 		Page:         pagePath(r.Group),
 	}
+	w.ClaimsJudged, w.TickedWithoutEvidence = r.Claims != nil, r.Claims.TickedWithoutEvidence()
 	if c := r.Check; c != nil {
 		w.Passed = c.Passed
 		w.Questions = len(c.Questions)
