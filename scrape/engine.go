@@ -129,6 +129,7 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	if err != nil {
 		return r.internalError(snap, err)
 	}
+	snap.Notes = append(snap.Notes, dateNotes(snap.Commits)...)
 	return snap, false, r.store(snap, newFiles)
 }
 
@@ -303,9 +304,20 @@ func (r *runner) observe(snap *workspace.Snapshot, tip string) error {
 }
 
 // store makes snap (and the files copied into newFiles, if any) the group's
-// snapshot; a failure to write the workspace ends the run.
+// snapshot; a failure to write the workspace ends the run. A snapshot that
+// cannot be written as JSON is this group's problem, not the run's: the
+// group is stored as an error saying so.
 func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
-	if err := r.ws.SaveSnapshot(snap, newFiles); err != nil {
+	err := r.ws.SaveSnapshot(snap, newFiles)
+	if errors.Is(err, workspace.ErrUnencodable) {
+		*snap = workspace.Snapshot{
+			Group: snap.Group, Students: snap.Students, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
+			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
+			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
+		}
+		err = r.ws.SaveSnapshot(snap, "")
+	}
+	if err != nil {
 		return &workspaceError{err}
 	}
 	return nil

@@ -41,21 +41,28 @@ func loadHistory(repo *git.Repository, tips ...plumbing.Hash) (history, error) {
 	return h, nil
 }
 
-// commitMetadata is what a snapshot keeps of a commit.
+// maxMessage bounds the commit message a snapshot keeps: statistics need
+// its length and first line, nobody reads more.
+const maxMessage = 64 << 10
+
+// commitMetadata is what a snapshot keeps of a commit, its dates made
+// representable (sanitizeDates).
 func commitMetadata(c *object.Commit) workspace.Commit {
 	parents := make([]string, len(c.ParentHashes))
 	for i, ph := range c.ParentHashes {
 		parents[i] = ph.String()
 	}
-	return workspace.Commit{
+	m := workspace.Commit{
 		SHA:         c.Hash.String(),
 		Parents:     parents,
 		AuthorName:  c.Author.Name,
 		AuthorEmail: c.Author.Email,
 		AuthorTime:  c.Author.When,
 		CommitTime:  c.Committer.When,
-		Message:     c.Message,
+		Message:     c.Message[:min(len(c.Message), maxMessage)],
 	}
+	sanitizeDates(&m)
+	return m
 }
 
 // treeEntry is a File of the deadline tree with the blob it names.

@@ -54,6 +54,10 @@ type Commit struct {
 	AuthorTime  time.Time `json:"author_time"`
 	CommitTime  time.Time `json:"commit_time"`
 	Message     string    `json:"message"`
+	// DateNote says what the commit object really wrote when a date could
+	// not be kept as written (after year 9999, a time zone of a day or
+	// more): AuthorTime and CommitTime then hold the nearest date that can.
+	DateNote string `json:"date_note,omitempty"`
 }
 
 // FileMode is what a tree entry is.

@@ -45,6 +45,10 @@ type Commit struct {
 	Symlinks    map[string]string // path -> link target (mode 120000)
 	Executables map[string][]byte // path -> content (mode 100755)
 	Submodules  map[string]string // path -> commit sha (gitlink, mode 160000)
+	// RawDate, when set, replaces the author and committer dates in the
+	// commit object, written as is ("-1 +0000", "253402300800 +2500"):
+	// dates git itself never writes.
+	RawDate string
 }
 
 // Repo is a bare repository on disk that commits are written into directly
@@ -284,7 +288,11 @@ func (r *Repo) writeCommit(ref plumbing.ReferenceName, tree treeEntries, parents
 		TreeHash:     root,
 		ParentHashes: parents,
 	}
-	h, err := r.store(commit)
+	store := r.store
+	if c.RawDate != "" {
+		store = func(encoder) (plumbing.Hash, error) { return r.storeWithRawDate(commit, c.RawDate) }
+	}
+	h, err := store(commit)
 	if err != nil {
 		return "", fmt.Errorf("commit %q on %s: %w", c.Message, ref.Short(), err)
 	}
