@@ -56,12 +56,6 @@ func copyPriority(p string) int {
 	return -1
 }
 
-// safeRepoPath: a tree path that stays inside the files folder when joined
-// to it. Git trees from go-git may carry "..", empty or absolute names.
-func safeRepoPath(p string) bool {
-	return fs.ValidPath(p) && p != "." && !strings.ContainsAny(p, "\\\x00")
-}
-
 // copyResult is what copyFiles copied and what it had to leave out.
 type copyResult struct {
 	Copied    []string
@@ -84,8 +78,6 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 			res.Notes = append(res.Notes, fmt.Sprintf("not copied: %s is a symlink to %q", e.Path, e.Target))
 		case e.Mode == workspace.ModeSubmodule:
 			res.Notes = append(res.Notes, fmt.Sprintf("not copied: %s is a submodule", e.Path))
-		case !safeRepoPath(e.Path):
-			res.Notes = append(res.Notes, fmt.Sprintf("not copied: unsafe path %q", e.Path))
 		default:
 			wanted = append(wanted, e)
 		}

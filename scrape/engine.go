@@ -141,8 +141,8 @@ func (r *runner) deadlineFor(g Group) time.Time {
 }
 
 // analyse pins the deadline commit of the fetched clone, fills the snapshot
-// and copies the files into a new folder of the group's, returned for store
-// to move into place ("" when nothing was pinned).
+// and copies the files into a new folder of the group's (copyDeadlineTree),
+// returned for store to move into place ("" when nothing was pinned).
 func (r *runner) analyse(repo *git.Repository, snap *workspace.Snapshot) (newFiles string, err error) {
 	obs, err := r.ws.Observations(snap.Group)
 	if err != nil {
@@ -166,33 +166,7 @@ func (r *runner) analyse(repo *git.Repository, snap *workspace.Snapshot) (newFil
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-
-	pinned := plumbing.NewHash(snap.Pin.SHA)
-	tree, err := treeFiles(repo, pinned)
-	if err != nil {
-		return "", err
-	}
-	snap.Tree = make([]workspace.File, len(tree))
-	for i, e := range tree {
-		snap.Tree[i] = e.File
-	}
-	newFiles, err = r.ws.NewFilesDir(snap.Group)
-	if err != nil {
-		return "", &workspaceError{fmt.Errorf("copy files: %w", err)}
-	}
-	res, err := copyFiles(repo, tree, newFiles)
-	if err != nil {
-		os.RemoveAll(newFiles)
-		return "", err
-	}
-	snap.Copied = res.Copied
-	snap.Notes = append(snap.Notes, res.Notes...)
-	snap.Status = workspace.StatusOK
-	if !res.HasReport {
-		snap.Status = workspace.StatusNoReport
-		snap.Error = "no copied README.md has a \"### Question\" heading"
-	}
-	return newFiles, nil
+	return r.copyDeadlineTree(repo, snap)
 }
 
 // current returns the stored snapshot when it already answers this run:

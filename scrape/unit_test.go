@@ -33,19 +33,24 @@ func TestCopySelection(t *testing.T) {
 			t.Errorf("copy %q = %v, want %v", p, got, want)
 		}
 	}
-	for p, want := range map[string]bool{
-		"reports/README.md": true,
-		"../etc/passwd":     false,
-		"reports/../../x":   false,
-		"/etc/passwd":       false,
-		"reports//x.png":    false,
-		`reports\..\x.png`:  false,
-		"a/./b.png":         false,
-		"nul\x00.png":       false,
-		"":                  false,
+	for name, want := range map[string]bool{
+		"README.md":   true,
+		"Übung 1.png": true,
+		"..":          false,
+		".":           false,
+		"":            false,
+		".git":        false,
+		".GIT":        false,
+		"Icon\r":      false,
+		"a\nb.png":    false,
+		"tab\tname":   false,
+		"del\x7f":     false,
+		`a\b.png`:     false,
+		"nul\x00.png": false,
+		"\xff.png":    false,
 	} {
-		if got := safeRepoPath(p); got != want {
-			t.Errorf("safeRepoPath(%q) = %v, want %v", p, got, want)
+		if got := safeEntryName(name); got != want {
+			t.Errorf("safeEntryName(%q) = %v, want %v", name, got, want)
 		}
 	}
 }

@@ -45,6 +45,9 @@ type Commit struct {
 	Symlinks    map[string]string // path -> link target (mode 120000)
 	Executables map[string][]byte // path -> content (mode 100755)
 	Submodules  map[string]string // path -> commit sha (gitlink, mode 160000)
+	// RawNames are files in the root folder under names git refuses to
+	// write ("..", ".git", "a\\b"), stored as they are.
+	RawNames map[string][]byte
 	// RawDate, when set, replaces the author and committer dates in the
 	// commit object, written as is ("-1 +0000", "253402300800 +2500"):
 	// dates git itself never writes.
@@ -227,6 +230,7 @@ func (r *Repo) commitTree(h plumbing.Hash) (treeEntries, error) {
 	}
 	entries := treeEntries{}
 	walker := object.NewTreeWalker(tree, true, nil)
+	walker.SkipPathValidation() // trees may hold the odd names tests write
 	defer walker.Close()
 	for {
 		name, e, err := walker.Next()
@@ -347,6 +351,17 @@ func (r *Repo) applyDelta(tree treeEntries, c Commit) error {
 		if err := put(p, filemode.Symlink, []byte(c.Symlinks[p])); err != nil {
 			return err
 		}
+	}
+	for _, name := range sortedKeys(c.RawNames) {
+		if name == "" || strings.Contains(name, "/") || seen[name] {
+			return fmt.Errorf("raw name %q: empty, nested or given twice", name)
+		}
+		seen[name] = true
+		h, err := r.storeBlob(c.RawNames[name])
+		if err != nil {
+			return fmt.Errorf("write %q: %w", name, err)
+		}
+		tree[name] = treeEntry{mode: filemode.Regular, hash: h}
 	}
 	for _, p := range sortedKeys(c.Submodules) {
 		if err := claim(p); err != nil {
