@@ -264,7 +264,7 @@ func (r *runner) internalError(snap *workspace.Snapshot, err error) (*workspace.
 	if errors.As(err, &wsErr) {
 		return nil, false, err
 	}
-	snap.Status, snap.Error = workspace.StatusInternalError, err.Error()
+	snap.Status, snap.Error = workspace.StatusInternalError, oneLine(err.Error())
 	return snap, false, r.store(snap, "")
 }
 
@@ -297,8 +297,9 @@ func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 	return nil
 }
 
-// scrub removes secrets from a message: the token, and credentials pasted
-// into the group's URL.
+// scrub makes a message fit for the snapshot, the page and the terminal:
+// one line (oneLine), without the token or credentials pasted into the
+// group's URL.
 func (r *runner) scrub(g Group, msg string) string {
 	for _, raw := range []string{g.RawURL, g.URL} {
 		if raw != "" {
@@ -308,5 +309,5 @@ func (r *runner) scrub(g Group, msg string) string {
 	if r.opts.Token != "" {
 		msg = strings.ReplaceAll(msg, r.opts.Token, "[token]")
 	}
-	return msg
+	return oneLine(msg)
 }

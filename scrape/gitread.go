@@ -38,9 +38,9 @@ func loadHistory(repo *git.Repository, tips ...plumbing.Hash) (history, error) {
 	return h, nil
 }
 
-// maxMessage bounds the commit message a snapshot keeps: statistics need
+// maxCommitMessage bounds the commit message a snapshot keeps: statistics need
 // its length and first line, nobody reads more.
-const maxMessage = 64 << 10
+const maxCommitMessage = 64 << 10
 
 // commitMetadata is what a snapshot keeps of a commit, its dates made
 // representable (sanitizeDates).
@@ -56,7 +56,7 @@ func commitMetadata(c *object.Commit) workspace.Commit {
 		AuthorEmail: c.Author.Email,
 		AuthorTime:  c.Author.When,
 		CommitTime:  c.Committer.When,
-		Message:     c.Message[:min(len(c.Message), maxMessage)],
+		Message:     c.Message[:min(len(c.Message), maxCommitMessage)],
 	}
 	sanitizeDates(&m)
 	return m

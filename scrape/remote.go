@@ -59,14 +59,15 @@ type remoteTip struct {
 // last redirect target written (a *string).
 type redirectKey struct{}
 
-// installTransport makes go-git use its default http(s) transport plus a
-// hook that notes where a redirect led: go-git follows the redirect of a
-// renamed repository without saying so. Requests not made by listRemote are
-// untouched. go-git keeps protocols in a process-wide table, so this is done
-// once, when the first scrape runs, not when the package is loaded.
+// installTransport makes go-git use an http(s) transport that caps what a
+// server's answers make it read (limitedTransport), plus a hook that notes
+// where a redirect led: go-git follows the redirect of a renamed repository
+// without saying so (requests not made by listRemote are not recorded).
+// go-git keeps protocols in a process-wide table, so this is done once, when
+// the first scrape runs, not when the package is loaded.
 var installTransport = sync.OnceFunc(func() {
 	recording := githttp.NewClient(&http.Client{
-		Transport: http.DefaultTransport,
+		Transport: newLimitedTransport(),
 		CheckRedirect: func(req *http.Request, _ []*http.Request) error {
 			if target, ok := req.Context().Value(redirectKey{}).(*string); ok {
 				*target = req.URL.String()
