@@ -117,6 +117,9 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	if err != nil {
 		return r.failed(ctx, repoCtx, g, snap, auth != nil, err)
 	}
+	if storage, ok := repo.Storer.(*cloneStorage); ok {
+		snap.Notes = append(snap.Notes, leftOutNote(storage.leftOut())...)
+	}
 	tip, err := localTip(repo, remote.Branch)
 	if err != nil {
 		return r.internalError(snap, err)
@@ -195,7 +198,7 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transport.AuthMethod) (*git.Repository, error) {
 	final := r.ws.ClonePath(g.Number)
 	redacted := RedactURL(g.URL)
-	if repo, ok := openClone(final, redacted); ok {
+	if repo, ok := openClone(ctx, final, redacted); ok {
 		return repo, r.retry.do(ctx, func() error { return fetchBranch(ctx, repo, g.URL, auth, branch) })
 	}
 	tmp, err := r.ws.NewCloneDir(g.Number)
@@ -203,7 +206,7 @@ func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transpo
 		return nil, &workspaceError{fmt.Errorf("clone: %w", err)}
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
-	repo, err := initClone(tmp, redacted, branch)
+	repo, err := initClone(ctx, tmp, redacted, branch)
 	if err != nil {
 		return nil, &workspaceError{err}
 	}
@@ -216,7 +219,7 @@ func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transpo
 	if err := os.Rename(tmp, final); err != nil {
 		return nil, &workspaceError{fmt.Errorf("clone: %w", err)}
 	}
-	repo, ok := openClone(final, redacted)
+	repo, ok := openClone(ctx, final, redacted)
 	if !ok {
 		return nil, &workspaceError{fmt.Errorf("clone: %s unreadable after rename", final)}
 	}

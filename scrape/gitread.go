@@ -28,6 +28,11 @@ func loadHistory(repo *git.Repository, tips ...plumbing.Hash) (history, error) {
 		if _, seen := h[next.String()]; seen {
 			continue
 		}
+		if sizer, ok := repo.Storer.(objectSizer); ok {
+			if size, err := sizer.EncodedObjectSize(next); err == nil && size > maxCommitObject {
+				return nil, fmt.Errorf("commit %s is %s, over the %s a commit may take", short(next.String()), mib(size), mib(maxCommitObject))
+			}
+		}
 		c, err := repo.CommitObject(next)
 		if err != nil {
 			return nil, fmt.Errorf("walk history at %s: %w", short(next.String()), err)
@@ -37,6 +42,10 @@ func loadHistory(repo *git.Repository, tips ...plumbing.Hash) (history, error) {
 	}
 	return h, nil
 }
+
+// maxCommitObject bounds the commit objects read: git writes a few hundred
+// bytes (a few KB signed); a larger one is built to fill memory.
+const maxCommitObject = 1 << 20
 
 // maxCommitMessage bounds the commit message a snapshot keeps: statistics need
 // its length and first line, nobody reads more.

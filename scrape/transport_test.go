@@ -19,33 +19,29 @@ func TestRunAgainstHostileServer(t *testing.T) {
 		u := hostile.RepoURL(name)
 		return Group{Number: n, RawURL: u, URL: u}
 	}
-	opts := testOptions(t, group(1, "huge404.git"), group(2, "endless.git"), group(3, "drip.git"))
-	opts.Timeout = 3 * time.Second
-	started := time.Now()
-	sum := mustRun(t, opts)
-	took := time.Since(started)
-
+	// The two large answers end by their limits, well within a long
+	// timeout; the drip by a short one.
 	for _, tc := range []struct {
-		group  int
-		status workspace.Status
-		says   string
+		group   Group
+		timeout time.Duration
+		status  workspace.Status
+		says    string
 	}{
-		{1, workspace.StatusNotFound, gittest.HugeBodyMarker},
-		{2, workspace.StatusInternalError, "list of branches and tags over 16.0 MiB"},
-		{3, workspace.StatusTimeout, "gave up after 3s"},
+		{group(1, "huge404.git"), time.Minute, workspace.StatusNotFound, gittest.HugeBodyMarker},
+		{group(2, "endless.git"), time.Minute, workspace.StatusInternalError, "list of branches and tags over 16.0 MiB"},
+		{group(3, "drip.git"), 2 * time.Second, workspace.StatusTimeout, "gave up after 2s"},
 	} {
-		o := outcomeOf(t, sum, tc.group)
+		opts := testOptions(t, tc.group)
+		opts.Timeout = tc.timeout
+		o := outcomeOf(t, mustRun(t, opts), tc.group.Number)
 		if o.Status != tc.status || !strings.Contains(o.Error, tc.says) {
-			t.Errorf("group %d: %s %q, want %s saying %q", tc.group, o.Status, o.Error, tc.status, tc.says)
+			t.Errorf("%s: %s %q, want %s saying %q", tc.group.URL, o.Status, o.Error, tc.status, tc.says)
 		}
 		if len(o.Error) > maxMessageBytes+len("…") || strings.ContainsAny(o.Error, "\n\r") {
-			t.Errorf("group %d: message of %d bytes, or on several lines: %q", tc.group, len(o.Error), o.Error)
+			t.Errorf("%s: message of %d bytes, or on several lines: %q", tc.group.URL, len(o.Error), o.Error)
 		}
-		if o.Duration > opts.Timeout+2*time.Second {
-			t.Errorf("group %d took %s, over its timeout of %s", tc.group, o.Duration, opts.Timeout)
+		if limit := min(tc.timeout, 20*time.Second) + time.Second; o.Duration > limit {
+			t.Errorf("%s took %s, over %s", tc.group.URL, o.Duration, limit)
 		}
-	}
-	if took > opts.Timeout+5*time.Second {
-		t.Errorf("the run took %s", took)
 	}
 }

@@ -54,12 +54,15 @@ func treeFiles(repo *git.Repository, commit plumbing.Hash) ([]treeEntry, []strin
 	if err != nil {
 		return nil, nil, fmt.Errorf("read commit %s: %w", short(commit.String()), err)
 	}
+	l := &treeLister{repo: repo}
+	l.sizer, _ = repo.Storer.(objectSizer)
+	if size, err := l.size(c.TreeHash); err != nil || size > maxInMemoryObject {
+		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(maxInMemoryObject), mib(size), err)
+	}
 	root, err := c.Tree()
 	if err != nil {
 		return nil, nil, fmt.Errorf("read tree of %s: %w", short(commit.String()), err)
 	}
-	l := &treeLister{repo: repo}
-	l.sizer, _ = repo.Storer.(objectSizer)
 	if err := l.walk(root, "", 0); err != nil && !errors.Is(err, errTreeTooLarge) {
 		return nil, nil, fmt.Errorf("tree of %s: %w", short(commit.String()), err)
 	}
@@ -77,6 +80,7 @@ type treeLister struct {
 	visited int
 	unsafe  []string // names skipped, quoted
 	tooDeep []string // folders not entered
+	unread  []string // entries whose object is missing, or a folder too large to read
 	stopped bool     // maxTreeEntries reached
 }
 
@@ -94,6 +98,10 @@ func (l *treeLister) walk(tree *object.Tree, dir string, depth int) error {
 		if e.Mode == filemode.Dir {
 			if depth+1 >= maxTreeDepth {
 				l.tooDeep = append(l.tooDeep, p)
+				continue
+			}
+			if size, err := l.size(e.Hash); err != nil || size > maxInMemoryObject {
+				l.unread = append(l.unread, p)
 				continue
 			}
 			sub, err := l.repo.TreeObject(e.Hash)
@@ -134,18 +142,27 @@ func (l *treeLister) entry(p string, e object.TreeEntry) (treeEntry, error) {
 		f.Mode = workspace.ModeFile
 	}
 	var err error
-	if l.sizer != nil {
-		f.Size, err = l.sizer.EncodedObjectSize(e.Hash)
-	} else {
-		var blob *object.Blob
-		if blob, err = l.repo.BlobObject(e.Hash); err == nil {
-			f.Size = blob.Size
-		}
+	f.Size, err = l.size(e.Hash)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		l.unread = append(l.unread, p) // left out of the clone (indexPack)
+		err = nil
 	}
 	if err != nil {
 		return f, fmt.Errorf("size of %s: %w", p, err)
 	}
 	return f, nil
+}
+
+// size is an object's size, read from its header when the storage can.
+func (l *treeLister) size(h plumbing.Hash) (int64, error) {
+	if l.sizer != nil {
+		return l.sizer.EncodedObjectSize(h)
+	}
+	obj, err := l.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, err
+	}
+	return obj.Size(), nil
 }
 
 // notes say what the listing left out.
@@ -157,6 +174,10 @@ func (l *treeLister) notes() []string {
 	}
 	if len(l.tooDeep) > 0 {
 		notes = append(notes, fmt.Sprintf("%d folder(s) nested more than %d deep not listed: %s", len(l.tooDeep), maxTreeDepth, quotedList(l.tooDeep)))
+	}
+	if len(l.unread) > 0 {
+		notes = append(notes, fmt.Sprintf("%d entries could not be read from the clone (missing, or a folder object over %s): %s",
+			len(l.unread), mib(maxInMemoryObject), quotedList(l.unread)))
 	}
 	if l.stopped {
 		notes = append(notes, fmt.Sprintf("the tree has more than %d files and folders: the listing stops there", maxTreeEntries))

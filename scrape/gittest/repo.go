@@ -45,6 +45,9 @@ type Commit struct {
 	Symlinks    map[string]string // path -> link target (mode 120000)
 	Executables map[string][]byte // path -> content (mode 100755)
 	Submodules  map[string]string // path -> commit sha (gitlink, mode 160000)
+	// Zeros are files of that many zero bytes, streamed into the
+	// repository (a 2 GiB file costs no memory and packs to 2 MB).
+	Zeros map[string]int64
 	// RawNames are files in the root folder under names git refuses to
 	// write ("..", ".git", "a\\b"), stored as they are.
 	RawNames map[string][]byte
@@ -351,6 +354,16 @@ func (r *Repo) applyDelta(tree treeEntries, c Commit) error {
 		if err := put(p, filemode.Symlink, []byte(c.Symlinks[p])); err != nil {
 			return err
 		}
+	}
+	for _, p := range sortedKeys(c.Zeros) {
+		if err := claim(p); err != nil {
+			return err
+		}
+		h, err := r.streamBlob(io.LimitReader(zeros{}, c.Zeros[p]), c.Zeros[p])
+		if err != nil {
+			return fmt.Errorf("write %s: %w", p, err)
+		}
+		tree[p] = treeEntry{mode: filemode.Regular, hash: h}
 	}
 	for _, name := range sortedKeys(c.RawNames) {
 		if name == "" || strings.Contains(name, "/") || seen[name] {
