@@ -7,6 +7,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -29,6 +30,20 @@ type workspaceError struct{ err error }
 
 func (e *workspaceError) Error() string { return e.err.Error() }
 func (e *workspaceError) Unwrap() error { return e.err }
+
+// diskFull reports whether err is the workspace's disk (or quota) being
+// full: while cloning, that is the workspace failing, not the network,
+// and retrying cannot help.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// workspaceFailure reports whether err ends the run: the workspace could
+// not be written.
+func workspaceFailure(err error) bool {
+	var wsErr *workspaceError
+	return errors.As(err, &wsErr) || diskFull(err)
+}
 
 // scrapeGroup scrapes one group (index i of the selected groups) and returns
 // its outcome; the error is for fatal conditions only.
@@ -229,12 +244,11 @@ func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transpo
 // failed turns a failed list or fetch into the group's status, stored
 // unless an earlier result is kept (see storeUnlessKept).
 func (r *runner) failed(ctx, repoCtx context.Context, g Group, snap *workspace.Snapshot, sentToken bool, err error) (*workspace.Snapshot, bool, error) {
-	var wsErr *workspaceError
 	switch {
 	case ctx.Err() != nil:
 		return nil, false, ctx.Err()
-	case errors.As(err, &wsErr):
-		return nil, false, err
+	case workspaceFailure(err):
+		return nil, false, &workspaceError{err}
 	case errors.Is(repoCtx.Err(), context.DeadlineExceeded):
 		snap.Status = workspace.StatusTimeout
 		snap.Error = fmt.Sprintf("gave up after %s", r.opts.Timeout)
@@ -263,9 +277,8 @@ func (r *runner) storeUnlessKept(snap *workspace.Snapshot) error {
 // internalError records a failure reading the clone (corrupt objects), or
 // ends the run when the workspace itself failed.
 func (r *runner) internalError(snap *workspace.Snapshot, err error) (*workspace.Snapshot, bool, error) {
-	var wsErr *workspaceError
-	if errors.As(err, &wsErr) {
-		return nil, false, err
+	if workspaceFailure(err) {
+		return nil, false, &workspaceError{err}
 	}
 	snap.Status, snap.Error = workspace.StatusInternalError, oneLine(err.Error())
 	return snap, false, r.store(snap, "")

@@ -252,8 +252,8 @@ func httpStatus(err error) int {
 // transient reports whether a failure may go away by itself: server errors,
 // rate limits, resets, truncated answers, refused or timed-out connections.
 func transient(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return false // our own timeout or cancellation: nothing to wait out
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || diskFull(err) {
+		return false // our own timeout or cancellation, or our disk: nothing to wait out
 	}
 	if code := httpStatus(err); code != 0 {
 		return code >= 500 || code == 429 || code == 408
