@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -201,8 +202,9 @@ func (s *figureSource) missing(repoPath string, readErr error) figure {
 	if !errors.Is(readErr, fs.ErrNotExist) {
 		return figure{Note: fmt.Sprintf("figure %s could not be read", repoPath)}
 	}
-	if s.snap.HasFile(repoPath) {
-		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied into the snapshot", repoPath)}
+	if f, ok := s.snap.File(repoPath); ok {
+		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied: %s", repoPath,
+			cmp.Or(f.NotCopied, "not a kind of file handin copies"))}
 	}
 	if other, ok := s.byLower[strings.ToLower(repoPath)]; ok {
 		return figure{Note: fmt.Sprintf("missing figure %s: the repository has %s (different letter case: broken on GitHub)", repoPath, other)}

@@ -58,6 +58,23 @@ type pageData struct {
 	Heatmap       template.HTML
 	Contributions template.HTML
 	ReportNote    string
+	Notes         []string // the scrape's notes on the snapshot, a few
+}
+
+// maxPageNotes is how many of the scrape's notes the page header lists.
+const maxPageNotes = 8
+
+// snapshotNotes are the notes the page header lists: why files were not
+// copied or entries skipped, dates no clock writes.
+func snapshotNotes(snap *workspace.Snapshot) []string {
+	if snap == nil {
+		return nil
+	}
+	notes := snap.Notes[:min(len(snap.Notes), maxPageNotes)]
+	if more := len(snap.Notes) - len(notes); more > 0 {
+		notes = append(notes[:len(notes):len(notes)], fmt.Sprintf("%d more notes in snapshot.json", more))
+	}
+	return notes
 }
 
 type linkedText struct {
@@ -87,6 +104,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		Heatmap:       activityHeatmap(r.Stats),
 		Contributions: contributionChart(contributionBars(r)),
 		ReportNote:    reportNote,
+		Notes:         snapshotNotes(snap),
 	}
 	questions := map[int]grade.QuestionResult{}
 	if r.Check != nil {

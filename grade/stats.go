@@ -33,7 +33,7 @@ const (
 func treeStats(st *RepoStats, tree []workspace.File, content func(path string) ([]byte, bool)) {
 	for _, f := range tree {
 		st.RepoSize += f.Size
-		if !f.Mode.Regular() || vendored(f.Path) {
+		if !f.Mode.Regular() || workspace.Vendored(f.Path) {
 			continue
 		}
 		p := f.Path
@@ -59,18 +59,6 @@ func treeStats(st *RepoStats, tree []workspace.File, content func(path string) (
 			st.UsesDVC = true
 		}
 	}
-}
-
-// vendored reports whether a path lies in third-party code committed by
-// accident (a virtualenv, node_modules): not the group's own files.
-func vendored(p string) bool {
-	for dir := range strings.SplitSeq(path.Dir(p), "/") {
-		switch dir {
-		case "site-packages", "node_modules", ".venv", "venv":
-			return true
-		}
-	}
-	return false
 }
 
 func isPython(p string) bool { return strings.HasSuffix(p, ".py") }

@@ -16,21 +16,37 @@ import (
 )
 
 func TestCopySelection(t *testing.T) {
-	for p, want := range map[string]bool{
-		"reports/README.md":        true,
-		"reports/notes.txt":        true,
-		"reports/figures/a.JPEG":   true,
-		"docs/readme.MD":           true,
-		"figures/loss.webp":        true,
-		"src/train.py":             false,
-		"README.txt":               false,
-		"data/images.png.gz":       false,
-		"myreports/README.md":      true, // a README anywhere
-		"myreports/notes.txt":      false,
-		"reportsREADME.md/foo.txt": false,
+	for p, want := range map[string]int{
+		"reports/README.md":                 priorityReport,
+		"reports/notes.txt":                 priorityReportFolder,
+		"reports/figures/a.JPEG":            priorityReportFolder,
+		"docs/readme.MD":                    priorityReadme,
+		"myreports/README.md":               priorityReadme, // a README anywhere
+		"figures/loss.webp":                 priorityImage,
+		"src/train.py":                      priorityText,
+		"README.txt":                        priorityText,
+		"myreports/notes.txt":               priorityText,
+		"Dockerfile":                        priorityText,
+		"dockerfiles/Dockerfile.api":        priorityText,
+		"docker/train.dockerfile":           priorityText,
+		"Makefile":                          priorityText,
+		".github/workflows/tests.yml":       priorityText,
+		".github/workflows/no-extension":    priorityText,
+		".dvc/config":                       priorityText,
+		"data.dvc":                          priorityText,
+		"uv.lock":                           priorityText,
+		"pyproject.toml":                    priorityText,
+		"data/images.png.gz":                notCopied,
+		"models/model.pt":                   notCopied,
+		"notebooks/eda.ipynb":               notCopied,
+		".venv/lib/python3.12/site.py":      notCopied, // vendored
+		"env/lib/site-packages/pkg/x.py":    notCopied,
+		"frontend/node_modules/a/pkg.json":  notCopied,
+		"frontend/node_modules/a/logo.png":  priorityImage, // figures are wherever the report links them
+		".dvc/cache/files/md5/ab/cdef01234": notCopied,
 	} {
-		if got := copyPriority(p) >= 0; got != want {
-			t.Errorf("copy %q = %v, want %v", p, got, want)
+		if got := copyPriority(p); got != want {
+			t.Errorf("copyPriority(%q) = %d, want %d", p, got, want)
 		}
 	}
 	for name, want := range map[string]bool{

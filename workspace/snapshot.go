@@ -80,6 +80,9 @@ type File struct {
 	Size   int64    `json:"size"`
 	Mode   FileMode `json:"mode"`
 	Target string   `json:"target,omitempty"` // symlink target, recorded, never followed
+	// NotCopied says why a file the scrape copies (report, figure, README,
+	// text file) was not copied: too large, a symlink, binary content, ...
+	NotCopied string `json:"not_copied,omitempty"`
 }
 
 // Open opens a file copied out of the deadline commit by its repository path
@@ -115,7 +118,17 @@ func (s *Snapshot) ReadFile(repoPath string) ([]byte, error) {
 
 // HasFile reports whether the deadline tree holds exactly this path.
 func (s *Snapshot) HasFile(repoPath string) bool {
-	return slices.ContainsFunc(s.Tree, func(f File) bool { return f.Path == repoPath })
+	_, ok := s.File(repoPath)
+	return ok
+}
+
+// File is the deadline tree's entry of exactly this path.
+func (s *Snapshot) File(repoPath string) (File, bool) {
+	i := slices.IndexFunc(s.Tree, func(f File) bool { return f.Path == repoPath })
+	if i < 0 {
+		return File{}, false
+	}
+	return s.Tree[i], true
 }
 
 // LoadSnapshot reads a group's snapshot. A snapshot whose group number is
