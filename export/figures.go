@@ -203,8 +203,8 @@ func (s *figureSource) missing(repoPath string, readErr error) figure {
 		return figure{Note: fmt.Sprintf("figure %s could not be read", repoPath)}
 	}
 	if f, ok := s.snap.File(repoPath); ok {
-		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied: %s", repoPath,
-			cmp.Or(f.NotCopied, "not a kind of file handin copies"))}
+		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied into the snapshot: %s", repoPath,
+			cmp.Or(f.NotCopied, "no reason recorded"))}
 	}
 	if other, ok := s.byLower[strings.ToLower(repoPath)]; ok {
 		return figure{Note: fmt.Sprintf("missing figure %s: the repository has %s (different letter case: broken on GitHub)", repoPath, other)}

@@ -33,7 +33,7 @@ func TestPageShowsScrapeNotes(t *testing.T) {
 	export(t, dir, out)
 	page := string(readFile(t, filepath.Join(out, "groups", "001.html")))
 	for _, want := range []string{
-		"figure reports/figures/big.png is in the repository but was not copied: 25.0 MiB, over the 20.0 MiB a file may take",
+		"figure reports/figures/big.png is in the repository but was not copied into the snapshot: 25.0 MiB, over the 20.0 MiB a file may take",
 		"skipped 1 tree entries whose names cannot be file names: &#34;Icon\\r&#34;",
 		"a note numbered g",
 		"3 more notes in snapshot.json",

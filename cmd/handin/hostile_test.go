@@ -140,7 +140,7 @@ func TestHostileCourse(t *testing.T) {
 		2: "253402300800 +0000",
 		3: "1768900000 +2500",
 		4: "Icon\\r",
-		5: "figure reports/figures/huge.png is in the repository but was not copied: 25.0 MiB, over the 20.0 MiB a file may take",
+		5: "figure reports/figures/huge.png is in the repository but was not copied into the snapshot: 25.0 MiB, over the 20.0 MiB a file may take",
 	} {
 		if !strings.Contains(pages[n], want) {
 			t.Errorf("the page of group %d does not say %q", n, want)
