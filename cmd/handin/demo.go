@@ -49,8 +49,8 @@ Example:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "handin-demo", Usage: "course folder `DIR` to write (replaced if a previous demo wrote it)"},
 			&cli.BoolFlag{Name: "keep-serving", Usage: "keep serving the repositories until Ctrl-C"},
-			&cli.IntFlag{Name: "groups", Value: demo.DefaultGroups, Usage: "number of groups (the cases repeat)"},
-			&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "parallel clones"},
+			&cli.IntFlag{Name: "groups", Value: demo.DefaultGroups, Usage: "`N` groups (the cases repeat)"},
+			&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "`N` parallel clones"},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
 		},
 		Action: runDemo,

@@ -55,6 +55,7 @@ func newApp(io streams) *cli.App {
 		Metadata:             map[string]any{streamsKey: io},
 		// Errors are printed once, by run, not by urfave/cli.
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action:         rootAction,
 		Commands: []*cli.Command{
 			checkCommand(),
 			specCommand(),
@@ -70,6 +71,8 @@ func newApp(io streams) *cli.App {
 		},
 	}
 	hideLeafHelpCommands(app.Commands)
+	withUsageErrors("", app.Commands)
+	app.OnUsageError = onUsageError("", app.Flags)
 	return app
 }
 

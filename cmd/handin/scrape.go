@@ -56,7 +56,7 @@ func scrapeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "deadline", Usage: "deadline `TIME`, RFC 3339 (2026-01-23T23:59:59+01:00) or local to --tz (2026-01-23 23:59); required unless every group has its own"},
 		&cli.StringFlag{Name: "tz", Value: coursetime.DefaultZone, Usage: "course time `ZONE`: deadlines written without an offset are read in it"},
 		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (clones, snapshots)", Required: true},
-		&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "parallel clones"},
+		&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "`N` parallel clones"},
 		&cli.IntSliceFlag{Name: "group", Usage: "scrape only group `N` (repeatable)"},
 		&cli.DurationFlag{Name: "timeout", Value: scrape.DefaultTimeout, Usage: "give up on one repository after `D`, retries included"},
 		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
