@@ -58,6 +58,7 @@ type pageData struct {
 	Heatmap       template.HTML
 	Contributions template.HTML
 	ReportNote    string
+	Pin           pinSection
 }
 
 type linkedText struct {
@@ -86,6 +87,7 @@ func renderPage(r *grade.GroupResult, snap *workspace.Snapshot, report []byte, r
 		Heatmap:       activityHeatmap(r.Stats),
 		Contributions: contributionChart(contributionBars(r)),
 		ReportNote:    reportNote,
+		Pin:           newPinSection(r),
 	}
 	questions := map[int]grade.QuestionResult{}
 	if r.Check != nil {
