@@ -32,11 +32,13 @@ var DefaultPushLog = PushLog{Host: "github.com", API: "https://api.github.com"}
 // Bounds on reading one repository's push log: it is evidence worth having,
 // never worth failing or stalling a group for.
 const (
-	maxPushLogPages    = 10      // of 100 entries each
-	maxPushLogPageSize = 4 << 20 // bytes of one page's body
-	pushLogTimeout     = time.Minute
-	// A rate-limit wait must end this long before the group's own timeout.
-	pushLogWaitMargin = 30 * time.Second
+	maxPushLogPages       = 10      // of 100 entries each
+	maxPushLogPageSize    = 4 << 20 // bytes of one page's body
+	pushLogRequestTimeout = 30 * time.Second
+	// The push log (rate-limit waits included) ends this long (at most half
+	// the time left) before the group's own timeout, which must leave time
+	// to analyse the clone.
+	pushLogMargin     = 30 * time.Second
 	maxRateLimitWaits = 2
 	// GitHub's advice when a secondary rate limit names no time.
 	defaultRateLimitWait = time.Minute
@@ -82,7 +84,7 @@ func newPushLogClient(api, token string) (*pushLogClient, error) {
 		return nil, fmt.Errorf("push log API %q is not an http(s) URL", api)
 	}
 	c := &pushLogClient{api: base, token: token, now: time.Now, sleep: sleepContext}
-	c.http = &http.Client{CheckRedirect: func(req *http.Request, via []*http.Request) error {
+	c.http = &http.Client{Timeout: pushLogRequestTimeout, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		if !c.sameHost(req.URL) || len(via) >= 5 {
 			return http.ErrUseLastResponse
 		}
@@ -168,7 +170,7 @@ func (c *pushLogClient) page(ctx context.Context, u *url.URL) ([]activity, strin
 		if !limited {
 			return nil, "", fmt.Errorf("%w: HTTP %d", errNoPushLog, resp.StatusCode)
 		}
-		if end, ok := ctx.Deadline(); waits >= maxRateLimitWaits || (ok && c.now().Add(wait+pushLogWaitMargin).After(end)) {
+		if end, ok := ctx.Deadline(); waits >= maxRateLimitWaits || (ok && c.now().Add(wait).After(end)) {
 			return nil, "", fmt.Errorf("%w: rate limited for %s more, beyond this group's time", errNoPushLog, wait.Round(time.Second))
 		}
 		if err := c.sleep(ctx, wait); err != nil {
@@ -268,8 +270,9 @@ func objectOrEmpty(name string) string {
 }
 
 // pushLogSightings reads the group's push log when its repository is on
-// the push log's host and the token is meant for it. Failures never fail
-// the group: they become the note saying why there is no push-log evidence.
+// the push log's host and the token is meant for it, within ctx (the
+// group's time). Failures never fail the group: they become the note saying
+// why there is no push-log evidence.
 func (r *runner) pushLogSightings(ctx context.Context, g Group, branch string, deadline time.Time) (sightings []workspace.Evidence, note string) {
 	repoPath, ok := r.pushLogRepo(g.URL)
 	if !ok {
@@ -279,8 +282,11 @@ func (r *runner) pushLogSightings(ctx context.Context, g Group, branch string, d
 	if err != nil {
 		return nil, "GitHub's push log not read: " + err.Error()
 	}
-	ctx, cancel := context.WithTimeout(ctx, pushLogTimeout)
-	defer cancel()
+	if end, ok := ctx.Deadline(); ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, end.Add(-min(pushLogMargin, time.Until(end)/2)))
+		defer cancel()
+	}
 	entries, complete, err := client.read(ctx, repoPath, branch, deadline)
 	if err != nil {
 		return nil, r.scrub(g, "GitHub's push log not read: "+err.Error())
