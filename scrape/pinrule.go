@@ -55,22 +55,16 @@ func pinCommit(h history, tip string, deadline time.Time, sightings []workspace.
 	var onTime map[string]bool // reachable from P's tip
 	if before != nil {
 		onTime = h.reachSet(before.TipSHA)
+		p.Evidence = append(p.Evidence, *before)
 	}
 	start := tip
 	if after != nil {
 		start = after.TipSHA
+		p.Evidence = append(p.Evidence, *after)
 	}
 	doubt := before == nil || before.Time.Before(deadline)
 
-	for _, c := range h.firstParentChain(start) {
-		if onTime[c.SHA] || (doubt && !c.CommitTime.After(deadline)) {
-			p.SHA = c.SHA
-			break
-		}
-	}
-	if p.SHA == "" && before != nil && before.TipSHA != "" {
-		p.SHA = before.TipSHA // the branch was rewritten after the deadline
-	}
+	p.SHA = countingCommit(h, start, deadline, before, onTime, doubt)
 	p.By = workspace.PinnedByCommitterDate
 	if onTime[p.SHA] {
 		p.By = workspace.PinnedByObservation
@@ -78,61 +72,74 @@ func pinCommit(h history, tip string, deadline time.Time, sightings []workspace.
 			p.By = workspace.PinnedByPushLog
 		}
 	}
-	pinned := h.reachSet(p.SHA)
-	onBranch := h.reachSet(tip)
-	p.NotOnBranch = p.SHA != "" && !onBranch[p.SHA]
-	if c, ok := h[p.SHA]; ok {
-		p.Time = c.CommitTime
-		if c.CommitTime.After(deadline) {
-			p.Notes = append(p.Notes, "the commit that counts is dated after the deadline, but a sighting before the deadline shows it was pushed on time: the committer's clock ran ahead")
-		}
-	}
-	for _, e := range []*workspace.Evidence{before, after} {
-		if e != nil {
-			p.Evidence = append(p.Evidence, *e)
-		}
+	p.Time = h[p.SHA].CommitTime
+	p.NotOnBranch = p.SHA != "" && !h.reachSet(tip)[p.SHA]
+	p.DateBasedSHA, p.OutOfOrder = dateFacts(h.firstParentChain(tip), deadline)
+	if p.DateBasedSHA == p.SHA {
+		p.DateBasedSHA = "" // only said when it differs
 	}
 
-	chain := h.firstParentChain(tip)
-	for _, c := range chain {
-		if !c.CommitTime.After(deadline) {
-			if c.SHA != p.SHA {
-				p.DateBasedSHA = c.SHA
-			}
-			break
-		}
-	}
-	for i := 0; i+1 < len(chain); i++ {
-		if chain[i].CommitTime.Add(clockSkew).Before(chain[i+1].CommitTime) {
-			p.OutOfOrder = true
-		}
-	}
-
-	late := lateCommits(h, tip, start, pinned, onTime)
+	late := lateCommits(h, tip, start, h.reachSet(p.SHA), onTime)
 	p.LateCommits = len(late)
-	// Backdated: on the branch's own line of history (not a side branch
-	// brought in by an honestly dated merge), dated at or before the
-	// deadline, and shown by a sighting to have been pushed after it.
+	p.Backdated = markBackdated(h, late, tip, start, deadline, after, doubt)
+	markFirstSeen(h, late, sightings, deadline)
+	p.Late = late[:min(len(late), workspace.MaxLateListed)]
+	return p, h.reachableFrom(p.SHA)
+}
+
+// countingCommit walks the first-parent chain from start to the first
+// commit reachable from P's tip (onTime) or, in the doubt, dated at or
+// before the deadline. When the chain holds none but P saw a tip, the
+// branch was rewritten after the deadline and P's tip counts.
+func countingCommit(h history, start string, deadline time.Time, before *workspace.Evidence, onTime map[string]bool, doubt bool) string {
+	for _, c := range h.firstParentChain(start) {
+		if onTime[c.SHA] || (doubt && !c.CommitTime.After(deadline)) {
+			return c.SHA
+		}
+	}
+	if before != nil {
+		return before.TipSHA
+	}
+	return ""
+}
+
+// dateFacts is what the committer dates of the branch's first-parent chain
+// say: the commit they alone would pin, and whether they go backwards by
+// more than clock skew somewhere.
+func dateFacts(chain []workspace.Commit, deadline time.Time) (dateBased string, outOfOrder bool) {
+	for i, c := range chain {
+		if dateBased == "" && !c.CommitTime.After(deadline) {
+			dateBased = c.SHA
+		}
+		if i+1 < len(chain) && c.CommitTime.Add(clockSkew).Before(chain[i+1].CommitTime) {
+			outOfOrder = true
+		}
+	}
+	return dateBased, outOfOrder
+}
+
+// markBackdated flags the late commits shown to be backdated and reports
+// whether there is any: on the branch's own line of history (not a side
+// branch brought in by an honestly dated merge), dated at or before the
+// deadline, and not on the branch at the first sighting after the deadline
+// (or, when a sighting shows the branch at the deadline itself, not on it
+// then).
+func markBackdated(h history, late []workspace.LateCommit, tip, start string, deadline time.Time, after *workspace.Evidence, doubt bool) bool {
 	var firstAfter map[string]bool
 	if after != nil {
 		firstAfter = h.reachSet(after.TipSHA)
 	}
 	ownLine := map[string]bool{}
-	for _, c := range slices.Concat(chain, h.firstParentChain(start)) {
+	for _, c := range slices.Concat(h.firstParentChain(tip), h.firstParentChain(start)) {
 		ownLine[c.SHA] = true
 	}
+	found := false
 	for i := range late {
 		c := &late[i]
-		c.Backdated = ownLine[c.SHA] && !c.CommitTime.After(deadline) &&
-			((after != nil && !firstAfter[c.SHA]) || !doubt)
-		p.Backdated = p.Backdated || c.Backdated
+		c.Backdated = ownLine[c.SHA] && !c.CommitTime.After(deadline) && ((after != nil && !firstAfter[c.SHA]) || !doubt)
+		found = found || c.Backdated
 	}
-	markFirstSeen(h, late, sightings, deadline)
-	if len(late) > workspace.MaxLateListed {
-		late = late[:workspace.MaxLateListed]
-	}
-	p.Late = late
-	return p, h.reachableFrom(p.SHA)
+	return found
 }
 
 // usableSightings drops the sightings whose tip the clone does not hold
