@@ -58,6 +58,7 @@ type pageData struct {
 	Heatmap       template.HTML
 	Contributions template.HTML
 	ReportNote    string
+	Pin           pinSection
 }
 
 type linkedText struct {
@@ -87,6 +88,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		Heatmap:       activityHeatmap(r.Stats),
 		Contributions: contributionChart(contributionBars(r)),
 		ReportNote:    reportNote,
+		Pin:           newPinSection(r),
 	}
 	questions := map[int]grade.QuestionResult{}
 	if r.Check != nil {

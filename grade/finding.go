@@ -39,8 +39,8 @@ const (
 // the roster kinds are about Questions 1 and 2).
 const (
 	KindNotScraped         Kind = "not-scraped"            // no deadline commit: the scrape status says why
-	KindBackdated          Kind = "backdated"              // commits dated before the deadline pushed after it
-	KindOutOfOrder         Kind = "history-out-of-order"   // committer dates go backwards on the branch
+	KindBackdated          Kind = "backdated"              // evidence: commits dated before the deadline pushed after it
+	KindOutOfOrder         Kind = "history-out-of-order"   // committer dates go backwards (clock skew, rebase): information
 	KindNoReport           Kind = "no-report"              // no report anywhere in the deadline tree
 	KindReportLocation     Kind = "report-location"        // the report is not at reports/README.md
 	KindReportUnreadable   Kind = "report-unreadable"      // the report could not be read or parsed
@@ -73,7 +73,7 @@ const (
 // a problem for every other.
 func (k Kind) Severity() Severity {
 	switch k {
-	case KindHTMLImage, KindNoMarker:
+	case KindHTMLImage, KindNoMarker, KindOutOfOrder:
 		return SeverityInfo
 	}
 	return SeverityProblem

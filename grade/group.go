@@ -38,7 +38,7 @@ func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 	}
 	r := &GroupResult{
 		Schema: SchemaVersion, Group: s.Group, Status: s.Status, Error: s.Error, URL: s.URL, WebURL: s.WebURL,
-		Branch: s.Branch, MovedTo: s.MovedTo, Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, Pin: s.Pin,
+		Branch: s.Branch, MovedTo: s.MovedTo, Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, Pin: s.Pin, TimeZone: tz.String(),
 		Students: []StudentStats{}, Findings: []Finding{},
 	}
 	if !s.Status.Pinned() {
@@ -46,11 +46,10 @@ func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 		r.add(KindNotScraped, 0, "status %s: %s", s.Status, cmp.Or(strings.Join(strings.Fields(s.Error), " "), "no detail"))
 	}
 	if s.Pin.Backdated {
-		r.add(KindBackdated, 0, "backdated: commits dated before the deadline were pushed after it (graded %s, pinned by %s)",
-			shortSHA(s.Pin.SHA), cmp.Or(s.Pin.By, workspace.PinnedByObservation))
+		r.add(KindBackdated, 0, "%s", backdatedMessage(s.Pin))
 	}
-	if s.Pin.OutOfOrder && !s.Pin.Backdated {
-		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (rewritten or backdated history)")
+	if s.Pin.OutOfOrder {
+		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)")
 	}
 	if hasRepository(s) {
 		r.gradeReport(s, opts.Spec)

@@ -279,6 +279,7 @@ func TestGroupBadInput(t *testing.T) {
 		files    map[string]string
 		noSpec   bool
 		problems []string // each must be a substring of some problem
+		info     []string // each must be a substring of some finding that is no problem
 		check    bool     // a check result is expected
 	}{
 		{
@@ -354,15 +355,20 @@ func TestGroupBadInput(t *testing.T) {
 			problems: []string{"2 commit(s) with implausible dates"},
 		},
 		{
-			name: "backdated",
+			name: "backdated, shown by the push log",
 			snap: workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{good("x")},
-				Pin: workspace.Pin{Backdated: true, SHA: "0123456789abcdef0123", By: workspace.PinnedByObservation}},
-			problems: []string{"backdated: commits dated before the deadline were pushed after it (graded 0123456789ab, pinned by observation)"},
+				Pin: workspace.Pin{Backdated: true, SHA: "0123456789abcdef0123", By: workspace.PinnedByPushLog, LateCommits: 2,
+					Late: []workspace.LateCommit{{SHA: "b", Backdated: true}, {SHA: "a"}},
+					Evidence: []workspace.Evidence{
+						{Source: workspace.SourceEvidenceLog, Role: workspace.RoleOnTime},
+						{Source: workspace.SourcePushLog, Role: workspace.RoleBound},
+					}}},
+			problems: []string{"backdated: 1 commit(s) dated at or before the deadline were pushed after it, as GitHub's push log shows (graded 0123456789ab)"},
 		},
 		{
-			name:     "dates out of order",
-			snap:     workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
-			problems: []string{"history out of date order: committer dates go backwards on the branch"},
+			name: "dates out of order is information, not an accusation",
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
+			info: []string{"history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)"},
 		},
 	}
 	spec := loadSpec(t)
@@ -379,6 +385,17 @@ func TestGroupBadInput(t *testing.T) {
 			for _, want := range tt.problems {
 				if !strings.Contains(all, want) {
 					t.Errorf("problems:\n%s\nwant one containing %q", all, want)
+				}
+			}
+			var info []Finding
+			for _, f := range r.Findings {
+				if !f.Problem() {
+					info = append(info, f)
+				}
+			}
+			for _, want := range tt.info {
+				if !strings.Contains(strings.Join(texts(info), "\n"), want) || strings.Contains(all, want) {
+					t.Errorf("information %q, problems:\n%s\nwant the information %q, and no such problem", texts(info), all, want)
 				}
 			}
 			if (r.Check != nil) != tt.check {

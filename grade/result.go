@@ -81,7 +81,7 @@ type CheckResult struct {
 // SchemaVersion is the version of result.json and results.json (field
 // "schema"). It changes when a field changes meaning or goes away; new
 // fields do not change it. The fields are described in docs/results.md.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // GroupResult is everything the gradebook and a group's page show.
 type GroupResult struct {
@@ -97,6 +97,9 @@ type GroupResult struct {
 	Deadline  time.Time        `json:"deadline"`
 	ScrapedAt time.Time        `json:"scraped_at"`
 	Pin       workspace.Pin    `json:"pin"` // the commit that counts
+	// TimeZone is the course's time zone (IANA name) the result was graded
+	// in: pages show times in it.
+	TimeZone string `json:"time_zone,omitempty"`
 
 	// ReportPath is where the report was found ("" when none).
 	ReportPath string `json:"report_path,omitempty"`
