@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -15,11 +16,11 @@ import (
 // commit that counts (between its heading and the next h2).
 func pinSectionOf(t *testing.T, g testGroup) []*html.Node {
 	t.Helper()
-	data, err := renderPage(g.result, nil, nil, "")
-	if err != nil {
+	var data bytes.Buffer
+	if err := renderPage(&data, g.result, nil, nil, ""); err != nil {
 		t.Fatal(err)
 	}
-	page := parseHTML(t, data)
+	page := parseHTML(t, data.Bytes())
 	headings := findAll(page, byID("deadline-commit"))
 	if len(headings) != 1 || headings[0].Data != "h2" {
 		t.Fatalf("want one h2#deadline-commit, got %d", len(headings))
