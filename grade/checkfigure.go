@@ -19,7 +19,8 @@ type figureChecker struct {
 	root     *FigureResolver // the same references read from the repository root, for hints
 	files    *RepoFiles      // nil: files not checked
 	branch   string
-	history  []string // sorted commit ids up to the deadline commit
+	history  []string // commit ids up to the deadline commit
+	sorted   []string // history sorted, once a URL names a commit
 }
 
 func newFigureChecker(repo Repository) *figureChecker {
@@ -27,12 +28,10 @@ func newFigureChecker(repo Repository) *figureChecker {
 	if repo.Files != nil {
 		exists = func(p string) bool { _, ok := repo.Files.lookup(p); return ok }
 	}
-	history := slices.Clone(repo.History)
-	slices.Sort(history)
 	return &figureChecker{
 		resolver: NewFigureResolver(repo.ReportDir, repo.URLs, exists),
 		root:     NewFigureResolver(".", nil, nil),
-		files:    repo.Files, branch: repo.Branch, history: history,
+		files:    repo.Files, branch: repo.Branch, history: repo.History,
 	}
 }
 
@@ -129,6 +128,9 @@ func (c *figureChecker) refNote(ref string) string {
 // inHistory reports whether a commit id (full or abbreviated) is one of
 // the history's.
 func (c *figureChecker) inHistory(ref string) bool {
-	i, _ := slices.BinarySearch(c.history, ref)
-	return i < len(c.history) && strings.HasPrefix(c.history[i], ref)
+	if c.sorted == nil {
+		c.sorted = slices.Sorted(slices.Values(c.history))
+	}
+	i, _ := slices.BinarySearch(c.sorted, ref)
+	return i < len(c.sorted) && strings.HasPrefix(c.sorted[i], ref)
 }
