@@ -50,7 +50,7 @@ func (c *figureChecker) check(question int, img parse.Image) []Finding {
 	case FigureData:
 		return nil
 	case FigureRemote:
-		return finding(KindRemoteImage, "remote image: not a file of the repository, shown only while that address serves it")
+		return finding(KindRemoteImage, "remote image: shown from its address while that serves it, not from the files of the deadline commit")
 	case FigureOutside:
 		return finding(KindOutsideRepo, "image path leads out of the repository (or to a file on the author's own disk): GitHub cannot show it")
 	}

@@ -169,7 +169,7 @@ func TestFigureLinkForms(t *testing.T) {
 		"https://github.com/Org/MLOps-Project/blob/v1.0/reports/figures/root.png": {{KindOwnRepoURL, false,
 			"URL of reports/figures/root.png in the group's repository (ref v1.0: another branch or a tag): the file is in the repository at the deadline"}},
 		"https://github.com/other/repo/blob/main/reports/figures/root.png": {{KindRemoteImage, false,
-			"remote image: not a file of the repository, shown only while that address serves it"}},
+			"remote image: shown from its address while that serves it, not from the files of the deadline commit"}},
 		"../../secret.png": {{KindOutsideRepo, true,
 			"image path leads out of the repository (or to a file on the author's own disk): GitHub cannot show it"}},
 		"reports/figures/root.png": {{KindMissingFile, true,
