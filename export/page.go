@@ -103,7 +103,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 	var reportHTML []byte
 	var figures []figure
 	if report != nil {
-		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), blobBase: blobBase(r), questions: questions}
+		rr := &reportRenderer{figures: newFigureSource(snap, r), blobBase: blobBase(r), questions: questions}
 		var err error
 		if reportHTML, err = rr.render(report); err != nil {
 			return fmt.Errorf("group %d: %w", r.Group, err)

@@ -62,6 +62,7 @@ func newApp(io streams) *cli.App {
 			// These read the course file (handin.toml) as well as flags.
 			withCourse(scrapeCommand()),
 			withCourse(gradeCommand()),
+			withCourse(authorsCommand()),
 			withCourse(exportCommand()),
 			withCourse(pageCommand()),
 			withCourse(runCommand()),
