@@ -59,6 +59,7 @@ type pageData struct {
 	Contributions template.HTML
 	ReportNote    string
 	Notes         []string // the scrape's notes on the snapshot, a few
+	Pin           pinSection
 }
 
 // maxPageNotes is how many of the scrape's notes the page header lists.
@@ -105,6 +106,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		Contributions: contributionChart(contributionBars(r)),
 		ReportNote:    reportNote,
 		Notes:         snapshotNotes(snap),
+		Pin:           newPinSection(r),
 	}
 	questions := map[int]grade.QuestionResult{}
 	if r.Check != nil {
@@ -119,7 +121,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 	var reportHTML []byte
 	var figures []figure
 	if report != nil {
-		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), blobBase: blobBase(r), questions: questions}
+		rr := &reportRenderer{figures: newFigureSource(snap, r), blobBase: blobBase(r), questions: questions}
 		var err error
 		if reportHTML, err = rr.render(report); err != nil {
 			return fmt.Errorf("group %d: %w", r.Group, err)

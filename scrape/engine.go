@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -143,7 +144,8 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	if err := r.observe(snap, snap.TipSHA); err != nil {
 		return nil, false, err
 	}
-	newFiles, err := r.analyse(repo, snap)
+	pushLog, pushLogNote := r.pushLogSightings(repoCtx, g, snap.Branch, snap.Deadline)
+	newFiles, err := r.analyse(repoCtx, repo, snap, pushLog, pushLogNote)
 	if err != nil {
 		return r.internalError(snap, err)
 	}
@@ -158,27 +160,34 @@ func (r *runner) deadlineFor(g Group) time.Time {
 	return r.opts.Deadline
 }
 
-// analyse pins the deadline commit of the fetched clone, fills the snapshot
-// and copies the files into a new folder of the group's (copyDeadlineTree),
-// returned for store to move into place ("" when nothing was pinned).
-func (r *runner) analyse(repo *git.Repository, snap *workspace.Snapshot) (newFiles string, err error) {
+// analyse pins the deadline commit of the fetched clone from the evidence
+// (the group's evidence log and the push-log sightings read for this run),
+// fills the snapshot and copies the files into a new folder of the group's
+// (copyDeadlineTree), returned for store to move into place ("" when nothing
+// was pinned).
+func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *workspace.Snapshot, pushLog []workspace.Evidence, pushLogNote string) (newFiles string, err error) {
 	obs, err := r.ws.Observations(snap.Group)
 	if err != nil {
 		return "", err
 	}
-	tips := []plumbing.Hash{plumbing.NewHash(snap.TipSHA)}
-	var observed *workspace.Observation
-	if last, ok := lastObservationBy(obs, snap.URL, snap.Branch, snap.Deadline); ok {
-		observed = &last
-		if last.TipSHA != "" {
-			tips = append(tips, plumbing.NewHash(last.TipSHA))
+	sightings := append(logSightings(obs, snap.URL, snap.Branch), pushLog...)
+	tips := map[plumbing.Hash]bool{plumbing.NewHash(snap.TipSHA): true}
+	for _, s := range sightings {
+		if s.TipSHA != "" {
+			tips[plumbing.NewHash(s.TipSHA)] = true
 		}
 	}
-	h, err := loadHistory(repo, tips...)
+	h, err := loadHistory(repo, slices.Collect(maps.Keys(tips))...)
 	if err != nil {
 		return "", err
 	}
-	snap.Pin, snap.Commits = pinCommit(h, snap.TipSHA, snap.Deadline, observed)
+	snap.Pin, snap.Commits = pinCommit(h, snap.TipSHA, snap.Deadline, sightings)
+	if pushLogNote != "" {
+		snap.Pin.Notes = append(snap.Pin.Notes, pushLogNote)
+	}
+	if err := addLateFiles(ctx, repo, snap.Pin.Late); err != nil {
+		snap.Pin.Notes = append(snap.Pin.Notes, "files of the late commits not listed: "+err.Error())
+	}
 	if snap.Pin.SHA == "" {
 		snap.Status = workspace.StatusNoCommit
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)

@@ -124,16 +124,20 @@ func run(ctx context.Context, o testRun) (*Summary, error) {
 	return Run(ctx, ws, o.Options)
 }
 
-// withWorkspace opens the workspace at dir for one look, as a later command
-// would.
-func withWorkspace(t *testing.T, dir string, look func(ws *workspace.Workspace)) {
+// lookIn opens the workspace at dir as a later command would, reads one
+// thing from it and closes it.
+func lookIn[T any](t *testing.T, dir string, read func(ws *workspace.Workspace) (T, error)) T {
 	t.Helper()
 	ws, err := workspace.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ws.Close()
-	look(ws)
+	v, err := read(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }
 
 func mustRun(t *testing.T, opts testRun) *Summary {
@@ -156,15 +160,9 @@ func outcomeOf(t *testing.T, sum *Summary, group int) Outcome {
 	return Outcome{}
 }
 
-func loadSnap(t *testing.T, dir string, group int) (s *workspace.Snapshot) {
+func loadSnap(t *testing.T, dir string, group int) *workspace.Snapshot {
 	t.Helper()
-	withWorkspace(t, dir, func(ws *workspace.Workspace) {
-		var err error
-		if s, err = ws.LoadSnapshot(group); err != nil {
-			t.Fatal(err)
-		}
-	})
-	return s
+	return lookIn(t, dir, func(ws *workspace.Workspace) (*workspace.Snapshot, error) { return ws.LoadSnapshot(group) })
 }
 
 // groupDir is a group's folder in the workspace at dir.
@@ -172,15 +170,9 @@ func groupDir(dir string, group int) string {
 	return filepath.Join(dir, "groups", fmt.Sprintf("%03d", group))
 }
 
-func readObservations(t *testing.T, dir string, group int) (obs []workspace.Observation) {
+func readObservations(t *testing.T, dir string, group int) []workspace.Observation {
 	t.Helper()
-	withWorkspace(t, dir, func(ws *workspace.Workspace) {
-		var err error
-		if obs, err = ws.Observations(group); err != nil {
-			t.Fatal(err)
-		}
-	})
-	return obs
+	return lookIn(t, dir, func(ws *workspace.Workspace) ([]workspace.Observation, error) { return ws.Observations(group) })
 }
 
 func TestRunPinsTheDeadlineCommit(t *testing.T) {
@@ -486,6 +478,8 @@ func TestRunResumesAfterCancel(t *testing.T) {
 	}
 	opts := testOptions(t, groups...)
 	opts.Workers = 1
+	// Before the deadline: every push up to it counts, whenever scraped.
+	opts.Now = func() time.Time { return at(-30 * time.Minute) }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts.Logger = slog.New(&onRecord{msg: "group scraped", do: cancel})
@@ -542,7 +536,7 @@ func TestRunResumesAfterCancel(t *testing.T) {
 		t.Errorf("group 1 observations %+v, want one per run", obs)
 	}
 
-	// A new commit (dated before the deadline) is fetched into the existing
+	// A new commit pushed before the deadline is fetched into the existing
 	// clone; --refresh redoes an unchanged group.
 	newer := c.commit("a.git", "main", gittest.Commit{Message: "fix", Author: bob, When: at(-time.Minute)})
 	opts.Only = []int{1, 2}
@@ -616,10 +610,13 @@ func TestRunPinsByObservation(t *testing.T) {
 		t.Fatalf("before the deadline: pinned %s, want the tip %s", o.Pin.SHA, seen)
 	}
 
-	// After the deadline the students push a commit dated before it, and one after.
+	// A scrape just after the deadline sees the same tip; then the students
+	// push a commit dated before the deadline, and one after.
+	now = at(5 * time.Minute)
+	mustRun(t, opts)
 	backdated := c.commit("obs.git", "main", gittest.Commit{Message: "backdated", Author: bob, When: at(-10 * time.Minute),
 		Files: map[string][]byte{"reports/README.md": []byte(reportText + "improved")}})
-	c.commit("obs.git", "main", gittest.Commit{Message: "after", Author: bob, When: at(time.Hour)})
+	after := c.commit("obs.git", "main", gittest.Commit{Message: "after", Author: bob, When: at(time.Hour)})
 	now = at(2 * time.Hour)
 	sum = mustRun(t, opts)
 
@@ -628,8 +625,13 @@ func TestRunPinsByObservation(t *testing.T) {
 		t.Errorf("group 1: pinned %s by %s backdated %v date-based %s late %d; want %s by observation, backdated, %s, 2",
 			g1.Pin.SHA, g1.Pin.By, g1.Pin.Backdated, g1.Pin.DateBasedSHA, g1.Pin.LateCommits, seen, backdated)
 	}
-	if !g1.Pin.ObservedAt.Equal(at(-30*time.Minute)) || !outcomeOf(t, sum, 1).Pin.Backdated {
-		t.Errorf("group 1: observed at %v", g1.Pin.ObservedAt)
+	if len(g1.Pin.Evidence) != 2 || !g1.Pin.Evidence[0].Time.Equal(at(-30*time.Minute)) || !g1.Pin.Evidence[1].Time.Equal(at(5*time.Minute)) ||
+		!outcomeOf(t, sum, 1).Pin.Backdated {
+		t.Errorf("group 1: evidence %+v", g1.Pin.Evidence)
+	}
+	if len(g1.Pin.Late) != 2 || g1.Pin.Late[0].SHA != after || g1.Pin.Late[0].Backdated || !g1.Pin.Late[1].Backdated ||
+		!slices.Equal(g1.Pin.Late[1].Files, []workspace.LateFile{{Path: "reports/README.md", Report: true}}) {
+		t.Errorf("group 1: late commits %+v", g1.Pin.Late)
 	}
 	if report, _ := g1.ReadFile("reports/README.md"); strings.Contains(string(report), "improved") {
 		t.Error("group 1 exported the backdated report")
@@ -709,15 +711,13 @@ func TestRunInvalidAndSelectedGroups(t *testing.T) {
 		t.Errorf("--group 4 ran %+v", sum.Outcomes)
 	}
 	// The roster keeps every row, also those without a folder of their own.
-	withWorkspace(t, opts.Workspace, func(ws *workspace.Workspace) {
-		r, err := ws.LoadRoster()
-		if err != nil || len(r.Rows) != 4 {
-			t.Fatalf("roster %+v (%v), want the 4 rows", r, err)
-		}
-		if r.Rows[0].Line != 2 || !strings.Contains(r.Rows[0].Error, "groups.csv:2") || r.Rows[2].Group != 1 || r.Rows[2].Error == "" || r.Rows[1].Error != "" {
-			t.Errorf("roster rows %+v", r.Rows)
-		}
-	})
+	r := lookIn(t, opts.Workspace, func(ws *workspace.Workspace) (workspace.Roster, error) { return ws.LoadRoster() })
+	if len(r.Rows) != 4 {
+		t.Fatalf("roster %+v, want the 4 rows", r)
+	}
+	if r.Rows[0].Line != 2 || !strings.Contains(r.Rows[0].Error, "groups.csv:2") || r.Rows[2].Group != 1 || r.Rows[2].Error == "" || r.Rows[1].Error != "" {
+		t.Errorf("roster rows %+v", r.Rows)
+	}
 	opts.Only = []int{9}
 	if _, err := run(context.Background(), opts); err == nil {
 		t.Error("an unknown --group was accepted")
@@ -757,11 +757,11 @@ func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
 	r := c.repo("rewrite.git")
 	seen := c.commit("rewrite.git", "main", reportCommit(alice, at(-2*time.Hour), "handed in"))
 	opts := testOptions(t, c.group(1, "rewrite.git"))
-	opts.Now = func() time.Time { return at(-time.Hour) }
+	opts.Now = func() time.Time { return at(30 * time.Minute) }
 	mustRun(t, opts)
 
-	// After the deadline the branch is replaced by unrelated history dated
-	// before the deadline.
+	// After the scrape after the deadline, the branch is replaced by
+	// unrelated history dated before the deadline.
 	other := c.commit("rewrite.git", "rewritten", reportCommit(bob, at(-3*time.Hour), "rewritten history"))
 	if err := r.SetBranch("main", other); err != nil {
 		t.Fatal(err)
@@ -769,10 +769,11 @@ func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
 	opts.Now = func() time.Time { return at(time.Hour) }
 	o := outcomeOf(t, mustRun(t, opts), 1)
 	s := loadSnap(t, opts.Workspace, 1)
-	if o.Pin.SHA != seen || !s.Pin.Backdated || s.Pin.DateBasedSHA != other || s.TipSHA != other {
-		t.Errorf("pinned %s backdated %v date-based %s tip %s; want the observed %s, backdated, %s", o.Pin.SHA, s.Pin.Backdated, s.Pin.DateBasedSHA, s.TipSHA, seen, other)
+	if o.Pin.SHA != seen || !s.Pin.Backdated || s.Pin.DateBasedSHA != other || s.TipSHA != other || !s.Pin.NotOnBranch {
+		t.Errorf("pinned %s backdated %v date-based %s tip %s not on branch %v; want the observed %s, backdated, %s, not on the branch",
+			o.Pin.SHA, s.Pin.Backdated, s.Pin.DateBasedSHA, s.TipSHA, s.Pin.NotOnBranch, seen, other)
 	}
-	if !slices.ContainsFunc(s.Pin.Notes, func(n string) bool { return strings.Contains(n, "rewritten") }) {
-		t.Errorf("no note about the rewritten branch: %q", s.Pin.Notes)
+	if report, err := s.ReadFile("reports/README.md"); err != nil || len(report) == 0 || len(s.Commits) != 1 || s.Commits[0].SHA != seen {
+		t.Errorf("the pinned commit was not read from the clone: report %v, commits %+v", err, s.Commits)
 	}
 }

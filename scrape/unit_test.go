@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -121,24 +122,29 @@ func TestTokenAuthHosts(t *testing.T) {
 	}
 }
 
-func TestLastObservationBy(t *testing.T) {
+func TestLogSightings(t *testing.T) {
 	u, b := "https://h/r.git", "main"
 	obs := []workspace.Observation{
 		{Time: at(-2 * time.Hour), URL: u, Branch: b, TipSHA: "a"},
 		{Time: at(-time.Hour), URL: u, Branch: "dev", TipSHA: "other-branch"},
 		{Time: at(-30 * time.Minute), URL: "https://h/old.git", Branch: b, TipSHA: "other-url"},
-		{Time: at(0), URL: u, Branch: b, TipSHA: "b"},
-		{Time: at(time.Second), URL: u, Branch: b, TipSHA: "after"},
+		{Time: at(time.Second), URL: u, Branch: b, TipSHA: ""},
 	}
-	if got, ok := lastObservationBy(obs, u, b, testDeadline); !ok || got.TipSHA != "b" {
-		t.Errorf("got %+v %v, want the observation made exactly at the deadline", got, ok)
+	tips := func(sightings []workspace.Evidence) (out []string) {
+		for _, s := range sightings {
+			if s.Source != workspace.SourceEvidenceLog {
+				t.Errorf("sighting from %s", s.Source)
+			}
+			out = append(out, s.TipSHA)
+		}
+		return out
 	}
-	if _, ok := lastObservationBy(obs, u, b, at(-3*time.Hour)); ok {
-		t.Error("found an observation before any was made")
+	if got := tips(logSightings(obs, u, b)); !slices.Equal(got, []string{"a", ""}) {
+		t.Errorf("sightings of %s %s: %q", u, b, got)
 	}
 	// groups.csv now names where the old URL redirected to.
 	obs[2].MovedTo = u
-	if got, ok := lastObservationBy(obs, u, b, at(-20*time.Minute)); !ok || got.TipSHA != "other-url" {
-		t.Errorf("got %+v %v, want the observation of the URL that redirected here", got, ok)
+	if got := tips(logSightings(obs, u, b)); !slices.Equal(got, []string{"a", "other-url", ""}) {
+		t.Errorf("sightings with the redirect: %q, want the observation of the URL that redirected here too", got)
 	}
 }

@@ -55,12 +55,14 @@ func newApp(io streams) *cli.App {
 		Metadata:             map[string]any{streamsKey: io},
 		// Errors are printed once, by run, not by urfave/cli.
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action:         rootAction,
 		Commands: []*cli.Command{
 			checkCommand(),
 			specCommand(),
 			// These read the course file (handin.toml) as well as flags.
 			withCourse(scrapeCommand()),
 			withCourse(gradeCommand()),
+			withCourse(authorsCommand()),
 			withCourse(exportCommand()),
 			withCourse(pageCommand()),
 			withCourse(runCommand()),
@@ -70,6 +72,8 @@ func newApp(io streams) *cli.App {
 		},
 	}
 	hideLeafHelpCommands(app.Commands)
+	withUsageErrors("", app.Commands)
+	app.OnUsageError = onUsageError("", app.Flags)
 	return app
 }
 

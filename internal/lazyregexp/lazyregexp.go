@@ -38,6 +38,8 @@ func (r *Regexp) ReplaceAllString(src, repl string) string { return r.Re().Repla
 func (r *Regexp) FindAllStringSubmatch(s string, n int) [][]string {
 	return r.Re().FindAllStringSubmatch(s, n)
 }
+func (r *Regexp) FindSubmatch(b []byte) [][]byte             { return r.Re().FindSubmatch(b) }
+func (r *Regexp) FindAllSubmatch(b []byte, n int) [][][]byte { return r.Re().FindAllSubmatch(b, n) }
 func (r *Regexp) FindAllStringIndex(s string, n int) [][]int { return r.Re().FindAllStringIndex(s, n) }
 func (r *Regexp) FindAllStringSubmatchIndex(s string, n int) [][]int {
 	return r.Re().FindAllStringSubmatchIndex(s, n)

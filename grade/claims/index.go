@@ -1,0 +1,178 @@
+package claims
+
+import (
+	"path"
+	"strings"
+
+	"github.com/coregx/ahocorasick"
+)
+
+// vendoredDir: a folder of installed packages: code the group did not
+// write, never evidence. Any folder holding a pyvenv.cfg or conda-meta/ is an
+// environment too, whatever its name.
+func vendoredDir(name string) bool {
+	switch name {
+	case "site-packages", "dist-packages", "node_modules", ".venv", "venv", "__pypackages__", ".tox", ".nox":
+		return true
+	}
+	return false
+}
+
+// groupIndex is one group's tree prepared for checking: the files that can
+// be evidence, which glob matches which file, and the contents read so far.
+// Each glob is matched once and each file read once per group, however many
+// rules ask.
+type groupIndex struct {
+	c     *compiled
+	files []File   // candidates for evidence, in tree order
+	lower []string // their paths, lowercased
+	base  []string // the last elements of those
+	read  func(string) ([]byte, bool)
+	hits  [][]bool              // per glob id: which files match; nil until asked
+	sel   [][]int               // per selection id: the files selected; nil until asked
+	texts []*fileText           // per file: its contents; nil until read
+	deps  map[string][]Location // package name -> where it is declared; nil until asked
+	// depsUnread are dependency files that were not kept.
+	depsUnread []string
+}
+
+type fileText struct {
+	raw  []byte
+	kept bool
+	// literals lists where the rule set's literals occur, in order, found
+	// in one pass once scanned, and present which of them do.
+	scanned  bool
+	literals []ahocorasick.Match
+	present  literalSet
+}
+
+func newGroupIndex(c *compiled, tree Tree) *groupIndex {
+	g := &groupIndex{c: c, read: tree.Read}
+	envs := environmentRoots(tree.Files)
+	for _, f := range tree.Files {
+		lower := strings.ToLower(f.Path)
+		if f.Size == 0 || vendored(f.Path, envs) || c.ignored(lower) {
+			continue
+		}
+		g.files = append(g.files, f)
+		g.lower = append(g.lower, lower)
+		g.base = append(g.base, path.Base(lower))
+	}
+	g.hits = make([][]bool, len(c.globs))
+	g.sel = make([][]int, len(c.selections))
+	g.texts = make([]*fileText, len(g.files))
+	return g
+}
+
+// environmentRoots are the folders that hold a Python environment.
+func environmentRoots(files []File) []string {
+	var roots []string
+	for _, f := range files {
+		dir, base := path.Split(f.Path)
+		switch {
+		case base == "pyvenv.cfg":
+			roots = append(roots, dir)
+		case strings.HasSuffix(dir, "conda-meta/"):
+			roots = append(roots, strings.TrimSuffix(dir, "conda-meta/"))
+		}
+	}
+	return roots
+}
+
+func vendored(p string, envRoots []string) bool {
+	for _, root := range envRoots {
+		if strings.HasPrefix(p, root) {
+			return true
+		}
+	}
+	for dir := range strings.SplitSeq(path.Dir(p), "/") {
+		if vendoredDir(strings.ToLower(dir)) {
+			return true
+		}
+	}
+	return false
+}
+
+// matches reports whether file i matches glob id, matching the glob against
+// every file the first time it is asked.
+func (g *groupIndex) matches(id, i int) bool {
+	if g.hits[id] == nil {
+		hit := make([]bool, len(g.files))
+		gl := g.c.globs[id]
+		for j, p := range g.lower {
+			hit[j] = gl.match(p, g.base[j])
+		}
+		g.hits[id] = hit
+	}
+	return g.hits[id][i]
+}
+
+func (g *groupIndex) matchesAny(ids []int, i int) bool {
+	for _, id := range ids {
+		if g.matches(id, i) {
+			return true
+		}
+	}
+	return false
+}
+
+// selected lists the files of selection id, listing them on first use.
+func (g *groupIndex) selected(id int) []int {
+	if g.sel[id] == nil {
+		s := g.c.selections[id]
+		out := []int{}
+		for i := range g.files {
+			if g.matchesAny(s.globs, i) && !g.matchesAny(s.exclude, i) {
+				out = append(out, i)
+			}
+		}
+		g.sel[id] = out
+	}
+	return g.sel[id]
+}
+
+// text returns file i's contents, reading it on first use.
+func (g *groupIndex) text(i int) *fileText {
+	if g.texts[i] == nil {
+		t := &fileText{}
+		if g.read != nil {
+			t.raw, t.kept = g.read(g.files[i].Path)
+		}
+		g.texts[i] = t
+	}
+	return g.texts[i]
+}
+
+// literalsIn returns where the literals of the rule set occur in a kept
+// file, and which occur, searching the file once for all of them.
+func (g *groupIndex) literalsIn(t *fileText) ([]ahocorasick.Match, literalSet) {
+	if !t.scanned {
+		t.scanned = true
+		if g.c.literals != nil {
+			t.literals = g.c.literals.FindAllOverlapping(t.raw)
+		}
+		for _, m := range t.literals {
+			t.present.add(m.PatternID)
+		}
+	}
+	return t.literals, t.present
+}
+
+// declared returns where each package is declared, parsing the dependency
+// files on first use.
+func (g *groupIndex) declared() map[string][]Location {
+	if g.deps == nil {
+		g.deps = map[string][]Location{}
+		for _, i := range g.selected(g.c.depFiles) {
+			t := g.text(i)
+			if !t.kept {
+				g.depsUnread = append(g.depsUnread, g.files[i].Path)
+				continue
+			}
+			declaredPackages(t.raw, func(name string, line int) {
+				g.deps[name] = append(g.deps[name], Location{Path: g.files[i].Path, Line: line})
+			})
+		}
+	}
+	return g.deps
+}
