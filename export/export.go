@@ -105,10 +105,14 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			return nil, err
 		}
 	}
-	if err := writeResults(sum.Results, results); err != nil {
+	invalid, err := invalidRows(ws)
+	if err != nil {
+		sum.Warnings = append(sum.Warnings, "invalid groups.csv rows not listed: "+err.Error())
+	}
+	if err := writeResults(sum.Results, results, invalid); err != nil {
 		return nil, err
 	}
-	if err := writeIndex(sum.Index, results, opts.Now()); err != nil {
+	if err := writeIndex(sum.Index, results, invalid, opts.Now()); err != nil {
 		return nil, err
 	}
 	if err := writeGradebook(opts, results, sum); err != nil {
@@ -285,7 +289,7 @@ func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade
 // writeResults writes results.json one group at a time: the same indented
 // JSON as json.MarshalIndent of a resultsFile, without a second copy of
 // every result in memory.
-func writeResults(name string, results []*grade.GroupResult) error {
+func writeResults(name string, results []*grade.GroupResult, invalid []invalidRow) error {
 	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
 		if _, err := fmt.Fprintf(w, "{\n  \"schema\": %d,\n  \"groups\": [", grade.SchemaVersion); err != nil {
 			return err
@@ -304,11 +308,15 @@ func writeResults(name string, results []*grade.GroupResult) error {
 			}
 			sep = ",\n    "
 		}
-		closing := "\n  ]\n}\n"
+		closing := "\n  ],\n"
 		if len(results) == 0 {
-			closing = "]\n}\n"
+			closing = "],\n"
 		}
-		_, err := io.WriteString(w, closing)
+		rows, err := json.MarshalIndent(invalid, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(w, "%s  \"invalid_rows\": %s\n}\n", closing, rows)
 		return err
 	})
 }
@@ -318,6 +326,8 @@ func writeResults(name string, results []*grade.GroupResult) error {
 type resultsFile struct {
 	Schema int                  `json:"schema"`
 	Groups []*grade.GroupResult `json:"groups"`
+	// InvalidRows are the groups.csv rows the last scrape could not use.
+	InvalidRows []invalidRow `json:"invalid_rows"`
 }
 
 // staleResultsError: a previous results.json written by another schema

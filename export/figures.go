@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -12,12 +13,12 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"path"
 	"strings"
 
 	"golang.org/x/image/webp"
 
+	"handin/grade"
 	"handin/workspace"
 )
 
@@ -73,25 +74,28 @@ func (f figure) inline() bool  { return f.Type != "" }
 func (f figure) pixels() int64 { return int64(f.Width) * int64(f.Height) }
 
 // figureSource resolves image references of one report against the files of
-// the deadline commit. It never reads anything outside the repository.
+// the deadline commit, with grade's resolver (the one grading uses, so the
+// page shows the figures the grade finds). It never reads anything outside
+// the repository.
 type figureSource struct {
-	snap      *workspace.Snapshot // nil when the snapshot could not be loaded
-	reportDir string              // the report's folder inside the repo ("" = root)
-	byLower   map[string]string
-	cache     map[string]figure
+	snap     *workspace.Snapshot // nil when the snapshot could not be loaded
+	resolver *grade.FigureResolver
+	byLower  map[string]string
+	cache    map[string]figure
 }
 
-func newFigureSource(snap *workspace.Snapshot, reportPath string) *figureSource {
+// newFigureSource resolves the references of r's report (its folder, and
+// URLs into its repository) against snap.
+func newFigureSource(snap *workspace.Snapshot, r *grade.GroupResult) *figureSource {
 	s := &figureSource{snap: snap, cache: map[string]figure{}}
-	if dir := path.Dir(reportPath); dir != "." && dir != "/" {
-		s.reportDir = dir
-	}
 	if snap != nil {
 		s.byLower = make(map[string]string, len(snap.Tree))
 		for _, f := range snap.Tree {
 			s.byLower[strings.ToLower(f.Path)] = f.Path
 		}
 	}
+	exists := func(p string) bool { _, ok := s.byLower[strings.ToLower(p)]; return ok }
+	s.resolver = grade.NewFigureResolver(path.Dir(r.ReportPath), []string{r.URL, r.WebURL, r.MovedTo}, exists)
 	return s
 }
 
@@ -111,34 +115,22 @@ func (s *figureSource) lookup(src string) figure {
 	if src == "" {
 		return figure{Note: "image without a usable source (removed as unsafe or empty)"}
 	}
-	u, err := url.Parse(src)
-	if err != nil {
-		return figure{Note: fmt.Sprintf("image %q: not a valid path", src)}
-	}
-	switch {
-	case u.Scheme == "http" || u.Scheme == "https":
-		return figure{Remote: u.String()}
-	case u.Scheme == "" && u.Host != "": // "//host/x.png", https on GitHub
-		u.Scheme = "https"
-		return figure{Remote: u.String()}
-	case u.Scheme != "":
+	ref := s.resolver.Resolve(src)
+	switch ref.Kind {
+	case grade.FigureRemote:
+		return figure{Remote: ref.URL}
+	case grade.FigureOutside:
+		return figure{Note: fmt.Sprintf("image %q: outside the repository, not read", src)}
+	case grade.FigureData:
 		return figure{Note: fmt.Sprintf("image %q: not a file of the repository, not shown", src)}
 	}
-	rel, err := url.PathUnescape(u.Path)
-	if err != nil {
-		rel = u.Path
-	}
-	repoPath, ok := s.repoPath(rel)
-	if !ok {
-		return figure{Note: fmt.Sprintf("image %q: outside the repository, not read", rel)}
-	}
-	if strings.EqualFold(path.Ext(repoPath), ".svg") {
-		return figure{Note: fmt.Sprintf("SVG figure %s not shown (SVG can carry scripts); open it in the repository", repoPath)}
+	if strings.EqualFold(path.Ext(ref.Path), ".svg") {
+		return figure{Note: fmt.Sprintf("SVG figure %s not shown (SVG can carry scripts); open it in the repository", ref.Path)}
 	}
 	if s.snap == nil {
-		return figure{Note: fmt.Sprintf("figure %s: the snapshot is not available", repoPath)}
+		return figure{Note: fmt.Sprintf("figure %s: the snapshot is not available", ref.Path)}
 	}
-	return s.inspect(repoPath)
+	return s.inspect(ref.Path) // a URL into the repository shows the file as at the deadline
 }
 
 // inspect checks a figure file without reading it whole: its size, its type
@@ -183,26 +175,13 @@ func (s *figureSource) inspect(repoPath string) figure {
 	return f
 }
 
-// repoPath resolves a relative image path against the report's folder. It
-// refuses absolute paths and paths climbing above the repository root
-// (climbing out of the report folder but staying in the repo is allowed).
-func (s *figureSource) repoPath(rel string) (string, bool) {
-	if rel == "" || strings.HasPrefix(rel, "/") || strings.Contains(rel, "\\") {
-		return "", false
-	}
-	joined := path.Clean(path.Join(s.reportDir, rel))
-	if joined == "." || joined == ".." || strings.HasPrefix(joined, "../") || !fs.ValidPath(joined) {
-		return "", false
-	}
-	return joined, true
-}
-
 func (s *figureSource) missing(repoPath string, readErr error) figure {
-	if !errors.Is(readErr, fs.ErrNotExist) {
+	if !errors.Is(readErr, fs.ErrNotExist) && !errors.Is(readErr, fs.ErrInvalid) { // invalid: a name no tree file has
 		return figure{Note: fmt.Sprintf("figure %s could not be read", repoPath)}
 	}
-	if s.snap.HasFile(repoPath) {
-		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied into the snapshot", repoPath)}
+	if f, ok := s.snap.File(repoPath); ok {
+		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied into the snapshot: %s", repoPath,
+			cmp.Or(f.NotCopied, "no reason recorded"))}
 	}
 	if other, ok := s.byLower[strings.ToLower(repoPath)]; ok {
 		return figure{Note: fmt.Sprintf("missing figure %s: the repository has %s (different letter case: broken on GitHub)", repoPath, other)}

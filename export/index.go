@@ -16,12 +16,13 @@ type indexData struct {
 	CSS      template.CSS
 	Exported time.Time
 	Rows     []row
+	Invalid  []invalidRow // groups.csv rows without a group of their own
 }
 
 // writeIndex writes the table of all groups, pre-sorted by group (the
 // Content-Security-Policy forbids scripts, so there is no client-side sort).
-func writeIndex(name string, results []*grade.GroupResult, now time.Time) error {
-	d := indexData{CSP: contentSecurityPolicy, CSS: styleSheet(), Exported: now}
+func writeIndex(name string, results []*grade.GroupResult, invalid []invalidRow, now time.Time) error {
+	d := indexData{CSP: contentSecurityPolicy, CSS: styleSheet(), Exported: now, Invalid: invalid}
 	for _, r := range results {
 		d.Rows = append(d.Rows, newRow(r))
 	}

@@ -48,17 +48,20 @@ func TestExportRemovesTemporariesOfAKilledExport(t *testing.T) {
 func TestResultsJSONIsOneIndentedObject(t *testing.T) {
 	out := t.TempDir()
 	results := []*grade.GroupResult{newGroup(1).result, newGroup(2).result}
+	invalid := []invalidRow{{File: "groups.csv", Line: 4, Group: 2, Students: []string{"s100004"}, Error: "groups.csv:4: duplicate group number 2 (first on line 3)"}}
 	for _, rs := range [][]*grade.GroupResult{results, nil} {
-		name := filepath.Join(out, ResultsFile)
-		if err := writeResults(name, rs); err != nil {
-			t.Fatal(err)
-		}
-		want, err := json.MarshalIndent(resultsFile{Schema: grade.SchemaVersion, Groups: append([]*grade.GroupResult{}, rs...)}, "", "  ")
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := readFile(t, name); string(got) != string(want)+"\n" {
-			t.Errorf("results.json of %d results differs from json.MarshalIndent:\n%.300s", len(rs), got)
+		for _, rows := range [][]invalidRow{invalid, {}} {
+			name := filepath.Join(out, ResultsFile)
+			if err := writeResults(name, rs, rows); err != nil {
+				t.Fatal(err)
+			}
+			want, err := json.MarshalIndent(resultsFile{Schema: grade.SchemaVersion, Groups: append([]*grade.GroupResult{}, rs...), InvalidRows: rows}, "", "  ")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := readFile(t, name); string(got) != string(want)+"\n" {
+				t.Errorf("results.json of %d results and %d invalid rows differs from json.MarshalIndent:\n%s\nwant\n%s", len(rs), len(rows), got, want)
+			}
 		}
 	}
 }

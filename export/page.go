@@ -59,6 +59,24 @@ type pageData struct {
 	Heatmap       template.HTML
 	Contributions template.HTML
 	ReportNote    string
+	Notes         []string // the scrape's notes on the snapshot, a few
+	Pin           pinSection
+}
+
+// maxPageNotes is how many of the scrape's notes the page header lists.
+const maxPageNotes = 8
+
+// snapshotNotes are the notes the page header lists: why files were not
+// copied or entries skipped, dates no clock writes.
+func snapshotNotes(snap *workspace.Snapshot) []string {
+	if snap == nil {
+		return nil
+	}
+	notes := snap.Notes[:min(len(snap.Notes), maxPageNotes)]
+	if more := len(snap.Notes) - len(notes); more > 0 {
+		notes = append(notes[:len(notes):len(notes)], fmt.Sprintf("%d more notes in snapshot.json", more))
+	}
+	return notes
 }
 
 type linkedText struct {
@@ -88,6 +106,8 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		Heatmap:       activityHeatmap(r.Stats),
 		Contributions: contributionChart(contributionBars(r)),
 		ReportNote:    reportNote,
+		Notes:         snapshotNotes(snap),
+		Pin:           newPinSection(r),
 		Claims:        newClaimsSection(r),
 	}
 	questions := map[int]grade.QuestionResult{}
@@ -103,7 +123,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 	var reportHTML []byte
 	var figures []figure
 	if report != nil {
-		rr := &reportRenderer{figures: newFigureSource(snap, r.ReportPath), blobBase: blobBase(r), questions: questions}
+		rr := &reportRenderer{figures: newFigureSource(snap, r), blobBase: blobBase(r), questions: questions}
 		var err error
 		if reportHTML, err = rr.render(report); err != nil {
 			return fmt.Errorf("group %d: %w", r.Group, err)

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"golang.org/x/net/html"
+
+	"handin/grade"
 )
 
 // isolationReport has text before, between and after four questions.
@@ -236,7 +238,7 @@ func FuzzSplitReport(f *testing.F) {
 		if len(bytes.TrimSpace(rest)) != 0 {
 			t.Fatalf("text %q after the last part left out", rest)
 		}
-		r := &reportRenderer{figures: newFigureSource(nil, "reports/README.md")}
+		r := &reportRenderer{figures: newFigureSource(nil, &grade.GroupResult{ReportPath: "reports/README.md"})}
 		if _, err := r.render([]byte(report)); err != nil {
 			t.Fatalf("render: %v", err)
 		}

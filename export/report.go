@@ -199,16 +199,12 @@ func (r *reportRenderer) rewriteLink(a *html.Node) {
 	if href == "" || err != nil || u.Scheme != "" || u.Path == "" {
 		return // absolute URL, in-page anchor, or no link at all
 	}
-	rel, err := url.PathUnescape(u.Path)
-	if err != nil {
-		rel = u.Path
-	}
-	repoPath, ok := r.figures.repoPath(rel)
-	if !ok || r.blobBase == "" {
+	ref := r.figures.resolver.Resolve(href)
+	if ref.Kind != grade.FigureInRepo || r.blobBase == "" {
 		removeAttr(a, "href")
 		return
 	}
-	setAttr(a, "href", r.blobBase+(&url.URL{Path: repoPath}).EscapedPath())
+	setAttr(a, "href", r.blobBase+(&url.URL{Path: ref.Path}).EscapedPath())
 }
 
 func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {

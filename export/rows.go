@@ -22,9 +22,12 @@ type row struct {
 	Commits          int
 	Contributors     int
 	LateCommits      int
-	Backdating       bool // backdated or non-monotonic history
-	Problems         []string
-	Page             string // page path relative to the output folder
+	// Backdating: evidence shows commits dated before the deadline were
+	// pushed after it. History out of date order (clock skew, a rebase) is
+	// no accusation and does not count.
+	Backdating bool
+	Problems   []string
+	Page       string // page path relative to the output folder
 
 	// ClaimsJudged: the checklist was judged against the repository, and
 	// TickedWithoutEvidence counts its ticked items without evidence.
@@ -39,7 +42,7 @@ func newRow(r *grade.GroupResult) row {
 		Commits:      r.Stats.Commits,
 		Contributors: r.Stats.Contributors,
 		LateCommits:  r.Pin.LateCommits,
-		Backdating:   r.Pin.Backdated || r.Pin.OutOfOrder,
+		Backdating:   r.Pin.Backdated,
 		Problems:     findingTexts(r.Problems()),
 		Page:         pagePath(r.Group),
 	}

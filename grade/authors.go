@@ -101,12 +101,16 @@ type contributors struct {
 	Count         int // people, bots excluded
 	Students      []StudentStats
 	Unmatched     []Author
+	Unmapped      []UnmappedIdentity // the identities of Unmatched, one by one
 }
 
 // mergeAuthors merges the commit identities of a history into people, maps
 // them to roster ids and counts their commits.
 func mergeAuthors(commits []workspace.Commit, roster []string, authors map[string]string) contributors {
-	return summarize(mergeIdentities(commits, roster, authors), roster)
+	m := mergeIdentities(commits, roster, authors)
+	c := summarize(m, roster)
+	c.Unmapped = m.unmapped(roster)
+	return c
 }
 
 // merged is a history's identities grouped into people.
@@ -463,10 +467,12 @@ func ReadAuthorsCSV(path string) (map[string]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("authors: %w", err)
 	}
-	return parseAuthorsCSV(data, path)
+	return ParseAuthorsCSV(data, path)
 }
 
-func parseAuthorsCSV(data []byte, name string) (map[string]string, error) {
+// ParseAuthorsCSV reads an authors.csv's content (see ReadAuthorsCSV); name
+// is the file's name, for errors. Empty content maps nothing.
+func ParseAuthorsCSV(data []byte, name string) (map[string]string, error) {
 	records, err := readAuthorsRecords(data, name)
 	if err != nil {
 		return nil, err

@@ -16,17 +16,17 @@ import (
 // UnmappedIdentity is a commit identity that no rule maps to a roster
 // student: a line for the instructor to fill in authors.csv.
 type UnmappedIdentity struct {
-	Key     string // what authors.csv maps: the address, or the name when there is none
-	Name    string
-	Email   string
-	Commits int
+	Key     string `json:"key"` // what authors.csv maps: the address, or the name when there is none
+	Name    string `json:"name"`
+	Email   string `json:"email"`
+	Commits int    `json:"commits"`
 	// Person is the main identity of the person it was merged into, when
 	// that is another identity (mapping one maps them all).
-	Person string
+	Person string `json:"person,omitempty"`
 	// Suggested is a roster student id a rule suggests ("" when none),
 	// Reason why (or why an id found in the identity was not used).
-	Suggested string
-	Reason    string
+	Suggested string `json:"suggested,omitempty"`
+	Reason    string `json:"reason,omitempty"`
 }
 
 // UnmappedIdentities lists a group's commit identities that no rule maps
@@ -34,7 +34,10 @@ type UnmappedIdentity struct {
 // first, each identity with a suggested student id where a rule suggests
 // one.
 func UnmappedIdentities(commits []workspace.Commit, roster []string, authors map[string]string) []UnmappedIdentity {
-	m := mergeIdentities(commits, roster, authors)
+	return mergeIdentities(commits, roster, authors).unmapped(roster)
+}
+
+func (m *merged) unmapped(roster []string) []UnmappedIdentity {
 	people := slices.DeleteFunc(m.people(), func(p person) bool { return p.bot || p.match.id != "" })
 	slices.SortStableFunc(people, func(a, b person) int { return cmp.Compare(b.commits, a.commits) })
 	idle := idleStudents(m, roster)
@@ -143,11 +146,12 @@ const authorsHeader = `author,student_id
 // identity a comment (name, commits, suggested id and why) and a line with
 // its key and no student id, for the instructor to fill in. Every existing
 // line is kept as it is, mapped or not; the file's separator and line ends
-// are kept. An existing file handin cannot read is an error, not rewritten.
-func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) ([]byte, error) {
+// are kept. addedGroups are the groups with the identities added. An
+// existing file handin cannot read is an error, not rewritten.
+func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) (out []byte, addedGroups []AuthorsGroup, err error) {
 	records, err := readAuthorsRecords(existing, "authors.csv")
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	listed := map[string]bool{}
 	for _, r := range records {
@@ -157,7 +161,7 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) ([]byte, error) {
 	if bytes.Contains(existing, []byte("\r\n")) {
 		eol = "\r\n"
 	}
-	out := bytes.Clone(existing)
+	out = bytes.Clone(existing)
 	if len(bytes.TrimSpace(bytes.TrimPrefix(out, []byte("\ufeff")))) == 0 {
 		out = []byte(strings.ReplaceAll(strings.ReplaceAll(authorsHeader, ",", string(sep)), "\n", eol))
 	} else if !bytes.HasSuffix(out, []byte("\n")) {
@@ -167,30 +171,31 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) ([]byte, error) {
 		var section bytes.Buffer
 		w := csv.NewWriter(&section)
 		w.Comma, w.UseCRLF = sep, eol == "\r\n"
-		n := 0
+		added := AuthorsGroup{Group: g.Group}
 		for _, u := range g.Identities {
 			key := authorsKey(u.Key)
 			if key == "" || listed[key] {
 				continue
 			}
 			listed[key] = true
-			n++
+			added.Identities = append(added.Identities, u)
 			section.WriteString(authorsComment(identityNote(u), sep) + eol)
 			written := u.Key
 			if strings.IndexAny(written, "=+-@\t\r") == 0 {
 				written = "'" + written // text, not a formula, in a spreadsheet
 			}
 			if err := w.Write([]string{written, ""}); err != nil {
-				return nil, fmt.Errorf("authors.csv: %w", err)
+				return nil, nil, fmt.Errorf("authors.csv: %w", err)
 			}
 			w.Flush()
 		}
-		if n > 0 {
+		if n := len(added.Identities); n > 0 {
 			out = append(out, authorsComment(fmt.Sprintf("group %d (%d unmapped)", g.Group, n), sep)+eol...)
 			out = append(out, section.Bytes()...)
+			addedGroups = append(addedGroups, added)
 		}
 	}
-	return out, nil
+	return out, addedGroups, nil
 }
 
 // identityNote describes an unmapped identity in its comment line.

@@ -86,9 +86,12 @@ var authorsGroups = []AuthorsGroup{
 // TestExtendAuthorsCSVNew: a new file gets a header, a section per group
 // with new identities, and reads back as mapping nothing yet.
 func TestExtendAuthorsCSVNew(t *testing.T) {
-	got, err := ExtendAuthorsCSV(nil, authorsGroups)
+	got, added, err := ExtendAuthorsCSV(nil, authorsGroups)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(added) != 3 || len(added[0].Identities) != 2 || len(added[1].Identities) != 1 || added[1].Identities[0].Commits != 1 {
+		t.Errorf("added %+v", added)
 	}
 	want := authorsHeader + `# group 3 (2 unmapped)
 # Zed  the laptop <zed@x.org>: 4 commits
@@ -105,7 +108,7 @@ ann@proton.me,
 	if string(got) != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if m, err := parseAuthorsCSV(got, "authors.csv"); err != nil || len(m) != 0 {
+	if m, err := ParseAuthorsCSV(got, "authors.csv"); err != nil || len(m) != 0 {
 		t.Errorf("reads back as %v, %v", m, err)
 	}
 }
@@ -116,25 +119,28 @@ ann@proton.me,
 // additions use its separator and line ends; running it again adds nothing.
 func TestExtendAuthorsCSVKeepsEveryLine(t *testing.T) {
 	existing := "\ufeffauthor;student_id\r\n# mine\r\nZed@X.org;s111111\r\nann@proton.me;"
-	got, err := ExtendAuthorsCSV([]byte(existing), authorsGroups)
+	got, added, err := ExtendAuthorsCSV([]byte(existing), authorsGroups)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(added) != 2 || added[0].Group != 3 || len(added[0].Identities) != 1 || added[1].Group != 5 {
+		t.Errorf("added %+v", added)
 	}
 	if !bytes.HasPrefix(got, []byte(existing+"\r\n")) {
 		t.Fatalf("existing lines changed:\n%q", got)
 	}
-	added := string(got[len(existing)+2:])
+	addedText := string(got[len(existing)+2:])
 	wantAdded := "# group 3 (1 unmapped)\r\n# Esteban <s23162@dtu.dk>: 2 commits  suggested s213162 (one typo away)\r\ns23162@dtu.dk;\r\n" +
 		"# group 5 (1 unmapped)\r\n# =cmd|' /C calc'!A0 <>: 1 commits\r\n'=cmd|' /C calc'!A0;\r\n"
-	if added != wantAdded {
-		t.Errorf("added\n%q\nwant\n%q", added, wantAdded)
+	if addedText != wantAdded {
+		t.Errorf("added\n%q\nwant\n%q", addedText, wantAdded)
 	}
-	m, err := parseAuthorsCSV(got, "authors.csv")
+	m, err := ParseAuthorsCSV(got, "authors.csv")
 	if err != nil || !reflect.DeepEqual(m, map[string]string{"zed@x.org": "s111111"}) {
 		t.Errorf("reads back as %v, %v", m, err)
 	}
-	again, err := ExtendAuthorsCSV(got, authorsGroups)
-	if err != nil || !bytes.Equal(again, got) {
+	again, added, err := ExtendAuthorsCSV(got, authorsGroups)
+	if err != nil || !bytes.Equal(again, got) || len(added) != 0 {
 		t.Errorf("a second run changed the file (%v):\n%s", err, again)
 	}
 }
@@ -142,7 +148,7 @@ func TestExtendAuthorsCSVKeepsEveryLine(t *testing.T) {
 // TestExtendAuthorsCSVRefusesBrokenFile: a file handin cannot read is not
 // extended (the instructor's lines would be buried under new ones).
 func TestExtendAuthorsCSVRefusesBrokenFile(t *testing.T) {
-	if _, err := ExtendAuthorsCSV([]byte("ann,s11111x\n"), authorsGroups); err == nil {
+	if _, _, err := ExtendAuthorsCSV([]byte("ann,s11111x\n"), authorsGroups); err == nil {
 		t.Error("extended a file with a bad student id")
 	}
 }

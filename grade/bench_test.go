@@ -40,7 +40,7 @@ func BenchmarkParseAndCheck30KB(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if res := Check("bench.md", r, spec, "reports", files); len(res.Questions) != 31 {
+		if res := Check("bench.md", r, spec, Repository{ReportDir: "reports", Files: files}); len(res.Questions) != 31 {
 			b.Fatal("wrong question count")
 		}
 	}

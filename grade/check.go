@@ -2,7 +2,6 @@ package grade
 
 import (
 	"fmt"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -28,11 +27,46 @@ func NewRepoFiles(paths []string) *RepoFiles {
 	return f
 }
 
-// Check checks a parsed report against a spec. reportDir is the report's
-// folder inside the repository ("reports"), used to resolve figure paths;
-// files may be nil when the repository's file list is unknown.
-func Check(file string, r *parse.Report, spec *Spec, reportDir string, files *RepoFiles) *CheckResult {
-	res := &CheckResult{File: file, Spec: spec.Name, InvalidUTF8: r.InvalidUTF8, Students: []string{}}
+// lookup finds a path in the repository: real is the path as the tree has
+// it (p itself, or p in another letter case); found is false when the tree
+// has it in no letter case, or the files are unknown (f is nil).
+func (f *RepoFiles) lookup(p string) (real string, found bool) {
+	if f == nil {
+		return "", false
+	}
+	if f.exact[p] {
+		return p, true
+	}
+	real, found = f.lower[strings.ToLower(p)]
+	return real, found
+}
+
+// Repository is what Check knows of the repository holding a report. Only
+// ReportDir is required: what is left out is not checked.
+type Repository struct {
+	// ReportDir is the report's folder in the repository ("reports"; "."
+	// for the root), where relative figure paths start.
+	ReportDir string
+	// Files are the deadline tree's paths; nil when unknown (figure files
+	// are then not looked for).
+	Files *RepoFiles
+	// URLs are the repository's addresses (clone URL, web URL, where it
+	// moved): a URL of a file in the repository is checked as that file.
+	URLs []string
+	// Branch is the branch graded, History the commit ids up to the
+	// deadline commit: they tell which commit a URL into the repository
+	// shows. Empty when unknown.
+	Branch  string
+	History []string
+}
+
+// Check checks a parsed report against a spec. Each question's words,
+// images and pass are the course checker's (EmulateChecker with the spec's
+// checker version), as students saw them, with the whole answer's counts
+// beside them where the checker counted other text; where the checker
+// would stop with an error they are handin's counts of each whole answer.
+func Check(file string, r *parse.Report, spec *Spec, repo Repository) *CheckResult {
+	res := &CheckResult{File: file, Spec: spec.Name, InvalidUTF8: r.InvalidUTF8, Students: []string{}, FilesChecked: repo.Files != nil}
 	first := map[int]*parse.Question{}
 	for i := range r.Questions {
 		q := &r.Questions[i]
@@ -40,8 +74,15 @@ func Check(file string, r *parse.Report, spec *Spec, reportDir string, files *Re
 			first[q.Number] = q
 		}
 	}
-	for _, qs := range spec.Questions {
-		qr := checkQuestion(first[qs.Number], qs, reportDir, files)
+	run := checkerRun(r, spec)
+	res.Checker = CheckerVerdict{Version: run.Version.String(), Crash: run.Crash}
+	segments := segmentDiffs(run, r)
+	figures := newFigureChecker(repo)
+	for i, qs := range spec.Questions {
+		qr := checkQuestion(first[qs.Number], qs, figures)
+		if run.Crash == nil {
+			qr = withCheckerCounts(qr, qs, run.Questions[i], segments[qs.Number])
+		}
 		if qr.Pass {
 			res.Passed++
 		}
@@ -59,22 +100,32 @@ func Check(file string, r *parse.Report, spec *Spec, reportDir string, files *Re
 	return res
 }
 
-func checkQuestion(q *parse.Question, qs QuestionSpec, reportDir string, files *RepoFiles) QuestionResult {
+// checkQuestion checks a question's whole answer (the text under its
+// heading) against its spec.
+func checkQuestion(q *parse.Question, qs QuestionSpec, figures *figureChecker) QuestionResult {
 	qr := QuestionResult{Number: qs.Number, WordRange: qs.Words, ImageRange: qs.Images, Problems: []Finding{}, Findings: []Finding{}}
 	if q == nil {
 		qr.Problems = append(qr.Problems, newFinding(KindMissing, qs.Number, "Question %d is not in the report", qs.Number))
 		return qr
 	}
 	qr.Line, qr.Words, qr.Images = q.Line, q.Words, len(q.Images)
-	if qs.Words != nil && !qs.Words.Contains(q.Words) {
-		qr.Problems = append(qr.Problems, rangeProblem(KindWords, qs.Number, "words", q.Words, *qs.Words))
-	}
-	if qs.Images != nil && !qs.Images.Contains(len(q.Images)) {
-		qr.Problems = append(qr.Problems, rangeProblem(KindImages, qs.Number, "images", len(q.Images), *qs.Images))
-	}
+	qr.Problems = rangeProblems(qs, qr.Words, qr.Images)
 	qr.Pass = len(qr.Problems) == 0
-	qr.Findings = findings(q, reportDir, files)
+	qr.Findings = findings(q, figures)
 	return qr
+}
+
+// rangeProblems are the checker's reasons to fail a question with these
+// counts.
+func rangeProblems(qs QuestionSpec, words, images int) []Finding {
+	out := []Finding{}
+	if qs.Words != nil && !qs.Words.Contains(words) {
+		out = append(out, rangeProblem(KindWords, qs.Number, "words", words, *qs.Words))
+	}
+	if qs.Images != nil && !qs.Images.Contains(images) {
+		out = append(out, rangeProblem(KindImages, qs.Number, "images", images, *qs.Images))
+	}
+	return out
 }
 
 func rangeProblem(kind Kind, question int, unit string, got int, want Range) Finding {
@@ -89,7 +140,7 @@ func rangeProblem(kind Kind, question int, unit string, got int, want Range) Fin
 
 // findings lists what the checker does not look at: placeholders and the
 // state of every figure reference.
-func findings(q *parse.Question, reportDir string, files *RepoFiles) []Finding {
+func findings(q *parse.Question, figures *figureChecker) []Finding {
 	out := []Finding{}
 	add := func(kind Kind, msg, target string, line int) {
 		f := newFinding(kind, q.Number, "%s", msg)
@@ -114,83 +165,14 @@ func findings(q *parse.Question, reportDir string, files *RepoFiles) []Finding {
 	for _, img := range q.HTMLImages {
 		add(KindHTMLImage, "HTML <img>: shown, but not counted by the course checker", img.Target, img.Line)
 	}
-	figures := slices.Concat(withoutCode(q.Images, q.CodeImages), q.HTMLImages, q.LinkImages)
-	for _, img := range figures {
-		out = append(out, checkFigure(q.Number, img, reportDir, files)...)
+	for _, img := range slices.Concat(withoutCode(q.Images, q.CodeImages), q.HTMLImages, q.LinkImages) {
+		out = append(out, figures.check(q.Number, img)...)
 	}
 	return out
 }
 
 func withoutCode(all, code []parse.Image) []parse.Image {
 	return slices.DeleteFunc(slices.Clone(all), func(img parse.Image) bool { return slices.Contains(code, img) })
-}
-
-// Figure resolution outcomes.
-const (
-	FigureInRepo  = "repo"   // a path inside the repository
-	FigureRemote  = "remote" // an http(s) URL
-	FigureOutside = "outside"
-	FigureData    = "data" // an inline data: URI
-)
-
-// ResolveFigure resolves an image target written in a report kept in
-// reportDir. It returns the repository path for targets inside the repo; for
-// URLs and paths outside the repository it returns "" and the kind. Paths may
-// climb out of the report's folder but never out of the repository.
-func ResolveFigure(reportDir, target string) (repoPath, kind string) {
-	t := strings.TrimSpace(target)
-	lower := strings.ToLower(t)
-	switch {
-	case strings.HasPrefix(lower, "http://"), strings.HasPrefix(lower, "https://"), strings.HasPrefix(lower, "//"):
-		return "", FigureRemote
-	case strings.HasPrefix(lower, "data:"):
-		return "", FigureData
-	case t == "", strings.HasPrefix(t, "/"), strings.HasPrefix(t, "\\"), strings.Contains(t, ":"):
-		return "", FigureOutside // absolute paths, drive letters, other schemes
-	}
-	if i := strings.IndexAny(t, "?#"); i >= 0 {
-		t = t[:i]
-	}
-	t = strings.ReplaceAll(t, "%20", " ")
-	joined := path.Join(reportDir, t)
-	if joined == ".." || strings.HasPrefix(joined, "../") || joined == "." {
-		return "", FigureOutside
-	}
-	return joined, FigureInRepo
-}
-
-var figureFormats = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
-
-func checkFigure(question int, img parse.Image, reportDir string, files *RepoFiles) []Finding {
-	p := func(kind Kind, msg string) []Finding {
-		f := newFinding(kind, question, "%s", msg)
-		f.Target, f.Line = img.Target, img.Line
-		return []Finding{f}
-	}
-	repoPath, kind := ResolveFigure(reportDir, img.Target)
-	switch kind {
-	case FigureRemote:
-		return p(KindRemoteImage, "remote image: not part of the repository at the deadline")
-	case FigureOutside:
-		return p(KindOutsideRepo, "image path points outside the repository")
-	case FigureData:
-		return nil
-	}
-	var out []Finding
-	if ext := strings.ToLower(path.Ext(repoPath)); !slices.Contains(figureFormats, ext) {
-		out = append(out, p(KindBadFormat, fmt.Sprintf("unsupported image format %q (use .png, .jpg or .jpeg)", path.Ext(repoPath)))...)
-	}
-	if files == nil || files.exact[repoPath] {
-		return out
-	}
-	if real, ok := files.lower[strings.ToLower(repoPath)]; ok {
-		return append(out, p(KindCaseMismatch, fmt.Sprintf("file is %s: letter case differs (works on macOS/Windows, not on Linux)", real))...)
-	}
-	msg := fmt.Sprintf("file %s is not in the repository", repoPath)
-	if fromRoot, kind := ResolveFigure(".", img.Target); kind == FigureInRepo && files.exact[fromRoot] {
-		msg += fmt.Sprintf(" (%s exists: links are relative to the report's folder, not the repository root)", fromRoot)
-	}
-	return append(out, p(KindMissingFile, msg)...)
 }
 
 func drift(r *parse.Report, spec *Spec) Drift {

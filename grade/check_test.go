@@ -22,7 +22,7 @@ func checkText(t *testing.T, src string, spec *Spec, files *RepoFiles) *CheckRes
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Check("report.md", r, spec, "reports", files)
+	return Check("report.md", r, spec, Repository{ReportDir: "reports", Files: files})
 }
 
 func miniReport(q1, q2, q3, q4 string) string {
@@ -75,7 +75,7 @@ func TestFindingsAreSeparateFromPassFail(t *testing.T) {
 		"figures/ok.png":            {KindLinkImage}, // the link; the image itself is fine
 		"../outside.png":            {KindHTMLImage}, // climbs out of reports/ but stays in the repo
 		"../../etc/passwd":          {KindOutsideRepo},
-		"/etc/hosts":                {KindOutsideRepo},
+		"/etc/hosts":                {KindBadFormat, KindMissingFile}, // from the repository root, as GitHub reads it
 		"https://example.org/a.png": {KindRemoteImage},
 		"reports/figures/ok.png":    {KindMissingFile},
 	}
@@ -92,28 +92,6 @@ func TestFindingsAreSeparateFromPassFail(t *testing.T) {
 	}
 	if q3 := res.Questions[2]; !q3.Pass || !reflect.DeepEqual(kinds(q3.Findings), []Kind{KindPlaceholder}) {
 		t.Errorf("Q3 (12 words + placeholder = 17 checker words) = %+v", q3)
-	}
-}
-
-func TestResolveFigure(t *testing.T) {
-	tests := []struct{ dir, target, path, kind string }{
-		{"reports", "figures/a.png", "reports/figures/a.png", FigureInRepo},
-		{"reports", "./figures/a.png?raw=true", "reports/figures/a.png", FigureInRepo},
-		{"reports", "../docs/a.png", "docs/a.png", FigureInRepo},
-		{"reports", "../../a.png", "", FigureOutside},
-		{"reports", "figures/../../../a.png", "", FigureOutside},
-		{"reports", "/abs/a.png", "", FigureOutside},
-		{"reports", "C:\\x.png", "", FigureOutside},
-		{"reports", "file:///etc/passwd", "", FigureOutside},
-		{"reports", "HTTPS://x.org/a.png", "", FigureRemote},
-		{"reports", "data:image/png;base64,AAAA", "", FigureData},
-		{".", "figures/my%20plot.png", "figures/my plot.png", FigureInRepo},
-	}
-	for _, tt := range tests {
-		p, k := ResolveFigure(tt.dir, tt.target)
-		if p != tt.path || k != tt.kind {
-			t.Errorf("ResolveFigure(%q, %q) = %q %q, want %q %q", tt.dir, tt.target, p, k, tt.path, tt.kind)
-		}
 	}
 }
 

@@ -112,10 +112,27 @@ const (
 // CheckerVersionFor) on a report's bytes, with spec's table of constraints.
 // The built-in specs are the checkers' own tables.
 func EmulateChecker(data []byte, spec *Spec) *CheckerRun {
-	v := CheckerVersionFor(spec.Name)
 	text, invalidLine := parse.Normalize(data)
+	return emulateText(string(text), bomRunes(data), invalidLine, spec, func() (*parse.Report, error) { return parse.Parse(data) })
+}
+
+// checkerRun runs the checker on a parsed report: its text, byte-order mark
+// and invalid bytes are what the checker reads.
+func checkerRun(r *parse.Report, spec *Spec) *CheckerRun {
+	bom := 0
+	if r.BOM {
+		bom = 1
+	}
+	return emulateText(r.Text, bom, r.InvalidUTF8, spec, func() (*parse.Report, error) { return r, nil })
+}
+
+// emulateText runs the checker on a report's normalized text (see
+// parse.Normalize); parsed gives the report's parse, needed only to explain
+// a crash.
+func emulateText(text string, bom, invalidLine int, spec *Spec, parsed func() (*parse.Report, error)) *CheckerRun {
+	v := CheckerVersionFor(spec.Name)
 	run := &CheckerRun{Version: v, Expected: len(spec.Questions), Questions: []CheckerQuestion{},
-		text: string(text), lines: newLineStarts(string(text))}
+		text: text, lines: newLineStarts(text)}
 	if invalidLine > 0 {
 		// open() decodes with the platform's encoding: UTF-8 on Linux and macOS.
 		run.Crash = &CheckerCrash{Exception: CrashDecode, Summary: "the file is not UTF-8 text: Python cannot read it",
@@ -124,7 +141,7 @@ func EmulateChecker(data []byte, spec *Spec) *CheckerRun {
 	}
 	start := 0
 	if v.legacy {
-		start = runeOffset(run.text, legacyHeader-bomRunes(data))
+		start = runeOffset(run.text, legacyHeader-bom)
 	}
 	pieces := splitPieces(run.text, start)
 	segs, ok := v.collect(run.text, pieces)
@@ -136,7 +153,7 @@ func EmulateChecker(data []byte, spec *Spec) *CheckerRun {
 	case len(segs) != run.Expected:
 		run.Crash = &CheckerCrash{Exception: CrashCount,
 			Summary: fmt.Sprintf("the checker finds %d answers where it expects %d and stops", run.Found, run.Expected),
-			Causes:  run.countCauses(data, spec, pieces)}
+			Causes:  run.countCauses(parsed, spec, pieces)}
 	default:
 		for i, qs := range spec.Questions {
 			run.Questions = append(run.Questions, run.verdict(qs, segs[i]))

@@ -11,12 +11,12 @@ import (
 // run.Expected: which questions gave it no answer or more than one, which
 // headings are missing, repeated or not in the template. The effects add up
 // to Found - Expected. pieces are the report split at "Answer:" (piece 0
-// before the first).
-func (run *CheckerRun) countCauses(data []byte, spec *Spec, pieces []span) []CheckerCause {
+// before the first); parsed gives the report's parse.
+func (run *CheckerRun) countCauses(parsed func() (*parse.Report, error), spec *Spec, pieces []span) []CheckerCause {
 	if len(pieces) == 1 {
 		return []CheckerCause{{Effect: run.Found - run.Expected, Message: `no "Answer:" anywhere in the report`}}
 	}
-	r, err := parse.Parse(data)
+	r, err := parsed()
 	if err != nil {
 		return []CheckerCause{{Effect: run.Found - run.Expected, Message: fmt.Sprintf("the report cannot be read as markdown: %v", err)}}
 	}

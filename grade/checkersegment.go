@@ -42,6 +42,12 @@ func CompareSegments(run *CheckerRun, r *parse.Report) ([]SegmentDiff, error) {
 	if r.Text != run.text {
 		return nil, errors.New("checker segments: the parsed report is not the text the checker read")
 	}
+	return run.segments(r), nil
+}
+
+// segments compares each question's checker text with its answer in r,
+// parsed from the text the checker read.
+func (run *CheckerRun) segments(r *parse.Report) []SegmentDiff {
 	first := map[int]*parse.Question{}
 	for i := range r.Questions {
 		if q := &r.Questions[i]; first[q.Number] == nil {
@@ -54,7 +60,7 @@ func CompareSegments(run *CheckerRun, r *parse.Report) ([]SegmentDiff, error) {
 			diffs = append(diffs, d)
 		}
 	}
-	return diffs, nil
+	return diffs
 }
 
 func (run *CheckerRun) compare(cq CheckerQuestion, q *parse.Question) (SegmentDiff, bool) {

@@ -145,10 +145,7 @@ func snapshotTree(s *workspace.Snapshot) claims.Tree {
 			files = append(files, claims.File{Path: f.Path, Size: f.Size})
 		}
 	}
-	return claims.Tree{Files: files, Read: func(p string) ([]byte, bool) {
-		data, err := s.ReadFile(p)
-		return data, err == nil
-	}}
+	return claims.Tree{Files: files, Read: keptContent(s)}
 }
 
 // claimFindings: a problem for each ticked item without evidence, and a

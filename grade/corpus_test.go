@@ -56,11 +56,13 @@ func loadCorpusReport(t *testing.T, dir, name string) (*CheckResult, *parse.Repo
 		t.Fatal(err)
 	}
 	files := NewRepoFiles(strings.Fields(string(list)))
-	return Check(base+".md", r, spec, "reports", files), r, spec, want
+	return Check(base+".md", r, spec, Repository{ReportDir: "reports", Files: files}), r, spec, want
 }
 
-// TestCheckerParity: on every question the course checker segmented right,
-// handin's word count, image count and pass/fail equal the checker's.
+// TestCheckerParity: on every question of every report the course checker
+// gave a verdict on, handin's word count, image count and pass/fail equal
+// the checker's, and handin gives the whole answer's counts beside them
+// exactly where the checker's text was not the answer (segment_ok false).
 func TestCheckerParity(t *testing.T) {
 	dir := corpus.Dir(t)
 	names, _ := filepath.Glob(filepath.Join(dir, "expected", "*.json"))
@@ -75,18 +77,21 @@ func TestCheckerParity(t *testing.T) {
 			if want.Status != "ok" {
 				return // the checker crashed: TestCheckerCrashes shows handin's result
 			}
-			if len(got.Questions) != len(spec.Questions) {
-				t.Fatalf("got %d questions, spec has %d", len(got.Questions), len(spec.Questions))
+			if got.Checker.Crash != nil {
+				t.Fatalf("the checker ran; handin says it would stop: %+v", got.Checker.Crash)
+			}
+			if len(got.Questions) != len(spec.Questions) || len(want.Questions) != len(spec.Questions) {
+				t.Fatalf("got %d questions, the checker %d, spec has %d", len(got.Questions), len(want.Questions), len(spec.Questions))
 			}
 			for _, wq := range want.Questions {
 				gq := got.Questions[wq.Number-1]
-				if !wq.SegmentOK {
-					continue
-				}
 				compared++
-				if gq.Words != wq.Words || gq.Images != wq.Images || gq.Pass != wq.Pass {
+				if gq.Number != wq.Number || gq.Words != wq.Words || gq.Images != wq.Images || gq.Pass != wq.Pass {
 					t.Errorf("Q%d: handin words=%d images=%d pass=%v; checker words=%d images=%d pass=%v",
 						wq.Number, gq.Words, gq.Images, gq.Pass, wq.Words, wq.Images, wq.Pass)
+				}
+				if (gq.Answer != nil) == wq.SegmentOK {
+					t.Errorf("Q%d: whole answer given %v, the checker's segment was the answer: %v", wq.Number, gq.Answer != nil, wq.SegmentOK)
 				}
 			}
 		})
@@ -108,6 +113,9 @@ func TestCheckerCrashes(t *testing.T) {
 		}
 		crashed++
 		t.Logf("%s: the checker said %q; handin:", want.Report, want.Error)
+		if c := got.Checker.Crash; c == nil || !strings.HasPrefix(want.Error, c.Exception+":") {
+			t.Errorf("handin says the checker would stop with %+v", c)
+		}
 		if len(got.Questions) != len(spec.Questions) {
 			t.Fatalf("%d results for %d questions", len(got.Questions), len(spec.Questions))
 		}

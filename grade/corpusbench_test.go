@@ -35,7 +35,7 @@ func BenchmarkCorpus(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			Check("r.md", r, spec, "reports", nil)
+			Check("r.md", r, spec, Repository{ReportDir: "reports"})
 		}
 	}
 }

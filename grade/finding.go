@@ -27,25 +27,33 @@ const (
 	KindLinkImage    Kind = "link-image"       // [text](x.png): a link where an image was meant
 	KindHTMLImage    Kind = "html-image"       // <img src>: shown, but not counted by the checker
 	KindCodeImage    Kind = "code-image"       // image markdown inside backticks: not shown
-	KindRemoteImage  Kind = "remote-image"     // http(s) image: not in the repository
-	KindMissingFile  Kind = "missing-file"     // image file not in the repository
+	KindRemoteImage  Kind = "remote-image"     // http(s) image from elsewhere: not in the repository
+	KindOwnRepoURL   Kind = "own-repo-url"     // URL of a file of the group's own repository, in the deadline tree
+	KindMissingFile  Kind = "missing-file"     // image file not in the repository at the deadline
 	KindCaseMismatch Kind = "case-mismatch"    // file exists with different letter case
 	KindBadFormat    Kind = "bad-format"       // not .png/.jpg/.jpeg/.gif/.webp/.svg
-	KindOutsideRepo  Kind = "outside-repo"     // absolute path or ../ beyond the repo root
+	KindOutsideRepo  Kind = "outside-repo"     // ../ beyond the repository root, a local disk path
+	KindSpacesInLink Kind = "spaces-in-link"   // ![x](a b.png): spaces without %20 or <...>, no image on GitHub
 	KindNoMarker     Kind = "no-answer-marker" // no "Answer:" line under the question
+	// KindCheckerSegmentation: the course checker counted other text than
+	// the whole answer (a sub-heading inside it, a heading after the last
+	// one, a second "Answer:").
+	KindCheckerSegmentation Kind = "checker-segmentation"
 )
 
 // Kinds about the group as a whole (some carry the question they concern:
 // the roster kinds are about Questions 1 and 2).
 const (
 	KindNotScraped         Kind = "not-scraped"            // no deadline commit: the scrape status says why
-	KindBackdated          Kind = "backdated"              // commits dated before the deadline pushed after it
-	KindOutOfOrder         Kind = "history-out-of-order"   // committer dates go backwards on the branch
+	KindBackdated          Kind = "backdated"              // evidence: commits dated before the deadline pushed after it
+	KindLateCommits        Kind = "late-commits"           // commits on the branch after the commit that counts
+	KindOutOfOrder         Kind = "history-out-of-order"   // committer dates go backwards (clock skew, rebase): information
 	KindNoReport           Kind = "no-report"              // no report anywhere in the deadline tree
 	KindReportLocation     Kind = "report-location"        // the report is not at reports/README.md
 	KindReportUnreadable   Kind = "report-unreadable"      // the report could not be read or parsed
 	KindNotChecked         Kind = "not-checked"            // no spec to check the report against
 	KindInvalidUTF8        Kind = "invalid-utf8"           // the report is not valid UTF-8
+	KindCheckerCrash       Kind = "checker-crash"          // the course checker would stop with an error on the report
 	KindTemplateMismatch   Kind = "template-mismatch"      // the report follows another year's template
 	KindDuplicatedQuestion Kind = "duplicated-question"    // a question heading written twice
 	KindQuestionsOrder     Kind = "questions-out-of-order" // questions not in ascending order
@@ -58,7 +66,7 @@ const (
 	KindImplausibleDates   Kind = "implausible-dates"      // commits dated before 2000 or long after the deadline
 	KindReadmeUnreadable   Kind = "readme-unreadable"      // the root README could not be read
 	KindNoCommits          Kind = "no-commits"             // roster students without a commit, every author matched
-	KindAttribution        Kind = "attribution-incomplete" // roster students without matched commits, authors unmatched
+	KindAttribution        Kind = "attribution-incomplete" // roster students without matched commits, identities unmapped
 )
 
 // Kinds about the checklist's claims and the repository's history.
@@ -77,11 +85,20 @@ const (
 	SeverityInfo    Severity = "info"    // worth knowing, nothing to do
 )
 
-// Severity is the kind's severity: information for the kinds listed here,
-// a problem for every other.
+// Severity is the kind's severity. A problem is what the instructor must
+// act on: a failing question, a placeholder left, a figure GitHub does not
+// show, a roster mismatch, late or backdated commits, no report or none
+// that can be checked. Everything else is information: facts about how the
+// report is written, how the checker read it, the repository and its
+// history, where evidence is uncertain. A checker-segmentation finding is
+// a problem only when the checker's verdict and the whole answer's differ
+// (withCheckerCounts).
 func (k Kind) Severity() Severity {
 	switch k {
-	case KindHTMLImage, KindNoMarker, KindUntickedWithEvidence, KindSharedHistory:
+	case KindLinkImage, KindHTMLImage, KindCodeImage, KindRemoteImage, KindOwnRepoURL, KindNoMarker,
+		KindCheckerSegmentation, KindCheckerCrash, KindOutOfOrder, KindReportLocation, KindInvalidUTF8,
+		KindDuplicatedQuestion, KindQuestionsOrder, KindExtraQuestions, KindStudentDuplicated,
+		KindImplausibleDates, KindReadmeUnreadable, KindAttribution, KindUntickedWithEvidence, KindSharedHistory:
 		return SeverityInfo
 	}
 	return SeverityProblem
@@ -90,7 +107,11 @@ func (k Kind) Severity() Severity {
 // MissingFigure reports whether the kind means a figure is not shown on
 // GitHub (counted as "missing figures").
 func (k Kind) MissingFigure() bool {
-	return k == KindMissingFile || k == KindCaseMismatch || k == KindOutsideRepo
+	switch k {
+	case KindMissingFile, KindCaseMismatch, KindOutsideRepo, KindSpacesInLink:
+		return true
+	}
+	return false
 }
 
 // Finding is one problem or piece of information about a group or one of

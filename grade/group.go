@@ -42,7 +42,7 @@ func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 	}
 	r := &GroupResult{
 		Schema: SchemaVersion, Group: s.Group, Status: s.Status, Error: s.Error, URL: s.URL, WebURL: s.WebURL,
-		Branch: s.Branch, MovedTo: s.MovedTo, Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, Pin: s.Pin,
+		Branch: s.Branch, MovedTo: s.MovedTo, Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, Pin: s.Pin, TimeZone: tz.String(),
 		Students: []StudentStats{}, Findings: []Finding{},
 	}
 	if !s.Status.Pinned() {
@@ -50,11 +50,14 @@ func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 		r.add(KindNotScraped, 0, "status %s: %s", s.Status, cmp.Or(strings.Join(strings.Fields(s.Error), " "), "no detail"))
 	}
 	if s.Pin.Backdated {
-		r.add(KindBackdated, 0, "backdated: commits dated before the deadline were pushed after it (graded %s, pinned by %s)",
-			shortSHA(s.Pin.SHA), cmp.Or(s.Pin.By, workspace.PinnedByObservation))
+		r.add(KindBackdated, 0, "%s", backdatedMessage(s.Pin))
 	}
-	if s.Pin.OutOfOrder && !s.Pin.Backdated {
-		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (rewritten or backdated history)")
+	if s.Pin.LateCommits > 0 {
+		r.add(KindLateCommits, 0, "late commits: %d commit(s) on the branch after the commit that counts (%s), not graded",
+			s.Pin.LateCommits, shortSHA(s.Pin.SHA))
+	}
+	if s.Pin.OutOfOrder {
+		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)")
 	}
 	if hasRepository(s) {
 		r.gradeReport(s, opts.Spec)
@@ -97,7 +100,7 @@ func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec) {
 		r.add(KindNotChecked, 0, "report not checked: no spec")
 		return
 	}
-	check, err := checkReport(loc, spec, s.Tree)
+	check, err := checkReport(loc, spec, s)
 	if err != nil {
 		r.add(KindReportUnreadable, 0, "report %s: %v", loc.Path, err)
 		return
@@ -112,7 +115,7 @@ func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec) {
 // checkReport parses and checks the report. A panic in the parser or checker
 // on some unforeseen input becomes an error for this group only, so that one
 // report cannot stop a whole course from being graded.
-func checkReport(loc reportLocation, spec *Spec, tree []workspace.File) (check *CheckResult, err error) {
+func checkReport(loc reportLocation, spec *Spec, s *workspace.Snapshot) (check *CheckResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			slog.Error("grade: report check panicked", "report", loc.Path, "panic", v)
@@ -123,11 +126,22 @@ func checkReport(loc reportLocation, spec *Spec, tree []workspace.File) (check *
 	if err != nil {
 		return nil, err
 	}
-	paths := make([]string, len(tree))
-	for i, f := range tree {
+	return Check(loc.Path, rep, spec, snapshotRepository(s, path.Dir(loc.Path))), nil
+}
+
+// snapshotRepository is what a snapshot knows of the repository around a
+// report kept in reportDir.
+func snapshotRepository(s *workspace.Snapshot, reportDir string) Repository {
+	paths := make([]string, len(s.Tree))
+	for i, f := range s.Tree {
 		paths[i] = f.Path
 	}
-	return Check(loc.Path, rep, spec, path.Dir(loc.Path), NewRepoFiles(paths)), nil
+	history := make([]string, len(s.Commits))
+	for i, c := range s.Commits {
+		history[i] = c.SHA
+	}
+	return Repository{ReportDir: reportDir, Files: NewRepoFiles(paths), URLs: []string{s.URL, s.WebURL, s.MovedTo},
+		Branch: s.Branch, History: history}
 }
 
 // checkFindings lists the report-wide findings and each question's: the
@@ -136,6 +150,9 @@ func checkFindings(c *CheckResult) []Finding {
 	var out []Finding
 	if c.InvalidUTF8 > 0 {
 		out = append(out, newFinding(KindInvalidUTF8, 0, "report is not valid UTF-8 from line %d on (invalid bytes replaced)", c.InvalidUTF8))
+	}
+	if c.Checker.Crash != nil {
+		out = append(out, crashFinding(c.Checker))
 	}
 	if c.Drift.Mismatch != "" {
 		out = append(out, newFinding(KindTemplateMismatch, 0, "%s", c.Drift.Mismatch))
@@ -214,7 +231,7 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Fin
 
 // repositoryStats fills Stats, Students and UnmatchedAuthors.
 func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, authors map[string]string) {
-	treeStats(&r.Stats, s.Tree, nil) // the snapshot keeps no YAML contents
+	treeStats(&r.Stats, s.Tree, keptContent(s))
 	if problem := commitStats(&r.Stats, s, tz); problem != "" {
 		r.add(KindImplausibleDates, 0, "%s", problem)
 	}
@@ -228,21 +245,30 @@ func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, 
 	r.Stats.Contributions = people.Contributions
 	r.Students = people.Students
 	r.UnmatchedAuthors = people.Unmatched
+	r.UnmappedIdentities = people.Unmapped
 	if len(s.Commits) == 0 {
 		return // the status already says why there is no history
 	}
-	if f, ok := contributionFinding(r.Students, r.UnmatchedAuthors); ok {
+	if f, ok := contributionFinding(r.Students, r.UnmappedIdentities); ok {
 		r.Findings = append(r.Findings, f)
 	}
 }
 
+// keptContent reads the files the snapshot keeps (small text files, the
+// report folder); a file it does not keep is unknown, never absent.
+func keptContent(s *workspace.Snapshot) func(string) ([]byte, bool) {
+	return func(p string) ([]byte, bool) {
+		data, err := s.ReadFile(p)
+		return data, err == nil
+	}
+}
+
 // contributionFinding names the roster students without commits, in one
-// line. When every author is matched this is a fact about the students; when
-// some are not, it is only a gap in the mapping (students often commit from
-// personal addresses), so the line says so and points at authors.csv rather
-// than accusing each student on a line of their own: without authors.csv
-// that would fill most groups' problems with one line per student.
-func contributionFinding(students []StudentStats, unmatched []Author) (Finding, bool) {
+// line. When every identity is mapped this is a fact about the students (a
+// problem); while some are not, a student without commits may well be one
+// of them (students often commit from personal addresses), so it is
+// attribution incomplete: information, pointing at the identities to map.
+func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity) (Finding, bool) {
 	var idle []string
 	for _, st := range students {
 		if st.Commits == 0 {
@@ -252,12 +278,23 @@ func contributionFinding(students []StudentStats, unmatched []Author) (Finding, 
 	switch {
 	case len(idle) == 0:
 		return Finding{}, false
-	case len(unmatched) == 0:
+	case len(unmapped) == 0:
 		return newFinding(KindNoCommits, 0, "students without commits: %s", strings.Join(idle, ", ")), true
 	}
-	return newFinding(KindAttribution, 0, "students without matched commits: %s (%d commit author(s) unmatched: map them in authors.csv)",
-		strings.Join(idle, ", "), len(unmatched)), true
+	var names []string
+	for _, u := range unmapped[:min(len(unmapped), maxIdentitiesNamed)] {
+		names = append(names, fmt.Sprintf("%s, %d commit(s)", (&identity{name: u.Name, email: u.Email}).display(), u.Commits))
+	}
+	if more := len(unmapped) - len(names); more > 0 {
+		names = append(names, fmt.Sprintf("%d more (all in the result's unmapped identities)", more))
+	}
+	return newFinding(KindAttribution, 0, "attribution incomplete: no commits mapped to %s; commit identities mapped to no student (%d): %s; map them in authors.csv ('handin authors' lists them)",
+		strings.Join(idle, ", "), len(unmapped), strings.Join(names, "; ")), true
 }
+
+// maxIdentitiesNamed bounds the identities an attribution-incomplete line
+// names (a history may hold thousands); the result lists every one.
+const maxIdentitiesNamed = 10
 
 func joinInts(ns []int) string {
 	s := make([]string, len(ns))

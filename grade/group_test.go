@@ -170,32 +170,51 @@ func TestRosterCheck(t *testing.T) {
 	}
 }
 
-// TestContributionFinding: students without commits make one line, and
-// only a gap in the author mapping (not the students) when some authors are
-// unmatched.
+// TestContributionFinding: students without commits make one line: a
+// problem when every identity is mapped, information naming every unmapped
+// identity in full while some are not.
 func TestContributionFinding(t *testing.T) {
 	ann, bo := StudentStats{ID: "s111111", Commits: 3}, StudentStats{ID: "s222222"}
 	cy := StudentStats{ID: "s333333"}
-	laptop := []Author{{Names: []string{"laptop"}, Commits: 2}}
+	laptop := []UnmappedIdentity{{Key: "nick@u-laptop", Name: `U-LAPTOP\nick`, Email: "nick@u-laptop", Commits: 2},
+		{Key: "unknown", Name: "unknown", Commits: 1}}
+	var many []UnmappedIdentity
+	for i := range 12 {
+		many = append(many, UnmappedIdentity{Name: fmt.Sprintf("laptop%d", i), Email: fmt.Sprintf("u%d@laptop", i), Commits: 1})
+	}
 	tests := []struct {
-		name      string
-		students  []StudentStats
-		unmatched []Author
-		want      string
+		name     string
+		students []StudentStats
+		unmapped []UnmappedIdentity
+		kind     Kind
+		want     string
 	}{
 		{name: "everyone committed", students: []StudentStats{ann}},
-		{name: "everyone committed, a stranger too", students: []StudentStats{ann}, unmatched: laptop},
-		{name: "no roster", unmatched: laptop},
-		{name: "all authors matched", students: []StudentStats{ann, bo, cy}, want: "students without commits: s222222, s333333"},
+		{name: "everyone committed, a stranger too", students: []StudentStats{ann}, unmapped: laptop},
+		{name: "no roster", unmapped: laptop},
+		{name: "all authors matched", students: []StudentStats{ann, bo, cy}, kind: KindNoCommits, want: "students without commits: s222222, s333333"},
 		{
-			name: "some authors unmatched", students: []StudentStats{ann, bo, cy}, unmatched: laptop,
-			want: "students without matched commits: s222222, s333333 (1 commit author(s) unmatched: map them in authors.csv)",
+			name: "some identities unmapped", students: []StudentStats{ann, bo, cy}, unmapped: laptop, kind: KindAttribution,
+			want: `attribution incomplete: no commits mapped to s222222, s333333; commit identities mapped to no student (2): ` +
+				`U-LAPTOP\nick <nick@u-laptop>, 2 commit(s); unknown, 1 commit(s); map them in authors.csv ('handin authors' lists them)`,
+		},
+		{
+			name: "many identities unmapped", students: []StudentStats{ann, bo}, unmapped: many, kind: KindAttribution,
+			want: "attribution incomplete: no commits mapped to s222222; commit identities mapped to no student (12): " +
+				"laptop0 <u0@laptop>, 1 commit(s); laptop1 <u1@laptop>, 1 commit(s); laptop2 <u2@laptop>, 1 commit(s); " +
+				"laptop3 <u3@laptop>, 1 commit(s); laptop4 <u4@laptop>, 1 commit(s); laptop5 <u5@laptop>, 1 commit(s); " +
+				"laptop6 <u6@laptop>, 1 commit(s); laptop7 <u7@laptop>, 1 commit(s); laptop8 <u8@laptop>, 1 commit(s); " +
+				"laptop9 <u9@laptop>, 1 commit(s); 2 more (all in the result's unmapped identities); map them in authors.csv ('handin authors' lists them)",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, ok := contributionFinding(tt.students, tt.unmatched); got.Message != tt.want || ok != (tt.want != "") {
-				t.Errorf("got %q (%v), want %q", got.Message, ok, tt.want)
+			got, ok := contributionFinding(tt.students, tt.unmapped)
+			if got.Message != tt.want || ok != (tt.want != "") || got.Kind != tt.kind {
+				t.Errorf("got %s %q (%v), want %s %q", got.Kind, got.Message, ok, tt.kind, tt.want)
+			}
+			if ok && got.Problem() != (tt.kind == KindNoCommits) {
+				t.Errorf("%s: problem %v", got.Kind, got.Problem())
 			}
 		})
 	}
@@ -258,7 +277,9 @@ func TestCheckFindings(t *testing.T) {
 			info = append(info, f.Text())
 		}
 	}
-	if !slices.Equal(info, []string{"Q7: no marker", "Q7: a.png: HTML image"}) {
+	wantInfo := []string{"report is not valid UTF-8 from line 12 on (invalid bytes replaced)", "Q4: heading written more than once",
+		"questions out of order: 9", "questions not in spec 2026: 32, 33", "Q7: no marker", "Q7: a.png: HTML image"}
+	if !slices.Equal(info, wantInfo) {
 		t.Errorf("information, not problems: %q", info)
 	}
 }
@@ -284,6 +305,7 @@ func TestGroupBadInput(t *testing.T) {
 		files    map[string]string
 		noSpec   bool
 		problems []string // each must be a substring of some problem
+		info     []string // each must be a substring of some finding that is no problem
 		check    bool     // a check result is expected
 	}{
 		{
@@ -306,8 +328,8 @@ func TestGroupBadInput(t *testing.T) {
 			name: "200 MB report and README",
 			snap: workspace.Snapshot{Status: workspace.StatusOK, Tree: []workspace.File{
 				{Path: "reports/README.md", Size: 200_000_000, Mode: workspace.ModeFile}, {Path: "README.md", Size: 200_000_000, Mode: workspace.ModeFile}}},
-			problems: []string{"report not read: reports/README.md is 200.0 MB: file too large",
-				"README words not counted: README.md is 200.0 MB"},
+			problems: []string{"report not read: reports/README.md is 200.0 MB: file too large"},
+			info:     []string{"README words not counted: README.md is 200.0 MB"},
 		},
 		{
 			name:     "binary report",
@@ -325,7 +347,8 @@ func TestGroupBadInput(t *testing.T) {
 			name:     "invalid UTF-8 report",
 			snap:     workspace.Snapshot{Status: workspace.StatusOK},
 			files:    map[string]string{"reports/README.md": report + "caf\xe9\n"},
-			problems: []string{"report is not valid UTF-8", "Q4: Question 4 is not in the report"},
+			problems: []string{"Q4: Question 4 is not in the report"},
+			info:     []string{"report is not valid UTF-8", "the course checker (report.py check, 2026-01-09 e3622b4) would stop with UnicodeDecodeError"},
 			check:    true,
 		},
 		{
@@ -348,7 +371,8 @@ func TestGroupBadInput(t *testing.T) {
 				{AuthorName: "", AuthorEmail: "", Message: ""},
 				{AuthorName: "J\xf6rg", AuthorEmail: "j\xf6rg@x.de", Message: "\xff\xfe", AuthorTime: deadline.Add(-time.Hour)},
 			}},
-			problems: []string{"1 commit(s) with implausible dates", "students without matched commits: s111111, s222222 (2 commit author(s) unmatched"},
+			info: []string{"1 commit(s) with implausible dates",
+				"attribution incomplete: no commits mapped to s111111, s222222; commit identities mapped to no student (2): (unknown), 1 commit(s); J\uFFFDrg <j\uFFFDrg@x.de>, 1 commit(s); map"},
 		},
 		{
 			name: "clock skew",
@@ -356,18 +380,23 @@ func TestGroupBadInput(t *testing.T) {
 				{AuthorName: "Ann", AuthorEmail: "s111111@dtu.dk", AuthorTime: at("2099-01-01T00:00:00Z")},
 				{AuthorName: "Ann", AuthorEmail: "s111111@dtu.dk", AuthorTime: at("1970-01-01T00:00:00Z")},
 			}},
-			problems: []string{"2 commit(s) with implausible dates"},
+			info: []string{"2 commit(s) with implausible dates"},
 		},
 		{
-			name: "backdated",
+			name: "backdated, shown by the push log",
 			snap: workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{good("x")},
-				Pin: workspace.Pin{Backdated: true, SHA: "0123456789abcdef0123", By: workspace.PinnedByObservation}},
-			problems: []string{"backdated: commits dated before the deadline were pushed after it (graded 0123456789ab, pinned by observation)"},
+				Pin: workspace.Pin{Backdated: true, SHA: "0123456789abcdef0123", By: workspace.PinnedByPushLog, LateCommits: 2,
+					Late: []workspace.LateCommit{{SHA: "b", Backdated: true}, {SHA: "a"}},
+					Evidence: []workspace.Evidence{
+						{Source: workspace.SourceEvidenceLog, Role: workspace.RoleOnTime},
+						{Source: workspace.SourcePushLog, Role: workspace.RoleBound},
+					}}},
+			problems: []string{"backdated: 1 commit(s) dated at or before the deadline were pushed after it, as GitHub's push log shows (graded 0123456789ab)"},
 		},
 		{
-			name:     "dates out of order",
-			snap:     workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
-			problems: []string{"history out of date order: committer dates go backwards on the branch"},
+			name: "dates out of order is information, not an accusation",
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
+			info: []string{"history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)"},
 		},
 	}
 	spec := loadSpec(t)
@@ -380,10 +409,28 @@ func TestGroupBadInput(t *testing.T) {
 				opts.Spec = nil
 			}
 			r := Grade(s, opts)
-			all := strings.Join(texts(r.Problems()), "\n")
-			for _, want := range tt.problems {
-				if !strings.Contains(all, want) {
-					t.Errorf("problems:\n%s\nwant one containing %q", all, want)
+			var info []Finding
+			for _, f := range r.Findings {
+				if !f.Problem() {
+					info = append(info, f)
+				}
+			}
+			for _, want := range []struct {
+				severity Severity
+				findings []Finding
+				texts    []string
+			}{{SeverityProblem, r.Problems(), tt.problems}, {SeverityInfo, info, tt.info}} {
+				all := strings.Join(texts(want.findings), "\n")
+				for _, text := range want.texts {
+					if !strings.Contains(all, text) {
+						t.Errorf("%s findings:\n%s\nwant one containing %q", want.severity, all, text)
+					}
+				}
+			}
+			problems := strings.Join(texts(r.Problems()), "\n")
+			for _, text := range tt.info {
+				if strings.Contains(problems, text) {
+					t.Errorf("%q is a problem too, want information only", text)
 				}
 			}
 			if (r.Check != nil) != tt.check {

@@ -12,12 +12,14 @@ import (
 	"handin/workspace"
 )
 
-// corpusGroup is one real repository's history and roster (the ids its
-// report writes in Question 2; none when it has no report).
+// corpusGroup is one real repository's history, roster and group number
+// (the ids its report writes in Question 2 and the number in Question 1;
+// none when it has no report).
 type corpusGroup struct {
 	name    string
 	commits []workspace.Commit
 	roster  []string
+	number  int
 }
 
 func loadCorpusGroups(t *testing.T) []corpusGroup {
@@ -56,9 +58,11 @@ func loadCorpusGroups(t *testing.T) []corpusGroup {
 				t.Fatal(err)
 			}
 			for _, q := range r.Questions {
-				if q.Number == 2 {
+				switch n, _ := groupNumber(q.Answer); {
+				case q.Number == 1 && n != nil && g.number == 0:
+					g.number = *n
+				case q.Number == 2 && g.roster == nil:
 					g.roster = studentIDs(q.Answer)
-					break
 				}
 			}
 		}

@@ -19,7 +19,10 @@ type Range struct {
 // Contains reports whether n is within the range.
 func (r Range) Contains(n int) bool { return r.Min <= n && n <= r.Max }
 
-// QuestionResult is one question checked against its spec.
+// QuestionResult is one question checked against its spec. Words, Images
+// and Pass are the course checker's (CheckResult.Checker says which
+// version), or handin's counts of the whole answer where the checker would
+// stop with an error.
 type QuestionResult struct {
 	Number     int       `json:"number"`
 	Line       int       `json:"line,omitempty"` // heading line; 0 when missing
@@ -30,6 +33,9 @@ type QuestionResult struct {
 	Pass       bool      `json:"pass"`
 	Problems   []Finding `json:"problems"` // checker-compatible reasons for !Pass
 	Findings   []Finding `json:"findings"` // separate facts (placeholders, figures)
+	// Answer is the whole answer's counts where the checker counted other
+	// text (a checker-segmentation finding says where); nil when they agree.
+	Answer *AnswerCounts `json:"answer,omitempty"`
 }
 
 // ChecklistSummary counts one checklist section.
@@ -77,12 +83,17 @@ type CheckResult struct {
 	Checklist   []ChecklistSummary `json:"checklist"`
 	Drift       Drift              `json:"drift"`
 	InvalidUTF8 int                `json:"invalid_utf8_line,omitempty"` // line of the first non-UTF-8 byte, 0 if none
+	// Checker is what the course checker says about the report as a whole.
+	Checker CheckerVerdict `json:"checker"`
+	// FilesChecked is false when the repository's files were not known:
+	// figure files were then not looked for.
+	FilesChecked bool `json:"figure_files_checked"`
 }
 
 // SchemaVersion is the version of result.json and results.json (field
 // "schema"). It changes when a field changes meaning or goes away; new
 // fields do not change it. The fields are described in docs/results.md.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // GroupResult is everything the gradebook and a group's page show.
 type GroupResult struct {
@@ -98,6 +109,9 @@ type GroupResult struct {
 	Deadline  time.Time        `json:"deadline"`
 	ScrapedAt time.Time        `json:"scraped_at"`
 	Pin       workspace.Pin    `json:"pin"` // the commit that counts
+	// TimeZone is the course's time zone (IANA name) the result was graded
+	// in: pages show times in it.
+	TimeZone string `json:"time_zone,omitempty"`
 
 	// ReportPath is where the report was found ("" when none).
 	ReportPath string `json:"report_path,omitempty"`
@@ -108,6 +122,10 @@ type GroupResult struct {
 	Stats            RepoStats      `json:"stats"`
 	Students         []StudentStats `json:"students"`
 	UnmatchedAuthors []Author       `json:"unmatched_authors,omitempty"`
+	// UnmappedIdentities are the commit identities no rule maps to a roster
+	// student, one by one and in full (the people of UnmatchedAuthors), with
+	// a suggested student id where a rule suggests one.
+	UnmappedIdentities []UnmappedIdentity `json:"unmapped_identities,omitempty"`
 	// Claims is the checklist judged against the deadline tree; nil when the
 	// report has no checklist or no claims rules were given.
 	Claims *ClaimsResult `json:"claims,omitempty"`
@@ -155,10 +173,14 @@ type RepoStats struct {
 	WorkflowFiles    int            `json:"workflow_files"`
 	RequirementFiles int            `json:"requirement_files"`
 	HasCloudBuild    bool           `json:"cloudbuild"`
-	UsesDVC          bool           `json:"dvc"`
-	TestFiles        int            `json:"test_files"`
-	RepoSize         int64          `json:"repo_size"`
-	ReadmeWords      int            `json:"readme_words"`
+	// CloudBuildUnknown: no Cloud Build config by name, and YAML files whose
+	// content was not kept in the snapshot could be one (by their steps):
+	// HasCloudBuild false then means "none found", not "none".
+	CloudBuildUnknown bool  `json:"cloudbuild_unknown,omitempty"`
+	UsesDVC           bool  `json:"dvc"`
+	TestFiles         int   `json:"test_files"`
+	RepoSize          int64 `json:"repo_size"`
+	ReadmeWords       int   `json:"readme_words"`
 }
 
 // Author is one merged commit identity.

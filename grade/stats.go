@@ -27,13 +27,15 @@ const (
 
 // treeStats fills the statistics that depend only on the deadline tree.
 // Counting rules are on exact path shapes, not substrings: the course's own
-// scraper counts "x.pyc" as Python and ".dvcignore" as DVC. content, when
-// not nil, reads a file of the tree for the rules that need to look inside
-// (a Cloud Build config under any name); without it only path rules apply.
-func treeStats(st *RepoStats, tree []workspace.File, content func(path string) ([]byte, bool)) {
+// scraper counts "x.pyc" as Python and ".dvcignore" as DVC. content reads
+// a file of the tree for the rules that need to look inside (a Cloud Build
+// config under any name); ok is false for a file it does not have, whose
+// content is then unknown (nil content: every file's is).
+func treeStats(st *RepoStats, tree []workspace.File, content func(path string) (data []byte, ok bool)) {
+	unread := 0 // YAML files that may be a Cloud Build config, not read
 	for _, f := range tree {
 		st.RepoSize += f.Size
-		if !f.Mode.Regular() || vendored(f.Path) {
+		if !f.Mode.Regular() || workspace.Vendored(f.Path) {
 			continue
 		}
 		p := f.Path
@@ -52,25 +54,21 @@ func treeStats(st *RepoStats, tree []workspace.File, content func(path string) (
 		if isRequirementFile(p) {
 			st.RequirementFiles++
 		}
-		if isCloudBuild(p) || (!st.HasCloudBuild && content != nil && cloudBuildContent(f, content)) {
+		switch {
+		case isCloudBuild(p):
 			st.HasCloudBuild = true
+		case !st.HasCloudBuild && cloudBuildCandidate(f):
+			if data, ok := readContent(content, p); ok {
+				st.HasCloudBuild = cloudBuildContent(data)
+			} else {
+				unread++
+			}
 		}
 		if isDVC(p) {
 			st.UsesDVC = true
 		}
 	}
-}
-
-// vendored reports whether a path lies in third-party code committed by
-// accident (a virtualenv, node_modules): not the group's own files.
-func vendored(p string) bool {
-	for dir := range strings.SplitSeq(path.Dir(p), "/") {
-		switch dir {
-		case "site-packages", "node_modules", ".venv", "venv":
-			return true
-		}
-	}
-	return false
+	st.CloudBuildUnknown = !st.HasCloudBuild && unread > 0
 }
 
 func isPython(p string) bool { return strings.HasSuffix(p, ".py") }
@@ -169,16 +167,26 @@ var (
 	cloudBuildBuilder = &lazyregexp.Regexp{Expr: `gcr\.io/cloud-builders/[\w.-]+`}
 )
 
-// cloudBuildContent: a YAML file (not a GitHub workflow) shaped like a
-// Cloud Build config: top-level steps that run gcr.io/cloud-builders/*
-// images.
-func cloudBuildContent(f workspace.File, content func(path string) ([]byte, bool)) bool {
-	ext := strings.ToLower(path.Ext(f.Path))
-	if (ext != ".yaml" && ext != ".yml") || f.Size > maxConfigSize || isWorkflow(f.Path) {
-		return false
+// readContent reads a file through content; ok is false when its content
+// is unknown.
+func readContent(content func(string) ([]byte, bool), p string) ([]byte, bool) {
+	if content == nil {
+		return nil, false
 	}
-	data, ok := content(f.Path)
-	return ok && cloudBuildSteps.Match(data) && cloudBuildBuilder.Match(data)
+	return content(p)
+}
+
+// cloudBuildCandidate: a YAML file (not a GitHub workflow) small enough to
+// be read for the steps of a Cloud Build config.
+func cloudBuildCandidate(f workspace.File) bool {
+	ext := strings.ToLower(path.Ext(f.Path))
+	return (ext == ".yaml" || ext == ".yml") && f.Size <= maxConfigSize && !isWorkflow(f.Path)
+}
+
+// cloudBuildContent: a YAML file shaped like a Cloud Build config:
+// top-level steps that run gcr.io/cloud-builders/* images.
+func cloudBuildContent(data []byte) bool {
+	return cloudBuildSteps.Match(data) && cloudBuildBuilder.Match(data)
 }
 
 // isDVC: DVC's .dvc/ folder, *.dvc pointer files and dvc.yaml/dvc.lock

@@ -85,7 +85,7 @@ func TestTreeRulesOnRealLayouts(t *testing.T) {
 		treeStats(&st, tree, nil)
 		named := 0
 		for _, f := range tree {
-			if f.Mode != "symlink" && f.Mode != "submodule" && !vendored(f.Path) && isCloudBuild(f.Path) {
+			if f.Mode != "symlink" && f.Mode != "submodule" && !workspace.Vendored(f.Path) && isCloudBuild(f.Path) {
 				named++
 			}
 		}

@@ -72,17 +72,20 @@ func Parse(data []byte) (*Report, error) {
 	doc := markdown().Parser().Parse(text.NewReader(blankFrontMatter(src)))
 	p := &parser{src: src, lines: newLineIndex(src)}
 	p.collectCode(doc)
-	r := &Report{Text: string(src), InvalidUTF8: invalid}
+	r := &Report{Text: string(src), InvalidUTF8: invalid, BOM: bytes.HasPrefix(data, utf8BOM)}
 	r.Questions = p.questions(doc)
 	r.Checklist = p.checklist(doc, r.Questions)
 	return r, nil
 }
 
+// utf8BOM is the byte-order mark some editors write at a file's start.
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // Normalize returns UTF-8 text without BOM and with LF line endings, as
 // Python's text-mode open() (the course checker) reads it, and the line of
 // the first invalid UTF-8 byte (0 when there is none).
 func Normalize(data []byte) (src []byte, invalidLine int) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	data = bytes.TrimPrefix(data, utf8BOM)
 	if !utf8.Valid(data) {
 		invalidLine = 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
 		data = bytes.ToValidUTF8(data, []byte("\uFFFD"))
@@ -316,7 +319,8 @@ func promptEnd(section []byte) int {
 
 func (p *parser) findImages(q *Question, base int) {
 	for _, m := range checkerImage.FindAllStringSubmatchIndex(q.Answer, -1) {
-		img := Image{Alt: q.Answer[m[2]:m[3]], Target: imageTarget(q.Answer[m[4]:m[5]]), Line: p.lines.line(base + m[0])}
+		img := Image{Alt: q.Answer[m[2]:m[3]], Line: p.lines.line(base + m[0])}
+		img.Target, img.RawSpaces = imageTarget(q.Answer[m[4]:m[5]])
 		if p.inCode(base + m[0]) {
 			q.CodeImages = append(q.CodeImages, img)
 		}
@@ -340,19 +344,40 @@ func (p *parser) findImages(q *Question, base int) {
 	}
 }
 
-// imageTarget takes the path out of an image's parenthesis: `<path>`,
-// `path "title"`.
-func imageTarget(s string) string {
+// imageTarget takes the destination out of an image's parenthesis as
+// markdown reads it: `<path with spaces>`, `path "title"`. A destination
+// with spaces that are neither inside <...> nor before a title makes no
+// image in markdown: rawSpaces is then true and target the whole text.
+func imageTarget(s string) (target string, rawSpaces bool) {
 	s = strings.TrimSpace(s)
 	if strings.HasPrefix(s, "<") {
 		if i := strings.IndexByte(s, '>'); i > 0 {
-			return s[1:i]
+			return s[1:i], false
 		}
 	}
-	if i := strings.IndexAny(s, " \t"); i > 0 {
-		s = s[:i]
+	i := strings.IndexAny(s, " \t")
+	if i < 0 {
+		return s, false
 	}
-	return s
+	if linkTitle(strings.TrimSpace(s[i:])) {
+		return s[:i], false
+	}
+	return s, true
+}
+
+// linkTitle reports whether s is a markdown link title: "...", '...' or
+// (...).
+func linkTitle(s string) bool {
+	if len(s) < 2 {
+		return false
+	}
+	switch last := s[len(s)-1]; s[0] {
+	case '"', '\'':
+		return last == s[0]
+	case '(':
+		return last == ')'
+	}
+	return false
 }
 
 // checklist collects task-list items before the first question, grouped by

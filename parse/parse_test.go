@@ -146,6 +146,46 @@ func TestImages(t *testing.T) {
 	}
 }
 
+// TestImageDestinations: a destination is read as markdown reads it; one
+// with spaces that are neither in <...> nor before a title makes no image on
+// GitHub, and is kept whole and marked.
+func TestImageDestinations(t *testing.T) {
+	for _, tt := range []struct {
+		written, target string
+		rawSpaces       bool
+	}{
+		{"![x](figures/a.png)", "figures/a.png", false},
+		{`![x](figures/a.png "a title")`, "figures/a.png", false},
+		{"![x](figures/a.png 'a title')", "figures/a.png", false},
+		{"![x]( figures/a.png )", "figures/a.png", false},
+		{"![x](<figures/cloud bill.png>)", "figures/cloud bill.png", false},
+		{`![x](<figures/cloud bill.png> "title")`, "figures/cloud bill.png", false},
+		{"![x](figures/W%26B%20loss.png)", "figures/W%26B%20loss.png", false},
+		{"![x](figures/cloud bill.jpeg)", "figures/cloud bill.jpeg", true},
+		{"![x](figures/cloud  bill final.jpeg)", "figures/cloud  bill final.jpeg", true},
+		{`![x](figures/a b.png "title")`, `figures/a b.png "title"`, true},
+	} {
+		q := question(t, mustParse(t, report("> Answer:\n\n"+tt.written+"\n")), 1)
+		if len(q.Images) != 1 {
+			t.Fatalf("%s: %d images", tt.written, len(q.Images))
+		}
+		if img := q.Images[0]; img.Target != tt.target || img.RawSpaces != tt.rawSpaces {
+			t.Errorf("%s: target %q raw spaces %v, want %q %v", tt.written, img.Target, img.RawSpaces, tt.target, tt.rawSpaces)
+		}
+	}
+}
+
+func TestByteOrderMark(t *testing.T) {
+	src := report("> Answer:\n\n42\n")
+	if mustParse(t, src).BOM {
+		t.Error("BOM without one")
+	}
+	r := mustParse(t, "\ufeff"+src)
+	if !r.BOM || r.Text != src {
+		t.Errorf("BOM %v, text starts %q", r.BOM, r.Text[:10])
+	}
+}
+
 func TestChecklist(t *testing.T) {
 	src := "# Report\n\n## Overall project checklist\n\n### Week 1\n\n* [x] Create a git repository (M5)\n* [ ] Remember the files\n    `pyproject.toml` up-to-date (M2+M6)\n* [X] Use profiling (M12)\n\n### Extra\n\n* [ ] Write documentation (M32)\n* plain bullet\n\n## Group information\n\n### Question 1\n> Answer:\n\n* [x] not a checklist item\n"
 	r := mustParse(t, src)

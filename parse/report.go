@@ -16,6 +16,10 @@ type Report struct {
 	// (0 when the input is valid). Such input is parsed anyway, with invalid
 	// bytes replaced by U+FFFD.
 	InvalidUTF8 int
+	// BOM: the file started with a byte-order mark (not part of Text).
+	// Python's open() keeps it as the text's first character, which shifts
+	// what the course checker's oldest versions skip.
+	BOM bool
 }
 
 // Question is one "### Question N" section.
@@ -51,6 +55,11 @@ type Image struct {
 	Alt    string
 	Target string // as written (URL or path, unescaped)
 	Line   int    // 1-based line in Report.Text
+	// RawSpaces: the destination holds spaces without <...> around it
+	// (`![x](figures/cloud bill.png)`). The course checker counts it, but
+	// markdown (GitHub) shows the text, not an image. Target is then the
+	// whole destination, spaces included.
+	RawSpaces bool
 }
 
 // ChecklistSection is a checklist heading ("Week 1") with its items.

@@ -20,11 +20,15 @@ import (
 )
 
 // Copy limits: student repositories are untrusted and sometimes hold
-// datasets; the report needs only text and figures.
+// datasets; later stages need the report, its figures, and the group's own
+// small text files (code, configuration, workflows) to check claims against.
 const (
 	maxCopyFileSize  = 20 << 20
 	maxCopyTotalSize = 200 << 20
 	maxCopyFiles     = 5000
+	// Text files have limits of their own, inside the ones above.
+	maxTextFileSize  = 256 << 10
+	maxTextTotalSize = 8 << 20
 )
 
 // reportFolder is copied whole.
@@ -34,32 +38,49 @@ const reportFolder = "reports/"
 // from anywhere in the repository).
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
+// textExtensions are the code, configuration and requirement files later
+// checks read.
+var textExtensions = []string{".py", ".toml", ".cfg", ".ini", ".txt", ".yaml", ".yml", ".json", ".md", ".sh", ".dvc", ".lock", ".dockerfile"}
+
 // reportMarker is the heading every question of the exam template starts
 // with; a copied README without it is not a filled-in report.
 const reportMarker = "### question"
 
-// copyPriority orders the files worth copying, most wanted first, so the
-// limits cut figures of other folders before the report itself; -1 means the
-// file is not copied.
+// Copy priorities, most wanted first: the limits cut text files before
+// figures, and figures of other folders before the report itself.
+const (
+	priorityReport = iota
+	priorityReportFolder
+	priorityReadme
+	priorityImage
+	priorityText
+	notCopied = -1
+)
+
+// copyPriority orders the files worth copying (see the priorities above);
+// notCopied for the others.
 func copyPriority(p string) int {
 	base := strings.ToLower(path.Base(p))
 	switch {
 	case p == reportFolder+"README.md":
-		return 0
+		return priorityReport
 	case strings.HasPrefix(p, reportFolder):
-		return 1
+		return priorityReportFolder
 	case base == "readme.md":
-		return 2
+		return priorityReadme
 	case slices.Contains(imageExtensions, path.Ext(base)):
-		return 3
+		return priorityImage
+	case isText(p, base) && !workspace.Vendored(p):
+		return priorityText
 	}
-	return -1
+	return notCopied
 }
 
-// safeRepoPath: a tree path that stays inside the files folder when joined
-// to it. Git trees from go-git may carry "..", empty or absolute names.
-func safeRepoPath(p string) bool {
-	return fs.ValidPath(p) && p != "." && !strings.ContainsAny(p, "\\\x00")
+// isText: a code, configuration or workflow file (base is p's lower-case
+// name).
+func isText(p, base string) bool {
+	return slices.Contains(textExtensions, path.Ext(base)) || strings.HasPrefix(base, "dockerfile") || base == "makefile" ||
+		strings.HasPrefix(p, ".github/workflows/") || p == ".dvc/config"
 }
 
 // copyResult is what copyFiles copied and what it had to leave out.
@@ -69,61 +90,116 @@ type copyResult struct {
 	HasReport bool // a copied README.md contains a question heading
 }
 
-// copyFiles copies the report folder, README files and images of the tree
-// into dst (a fresh folder), within the size limits. Symlinks and submodules
-// are never materialised.
+// copyFiles copies the report folder, README files, images and text files
+// of the tree into dst (a fresh folder), within the size limits, and says
+// in each wanted entry's NotCopied why it was not copied. Symlinks and
+// submodules are never materialised.
 func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, error) {
 	var res copyResult
-	var wanted []treeEntry
-	for _, e := range tree {
-		if copyPriority(e.Path) < 0 {
+	var wanted []*treeEntry
+	for i := range tree {
+		e := &tree[i]
+		if copyPriority(e.Path) == notCopied {
 			continue
 		}
-		switch {
-		case e.Mode == workspace.ModeSymlink:
-			res.Notes = append(res.Notes, fmt.Sprintf("not copied: %s is a symlink to %q", e.Path, e.Target))
-		case e.Mode == workspace.ModeSubmodule:
-			res.Notes = append(res.Notes, fmt.Sprintf("not copied: %s is a submodule", e.Path))
-		case !safeRepoPath(e.Path):
-			res.Notes = append(res.Notes, fmt.Sprintf("not copied: unsafe path %q", e.Path))
+		switch e.Mode {
+		case workspace.ModeSymlink:
+			e.NotCopied = fmt.Sprintf("a symlink to %q", e.Target)
+		case workspace.ModeSubmodule:
+			e.NotCopied = "a submodule (another repository)"
 		default:
 			wanted = append(wanted, e)
 		}
 	}
-	slices.SortStableFunc(wanted, func(a, b treeEntry) int { return cmp.Compare(copyPriority(a.Path), copyPriority(b.Path)) })
+	slices.SortStableFunc(wanted, func(a, b *treeEntry) int { return cmp.Compare(copyPriority(a.Path), copyPriority(b.Path)) })
 
-	var total int64
-	for i, e := range wanted {
-		if e.Size > maxCopyFileSize {
-			res.Notes = append(res.Notes, fmt.Sprintf("not copied: %s is %s, over the %s per-file limit", e.Path, mib(e.Size), mib(maxCopyFileSize)))
+	var total, textTotal int64
+	var overSize, overText, binary []string
+	for _, e := range wanted {
+		text := copyPriority(e.Path) == priorityText
+		switch {
+		case e.Size > maxCopyFileSize:
+			e.NotCopied = fmt.Sprintf("%s, over the %s a file may take", mib(e.Size), mib(maxCopyFileSize))
+			overSize = append(overSize, e.Path)
+			continue
+		case text && e.Size > maxTextFileSize:
+			e.NotCopied = fmt.Sprintf("a text file of %s, over the %s one may take", mib(e.Size), mib(maxTextFileSize))
+			continue
+		case total+e.Size > maxCopyTotalSize || len(res.Copied) >= maxCopyFiles:
+			e.NotCopied = fmt.Sprintf("the copy limit of %d files or %s was reached", maxCopyFiles, mib(maxCopyTotalSize))
+			overSize = append(overSize, e.Path)
+			continue
+		case text && textTotal+e.Size > maxTextTotalSize:
+			e.NotCopied = fmt.Sprintf("the %s of text files a group may take were reached", mib(maxTextTotalSize))
+			overText = append(overText, e.Path)
 			continue
 		}
-		if total+e.Size > maxCopyTotalSize || len(res.Copied) >= maxCopyFiles {
-			res.Notes = append(res.Notes, fmt.Sprintf("copying stopped at the limit (%d files, %s): %d more files not copied, from %s",
-				maxCopyFiles, mib(maxCopyTotalSize), len(wanted)-i, e.Path))
-			break
-		}
-		content, err := writeBlob(repo, e, dst)
-		if errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR) {
+		content, err := writeBlob(repo, *e, dst, text)
+		switch {
+		case errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR):
 			// Only a malformed tree names a path twice, or as file and folder.
+			e.NotCopied = "its path clashes with another path of the tree"
 			res.Notes = append(res.Notes, fmt.Sprintf("not copied: %s clashes with another path of the tree", e.Path))
 			continue
-		}
-		if err != nil {
+		case errors.Is(err, errBinary):
+			e.NotCopied = "binary content"
+			binary = append(binary, e.Path)
+			continue
+		case err != nil:
 			return copyResult{}, err
 		}
 		total += e.Size
+		if text {
+			textTotal += e.Size
+		}
 		res.Copied = append(res.Copied, e.Path)
 		if strings.EqualFold(path.Base(e.Path), "readme.md") && bytes.Contains(bytes.ToLower(content), []byte(reportMarker)) {
 			res.HasReport = true
 		}
 	}
+	res.Notes = append(res.Notes, leftOutNotes(tree, overSize, overText, binary)...)
 	return res, nil
 }
 
+// leftOutNotes are the snapshot's few lines on what was not copied; each
+// file's reason is in its NotCopied.
+func leftOutNotes(tree []treeEntry, overSize, overText, binary []string) []string {
+	var notes []string
+	var links []string
+	for _, e := range tree {
+		if e.Mode == workspace.ModeSymlink || e.Mode == workspace.ModeSubmodule {
+			if e.NotCopied != "" {
+				links = append(links, e.Path+" ("+e.NotCopied+")")
+			}
+		}
+	}
+	for _, group := range []struct {
+		what  string
+		paths []string
+	}{
+		{"symlinks and submodules", links},
+		{fmt.Sprintf("files over the size limits (%s a file, %s in all)", mib(maxCopyFileSize), mib(maxCopyTotalSize)), overSize},
+		{fmt.Sprintf("text files over the %s text files may take", mib(maxTextTotalSize)), overText},
+		{"text files with binary content", binary},
+	} {
+		if len(group.paths) > 0 {
+			notes = append(notes, fmt.Sprintf("not copied: %d %s: %s", len(group.paths), group.what, quotedList(group.paths)))
+		}
+	}
+	return notes
+}
+
+// errBinary: a text file turned out to hold binary content.
+var errBinary = errors.New("binary content")
+
+// binarySniff is how much of a text file is looked at for a NUL byte, as
+// git does to tell binary files.
+const binarySniff = 8000
+
 // writeBlob copies one blob to dst/<path>; it returns the content of README
-// files (small, needed for the report check) and nil for others.
-func writeBlob(repo *git.Repository, e treeEntry, dst string) ([]byte, error) {
+// files (small, needed for the report check) and nil for others. A text
+// file with a NUL byte near its start is removed again (errBinary).
+func writeBlob(repo *git.Repository, e treeEntry, dst string, text bool) ([]byte, error) {
 	blob, err := repo.BlobObject(e.blob)
 	if err != nil {
 		return nil, fmt.Errorf("copy %s: %w", e.Path, err)
@@ -145,7 +221,7 @@ func writeBlob(repo *git.Repository, e treeEntry, dst string) ([]byte, error) {
 	}
 	var keep bytes.Buffer
 	w := io.Writer(f)
-	if strings.EqualFold(path.Base(e.Path), "readme.md") {
+	if text || strings.EqualFold(path.Base(e.Path), "readme.md") {
 		w = io.MultiWriter(f, &keep)
 	}
 	if _, err := io.Copy(w, io.LimitReader(r, maxCopyFileSize)); err != nil {
@@ -155,7 +231,19 @@ func writeBlob(repo *git.Repository, e treeEntry, dst string) ([]byte, error) {
 	if err := f.Close(); err != nil {
 		return nil, fmt.Errorf("copy %s: %w", e.Path, err)
 	}
+	if text && bytes.IndexByte(keep.Bytes()[:min(keep.Len(), binarySniff)], 0) >= 0 {
+		if err := os.Remove(name); err != nil {
+			return nil, fmt.Errorf("copy %s: %w", e.Path, err)
+		}
+		return nil, errBinary
+	}
 	return keep.Bytes(), nil
 }
 
-func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+// mib is a size for messages: in MiB, or KiB below one MiB.
+func mib(n int64) string {
+	if n < 1<<20 {
+		return fmt.Sprintf("%d KiB", (n+1023)>>10)
+	}
+	return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	git "github.com/go-git/go-git/v5"
@@ -29,6 +31,20 @@ type workspaceError struct{ err error }
 
 func (e *workspaceError) Error() string { return e.err.Error() }
 func (e *workspaceError) Unwrap() error { return e.err }
+
+// diskFull reports whether err is the workspace's disk (or quota) being
+// full: while cloning, that is the workspace failing, not the network,
+// and retrying cannot help.
+func diskFull(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
+}
+
+// workspaceFailure reports whether err ends the run: the workspace could
+// not be written.
+func workspaceFailure(err error) bool {
+	var wsErr *workspaceError
+	return errors.As(err, &wsErr) || diskFull(err)
+}
 
 // scrapeGroup scrapes one group (index i of the selected groups) and returns
 // its outcome; the error is for fatal conditions only.
@@ -117,6 +133,9 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	if err != nil {
 		return r.failed(ctx, repoCtx, g, snap, auth != nil, err)
 	}
+	if storage, ok := repo.Storer.(*cloneStorage); ok {
+		snap.Notes = append(snap.Notes, leftOutNote(storage.leftOut())...)
+	}
 	tip, err := localTip(repo, remote.Branch)
 	if err != nil {
 		return r.internalError(snap, err)
@@ -125,10 +144,12 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	if err := r.observe(snap, snap.TipSHA); err != nil {
 		return nil, false, err
 	}
-	newFiles, err := r.analyse(repo, snap)
+	pushLog, pushLogNote := r.pushLogSightings(repoCtx, g, snap.Branch, snap.Deadline)
+	newFiles, err := r.analyse(repoCtx, repo, snap, pushLog, pushLogNote)
 	if err != nil {
 		return r.internalError(snap, err)
 	}
+	snap.Notes = append(snap.Notes, dateNotes(snap.Commits)...)
 	return snap, false, r.store(snap, newFiles)
 }
 
@@ -139,59 +160,40 @@ func (r *runner) deadlineFor(g Group) time.Time {
 	return r.opts.Deadline
 }
 
-// analyse pins the deadline commit of the fetched clone, fills the snapshot
-// and copies the files into a new folder of the group's, returned for store
-// to move into place ("" when nothing was pinned).
-func (r *runner) analyse(repo *git.Repository, snap *workspace.Snapshot) (newFiles string, err error) {
+// analyse pins the deadline commit of the fetched clone from the evidence
+// (the group's evidence log and the push-log sightings read for this run),
+// fills the snapshot and copies the files into a new folder of the group's
+// (copyDeadlineTree), returned for store to move into place ("" when nothing
+// was pinned).
+func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *workspace.Snapshot, pushLog []workspace.Evidence, pushLogNote string) (newFiles string, err error) {
 	obs, err := r.ws.Observations(snap.Group)
 	if err != nil {
 		return "", err
 	}
-	tips := []plumbing.Hash{plumbing.NewHash(snap.TipSHA)}
-	var observed *workspace.Observation
-	if last, ok := lastObservationBy(obs, snap.URL, snap.Branch, snap.Deadline); ok {
-		observed = &last
-		if last.TipSHA != "" {
-			tips = append(tips, plumbing.NewHash(last.TipSHA))
+	sightings := append(logSightings(obs, snap.URL, snap.Branch), pushLog...)
+	tips := map[plumbing.Hash]bool{plumbing.NewHash(snap.TipSHA): true}
+	for _, s := range sightings {
+		if s.TipSHA != "" {
+			tips[plumbing.NewHash(s.TipSHA)] = true
 		}
 	}
-	h, err := loadHistory(repo, tips...)
+	h, err := loadHistory(repo, slices.Collect(maps.Keys(tips))...)
 	if err != nil {
 		return "", err
 	}
-	snap.Pin, snap.Commits = pinCommit(h, snap.TipSHA, snap.Deadline, observed)
+	snap.Pin, snap.Commits = pinCommit(h, snap.TipSHA, snap.Deadline, sightings)
+	if pushLogNote != "" {
+		snap.Pin.Notes = append(snap.Pin.Notes, pushLogNote)
+	}
+	if err := addLateFiles(ctx, repo, snap.Pin.Late); err != nil {
+		snap.Pin.Notes = append(snap.Pin.Notes, "files of the late commits not listed: "+err.Error())
+	}
 	if snap.Pin.SHA == "" {
 		snap.Status = workspace.StatusNoCommit
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-
-	pinned := plumbing.NewHash(snap.Pin.SHA)
-	tree, err := treeFiles(repo, pinned)
-	if err != nil {
-		return "", err
-	}
-	snap.Tree = make([]workspace.File, len(tree))
-	for i, e := range tree {
-		snap.Tree[i] = e.File
-	}
-	newFiles, err = r.ws.NewFilesDir(snap.Group)
-	if err != nil {
-		return "", &workspaceError{fmt.Errorf("copy files: %w", err)}
-	}
-	res, err := copyFiles(repo, tree, newFiles)
-	if err != nil {
-		os.RemoveAll(newFiles)
-		return "", err
-	}
-	snap.Copied = res.Copied
-	snap.Notes = append(snap.Notes, res.Notes...)
-	snap.Status = workspace.StatusOK
-	if !res.HasReport {
-		snap.Status = workspace.StatusNoReport
-		snap.Error = "no copied README.md has a \"### Question\" heading"
-	}
-	return newFiles, nil
+	return r.copyDeadlineTree(repo, snap)
 }
 
 // current returns the stored snapshot when it already answers this run:
@@ -220,7 +222,7 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transport.AuthMethod) (*git.Repository, error) {
 	final := r.ws.ClonePath(g.Number)
 	redacted := RedactURL(g.URL)
-	if repo, ok := openClone(final, redacted); ok {
+	if repo, ok := openClone(ctx, final, redacted); ok {
 		return repo, r.retry.do(ctx, func() error { return fetchBranch(ctx, repo, g.URL, auth, branch) })
 	}
 	tmp, err := r.ws.NewCloneDir(g.Number)
@@ -228,7 +230,7 @@ func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transpo
 		return nil, &workspaceError{fmt.Errorf("clone: %w", err)}
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
-	repo, err := initClone(tmp, redacted, branch)
+	repo, err := initClone(ctx, tmp, redacted, branch)
 	if err != nil {
 		return nil, &workspaceError{err}
 	}
@@ -241,7 +243,7 @@ func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transpo
 	if err := os.Rename(tmp, final); err != nil {
 		return nil, &workspaceError{fmt.Errorf("clone: %w", err)}
 	}
-	repo, ok := openClone(final, redacted)
+	repo, ok := openClone(ctx, final, redacted)
 	if !ok {
 		return nil, &workspaceError{fmt.Errorf("clone: %s unreadable after rename", final)}
 	}
@@ -251,12 +253,11 @@ func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transpo
 // failed turns a failed list or fetch into the group's status, stored
 // unless an earlier result is kept (see storeUnlessKept).
 func (r *runner) failed(ctx, repoCtx context.Context, g Group, snap *workspace.Snapshot, sentToken bool, err error) (*workspace.Snapshot, bool, error) {
-	var wsErr *workspaceError
 	switch {
 	case ctx.Err() != nil:
 		return nil, false, ctx.Err()
-	case errors.As(err, &wsErr):
-		return nil, false, err
+	case workspaceFailure(err):
+		return nil, false, &workspaceError{err}
 	case errors.Is(repoCtx.Err(), context.DeadlineExceeded):
 		snap.Status = workspace.StatusTimeout
 		snap.Error = fmt.Sprintf("gave up after %s", r.opts.Timeout)
@@ -285,11 +286,10 @@ func (r *runner) storeUnlessKept(snap *workspace.Snapshot) error {
 // internalError records a failure reading the clone (corrupt objects), or
 // ends the run when the workspace itself failed.
 func (r *runner) internalError(snap *workspace.Snapshot, err error) (*workspace.Snapshot, bool, error) {
-	var wsErr *workspaceError
-	if errors.As(err, &wsErr) {
-		return nil, false, err
+	if workspaceFailure(err) {
+		return nil, false, &workspaceError{err}
 	}
-	snap.Status, snap.Error = workspace.StatusInternalError, err.Error()
+	snap.Status, snap.Error = workspace.StatusInternalError, oneLine(err.Error())
 	return snap, false, r.store(snap, "")
 }
 
@@ -303,16 +303,28 @@ func (r *runner) observe(snap *workspace.Snapshot, tip string) error {
 }
 
 // store makes snap (and the files copied into newFiles, if any) the group's
-// snapshot; a failure to write the workspace ends the run.
+// snapshot; a failure to write the workspace ends the run. A snapshot that
+// cannot be written as JSON is this group's problem, not the run's: the
+// group is stored as an error saying so.
 func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
-	if err := r.ws.SaveSnapshot(snap, newFiles); err != nil {
+	err := r.ws.SaveSnapshot(snap, newFiles)
+	if errors.Is(err, workspace.ErrUnencodable) {
+		*snap = workspace.Snapshot{
+			Group: snap.Group, Students: snap.Students, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
+			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
+			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
+		}
+		err = r.ws.SaveSnapshot(snap, "")
+	}
+	if err != nil {
 		return &workspaceError{err}
 	}
 	return nil
 }
 
-// scrub removes secrets from a message: the token, and credentials pasted
-// into the group's URL.
+// scrub makes a message fit for the snapshot, the page and the terminal:
+// one line (oneLine), without the token or credentials pasted into the
+// group's URL.
 func (r *runner) scrub(g Group, msg string) string {
 	for _, raw := range []string{g.RawURL, g.URL} {
 		if raw != "" {
@@ -322,5 +334,5 @@ func (r *runner) scrub(g Group, msg string) string {
 	if r.opts.Token != "" {
 		msg = strings.ReplaceAll(msg, r.opts.Token, "[token]")
 	}
-	return msg
+	return oneLine(msg)
 }

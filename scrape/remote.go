@@ -17,15 +17,12 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/go-git/go-billy/v5/osfs"
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-	"github.com/go-git/go-git/v5/storage/filesystem"
 	"github.com/go-git/go-git/v5/storage/memory"
 
 	"handin/workspace"
@@ -33,18 +30,6 @@ import (
 
 // remoteName is the remote every workspace clone fetches from.
 const remoteName = "origin"
-
-// objectCacheSize bounds go-git's decoded-object cache per open repository
-// (default 96 MiB each, per worker). The history and tree walks here read
-// each object about once, so a small cache costs no time (bench-scrape.sh:
-// same wall time and peak RSS on its course). Fetch memory is dominated by
-// go-git's pack parser, which inflates each object whole (about 1.8x the
-// largest blob at peak).
-const objectCacheSize = 8 * cache.MiByte
-
-// largeObjectThreshold: blobs above this size are streamed from the pack
-// instead of being read into memory whole.
-const largeObjectThreshold = 1 << 20
 
 // remoteTip is what the remote advertised for the branch to scrape.
 type remoteTip struct {
@@ -59,14 +44,15 @@ type remoteTip struct {
 // last redirect target written (a *string).
 type redirectKey struct{}
 
-// installTransport makes go-git use its default http(s) transport plus a
-// hook that notes where a redirect led: go-git follows the redirect of a
-// renamed repository without saying so. Requests not made by listRemote are
-// untouched. go-git keeps protocols in a process-wide table, so this is done
-// once, when the first scrape runs, not when the package is loaded.
+// installTransport makes go-git use an http(s) transport that caps what a
+// server's answers make it read (limitedTransport), plus a hook that notes
+// where a redirect led: go-git follows the redirect of a renamed repository
+// without saying so (requests not made by listRemote are not recorded).
+// go-git keeps protocols in a process-wide table, so this is done once, when
+// the first scrape runs, not when the package is loaded.
 var installTransport = sync.OnceFunc(func() {
 	recording := githttp.NewClient(&http.Client{
-		Transport: http.DefaultTransport,
+		Transport: newLimitedTransport(),
 		CheckRedirect: func(req *http.Request, _ []*http.Request) error {
 			if target, ok := req.Context().Value(redirectKey{}).(*string); ok {
 				*target = req.URL.String()
@@ -156,21 +142,14 @@ func movedRepository(cloneURL, redirectedTo string) string {
 	return moved
 }
 
-// openStorage opens (or prepares) the bare repository at dir with the
-// memory limits above.
-func openStorage(dir string) *filesystem.Storage {
-	return filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRU(objectCacheSize),
-		filesystem.Options{LargeObjectThreshold: largeObjectThreshold})
-}
-
 // openClone opens an existing workspace clone; ok is false when there is
 // none, when it is damaged, or when it was cloned from another URL (the
 // group changed its repository), in which case the caller clones afresh.
-func openClone(dir, redactedURL string) (repo *git.Repository, ok bool) {
+func openClone(ctx context.Context, dir, redactedURL string) (repo *git.Repository, ok bool) {
 	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
 		return nil, false
 	}
-	repo, err := git.Open(openStorage(dir), nil)
+	repo, err := git.Open(openStorage(ctx, dir), nil)
 	if err != nil {
 		return nil, false
 	}
@@ -184,8 +163,8 @@ func openClone(dir, redactedURL string) (repo *git.Repository, ok bool) {
 // initClone creates an empty bare repository at dir whose origin is the
 // redacted URL: credentials pasted into groups.csv never reach the disk, the
 // real URL is passed to each fetch instead.
-func initClone(dir, redactedURL, branch string) (*git.Repository, error) {
-	repo, err := git.Init(openStorage(dir), nil)
+func initClone(ctx context.Context, dir, redactedURL, branch string) (*git.Repository, error) {
+	repo, err := git.Init(openStorage(ctx, dir), nil)
 	if err != nil {
 		return nil, fmt.Errorf("init clone: %w", err)
 	}
@@ -273,8 +252,8 @@ func httpStatus(err error) int {
 // transient reports whether a failure may go away by itself: server errors,
 // rate limits, resets, truncated answers, refused or timed-out connections.
 func transient(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-		return false // our own timeout or cancellation: nothing to wait out
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || diskFull(err) {
+		return false // our own timeout or cancellation, or our disk: nothing to wait out
 	}
 	if code := httpStatus(err); code != 0 {
 		return code >= 500 || code == 429 || code == 408

@@ -35,6 +35,10 @@ type Options struct {
 	// github.com): groups.csv is student input and may name any server.
 	Token      string
 	TokenHosts []string
+	// PushLog is where GitHub's push log is read, with Token, for groups
+	// whose repository is on its host (when the token is meant for that
+	// host); default DefaultPushLog. Without a token there is none.
+	PushLog PushLog
 	// RetryDelay is the wait before the first retry of a transient failure,
 	// doubled for each further one; default 1s. Three attempts in all.
 	RetryDelay time.Duration
@@ -189,6 +193,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.TokenHosts == nil {
 		o.TokenHosts = DefaultTokenHosts
+	}
+	if o.PushLog == (PushLog{}) {
+		o.PushLog = DefaultPushLog
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)

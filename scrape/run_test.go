@@ -269,12 +269,13 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	if err != nil || !strings.Contains(string(report), "final") {
 		t.Errorf("group 1 exported report %q, %v: want the deadline version", report, err)
 	}
-	wantExported := []string{"reports/README.md", "reports/figures/loss.PNG", "README.md", "docs/architecture/diag.svg"}
+	wantExported := []string{"reports/README.md", "reports/figures/loss.PNG", "README.md", "docs/architecture/diag.svg",
+		"src/data.py", "src/model.py", "src/train.py"}
 	if !sameSet(g1.Copied, wantExported) {
 		t.Errorf("group 1 exported %v, want %v", g1.Copied, wantExported)
 	}
-	if _, err := g1.ReadFile("src/train.py"); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("source file exported: %v", err)
+	if code, err := g1.ReadFile("src/train.py"); err != nil || string(code) != "print('train')\n" {
+		t.Errorf("source file %q, %v", code, err)
 	}
 	if !g1.HasFile("src/model.py") || !g1.HasFile("src/train.py") {
 		t.Errorf("group 1 tree lacks the merged files: %v", g1.Tree)
@@ -301,12 +302,15 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	for _, f := range g6.Tree {
 		if f.Mode == "symlink" {
 			links++
+			if !strings.HasPrefix(f.NotCopied, "a symlink to") {
+				t.Errorf("symlink %s: not copied because %q", f.Path, f.NotCopied)
+			}
 			if f.Path == "reports/passwd.md" && f.Target != "../../../../../../etc/passwd" {
 				t.Errorf("symlink target %q", f.Target)
 			}
 		}
 	}
-	if links != 2 || g6.Branch != "submission" || len(g6.Notes) != 2 {
+	if links != 2 || g6.Branch != "submission" || len(g6.Notes) != 1 {
 		t.Errorf("group 6: %d symlinks, branch %q, notes %q", links, g6.Branch, g6.Notes)
 	}
 	for _, p := range []string{"reports/passwd.md", "reports/fig.png"} {
@@ -474,6 +478,8 @@ func TestRunResumesAfterCancel(t *testing.T) {
 	}
 	opts := testOptions(t, groups...)
 	opts.Workers = 1
+	// Before the deadline: every push up to it counts, whenever scraped.
+	opts.Now = func() time.Time { return at(-30 * time.Minute) }
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	opts.Logger = slog.New(&onRecord{msg: "group scraped", do: cancel})
@@ -530,7 +536,7 @@ func TestRunResumesAfterCancel(t *testing.T) {
 		t.Errorf("group 1 observations %+v, want one per run", obs)
 	}
 
-	// A new commit (dated before the deadline) is fetched into the existing
+	// A new commit pushed before the deadline is fetched into the existing
 	// clone; --refresh redoes an unchanged group.
 	newer := c.commit("a.git", "main", gittest.Commit{Message: "fix", Author: bob, When: at(-time.Minute)})
 	opts.Only = []int{1, 2}
@@ -604,10 +610,13 @@ func TestRunPinsByObservation(t *testing.T) {
 		t.Fatalf("before the deadline: pinned %s, want the tip %s", o.Pin.SHA, seen)
 	}
 
-	// After the deadline the students push a commit dated before it, and one after.
+	// A scrape just after the deadline sees the same tip; then the students
+	// push a commit dated before the deadline, and one after.
+	now = at(5 * time.Minute)
+	mustRun(t, opts)
 	backdated := c.commit("obs.git", "main", gittest.Commit{Message: "backdated", Author: bob, When: at(-10 * time.Minute),
 		Files: map[string][]byte{"reports/README.md": []byte(reportText + "improved")}})
-	c.commit("obs.git", "main", gittest.Commit{Message: "after", Author: bob, When: at(time.Hour)})
+	after := c.commit("obs.git", "main", gittest.Commit{Message: "after", Author: bob, When: at(time.Hour)})
 	now = at(2 * time.Hour)
 	sum = mustRun(t, opts)
 
@@ -616,8 +625,13 @@ func TestRunPinsByObservation(t *testing.T) {
 		t.Errorf("group 1: pinned %s by %s backdated %v date-based %s late %d; want %s by observation, backdated, %s, 2",
 			g1.Pin.SHA, g1.Pin.By, g1.Pin.Backdated, g1.Pin.DateBasedSHA, g1.Pin.LateCommits, seen, backdated)
 	}
-	if !g1.Pin.ObservedAt.Equal(at(-30*time.Minute)) || !outcomeOf(t, sum, 1).Pin.Backdated {
-		t.Errorf("group 1: observed at %v", g1.Pin.ObservedAt)
+	if len(g1.Pin.Evidence) != 2 || !g1.Pin.Evidence[0].Time.Equal(at(-30*time.Minute)) || !g1.Pin.Evidence[1].Time.Equal(at(5*time.Minute)) ||
+		!outcomeOf(t, sum, 1).Pin.Backdated {
+		t.Errorf("group 1: evidence %+v", g1.Pin.Evidence)
+	}
+	if len(g1.Pin.Late) != 2 || g1.Pin.Late[0].SHA != after || g1.Pin.Late[0].Backdated || !g1.Pin.Late[1].Backdated ||
+		!slices.Equal(g1.Pin.Late[1].Files, []workspace.LateFile{{Path: "reports/README.md", Report: true}}) {
+		t.Errorf("group 1: late commits %+v", g1.Pin.Late)
 	}
 	if report, _ := g1.ReadFile("reports/README.md"); strings.Contains(string(report), "improved") {
 		t.Error("group 1 exported the backdated report")
@@ -743,11 +757,11 @@ func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
 	r := c.repo("rewrite.git")
 	seen := c.commit("rewrite.git", "main", reportCommit(alice, at(-2*time.Hour), "handed in"))
 	opts := testOptions(t, c.group(1, "rewrite.git"))
-	opts.Now = func() time.Time { return at(-time.Hour) }
+	opts.Now = func() time.Time { return at(30 * time.Minute) }
 	mustRun(t, opts)
 
-	// After the deadline the branch is replaced by unrelated history dated
-	// before the deadline.
+	// After the scrape after the deadline, the branch is replaced by
+	// unrelated history dated before the deadline.
 	other := c.commit("rewrite.git", "rewritten", reportCommit(bob, at(-3*time.Hour), "rewritten history"))
 	if err := r.SetBranch("main", other); err != nil {
 		t.Fatal(err)
@@ -755,10 +769,11 @@ func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
 	opts.Now = func() time.Time { return at(time.Hour) }
 	o := outcomeOf(t, mustRun(t, opts), 1)
 	s := loadSnap(t, opts.Workspace, 1)
-	if o.Pin.SHA != seen || !s.Pin.Backdated || s.Pin.DateBasedSHA != other || s.TipSHA != other {
-		t.Errorf("pinned %s backdated %v date-based %s tip %s; want the observed %s, backdated, %s", o.Pin.SHA, s.Pin.Backdated, s.Pin.DateBasedSHA, s.TipSHA, seen, other)
+	if o.Pin.SHA != seen || !s.Pin.Backdated || s.Pin.DateBasedSHA != other || s.TipSHA != other || !s.Pin.NotOnBranch {
+		t.Errorf("pinned %s backdated %v date-based %s tip %s not on branch %v; want the observed %s, backdated, %s, not on the branch",
+			o.Pin.SHA, s.Pin.Backdated, s.Pin.DateBasedSHA, s.TipSHA, s.Pin.NotOnBranch, seen, other)
 	}
-	if !slices.ContainsFunc(s.Pin.Notes, func(n string) bool { return strings.Contains(n, "rewritten") }) {
-		t.Errorf("no note about the rewritten branch: %q", s.Pin.Notes)
+	if report, err := s.ReadFile("reports/README.md"); err != nil || len(report) == 0 || len(s.Commits) != 1 || s.Commits[0].SHA != seen {
+		t.Errorf("the pinned commit was not read from the clone: report %v, commits %+v", err, s.Commits)
 	}
 }

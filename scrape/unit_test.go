@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -16,36 +17,57 @@ import (
 )
 
 func TestCopySelection(t *testing.T) {
-	for p, want := range map[string]bool{
-		"reports/README.md":        true,
-		"reports/notes.txt":        true,
-		"reports/figures/a.JPEG":   true,
-		"docs/readme.MD":           true,
-		"figures/loss.webp":        true,
-		"src/train.py":             false,
-		"README.txt":               false,
-		"data/images.png.gz":       false,
-		"myreports/README.md":      true, // a README anywhere
-		"myreports/notes.txt":      false,
-		"reportsREADME.md/foo.txt": false,
+	for p, want := range map[string]int{
+		"reports/README.md":                 priorityReport,
+		"reports/notes.txt":                 priorityReportFolder,
+		"reports/figures/a.JPEG":            priorityReportFolder,
+		"docs/readme.MD":                    priorityReadme,
+		"myreports/README.md":               priorityReadme, // a README anywhere
+		"figures/loss.webp":                 priorityImage,
+		"src/train.py":                      priorityText,
+		"README.txt":                        priorityText,
+		"myreports/notes.txt":               priorityText,
+		"Dockerfile":                        priorityText,
+		"dockerfiles/Dockerfile.api":        priorityText,
+		"docker/train.dockerfile":           priorityText,
+		"Makefile":                          priorityText,
+		".github/workflows/tests.yml":       priorityText,
+		".github/workflows/no-extension":    priorityText,
+		".dvc/config":                       priorityText,
+		"data.dvc":                          priorityText,
+		"uv.lock":                           priorityText,
+		"pyproject.toml":                    priorityText,
+		"data/images.png.gz":                notCopied,
+		"models/model.pt":                   notCopied,
+		"notebooks/eda.ipynb":               notCopied,
+		".venv/lib/python3.12/site.py":      notCopied, // vendored
+		"env/lib/site-packages/pkg/x.py":    notCopied,
+		"frontend/node_modules/a/pkg.json":  notCopied,
+		"frontend/node_modules/a/logo.png":  priorityImage, // figures are wherever the report links them
+		".dvc/cache/files/md5/ab/cdef01234": notCopied,
 	} {
-		if got := copyPriority(p) >= 0; got != want {
-			t.Errorf("copy %q = %v, want %v", p, got, want)
+		if got := copyPriority(p); got != want {
+			t.Errorf("copyPriority(%q) = %d, want %d", p, got, want)
 		}
 	}
-	for p, want := range map[string]bool{
-		"reports/README.md": true,
-		"../etc/passwd":     false,
-		"reports/../../x":   false,
-		"/etc/passwd":       false,
-		"reports//x.png":    false,
-		`reports\..\x.png`:  false,
-		"a/./b.png":         false,
-		"nul\x00.png":       false,
-		"":                  false,
+	for name, want := range map[string]bool{
+		"README.md":   true,
+		"Übung 1.png": true,
+		"..":          false,
+		".":           false,
+		"":            false,
+		".git":        false,
+		".GIT":        false,
+		"Icon\r":      false,
+		"a\nb.png":    false,
+		"tab\tname":   false,
+		"del\x7f":     false,
+		`a\b.png`:     false,
+		"nul\x00.png": false,
+		"\xff.png":    false,
 	} {
-		if got := safeRepoPath(p); got != want {
-			t.Errorf("safeRepoPath(%q) = %v, want %v", p, got, want)
+		if got := safeEntryName(name); got != want {
+			t.Errorf("safeEntryName(%q) = %v, want %v", name, got, want)
 		}
 	}
 }
@@ -100,24 +122,29 @@ func TestTokenAuthHosts(t *testing.T) {
 	}
 }
 
-func TestLastObservationBy(t *testing.T) {
+func TestLogSightings(t *testing.T) {
 	u, b := "https://h/r.git", "main"
 	obs := []workspace.Observation{
 		{Time: at(-2 * time.Hour), URL: u, Branch: b, TipSHA: "a"},
 		{Time: at(-time.Hour), URL: u, Branch: "dev", TipSHA: "other-branch"},
 		{Time: at(-30 * time.Minute), URL: "https://h/old.git", Branch: b, TipSHA: "other-url"},
-		{Time: at(0), URL: u, Branch: b, TipSHA: "b"},
-		{Time: at(time.Second), URL: u, Branch: b, TipSHA: "after"},
+		{Time: at(time.Second), URL: u, Branch: b, TipSHA: ""},
 	}
-	if got, ok := lastObservationBy(obs, u, b, testDeadline); !ok || got.TipSHA != "b" {
-		t.Errorf("got %+v %v, want the observation made exactly at the deadline", got, ok)
+	tips := func(sightings []workspace.Evidence) (out []string) {
+		for _, s := range sightings {
+			if s.Source != workspace.SourceEvidenceLog {
+				t.Errorf("sighting from %s", s.Source)
+			}
+			out = append(out, s.TipSHA)
+		}
+		return out
 	}
-	if _, ok := lastObservationBy(obs, u, b, at(-3*time.Hour)); ok {
-		t.Error("found an observation before any was made")
+	if got := tips(logSightings(obs, u, b)); !slices.Equal(got, []string{"a", ""}) {
+		t.Errorf("sightings of %s %s: %q", u, b, got)
 	}
 	// groups.csv now names where the old URL redirected to.
 	obs[2].MovedTo = u
-	if got, ok := lastObservationBy(obs, u, b, at(-20*time.Minute)); !ok || got.TipSHA != "other-url" {
-		t.Errorf("got %+v %v, want the observation of the URL that redirected here", got, ok)
+	if got := tips(logSightings(obs, u, b)); !slices.Equal(got, []string{"a", "other-url", ""}) {
+		t.Errorf("sightings with the redirect: %q, want the observation of the URL that redirected here too", got)
 	}
 }

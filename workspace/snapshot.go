@@ -54,6 +54,10 @@ type Commit struct {
 	AuthorTime  time.Time `json:"author_time"`
 	CommitTime  time.Time `json:"commit_time"`
 	Message     string    `json:"message"`
+	// DateNote says what the commit object really wrote when a date could
+	// not be kept as written (after year 9999, a time zone of a day or
+	// more): AuthorTime and CommitTime then hold the nearest date that can.
+	DateNote string `json:"date_note,omitempty"`
 }
 
 // FileMode is what a tree entry is.
@@ -76,6 +80,9 @@ type File struct {
 	Size   int64    `json:"size"`
 	Mode   FileMode `json:"mode"`
 	Target string   `json:"target,omitempty"` // symlink target, recorded, never followed
+	// NotCopied says why a file the scrape copies (report, figure, README,
+	// text file) was not copied: too large, a symlink, binary content, ...
+	NotCopied string `json:"not_copied,omitempty"`
 }
 
 // Open opens a file copied out of the deadline commit by its repository path
@@ -111,7 +118,17 @@ func (s *Snapshot) ReadFile(repoPath string) ([]byte, error) {
 
 // HasFile reports whether the deadline tree holds exactly this path.
 func (s *Snapshot) HasFile(repoPath string) bool {
-	return slices.ContainsFunc(s.Tree, func(f File) bool { return f.Path == repoPath })
+	_, ok := s.File(repoPath)
+	return ok
+}
+
+// File is the deadline tree's entry of exactly this path.
+func (s *Snapshot) File(repoPath string) (File, bool) {
+	i := slices.IndexFunc(s.Tree, func(f File) bool { return f.Path == repoPath })
+	if i < 0 {
+		return File{}, false
+	}
+	return s.Tree[i], true
 }
 
 // LoadSnapshot reads a group's snapshot. A snapshot whose group number is

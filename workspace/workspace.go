@@ -169,9 +169,22 @@ func (w *Workspace) Close() error {
 	return err
 }
 
+// ErrUnencodable: a value holds something JSON cannot write (a time after
+// year 9999, ...). It is a fact about the data, not the disk: the caller
+// can store something else instead.
+var ErrUnencodable = errors.New("cannot be written as JSON")
+
 // WriteJSON writes v as indented JSON to name atomically: readers (and the
-// next run after a crash) see the old file or the new, never a mix.
-func WriteJSON(name string, v any) error { return atomicfile.WriteJSON(name, v) }
+// next run after a crash) see the old file or the new, never a mix. A value
+// JSON cannot hold gives an error wrapping ErrUnencodable, and name is left
+// as it was.
+func WriteJSON(name string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return fmt.Errorf("write %s: %w: %w", name, ErrUnencodable, err)
+	}
+	return atomicfile.Write(name, append(data, '\n'), 0o644)
+}
 
 // ReadJSON reads the JSON file name into v.
 func ReadJSON(name string, v any) error {

@@ -30,6 +30,11 @@ func checkCommand() *cli.Command {
 report.py check counts them), placeholders left, figure links, the group number
 (Question 1), the student ids (Question 2), the checklist and template drift.
 
+Words, images and pass are the course checker's, as students see them; where it
+reads other text than the answer (a sub-heading inside it, a heading after the
+last one, "Answer:" twice), the whole answer's counts are given beside them, and
+where it would stop with an error, handin's counts of each whole answer.
+
 Figure files are looked up among the files git tracks in the work tree holding
 the report (or in --files): a figure never added is missing for the graders too.
 
@@ -88,7 +93,9 @@ func runCheck(c *cli.Context) error {
 	}
 	_ = g.Wait() // workers record failures per file and never return one
 	code := exitOK
+	unchecked := false
 	for _, r := range results {
+		unchecked = unchecked || (r.Error == "" && !r.FilesChecked)
 		switch {
 		case r.Error != "":
 			fmt.Fprintf(c.App.ErrWriter, "handin: %s: %v\n", r.File, r.Error)
@@ -114,6 +121,10 @@ func runCheck(c *cli.Context) error {
 			}
 		}
 	}
+	if unchecked {
+		fmt.Fprintln(c.App.ErrWriter, "handin: note: figure files were not checked (no git work tree around the report): "+
+			"run handin check inside the repository's work tree, or pass --files LIST (git ls-tree -r --name-only HEAD > LIST)")
+	}
 	return withCode(code)
 }
 
@@ -128,16 +139,19 @@ func checkFile(file string, spec *grade.Spec, listed *grade.RepoFiles) (*grade.C
 	if err != nil {
 		return nil, err
 	}
-	files, reportDir := listed, "reports"
+	repo := grade.Repository{ReportDir: "reports", Files: listed}
 	if root, ok := gitRoot(file); ok {
 		abs, _ := filepath.Abs(file)
 		rel, _ := filepath.Rel(root, filepath.Dir(abs))
-		reportDir = filepath.ToSlash(rel)
-		if files == nil {
-			files = workTreeFiles(root)
+		repo.ReportDir = filepath.ToSlash(rel)
+		if repo.Files == nil {
+			repo.Files = workTreeFiles(root)
 		}
+		// links into the repository's own GitHub address are its files;
+		// without the remotes they are remote images
+		repo.URLs, repo.Branch, _ = scrape.WorkTreeRemotes(root)
 	}
-	return grade.Check(file, r, spec, reportDir, files), nil
+	return grade.Check(file, r, spec, repo), nil
 }
 
 // readReport reads a report file without slurping huge or special files.
@@ -220,6 +234,13 @@ func printCheck(w io.Writer, r *grade.CheckResult) {
 		students = "none found"
 	}
 	fmt.Fprintf(w, "%s  (spec %s)  group %s  students %s  passed %d/%d\n", r.File, r.Spec, group, students, r.Passed, len(r.Questions))
+	if crash := r.Checker.Crash; crash != nil {
+		fmt.Fprintf(w, "  the course checker (%s) would stop with %s: %s; the counts below are handin's, of each whole answer\n",
+			r.Checker.Version, crash.Exception, crash.Summary)
+		for _, cause := range crash.Causes {
+			fmt.Fprintf(w, "    %s\n", cause.Message)
+		}
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  Q\twords\trange\timages\trange\tresult\tproblems")
 	for _, q := range r.Questions {
@@ -233,7 +254,10 @@ func printCheck(w io.Writer, r *grade.CheckResult) {
 		}
 		for _, f := range q.Findings {
 			note := "note: " + f.Message
-			if f.Target != "" {
+			if f.Problem() {
+				note = "problem: " + f.Message
+			}
+			if f.Target != "" && !strings.Contains(f.Message, f.Target) {
 				note += " (" + f.Target + ")"
 			}
 			notes = append(notes, note)

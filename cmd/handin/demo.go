@@ -49,8 +49,8 @@ Example:
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "out", Value: "handin-demo", Usage: "course folder `DIR` to write (replaced if a previous demo wrote it)"},
 			&cli.BoolFlag{Name: "keep-serving", Usage: "keep serving the repositories until Ctrl-C"},
-			&cli.IntFlag{Name: "groups", Value: demo.DefaultGroups, Usage: "number of groups (the cases repeat)"},
-			&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "parallel clones"},
+			&cli.IntFlag{Name: "groups", Value: demo.DefaultGroups, Usage: "`N` groups (the cases repeat)"},
+			&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "`N` parallel clones"},
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
 		},
 		Action: runDemo,
@@ -129,7 +129,7 @@ func runDemo(c *cli.Context) error {
 	return nil
 }
 
-// runDemoCourse replays the cron scrape before the deadline, then runs the
+// runDemoCourse replays the cron scrapes around the deadline, then runs the
 // pipeline on the demo course in dir, as 'handin run' would. The workspace
 // is released when it returns, so that with --keep-serving 'handin run'
 // works in dir.
@@ -139,10 +139,14 @@ func runDemoCourse(ctx context.Context, dir string, course *demo.Course, workers
 		return nil, err
 	}
 	defer closeWorkspace(ws, io)
-	fmt.Fprintf(io.err, "handin demo: replaying a cron scrape 2 hours before the deadline for group(s) %v, then their backdated push\n",
-		course.GroupsWith(demo.CaseBackdated))
-	if err := course.ObserveBeforeDeadline(ctx, ws); err != nil {
+	replayed, err := course.ReplayDeadline(ctx, ws)
+	if err != nil {
 		return nil, ioError("%w", err)
+	}
+	if len(replayed) > 0 {
+		fmt.Fprintf(io.err, "handin demo: replayed cron scrapes 10 minutes before and 1 minute after the deadline for group(s) %v: "+
+			"group(s) %v pushed in between (it counts), group(s) %v pushed a commit dated before the deadline after them (backdated)\n",
+			replayed, course.GroupsWith(demo.CaseLastMinute), course.GroupsWith(demo.CaseBackdated))
 	}
 	groups, err := scrape.ReadGroupsFile(filepath.Join(dir, "groups.csv"), demo.Location())
 	if err != nil {

@@ -37,8 +37,8 @@ var demoServers sync.Map // *testscript.TestScript -> *demoServer
 //
 // It builds the demo course in .demo, serves it until the script ends and
 // sets $GROUPS (its groups.csv) and $DEADLINE (RFC 3339). -observe replays
-// the scrape before the deadline into WORKSPACE, so the backdated group shows
-// as backdated; -hang makes the repositories of those groups never answer,
+// the cron scrapes around the deadline into WORKSPACE, so the last-minute
+// group's push counts and the backdated group shows as backdated; -hang makes the repositories of those groups never answer,
 // until "servedemo unhang". It needs git: scripts start with
 // "[!exec:git] skip".
 func serveDemo(ts *testscript.TestScript, neg bool, args []string) {
@@ -97,7 +97,7 @@ func serveDemo(ts *testscript.TestScript, neg bool, args []string) {
 	if observe != "" {
 		ws, err := workspace.Create(observe)
 		ts.Check(err)
-		err = course.ObserveBeforeDeadline(context.Background(), ws)
+		_, err = course.ReplayDeadline(context.Background(), ws)
 		ts.Check(errors.Join(err, ws.Close()))
 	}
 	ts.Setenv("GROUPS", course.GroupsFile)

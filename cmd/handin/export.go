@@ -74,7 +74,7 @@ Example:
 		Action: func(c *cli.Context) error {
 			args, err := parseTrailingFlags(c)
 			if err != nil {
-				return usageError("page: %w", err)
+				return c.Command.OnUsageError(c, err, false)
 			}
 			if len(args) == 0 {
 				return usageError("page: no group number given (try 'handin page 7 --workspace ws')")

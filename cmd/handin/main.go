@@ -55,6 +55,7 @@ func newApp(io streams) *cli.App {
 		Metadata:             map[string]any{streamsKey: io},
 		// Errors are printed once, by run, not by urfave/cli.
 		ExitErrHandler: func(*cli.Context, error) {},
+		Action:         rootAction,
 		Commands: []*cli.Command{
 			checkCommand(),
 			specCommand(),
@@ -62,6 +63,7 @@ func newApp(io streams) *cli.App {
 			// These read the course file (handin.toml) as well as flags.
 			withCourse(scrapeCommand()),
 			withCourse(gradeCommand()),
+			withCourse(authorsCommand()),
 			withCourse(exportCommand()),
 			withCourse(pageCommand()),
 			withCourse(runCommand()),
@@ -71,6 +73,8 @@ func newApp(io streams) *cli.App {
 		},
 	}
 	hideLeafHelpCommands(app.Commands)
+	withUsageErrors("", app.Commands)
+	app.OnUsageError = onUsageError("", app.Flags)
 	return app
 }
 

@@ -175,9 +175,7 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 		}
 		return nil, ioError("while scraping (%d of %d groups done and kept): %w; run again to resume", done, selected, err)
 	}
-	outcomes := map[int]scrape.Outcome{}
 	for _, o := range scraped.Outcomes {
-		outcomes[o.Group] = o
 		switch {
 		case o.Resumed:
 			sum.Unchanged++
@@ -209,7 +207,7 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 	sum.Warnings = append(sum.Warnings, exported.Warnings...)
 	display.end(fmt.Sprintf("%s in %s", plural(len(exported.Pages), "page"), p.out))
 
-	sum.tally(results, outcomes)
+	sum.tally(results, scraped.Outcomes)
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
 }
@@ -235,25 +233,44 @@ func countSelected(o scrape.Options) int {
 	return len(o.Groups)
 }
 
-// tally sorts every graded group into ok, problems or failed. A group whose
-// scrape failed this run is failed even when an older snapshot was graded.
-func (s *runSummary) tally(results []*grade.GroupResult, outcomes map[int]scrape.Outcome) {
+// tally sorts every group of the course into ok, problems or failed: each
+// graded group, and each groups.csv row that gave no group of its own (a
+// duplicated or unusable number), which is failed. A group whose scrape
+// failed this run is failed even when an older snapshot was graded.
+func (s *runSummary) tally(results []*grade.GroupResult, outcomes []scrape.Outcome) {
+	latest := map[int]scrape.Outcome{}
+	for _, o := range outcomes {
+		if o.Status != workspace.StatusInvalid {
+			latest[o.Group] = o
+		}
+	}
+	invalidResult := map[int]bool{}
 	for _, r := range results {
+		invalidResult[r.Group] = r.Status == workspace.StatusInvalid
 		g := runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems()), Error: printable(r.Error)}
-		if o, ok := outcomes[r.Group]; ok && o.Status != r.Status && !o.Status.Pinned() {
+		if o, ok := latest[r.Group]; ok && o.Status != r.Status && !o.Status.Pinned() {
 			g.State, g.Status, g.Error = grade.StateFailed, o.Status, printable(o.Error)
 		}
-		switch g.State {
-		case grade.StateFailed:
-			s.Failed++
-		case grade.StateProblems:
-			s.WithProblems++
-		default:
-			s.OK++
+		s.add(g)
+	}
+	for _, o := range outcomes {
+		if o.Status == workspace.StatusInvalid && !invalidResult[o.Group] {
+			s.add(runGroup{Group: o.Group, State: grade.StateFailed, Status: o.Status, Error: printable(o.Error)})
 		}
-		s.Groups = append(s.Groups, g)
 	}
 	s.Total = len(s.Groups)
+}
+
+func (s *runSummary) add(g runGroup) {
+	switch g.State {
+	case grade.StateFailed:
+		s.Failed++
+	case grade.StateProblems:
+		s.WithProblems++
+	default:
+		s.OK++
+	}
+	s.Groups = append(s.Groups, g)
 }
 
 func printRunSummary(io streams, s *runSummary, asJSON bool) error {

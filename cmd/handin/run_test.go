@@ -217,13 +217,19 @@ func TestRunNeedsGroupsAndWorkspace(t *testing.T) {
 	}
 }
 
-// Every command's --help ends with an example.
+// Every command's --help ends with an example, and names the value of every
+// flag that takes one ("--workers N", not "--workers value").
 func TestEveryCommandHasAnExample(t *testing.T) {
 	var visit func(prefix string, cmds []*cli.Command)
 	visit = func(prefix string, cmds []*cli.Command) {
 		for _, c := range cmds {
 			if c.Action != nil && !strings.Contains(c.Description, "Example:\n   ") {
 				t.Errorf("handin %s%s --help has no example", prefix, c.Name)
+			}
+			for _, f := range c.Flags {
+				if u, ok := f.(cli.DocGenerationFlag); ok && u.TakesValue() && !strings.Contains(u.GetUsage(), "`") {
+					t.Errorf("handin %s%s --%s: its value has no name in --help (write it in backticks)", prefix, c.Name, f.Names()[0])
+				}
 			}
 			visit(prefix+c.Name+" ", c.Subcommands)
 		}

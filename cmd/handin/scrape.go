@@ -21,18 +21,23 @@ func scrapeCommand() *cli.Command {
 		Usage: "clone every group's repository and pin the commit that counts at the deadline",
 		Description: `Clones (or fetches, on later runs) every group's repository in parallel into the
 workspace and writes, per group, WORKSPACE/groups/NNN/snapshot.json: the deadline
-commit (on the branch's first-parent chain, the newest commit whose committer
-time is at or before the deadline), the commits up to it, its file tree, and
+commit, the commits up to it, its file tree, the commits pushed after it, and
 the report folder, README files and images exported to files/.
 
-Every run also logs the branch tip it saw (observations.jsonl). Run scrape on a
-schedule up to the deadline (cron) and the last tip seen before the deadline
-counts: commits dated before the deadline but pushed after it are flagged
-as backdated. Groups whose snapshot is current and whose remote did not move
-are not fetched again unless --refresh.
+Every run also logs the branch tip it saw (observations.jsonl). A tip seen at
+or before the deadline was pushed on time, whatever its commit dates say. The
+first scrape after the deadline bounds what was pushed by then: a commit dated
+at or before the deadline that it did not see was pushed after the deadline
+and is flagged backdated. In between, commits dated at or before the deadline
+get the benefit of the doubt. So run scrape on a schedule (cron) around the
+deadline, and once right after it. For repositories on github.com, with a
+token, GitHub's push log (api.github.com) gives the same evidence by
+GitHub's clock, no cron needed. Groups whose snapshot is current and whose
+remote did not move are not fetched again unless --refresh.
 
 The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
---token-host hosts and never written anywhere.
+--token-host hosts (and, for the push log, to api.github.com when github.com
+is one of them) and never written anywhere.
 
 Exit code: 0 every group is scraped (ok, or a status about what the students
 handed in: invalid, not-found, empty-repo, no-commit-before-deadline,
@@ -56,7 +61,7 @@ func scrapeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "deadline", Usage: "deadline `TIME`, RFC 3339 (2026-01-23T23:59:59+01:00) or local to --tz (2026-01-23 23:59); required unless every group has its own"},
 		&cli.StringFlag{Name: "tz", Value: coursetime.DefaultZone, Usage: "course time `ZONE`: deadlines written without an offset are read in it"},
 		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (clones, snapshots)", Required: true},
-		&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "parallel clones"},
+		&cli.IntFlag{Name: "workers", Value: scrape.DefaultWorkers, Usage: "`N` parallel clones"},
 		&cli.IntSliceFlag{Name: "group", Usage: "scrape only group `N` (repeatable)"},
 		&cli.DurationFlag{Name: "timeout", Value: scrape.DefaultTimeout, Usage: "give up on one repository after `D`, retries included"},
 		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
@@ -190,10 +195,13 @@ func outcomeNote(o scrape.Outcome) string {
 		notes = append(notes, "unchanged since the last run")
 	}
 	if o.Pin.Backdated {
-		notes = append(notes, "backdated commits pushed after the deadline")
+		notes = append(notes, "backdated: commits dated before the deadline were pushed after it")
+	}
+	if o.Pin.NotOnBranch {
+		notes = append(notes, "the branch, rewritten after the deadline, no longer contains the commit that counts")
 	}
 	if o.Pin.OutOfOrder {
-		notes = append(notes, "committer dates go backwards")
+		notes = append(notes, "history out of date order (information)")
 	}
 	if o.MovedTo != "" {
 		notes = append(notes, "the repository moved to "+o.MovedTo)

@@ -6,18 +6,18 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
-	"sync"
 	"time"
+
+	"handin/internal/lazyregexp"
 )
 
 // tempName matches the names tempPattern gives: ".NAME.tmp-" and the
 // decimal digits os.CreateTemp puts for its "*".
-var tempName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\..+\.tmp-[0-9]+$`) })
+var tempName = &lazyregexp.Regexp{Expr: `^\..+\.tmp-[0-9]+$`}
 
 // IsTemp reports whether a file name (without folder) is one this package
 // gives its temporary files.
-func IsTemp(base string) bool { return tempName().MatchString(base) }
+func IsTemp(base string) bool { return tempName.MatchString(base) }
 
 // RemoveStale deletes the temporary files this package left in dir when a
 // process was killed mid-write, and returns their paths. Only regular files

@@ -34,7 +34,8 @@ const (
 	CaseMissingStudent  Case = "missing-student"    // a roster student missing from Question 2
 	CaseUnmatchedAuthor Case = "unmatched-author"   // a student commits only under a private identity
 	CaseLate            Case = "late-commits"       // report finished after the deadline
-	CaseBackdated       Case = "backdated"          // commit dated before the deadline, pushed after it
+	CaseBackdated       Case = "backdated"          // commit dated before the deadline, pushed after the scrape right after it
+	CaseLastMinute      Case = "last-minute"        // report finished minutes before the deadline, pushed after a cron scrape
 	CaseUnreachable     Case = "unreachable"        // the repository URL answers 404
 	CaseNoReport        Case = "no-report"          // the repository has no report at all
 	CaseReportAtRoot    Case = "report-at-root"     // the report was moved to the root README.md
@@ -60,7 +61,9 @@ func (k Case) Describe() string {
 	case CaseLate:
 		return "the report was finished after the deadline (late commits)"
 	case CaseBackdated:
-		return "a commit dated before the deadline but pushed after it"
+		return "a commit dated before the deadline, pushed after the scrape right after it: backdated"
+	case CaseLastMinute:
+		return "the report finished 3 minutes before the deadline, after a cron scrape: it counts"
 	case CaseUnreachable:
 		return "the repository URL answers 404"
 	case CaseNoReport:
@@ -77,7 +80,7 @@ var caseCycle = []Case{
 	CaseGood, CaseShortAnswers, CaseGood, CaseMissingFigures, CasePlaceholders, CaseGood,
 	CaseWrongGroup, CaseMissingStudent, CaseGood, CaseLate, CaseBackdated, CaseGood,
 	CaseUnreachable, CaseNoReport, CaseReportAtRoot, CaseGood, CaseUnmatchedAuthor, CaseGood,
-	CaseGood, CaseShortAnswers, CaseGood, CasePlaceholders, CaseGood, CaseGood,
+	CaseGood, CaseLastMinute, CaseGood, CasePlaceholders, CaseGood, CaseGood,
 }
 
 // caseOf is the case of group n.
@@ -103,15 +106,19 @@ type Course struct {
 	Deadline   time.Time
 	Groups     []Group
 
-	// held are pushes made after the deadline (PushBackdated).
+	// held are the pushes made around the deadline, kept back for
+	// ReplayDeadline.
 	held []heldPush
 }
 
-// heldPush is a branch move kept back until after the deadline.
+// heldPush is a branch move kept back until ReplayDeadline plays it:
+// between its scrapes before and after the deadline, or after both.
 type heldPush struct {
 	group int
 	repo  *gittest.Repo
 	sha   string
+	// afterDeadline: pushed after the scrape right after the deadline.
+	afterDeadline bool
 }
 
 // Option changes what Build builds.
@@ -203,17 +210,17 @@ func (c *Course) GroupsWith(k Case) []int {
 	return out
 }
 
-// PushBackdated pushes the commits that backdated groups made after the
-// deadline while dating them before it. Build keeps them back so that a
-// scrape before the deadline (ObserveBeforeDeadline) can see the branch
-// without them, as a cron scrape would have.
-func (c *Course) PushBackdated() error {
+// pushHeld makes the held pushes made before the deadline, or those made
+// after it (afterDeadline).
+func (c *Course) pushHeld(afterDeadline bool) error {
 	var errs []error
 	for _, h := range c.held {
+		if h.afterDeadline != afterDeadline {
+			continue
+		}
 		if err := h.repo.SetBranch(gittest.DefaultBranch, h.sha); err != nil {
 			errs = append(errs, fmt.Errorf("demo: push group %d: %w", h.group, err))
 		}
 	}
-	c.held = nil
 	return errors.Join(errs...)
 }

@@ -43,8 +43,12 @@ func TestCourseThroughScrapeAndGrade(t *testing.T) {
 	}
 	defer ws.Close()
 	ctx := context.Background()
-	if err := c.ObserveBeforeDeadline(ctx, ws); err != nil {
+	replayed, err := c.ReplayDeadline(ctx, ws)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if want := slices.Concat(c.GroupsWith(CaseBackdated), c.GroupsWith(CaseLastMinute)); !slices.Equal(replayed, want) {
+		t.Errorf("replayed groups %v, want %v", replayed, want)
 	}
 	groups, err := scrape.ReadGroupsFile(c.GroupsFile, Location())
 	if err != nil {
@@ -147,17 +151,39 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 			t.Errorf("missing students %v, want %v", r.Roster.Missing, want)
 		}
 	case CaseUnmatchedAuthor:
+		// information, not a problem: the student may well be the unmapped identity
 		last := g.Students[len(g.Students)-1]
-		if !slices.ContainsFunc(r.Problems(), func(p grade.Finding) bool { return strings.Contains(p.Message, last) }) || len(r.UnmatchedAuthors) != 1 {
-			t.Errorf("problems %+v, unmatched %+v", r.Problems(), r.UnmatchedAuthors)
+		attribution := func(f grade.Finding) bool {
+			return f.Kind == grade.KindAttribution && strings.Contains(f.Message, last)
+		}
+		if !slices.ContainsFunc(r.Findings, attribution) || r.State != grade.StateOK || len(r.UnmappedIdentities) != 1 {
+			t.Errorf("state %s, findings %+v, unmapped %+v", r.State, r.Findings, r.UnmappedIdentities)
 		}
 	case CaseLate:
 		if r.Pin.LateCommits != 2 || r.Check.Pass {
 			t.Errorf("late commits %d, pass %v: the report was finished after the deadline", r.Pin.LateCommits, r.Check.Pass)
 		}
 	case CaseBackdated:
-		if !r.Pin.Backdated || !r.Pin.OutOfOrder || r.Check.Pass {
-			t.Errorf("backdated %v, out of order %v, pass %v", r.Pin.Backdated, r.Pin.OutOfOrder, r.Check.Pass)
+		if !r.Pin.Backdated || !r.Pin.OutOfOrder || r.Check.Pass || r.Pin.LateCommits != 1 {
+			t.Fatalf("backdated %v, out of order %v, pass %v, late %d", r.Pin.Backdated, r.Pin.OutOfOrder, r.Check.Pass, r.Pin.LateCommits)
+		}
+		// The scrape right after the deadline proves it; the page lists it.
+		late := r.Pin.Late[0]
+		if !late.Backdated || !late.CommitTime.Before(r.Deadline) || late.Subject != "final report" ||
+			!slices.Equal(late.Files, []workspace.LateFile{{Path: "reports/README.md", Report: true}}) {
+			t.Errorf("late commit %+v", late)
+		}
+		if bound := r.Pin.Evidence[len(r.Pin.Evidence)-1]; bound.Role != workspace.RoleBound || !bound.Time.Equal(r.Deadline.Add(time.Minute)) {
+			t.Errorf("evidence %+v: want the scrape a minute after the deadline as the bound", r.Pin.Evidence)
+		}
+	case CaseLastMinute:
+		// Pushed after the cron scrape ten minutes before the deadline, and
+		// there when the scrape a minute after it looked: it counts.
+		if r.State != grade.StateOK || !r.Check.Pass || r.Pin.LateCommits != 0 || r.Pin.Backdated || r.Pin.By != workspace.PinnedByCommitterDate {
+			t.Errorf("%s, pass %v, %d late, backdated %v, pinned by %s", r.State, r.Check.Pass, r.Pin.LateCommits, r.Pin.Backdated, r.Pin.By)
+		}
+		if ev := r.Pin.Evidence; len(ev) != 2 || !ev[0].Time.Equal(r.Deadline.Add(-10*time.Minute)) || !ev[1].Time.Equal(r.Deadline.Add(time.Minute)) {
+			t.Errorf("evidence %+v: want the scrapes before and after the deadline", ev)
 		}
 	case CaseUnreachable:
 		if r.Status != workspace.StatusNotFound {

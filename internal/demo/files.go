@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"path"
 	"strings"
 )
 
@@ -24,8 +25,8 @@ The report is in reports/README.md.
 		"README.md":                          []byte(readme),
 		".gitignore":                         []byte("__pycache__/\n*.pyc\n.venv/\ndata/\nmodels/\noutputs/\n"),
 		"pyproject.toml":                     []byte(fmt.Sprintf("[project]\nname = %q\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n", b.pkg)),
-		"requirements.txt":                   []byte("torch\ntyper\nhydra-core\n"),
-		"requirements_dev.txt":               []byte("pytest\nruff\ncoverage\n"),
+		"requirements.txt":                   []byte("torch\ntyper\nhydra-core\nfastapi\nuvicorn\nprometheus-client\nevidently\naccelerate\n"),
+		"requirements_dev.txt":               []byte("pytest\nruff\ncoverage\nlocust\n"),
 		"src/" + b.pkg + "/__init__.py":      []byte(""),
 		"configs/config.yaml":                []byte("defaults:\n  - model: default\nseed: 42\nepochs: 10\nlr: 0.001\n"),
 		"configs/model/default.yaml":         []byte("hidden: 128\ndropout: 0.2\n"),
@@ -57,18 +58,31 @@ func (b *groupBuilder) codeFiles(i int) map[string][]byte {
 	var content []byte
 	switch {
 	case strings.HasSuffix(name, ".py"):
-		content = pythonModule(b.pkg, i)
+		content = append(pythonModule(b.pkg, i), moduleRoles[path.Base(name)]...)
 	case strings.HasSuffix(name, ".dockerfile"):
 		entry := strings.TrimSuffix(name[strings.LastIndex(name, "/")+1:], ".dockerfile")
 		content = []byte(fmt.Sprintf("FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY src/ src/\nENTRYPOINT [\"python\", \"-m\", \"%s.%s\"]\n", b.pkg, entry))
 	case strings.HasPrefix(name, ".github/workflows/"):
-		content = []byte("name: checks\non: [push, pull_request]\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: pip install -r requirements_dev.txt\n      - run: pytest\n")
+		content = []byte("name: checks\non: [push, pull_request]\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: pip install -r requirements_dev.txt\n      - run: ruff check .\n      - run: pytest\n")
 	case name == "data.dvc":
 		content = []byte(fmt.Sprintf("outs:\n- md5: %032x.dir\n  path: data\n", uint64(b.group.Number)*0x9e3779b97f4a7c15))
 	default:
 		content = []byte(fmt.Sprintf("# %s of group %d\nsteps:\n  - name: build\n    args: [%q]\n", name, b.group.Number, b.pkg))
 	}
 	return map[string][]byte{name: content}
+}
+
+// moduleRoles end the modules that do what the demo's checklists claim:
+// parallel data loading, a compiled model, an API that stores what it is
+// asked and answers.
+var moduleRoles = map[string]string{
+	"data.py": "\n\nfrom torch.utils.data import DataLoader\n\n\ndef loader(dataset):\n" +
+		"    \"\"\"Batches of the dataset, loaded by parallel workers.\"\"\"\n    return DataLoader(dataset, batch_size=64, num_workers=4)\n",
+	"train.py": "\n\nimport torch\n\n\ndef compiled(model):\n    \"\"\"The model compiled for faster inference.\"\"\"\n    return torch.compile(model)\n",
+	"api.py": "\n\nfrom fastapi import BackgroundTasks, FastAPI\n\napp = FastAPI()\n\n\n@app.post(\"/predict\")\n" +
+		"def predict(values: list[float], background_tasks: BackgroundTasks) -> list[float]:\n" +
+		"    \"\"\"Answer, and store the request and the answer for drift checks.\"\"\"\n" +
+		"    answer = step_8_0(values)\n    background_tasks.add_task(log.info, \"request %s answer %s\", values, answer)\n    return answer\n",
 }
 
 // pythonModule is a plausible Python module; n varies its length and names.

@@ -153,8 +153,8 @@ func (b *groupBuilder) writeHistory() error {
 	hasReport := k != CaseNoReport
 	states := reportStates
 	switch k {
-	case CaseLate, CaseBackdated:
-		states = []int{0, 9, 18, 24} // finished only after the deadline
+	case CaseLate, CaseBackdated, CaseLastMinute:
+		states = []int{0, 9, 18, 24} // finished at the very end
 	}
 
 	codeCommits := 9 + b.rng.IntN(8)
@@ -208,8 +208,8 @@ func (b *groupBuilder) writeHistory() error {
 	return b.finish(plan, answers)
 }
 
-// finish adds what happens at the very end: after the deadline for late and
-// backdated groups, the report's move for CaseReportAtRoot.
+// finish adds what happens at the very end: around the deadline for late,
+// backdated and last-minute groups, the report's move for CaseReportAtRoot.
 func (b *groupBuilder) finish(plan reportPlan, answers map[int]string) error {
 	final := []byte(b.renderReport(plan, answers, len(prompts)))
 	deadline := b.course.Deadline
@@ -235,6 +235,20 @@ func (b *groupBuilder) finish(plan reportPlan, answers map[int]string) error {
 		}
 		sha, err := b.commit(gittest.Commit{Message: "final report", Files: map[string][]byte{"reports/README.md": final}},
 			parentTime.Add(-time.Hour))
+		if err != nil {
+			return err
+		}
+		b.held = &heldPush{group: b.group.Number, repo: b.repo, sha: sha, afterDeadline: true}
+		return b.repo.SetBranch(gittest.DefaultBranch, observed)
+	case CaseLastMinute:
+		// The tip a cron scrape sees ten minutes before the deadline, then
+		// the report finished and pushed three minutes before it.
+		observed, err := b.repo.Tip(gittest.DefaultBranch)
+		if err != nil {
+			return err
+		}
+		sha, err := b.commit(gittest.Commit{Message: "finish the report", Files: map[string][]byte{"reports/README.md": final}},
+			deadline.Add(-3*time.Minute))
 		if err != nil {
 			return err
 		}

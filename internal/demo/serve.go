@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,32 +67,60 @@ func writeGroupsFile(c *Course, srv *gittest.Server) error {
 	return nil
 }
 
-// ObserveBeforeDeadline replays the cron scrape an instructor runs before
-// the deadline: it scrapes the backdated groups into ws with the clock set
-// two hours before the deadline, so their observation log holds the tip
-// pushed by then, and then pushes their backdated commits. The course must
-// be served (GroupsFile written).
-func (c *Course) ObserveBeforeDeadline(ctx context.Context, ws *workspace.Workspace) error {
-	backdated := c.GroupsWith(CaseBackdated)
-	if len(backdated) == 0 || len(c.held) == 0 {
-		return nil
+// Replayed cron scrapes: one shortly before the deadline, one right after.
+const (
+	scrapeBeforeDeadline = -10 * time.Minute
+	scrapeAfterDeadline  = time.Minute
+)
+
+// ReplayDeadline replays what an instructor's cron sees around the
+// deadline, into ws, for the groups with held pushes: a scrape ten minutes
+// before the deadline; the last-minute groups push (three minutes before
+// it); a scrape one minute after the deadline; then the backdated groups
+// push their commit dated before the deadline. The course must be served
+// (GroupsFile written). It returns the groups replayed.
+func (c *Course) ReplayDeadline(ctx context.Context, ws *workspace.Workspace) ([]int, error) {
+	var replayed []int
+	for _, h := range c.held {
+		replayed = append(replayed, h.group)
 	}
+	if len(replayed) == 0 {
+		return nil, nil
+	}
+	slices.Sort(replayed)
 	groups, err := scrape.ReadGroupsFile(c.GroupsFile, Location())
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return nil, fmt.Errorf("demo: %w", err)
 	}
-	before := c.Deadline.Add(-2 * time.Hour)
+	if err := c.scrapeAt(ctx, ws, groups, replayed, c.Deadline.Add(scrapeBeforeDeadline)); err != nil {
+		return nil, err
+	}
+	if err := c.pushHeld(false); err != nil { // the last-minute pushes
+		return nil, err
+	}
+	if err := c.scrapeAt(ctx, ws, groups, replayed, c.Deadline.Add(scrapeAfterDeadline)); err != nil {
+		return nil, err
+	}
+	if err := c.pushHeld(true); err != nil { // the backdated pushes
+		return nil, err
+	}
+	c.held = nil
+	return replayed, nil
+}
+
+// scrapeAt scrapes the groups only into ws with the clock set to now.
+func (c *Course) scrapeAt(ctx context.Context, ws *workspace.Workspace, groups []scrape.Group, only []int, now time.Time) error {
 	sum, err := scrape.Run(ctx, ws, scrape.Options{
-		Groups: groups, Deadline: c.Deadline, Only: backdated,
-		RetryDelay: 10 * time.Millisecond, Now: func() time.Time { return before },
+		Groups: groups, Deadline: c.Deadline, Only: only,
+		RetryDelay: 10 * time.Millisecond, Now: func() time.Time { return now },
 	})
 	if err != nil {
-		return fmt.Errorf("demo: scrape before the deadline: %w", err)
+		return fmt.Errorf("demo: scrape at %s: %w", now.Format(time.RFC3339), err)
 	}
 	for _, o := range sum.Outcomes {
 		if o.Status != workspace.StatusOK {
-			return fmt.Errorf("demo: scrape before the deadline: group %d: %s %s", o.Group, o.Status, o.Error)
+			return fmt.Errorf("demo: scrape at %s: group %d: %s %s", now.Format(time.RFC3339), o.Group, o.Status, o.Error)
 		}
 	}
-	return c.PushBackdated()
+	return nil
 }

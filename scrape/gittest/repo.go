@@ -45,6 +45,16 @@ type Commit struct {
 	Symlinks    map[string]string // path -> link target (mode 120000)
 	Executables map[string][]byte // path -> content (mode 100755)
 	Submodules  map[string]string // path -> commit sha (gitlink, mode 160000)
+	// Zeros are files of that many zero bytes, streamed into the
+	// repository (a 2 GiB file costs no memory and packs to 2 MB).
+	Zeros map[string]int64
+	// RawNames are files in the root folder under names git refuses to
+	// write ("..", ".git", "a\\b"), stored as they are.
+	RawNames map[string][]byte
+	// RawDate, when set, replaces the author and committer dates in the
+	// commit object, written as is ("-1 +0000", "253402300800 +2500"):
+	// dates git itself never writes.
+	RawDate string
 }
 
 // Repo is a bare repository on disk that commits are written into directly
@@ -223,6 +233,7 @@ func (r *Repo) commitTree(h plumbing.Hash) (treeEntries, error) {
 	}
 	entries := treeEntries{}
 	walker := object.NewTreeWalker(tree, true, nil)
+	walker.SkipPathValidation() // trees may hold the odd names tests write
 	defer walker.Close()
 	for {
 		name, e, err := walker.Next()
@@ -284,7 +295,11 @@ func (r *Repo) writeCommit(ref plumbing.ReferenceName, tree treeEntries, parents
 		TreeHash:     root,
 		ParentHashes: parents,
 	}
-	h, err := r.store(commit)
+	store := r.store
+	if c.RawDate != "" {
+		store = func(encoder) (plumbing.Hash, error) { return r.storeWithRawDate(commit, c.RawDate) }
+	}
+	h, err := store(commit)
 	if err != nil {
 		return "", fmt.Errorf("commit %q on %s: %w", c.Message, ref.Short(), err)
 	}
@@ -339,6 +354,27 @@ func (r *Repo) applyDelta(tree treeEntries, c Commit) error {
 		if err := put(p, filemode.Symlink, []byte(c.Symlinks[p])); err != nil {
 			return err
 		}
+	}
+	for _, p := range sortedKeys(c.Zeros) {
+		if err := claim(p); err != nil {
+			return err
+		}
+		h, err := r.streamBlob(io.LimitReader(zeros{}, c.Zeros[p]), c.Zeros[p])
+		if err != nil {
+			return fmt.Errorf("write %s: %w", p, err)
+		}
+		tree[p] = treeEntry{mode: filemode.Regular, hash: h}
+	}
+	for _, name := range sortedKeys(c.RawNames) {
+		if name == "" || strings.Contains(name, "/") || seen[name] {
+			return fmt.Errorf("raw name %q: empty, nested or given twice", name)
+		}
+		seen[name] = true
+		h, err := r.storeBlob(c.RawNames[name])
+		if err != nil {
+			return fmt.Errorf("write %q: %w", name, err)
+		}
+		tree[name] = treeEntry{mode: filemode.Regular, hash: h}
 	}
 	for _, p := range sortedKeys(c.Submodules) {
 		if err := claim(p); err != nil {

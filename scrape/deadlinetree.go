@@ -1,0 +1,44 @@
+package scrape
+
+import (
+	"fmt"
+	"os"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+
+	"handin/workspace"
+)
+
+// copyDeadlineTree lists the tree of the pinned commit into the snapshot and
+// copies the files later stages read into a new folder of the group's,
+// returned for store to move into place; the status says whether a report
+// was among them.
+func (r *runner) copyDeadlineTree(repo *git.Repository, snap *workspace.Snapshot) (newFiles string, err error) {
+	tree, notes, err := treeFiles(repo, plumbing.NewHash(snap.Pin.SHA))
+	if err != nil {
+		return "", err
+	}
+	snap.Notes = append(snap.Notes, notes...)
+	newFiles, err = r.ws.NewFilesDir(snap.Group)
+	if err != nil {
+		return "", &workspaceError{fmt.Errorf("copy files: %w", err)}
+	}
+	res, err := copyFiles(repo, tree, newFiles)
+	if err != nil {
+		os.RemoveAll(newFiles)
+		return "", err
+	}
+	snap.Tree = make([]workspace.File, len(tree))
+	for i, e := range tree {
+		snap.Tree[i] = e.File
+	}
+	snap.Copied = res.Copied
+	snap.Notes = append(snap.Notes, res.Notes...)
+	snap.Status = workspace.StatusOK
+	if !res.HasReport {
+		snap.Status = workspace.StatusNoReport
+		snap.Error = "no copied README.md has a \"### Question\" heading"
+	}
+	return newFiles, nil
+}

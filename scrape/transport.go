@@ -1,0 +1,89 @@
+package scrape
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// Limits on what a server's answers make handin read. groups.csv names any
+// server, and a hostile one can answer a 404 with gigabytes, or list
+// branches forever: go-git reads an error body whole into its error message
+// and a ref advertisement to its end.
+const (
+	// maxErrorBody is how much of an error page is read; one line of it
+	// reaches the group's message.
+	maxErrorBody = 4 << 10
+	// maxRefAdvertisement bounds the list of branches and tags (GitHub's
+	// largest, with thousands of pull request refs, are a few MB).
+	maxRefAdvertisement = 16 << 20
+	// maxPackDownload bounds the pack of one fetch: far above any student
+	// repository, far below a full disk.
+	maxPackDownload = 4 << 30
+	// maxResponseHeader bounds a response's header lines.
+	maxResponseHeader = 64 << 10
+)
+
+// errAnswerTooLarge: a server's answer went over its limit.
+var errAnswerTooLarge = errors.New("the server's answer is too large")
+
+// limitedTransport is the http.RoundTripper of every git request: it caps
+// each response body by what the request asked for, so that no answer makes
+// handin read more than the limits above. Reads also end with the request's
+// context (the group's timeout), as net/http does for any body.
+type limitedTransport struct{ next http.RoundTripper }
+
+// newLimitedTransport wraps a copy of http.DefaultTransport.
+func newLimitedTransport() limitedTransport {
+	base := http.DefaultTransport.(*http.Transport).Clone()
+	base.MaxResponseHeaderBytes = maxResponseHeader
+	return limitedTransport{next: base}
+}
+
+func (t limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	res, err := t.next.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case res.StatusCode < 200 || res.StatusCode >= 300:
+		// Cut short without an error: go-git puts what it read into its
+		// error, and the status says what went wrong.
+		res.Body = &cappedBody{body: res.Body, left: maxErrorBody}
+	case strings.HasSuffix(req.URL.Path, "/info/refs"):
+		res.Body = &cappedBody{body: res.Body, left: maxRefAdvertisement,
+			over: fmt.Errorf("list of branches and tags over %s: %w", mib(maxRefAdvertisement), errAnswerTooLarge)}
+	default:
+		res.Body = &cappedBody{body: res.Body, left: maxPackDownload,
+			over: fmt.Errorf("download over %s: %w", mib(maxPackDownload), errAnswerTooLarge)}
+	}
+	return res, nil
+}
+
+// cappedBody reads at most left bytes of a response body, then ends: with
+// io.EOF when over is nil, else with over. Closing it closes the body and
+// drops whatever was not read.
+type cappedBody struct {
+	body io.ReadCloser
+	left int64
+	over error
+}
+
+func (b *cappedBody) Read(p []byte) (int, error) {
+	if b.left <= 0 {
+		if b.over != nil {
+			return 0, b.over
+		}
+		return 0, io.EOF
+	}
+	if int64(len(p)) > b.left {
+		p = p[:b.left]
+	}
+	n, err := b.body.Read(p)
+	b.left -= int64(n)
+	return n, err
+}
+
+func (b *cappedBody) Close() error { return b.body.Close() }

@@ -1,0 +1,47 @@
+package scrape
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"handin/scrape/gittest"
+	"handin/workspace"
+)
+
+// A server answering a 404 with 1.5 GiB, listing branches forever or
+// dripping a byte at a time costs each group a few KiB and at most its
+// timeout, and leaves one short line in its message.
+func TestRunAgainstHostileServer(t *testing.T) {
+	hostile := gittest.NewHostile()
+	defer hostile.Close()
+	group := func(n int, name string) Group {
+		u := hostile.RepoURL(name)
+		return Group{Number: n, RawURL: u, URL: u}
+	}
+	// The two large answers end by their limits, well within a long
+	// timeout; the drip by a short one.
+	for _, tc := range []struct {
+		group   Group
+		timeout time.Duration
+		status  workspace.Status
+		says    string
+	}{
+		{group(1, "huge404.git"), time.Minute, workspace.StatusNotFound, gittest.HugeBodyMarker},
+		{group(2, "endless.git"), time.Minute, workspace.StatusInternalError, "list of branches and tags over 16.0 MiB"},
+		{group(3, "drip.git"), 2 * time.Second, workspace.StatusTimeout, "gave up after 2s"},
+	} {
+		opts := testOptions(t, tc.group)
+		opts.Timeout = tc.timeout
+		o := outcomeOf(t, mustRun(t, opts), tc.group.Number)
+		if o.Status != tc.status || !strings.Contains(o.Error, tc.says) {
+			t.Errorf("%s: %s %q, want %s saying %q", tc.group.URL, o.Status, o.Error, tc.status, tc.says)
+		}
+		if len(o.Error) > maxMessageBytes+len("…") || strings.ContainsAny(o.Error, "\n\r") {
+			t.Errorf("%s: message of %d bytes, or on several lines: %q", tc.group.URL, len(o.Error), o.Error)
+		}
+		if limit := min(tc.timeout, 20*time.Second) + time.Second; o.Duration > limit {
+			t.Errorf("%s took %s, over %s", tc.group.URL, o.Duration, limit)
+		}
+	}
+}

@@ -1,0 +1,225 @@
+package scrape
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
+	"github.com/go-git/go-git/v5/plumbing/object"
+
+	"handin/workspace"
+)
+
+// treeEntry is a File of the deadline tree with the blob it names.
+type treeEntry struct {
+	workspace.File
+	blob plumbing.Hash
+}
+
+// Limits of the tree listing. A crafted tree can nest folders thousands
+// deep, or name one folder from every entry of another: a few KB of objects
+// that list billions of paths.
+const (
+	maxTreeDepth   = 256
+	maxTreeEntries = 500_000 // files and folders visited
+)
+
+// maxSymlinkTarget bounds how much of a symlink blob is read as its target.
+const maxSymlinkTarget = 4096
+
+// maxQuotedNames is how many skipped names a note quotes.
+const maxQuotedNames = 5
+
+// objectSizer is implemented by go-git's filesystem storage: an object's size
+// from its header, without inflating it.
+type objectSizer interface {
+	EncodedObjectSize(plumbing.Hash) (int64, error)
+}
+
+// treeFiles lists every file of a commit's tree (folders are implied by the
+// paths), with notes on what it left out. Symlinks are recorded with their
+// target, never resolved; submodules with no size. An entry whose name
+// cannot be a file name (a control character such as the "Icon\r" macOS
+// Finder writes, "..", a slash, invalid UTF-8, ".git") is skipped with
+// everything under it, and the rest of the tree is listed.
+func treeFiles(repo *git.Repository, commit plumbing.Hash) ([]treeEntry, []string, error) {
+	c, err := repo.CommitObject(commit)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read commit %s: %w", short(commit.String()), err)
+	}
+	l := &treeLister{repo: repo}
+	l.sizer, _ = repo.Storer.(objectSizer)
+	if size, err := l.size(c.TreeHash); err != nil || size > maxInMemoryObject {
+		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(maxInMemoryObject), mib(size), err)
+	}
+	root, err := c.Tree()
+	if err != nil {
+		return nil, nil, fmt.Errorf("read tree of %s: %w", short(commit.String()), err)
+	}
+	if err := l.walk(root, "", 0); err != nil && !errors.Is(err, errTreeTooLarge) {
+		return nil, nil, fmt.Errorf("tree of %s: %w", short(commit.String()), err)
+	}
+	return l.files, l.notes(), nil
+}
+
+// errTreeTooLarge stops a listing at maxTreeEntries.
+var errTreeTooLarge = errors.New("too many tree entries")
+
+// treeLister walks one tree, collecting its files and what it skipped.
+type treeLister struct {
+	repo    *git.Repository
+	sizer   objectSizer
+	files   []treeEntry
+	visited int
+	unsafe  []string // names skipped, quoted
+	tooDeep []string // folders not entered
+	unread  []string // entries whose object is missing, or a folder too large to read
+	stopped bool     // maxTreeEntries reached
+}
+
+func (l *treeLister) walk(tree *object.Tree, dir string, depth int) error {
+	for _, e := range tree.Entries {
+		if !safeEntryName(e.Name) {
+			l.unsafe = append(l.unsafe, strconv.Quote(path.Join(dir, e.Name)))
+			continue
+		}
+		if l.visited++; l.visited > maxTreeEntries {
+			l.stopped = true
+			return errTreeTooLarge
+		}
+		p := path.Join(dir, e.Name)
+		if e.Mode == filemode.Dir {
+			if depth+1 >= maxTreeDepth {
+				l.tooDeep = append(l.tooDeep, p)
+				continue
+			}
+			if size, err := l.size(e.Hash); err != nil || size > maxInMemoryObject {
+				l.unread = append(l.unread, p)
+				continue
+			}
+			sub, err := l.repo.TreeObject(e.Hash)
+			if err != nil {
+				return fmt.Errorf("read folder %s: %w", p, err)
+			}
+			if err := l.walk(sub, p, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		f, err := l.entry(p, e)
+		if err != nil {
+			return err
+		}
+		l.files = append(l.files, f)
+	}
+	return nil
+}
+
+// entry describes one non-folder tree entry.
+func (l *treeLister) entry(p string, e object.TreeEntry) (treeEntry, error) {
+	f := treeEntry{File: workspace.File{Path: p}, blob: e.Hash}
+	switch e.Mode {
+	case filemode.Submodule:
+		f.Mode = workspace.ModeSubmodule
+		return f, nil
+	case filemode.Executable:
+		f.Mode = workspace.ModeExec
+	case filemode.Symlink:
+		f.Mode = workspace.ModeSymlink
+		target, err := readSymlinkTarget(l.repo, e.Hash)
+		if err != nil {
+			return f, fmt.Errorf("read symlink %s: %w", p, err)
+		}
+		f.Target = target
+	default:
+		f.Mode = workspace.ModeFile
+	}
+	var err error
+	f.Size, err = l.size(e.Hash)
+	if errors.Is(err, plumbing.ErrObjectNotFound) {
+		l.unread = append(l.unread, p) // left out of the clone (indexPack)
+		err = nil
+	}
+	if err != nil {
+		return f, fmt.Errorf("size of %s: %w", p, err)
+	}
+	return f, nil
+}
+
+// size is an object's size, read from its header when the storage can.
+func (l *treeLister) size(h plumbing.Hash) (int64, error) {
+	if l.sizer != nil {
+		return l.sizer.EncodedObjectSize(h)
+	}
+	obj, err := l.repo.Storer.EncodedObject(plumbing.AnyObject, h)
+	if err != nil {
+		return 0, err
+	}
+	return obj.Size(), nil
+}
+
+// notes say what the listing left out.
+func (l *treeLister) notes() []string {
+	var notes []string
+	if len(l.unsafe) > 0 {
+		notes = append(notes, fmt.Sprintf("skipped %d tree entries whose names cannot be file names (and anything under them): %s",
+			len(l.unsafe), quotedList(l.unsafe)))
+	}
+	if len(l.tooDeep) > 0 {
+		notes = append(notes, fmt.Sprintf("%d folder(s) nested more than %d deep not listed: %s", len(l.tooDeep), maxTreeDepth, quotedList(l.tooDeep)))
+	}
+	if len(l.unread) > 0 {
+		notes = append(notes, fmt.Sprintf("%d entries could not be read from the clone (missing, or a folder object over %s): %s",
+			len(l.unread), mib(maxInMemoryObject), quotedList(l.unread)))
+	}
+	if l.stopped {
+		notes = append(notes, fmt.Sprintf("the tree has more than %d files and folders: the listing stops there", maxTreeEntries))
+	}
+	return notes
+}
+
+// quotedList is the first few names, and how many more there are.
+func quotedList(names []string) string {
+	shown := names[:min(len(names), maxQuotedNames)]
+	for i, n := range shown {
+		if len(n) > 120 {
+			shown[i] = n[:120] + "…"
+		}
+	}
+	list := strings.Join(shown, ", ")
+	if more := len(names) - len(shown); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	return list
+}
+
+// safeEntryName reports whether a tree entry name can be a file name in
+// the snapshot and in JSON as it is: not empty, ".", ".." or ".git", no
+// slash, backslash or control character, valid UTF-8.
+func safeEntryName(name string) bool {
+	if name == "" || name == "." || name == ".." || strings.EqualFold(name, ".git") || !utf8.ValidString(name) {
+		return false
+	}
+	return !strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '/' || r == '\\' })
+}
+
+func readSymlinkTarget(repo *git.Repository, h plumbing.Hash) (string, error) {
+	blob, err := repo.BlobObject(h)
+	if err != nil {
+		return "", err
+	}
+	r, err := blob.Reader()
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	target, err := io.ReadAll(io.LimitReader(r, maxSymlinkTarget))
+	return string(target), err
+}
