@@ -111,10 +111,11 @@ const minKeyLength = 3
 const minStrippedLogin = 5
 
 // stripMarks removes accents after canonical decomposition ("Čuhel" is
-// "Cuhel").
-var stripMarks = sync.OnceValue(func() transform.Transformer {
+// "Cuhel"). A chain keeps state while it transforms, so every call gets
+// its own: groups are graded in parallel.
+func stripMarks() transform.Transformer {
 	return transform.Chain(norm.NFKD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-})
+}
 
 // Letters without a decomposition, spelt out; transliterated spells the
 // Scandinavian and German letters the way their speakers write them in

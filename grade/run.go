@@ -3,7 +3,10 @@ package grade
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"slices"
+
+	"golang.org/x/sync/errgroup"
 
 	"handin/workspace"
 )
@@ -33,7 +36,8 @@ func LoadResult(ws *workspace.Workspace, group int) (*GroupResult, error) {
 // Run grades the snapshots of the workspace (only opts.Only, when given) and
 // saves each result. Results come back sorted by group; a snapshot that
 // cannot be loaded or a result that cannot be saved is reported in errs and
-// the others go on.
+// the others go on. Groups are graded in parallel, one per CPU: grading a
+// group reads only its own snapshot.
 //
 // Groups whose repositories share history are told so in both results. With
 // opts.Only the graded groups are compared with every group of the
@@ -46,17 +50,30 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) ([]*GroupRe
 		errs = append(errs, err)
 	}
 	shared := sharedHistories(slices.Concat(snaps, others))
-	var results []*GroupResult
-	for _, s := range snaps {
-		if err := ctx.Err(); err != nil {
-			return results, append(errs, fmt.Errorf("grade: %w", err))
-		}
-		r := Grade(s, opts)
-		r.setSharedHistory(shared[s.Group])
-		if err := SaveResult(ws, r); err != nil {
+	results := make([]*GroupResult, len(snaps))
+	saveErrs := make([]error, len(snaps))
+	var workers errgroup.Group
+	workers.SetLimit(runtime.GOMAXPROCS(0))
+	for i, s := range snaps {
+		workers.Go(func() error {
+			if ctx.Err() != nil {
+				return nil // interrupted: the groups graded so far are kept
+			}
+			r := Grade(s, opts)
+			r.setSharedHistory(shared[s.Group])
+			results[i], saveErrs[i] = r, SaveResult(ws, r)
+			return nil
+		})
+	}
+	workers.Wait()
+	results = slices.DeleteFunc(results, func(r *GroupResult) bool { return r == nil })
+	for _, err := range saveErrs {
+		if err != nil {
 			errs = append(errs, err)
 		}
-		results = append(results, r)
+	}
+	if err := ctx.Err(); err != nil {
+		return results, append(errs, fmt.Errorf("grade: %w", err))
 	}
 	for _, s := range others {
 		if err := updateSharedHistory(ws, s.Group, shared[s.Group]); err != nil {
