@@ -17,10 +17,14 @@ var moduleTag = &lazyregexp.Regexp{Expr: `^M\d+$`}
 // wording. Students keep the template's items but fix typos, drop or add a
 // word, or append a remark; a different item of the same template shares at
 // most half of its words with another.
+//
+// A wrong rule accuses a group of a claim it never made, so an item whose
+// wording is not clearly one rule's is judged by none ("cannot tell").
 const (
-	sameWording      = 0.9 // the template's item, give or take a typo: wins over the tag
-	enoughWithTag    = 0.3 // several rules carry the item's tag: the wording decides
-	enoughWithoutTag = 0.6 // no usable tag: the wording alone must be close
+	sameWording      = 0.9  // the template's item, give or take a typo: wins over the tag
+	enoughWithTag    = 0.3  // several rules carry the item's tag: the wording decides
+	enoughWithoutTag = 0.6  // no usable tag: the wording alone must be close
+	clearMargin      = 0.15 // the best wording must be this much closer than the next one
 )
 
 // itemIndex finds the rule that judges a checklist item.
@@ -111,7 +115,7 @@ func (x itemIndex) closest(it Item) (int, bool) {
 }
 
 // best is the candidate with the highest similarity if it reaches min and
-// no other candidate is as close.
+// no other candidate comes within clearMargin of it.
 func best(sims []float64, candidates []int, min float64) (int, bool) {
 	top, second := -1, 0.0
 	for _, i := range candidates {
@@ -125,7 +129,7 @@ func best(sims []float64, candidates []int, min float64) (int, bool) {
 			second = sims[i]
 		}
 	}
-	if top < 0 || sims[top] < min || sims[top] == second {
+	if top < 0 || sims[top] < min || sims[top]-second < clearMargin {
 		return 0, false
 	}
 	return top, true

@@ -131,6 +131,12 @@ func TestItemMatchingSurvivesEdits(t *testing.T) {
 		{"MAKE SURE THAT ALL TEAM MEMBERS HAVE WRITE ACCESS TO THE GITHUB REPOSITORY", "", "write-access"},
 		{"Write one or multiple configuration file for our experiments (M11)", "M11", "config-files"},
 		{"Write unit tests (M16)", "M16", ""}, // data or model tests: not a guess
+		// Weakly like one of several rules of their tag: judged by none, since
+		// the closest (linting in CI; collecting a deployed API's inputs) would
+		// accuse a group of a claim it never made.
+		{"Run the tests in continuous integration on every push (M17)", "M17", ""},
+		{"Measure drift of the input data (M27)", "M27", ""},
+		{"Add a linting step to your continuous integration (M17)", "M17", "ci-lint"},
 		{"Had fun (M99)", "M99", ""},
 		{"Wrote a poem about the project", "", ""},
 	} {
