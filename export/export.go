@@ -63,6 +63,9 @@ type Summary struct {
 	// folder matches the index.
 	RemovedPages []string `json:"removed_pages,omitempty"`
 	Groups       int      `json:"groups"`
+	// Kept counts the instructor's values this export could not put back
+	// on their row in the gradebook and moved to its Kept sheet.
+	Kept int `json:"kept,omitempty"`
 	// Warnings need the instructor's attention (e.g. the gradebook was
 	// written beside an unreadable one); Export does not log them.
 	Warnings []string `json:"warnings,omitempty"`
@@ -85,6 +88,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		Index:   filepath.Join(opts.Out, IndexFile),
 		Results: filepath.Join(opts.Out, ResultsFile),
 	}
+	if err := removeInterruptedWrites(opts.Out); err != nil {
+		return nil, err
+	}
 	results, render, err := collectResults(ws, opts, sum)
 	if err != nil {
 		return nil, err
@@ -104,7 +110,11 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err := writeIndex(sum.Index, results, opts.Now()); err != nil {
 		return nil, err
 	}
-	if err := writeGradebook(opts, results, sum); err != nil {
+	gaps, err := rosterGaps(ws, results)
+	if err != nil {
+		sum.Warnings = append(sum.Warnings, err.Error()+": the gradebook lists the graded groups only")
+	}
+	if err := writeGradebook(opts, results, gaps, sum); err != nil {
 		return nil, err
 	}
 	return sum, nil

@@ -1,9 +1,11 @@
 package export
 
-// The gradebook's life cycle on disk: read what the instructor typed into
-// the current workbook, keep it as a backup, write the new one beside or
-// over it, prune old backups. The sheets are laid out in
-// gradebook_sheets.go, and instructor cells read back in gradebook_kept.go.
+// The gradebook's life cycle on disk: read back what the instructor put
+// into the current workbook, write the new one over it (keeping the old as
+// a backup when the instructor had edited it) or, while it is open in a
+// spreadsheet program, beside it as the one pending workbook. The sheets
+// are laid out in gradebook_sheets.go and written in gradebook_write.go;
+// the instructor's work is read back in gradebook_kept.go.
 
 import (
 	"errors"
@@ -11,129 +13,231 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
+	"slices"
+	"strings"
+	"time"
 
 	"handin/grade"
 	"handin/internal/atomicfile"
-	"handin/internal/lazyregexp"
 )
 
-// writeGradebook writes gradebook.xlsx, carrying over the instructor columns
-// of the existing workbook and keeping it as a timestamped backup. When the
-// existing workbook cannot be read (corrupt, or open in another program), it
-// is left alone and the new one is written beside it.
-func writeGradebook(opts Options, results []*grade.GroupResult, sum *Summary) error {
-	name := filepath.Join(opts.Out, GradebookFile)
-	stamp := opts.Now().Format("20060102-150405")
-	target := name
-	kept, err := readInstructorWork(name)
-	existing := err == nil && kept != nil
+// PendingGradebookFile is the new gradebook while GradebookFile is open in
+// a spreadsheet program or cannot be read: one file, replaced by every
+// export until GradebookFile can be written again.
+const PendingGradebookFile = "gradebook.new.xlsx"
+
+// gradebookFiles are the gradebook's files in the output folder.
+type gradebookFiles struct{ dir string }
+
+func (g gradebookFiles) book() string    { return filepath.Join(g.dir, GradebookFile) }
+func (g gradebookFiles) pending() string { return filepath.Join(g.dir, PendingGradebookFile) }
+func (g gradebookFiles) state() string   { return filepath.Join(g.dir, GradebookStateFile) }
+
+// writeGradebook writes the gradebook of these results and the roster's
+// groups without one, carrying over everything of the instructor's.
+func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap, sum *Summary) error {
+	files := gradebookFiles{dir: opts.Out}
+	state := loadGradebookState(files.state())
+	current, err := readIfExists(files.book())
 	if err != nil {
-		target = uniqueName(opts.Out, "gradebook.new-"+stamp, ".xlsx")
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	// A workbook that is byte for byte what handin wrote was not edited:
+	// it needs no backup, and every value in handin's columns is handin's.
+	edited := current != nil && !slices.Contains(state.Book, digest(current))
+	var work *instructorWork
+	var unreadable error
+	if current != nil {
+		var written map[string]*writtenSheet
+		if edited {
+			written = state.Values
+		}
+		work, unreadable = readInstructorWork(current, written)
+	}
+	built, err := buildGradebook(gradebookRows(results, gaps), work, opts.Now())
+	if err != nil {
+		return err
+	}
+	if sum.Kept = built.moved; built.moved > 0 {
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
-			"%s could not be read (%v): it was left untouched and the new gradebook is %s; copy the Grade/Comment/Graded by columns over by hand",
-			name, err, target))
-		kept = nil
+			"gradebook: %d value(s) could not be put back on their row and were moved to the %s sheet, each with where it was and why",
+			built.moved, SheetKept))
 	}
-	f, err := buildWorkbook(results, kept)
-	if err != nil {
-		return fmt.Errorf("gradebook: %w", err)
+	if work != nil {
+		if msg := renamedColumns(state.Headers, work); msg != "" {
+			sum.Warnings = append(sum.Warnings, msg)
+		}
+		state.Headers = work.headers() // each rename is announced once
 	}
-	defer f.Close()
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return fmt.Errorf("gradebook: %w", err)
+	name, pending := files.book(), files.pending()
+	switch lock := lockFile(name); {
+	case unreadable != nil:
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+			"%s could not be read (%v): it was left untouched and the new gradebook is %s. To finish: repair %s or move it away, then run handin export again",
+			name, unreadable, pending, name))
+		return files.writePending(built, state, opts.Now(), sum)
+	case lock != "":
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+			"%s is open in a spreadsheet program (%s exists): it was left untouched and the new gradebook is %s, with your work as last saved. "+
+				"To finish: save and close %s, then run handin export again (it carries your changes over and removes %s). If no program has it open, delete %s",
+			name, lock, pending, name, pending, lock))
+		return files.writePending(built, state, opts.Now(), sum)
 	}
-	if existing {
-		backup := uniqueName(opts.Out, backupPrefix+stamp, ".xlsx")
-		if err := copyFile(name, backup); err != nil {
+	return files.replace(built, current, edited, state, opts.Now(), sum)
+}
+
+// replace writes gradebook.xlsx, first keeping the instructor's edited
+// workbook as a backup, and removes a pending workbook it supersedes.
+func (g gradebookFiles) replace(built *builtGradebook, current []byte, edited bool, state *gradebookState, now time.Time, sum *Summary) error {
+	backedUp := false
+	if edited {
+		backup, err := keepBackup(g.dir, current, now)
+		if err != nil {
 			return fmt.Errorf("gradebook backup: %w", err)
 		}
-		sum.GradebookBackup = backup
-		if orphans := kept.orphanGroups(results); len(orphans) > 0 {
-			sum.Warnings = append(sum.Warnings, fmt.Sprintf(
-				"groups %v have instructor entries but no result any more: their rows are kept in %s with status %q", orphans, SheetGroups, orphanStatus))
-		}
+		sum.GradebookBackup, backedUp = backup, true
 	}
-	if err := atomicfile.Write(target, buf.Bytes(), 0o644); err != nil {
+	written := digest(built.data)
+	// Both digests until the rename is done: a crash in between leaves
+	// either file, and neither looks edited.
+	state.Book = []string{written}
+	if current != nil && !edited {
+		state.Book = append(state.Book, digest(current))
+	}
+	state.Headers, state.Values = built.headers, built.values
+	if err := state.save(g.state()); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(g.book(), built.data, 0o644); err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
-	sum.Gradebook = target
-	if existing {
-		if err := pruneBackups(opts.Out, keepBackups); err != nil {
-			return fmt.Errorf("gradebook backups: %w", err)
+	sum.Gradebook = g.book()
+	state.Book = []string{written}
+	pending, err := readIfExists(g.pending())
+	if err != nil {
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	if pending != nil {
+		kept, err := g.keepIfEdited(pending, state.Pending, now, sum)
+		if err != nil {
+			return err
 		}
+		backedUp = backedUp || kept
+		if err := os.Remove(g.pending()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("gradebook: %w", err)
+		}
+	}
+	state.Pending = nil
+	if err := state.save(g.state()); err != nil {
+		return err
+	}
+	if backedUp {
+		return pruneBackups(g.dir, built.data)
 	}
 	return nil
 }
 
-// Backups of the gradebook are backupPrefix + timestamp [+ "-N"] + ".xlsx".
-// Only the newest keepBackups are kept: every instructor entry is carried
-// into the new workbook (rows of vanished groups and students included), so
-// older backups hold nothing the current one lacks.
-const (
-	backupPrefix = "gradebook."
-	keepBackups  = 20
-)
-
-var backupName = &lazyregexp.Regexp{Expr: `^gradebook\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?\.xlsx$`}
-
-// pruneBackups deletes all but the newest keep backups in dir.
-func pruneBackups(dir string, keep int) error {
-	entries, err := os.ReadDir(dir)
+// writePending writes gradebook.new.xlsx, leaving gradebook.xlsx alone.
+func (g gradebookFiles) writePending(built *builtGradebook, state *gradebookState, now time.Time, sum *Summary) error {
+	previous, err := readIfExists(g.pending())
 	if err != nil {
-		return err
+		return fmt.Errorf("gradebook: %w", err)
 	}
-	type backup struct {
-		name  string
-		stamp string
-		n     int // uniqueName's counter: 1 for the first of a second
-	}
-	var backups []backup
-	for _, e := range entries {
-		m := backupName.FindStringSubmatch(e.Name())
-		if m == nil || !e.Type().IsRegular() {
-			continue
-		}
-		n := 1
-		if m[2] != "" {
-			n, _ = strconv.Atoi(m[2])
-		}
-		backups = append(backups, backup{e.Name(), m[1], n})
-	}
-	if len(backups) <= keep {
-		return nil
-	}
-	sort.Slice(backups, func(i, j int) bool {
-		if backups[i].stamp != backups[j].stamp {
-			return backups[i].stamp < backups[j].stamp
-		}
-		return backups[i].n < backups[j].n
-	})
-	for _, b := range backups[:len(backups)-keep] {
-		if err := os.Remove(filepath.Join(dir, b.name)); err != nil {
+	backedUp := false
+	if previous != nil {
+		if backedUp, err = g.keepIfEdited(previous, state.Pending, now, sum); err != nil {
 			return err
 		}
 	}
-	return nil
-}
-
-// uniqueName is dir/base+ext, or dir/base-2+ext, ... when that exists.
-func uniqueName(dir, base, ext string) string {
-	name := filepath.Join(dir, base+ext)
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
-			return name
-		}
-		name = filepath.Join(dir, fmt.Sprintf("%s-%d%s", base, i, ext))
+	written := digest(built.data)
+	state.Pending = []string{written}
+	if previous != nil && !backedUp {
+		state.Pending = append(state.Pending, digest(previous))
 	}
-}
-
-func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
-	if err != nil {
+	if err := state.save(g.state()); err != nil {
 		return err
 	}
-	return atomicfile.Write(to, data, 0o644)
+	if err := atomicfile.Write(g.pending(), built.data, 0o644); err != nil {
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	sum.Gradebook = g.pending()
+	state.Pending = []string{written}
+	if err := state.save(g.state()); err != nil {
+		return err
+	}
+	if !backedUp {
+		return nil
+	}
+	live := [][]byte{built.data}
+	if book, err := os.ReadFile(g.book()); err == nil {
+		live = append(live, book)
+	}
+	return pruneBackups(g.dir, live...)
+}
+
+// keepIfEdited keeps a pending workbook the instructor typed into as a
+// backup before it is replaced or removed: only gradebook.xlsx is read
+// back, so what was typed there must be copied over by hand.
+func (g gradebookFiles) keepIfEdited(pending []byte, written []string, now time.Time, sum *Summary) (bool, error) {
+	if slices.Contains(written, digest(pending)) {
+		return false, nil
+	}
+	backup, err := keepBackup(g.dir, pending, now)
+	if err != nil {
+		return false, fmt.Errorf("gradebook backup: %w", err)
+	}
+	sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+		"%s had been edited: it is kept as %s. Only %s is read back: copy what you typed there into it",
+		g.pending(), backup, g.book()))
+	return true, nil
+}
+
+// lockFile is the lock file a spreadsheet program keeps beside a workbook
+// it has open (LibreOffice, Excel), or "".
+func lockFile(name string) string {
+	dir, base := filepath.Split(name)
+	for _, lock := range []string{".~lock." + base + "#", "~$" + base} {
+		if _, err := os.Lstat(filepath.Join(dir, lock)); err == nil {
+			return filepath.Join(dir, lock)
+		}
+	}
+	return ""
+}
+
+// headers are the header rows of handin's sheets as read.
+func (w *instructorWork) headers() map[string][]string {
+	out := map[string][]string{}
+	for name, s := range w.sheets {
+		out[name] = s.headers
+	}
+	return out
+}
+
+// renamedColumns says which columns the instructor renamed since handin
+// last wrote or read the workbook: a header that took the place of one
+// that is gone. "" when none (or nothing to compare with).
+func renamedColumns(previous map[string][]string, w *instructorWork) string {
+	var renames []string
+	for _, l := range gradebookLayouts {
+		s, before := w.sheets[l.Name], previous[l.Name]
+		if s == nil {
+			continue
+		}
+		for i, h := range s.headers {
+			h = strings.TrimSpace(h)
+			if i >= len(before) || h == "" || strings.EqualFold(h, before[i]) ||
+				containsHeader(s.headers, before[i]) || containsHeader(before, h) {
+				continue
+			}
+			msg := fmt.Sprintf("%s %q is now %q", l.Name, before[i], h)
+			if columnIndex(l, before[i]) >= 0 {
+				msg += fmt.Sprintf(" (its values stay in your column; handin adds its %q column again)", before[i])
+			}
+			renames = append(renames, msg)
+		}
+	}
+	if len(renames) == 0 {
+		return ""
+	}
+	return "gradebook: columns renamed: " + strings.Join(renames, "; ") + ". Renamed columns are yours: their values are carried over under the new names"
 }

@@ -1,0 +1,196 @@
+package export
+
+// Backups of the gradebook: gradebook.YYYYMMDD-HHMMSS[-N].xlsx, one for each
+// workbook the instructor had edited, never two of the same bytes. Pruning
+// keeps the newest and every older one that holds an instructor value (a
+// cell of theirs, a comment, a row of Kept) found in no newer backup and not
+// in the live workbooks: a grade changed from 7 to 10 keeps the backup that
+// still says 7.
+
+import (
+	"cmp"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"handin/internal/atomicfile"
+	"handin/internal/lazyregexp"
+)
+
+var backupName = &lazyregexp.Regexp{Expr: `^gradebook\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?\.xlsx$`}
+
+type backup struct {
+	name  string // base name
+	stamp string
+	n     int // 1 for the first of a second, then 2, 3, ...
+}
+
+// listBackups are the backups in dir, newest first.
+func listBackups(dir string) ([]backup, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var backups []backup
+	for _, e := range entries {
+		m := backupName.FindStringSubmatch(e.Name())
+		if m == nil || !e.Type().IsRegular() {
+			continue
+		}
+		n := 1
+		if m[2] != "" {
+			n, _ = strconv.Atoi(m[2])
+		}
+		backups = append(backups, backup{e.Name(), m[1], n})
+	}
+	slices.SortFunc(backups, func(a, b backup) int { return cmp.Or(strings.Compare(b.stamp, a.stamp), b.n-a.n) })
+	return backups, nil
+}
+
+// keepBackup stores data as a new backup, unless a backup already holds
+// these bytes; it returns the backup's path.
+func keepBackup(dir string, data []byte, now time.Time) (string, error) {
+	backups, err := listBackups(dir)
+	if err != nil {
+		return "", err
+	}
+	want := digest(data)
+	for _, b := range backups {
+		if existing, err := os.ReadFile(filepath.Join(dir, b.name)); err == nil && digest(existing) == want {
+			return filepath.Join(dir, b.name), nil
+		}
+	}
+	base := "gradebook." + now.Format("20060102-150405")
+	name := filepath.Join(dir, base+".xlsx")
+	for i := 2; ; i++ {
+		if _, err := os.Lstat(name); os.IsNotExist(err) {
+			break
+		}
+		name = filepath.Join(dir, fmt.Sprintf("%s-%d.xlsx", base, i))
+	}
+	return name, atomicfile.Write(name, data, 0o644)
+}
+
+// pruneBackups deletes the backups that hold no instructor value missing
+// from the live workbooks and every newer backup. The newest backup, and
+// any backup that cannot be read, are kept.
+func pruneBackups(dir string, live ...[]byte) error {
+	backups, err := listBackups(dir)
+	if err != nil || len(backups) < 2 {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, data := range live {
+		values, err := instructorValues(data)
+		if err != nil {
+			return fmt.Errorf("gradebook backups: %w", err)
+		}
+		addAll(seen, values)
+	}
+	for i, b := range backups {
+		name := filepath.Join(dir, b.name)
+		data, err := os.ReadFile(name)
+		if err != nil {
+			continue
+		}
+		values, err := instructorValues(data)
+		if err != nil {
+			continue
+		}
+		if i > 0 && !slices.ContainsFunc(values, func(v string) bool { return !seen[v] }) {
+			if err := os.Remove(name); err != nil {
+				return fmt.Errorf("gradebook backups: %w", err)
+			}
+			continue
+		}
+		addAll(seen, values)
+	}
+	return nil
+}
+
+func addAll(set map[string]bool, values []string) {
+	for _, v := range values {
+		set[v] = true
+	}
+}
+
+// instructorValues are the instructor's values in a workbook, each as one
+// string naming where it is: the sheet, the row (by key on handin's sheets)
+// and the column. A value moved to Kept names where it was, so that moving
+// it does not make it a new value.
+func instructorValues(data []byte) ([]string, error) {
+	w, err := readInstructorWork(data, nil)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	add := func(parts ...string) { out = append(out, strings.Join(parts, "\x00")) }
+	for _, l := range gradebookLayouts {
+		s := w.sheets[l.Name]
+		if s == nil {
+			continue
+		}
+		for _, c := range s.columns {
+			for key, cell := range c.cells {
+				add(l.Name, describeKey(l, key), c.header, cell.cell.canonical())
+			}
+			if c.note != nil {
+				add(l.Name, "header row", c.header+" (comment)", c.note.text)
+			}
+		}
+		for k, n := range s.notes {
+			add(l.Name, cmp.Or(describeKey(l, k.key), "header row"), k.header+" (comment)", n.text)
+		}
+	}
+	for _, v := range w.unplaced {
+		add(v.Sheet, v.Row, v.Column, v.Value.canonical())
+	}
+	for _, own := range w.own {
+		for _, c := range own.cells {
+			add(own.name, c.ref, c.cell.canonical())
+		}
+		for _, n := range own.notes {
+			add(own.name, n.from+" (comment)", n.text)
+		}
+		if strings.EqualFold(own.name, SheetKept) {
+			for _, e := range own.keptEntries() {
+				add(e[:]...)
+			}
+		}
+	}
+	return out, nil
+}
+
+// keptEntries are the rows of a Kept sheet as sheet, row, column, value,
+// found by the headers of its first row.
+func (s *ownSheet) keptEntries() [][4]string {
+	grid := map[string]keptCell{}
+	for _, c := range s.cells {
+		grid[c.ref] = c.cell
+	}
+	cols := [4]int{-1, -1, -1, -1}
+	for i, h := range []string{"Sheet", "Row", "Column", "Value"} {
+		for c := range len(s.columns) {
+			if strings.EqualFold(grid[ref(c, 0)].Value, h) {
+				cols[i] = c
+			}
+		}
+		if cols[i] < 0 {
+			return nil
+		}
+	}
+	var out [][4]string
+	for row := 1; row < s.rows; row++ {
+		var e [4]string
+		for i, c := range cols {
+			e[i] = grid[ref(c, row)].Value
+		}
+		e[3] = grid[ref(cols[3], row)].canonical()
+		out = append(out, e)
+	}
+	return out
+}
