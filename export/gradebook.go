@@ -29,32 +29,46 @@ const PendingGradebookFile = "gradebook.new.xlsx"
 // gradebookFiles are the gradebook's files in the output folder.
 type gradebookFiles struct{ dir string }
 
-func (g gradebookFiles) book() string    { return filepath.Join(g.dir, GradebookFile) }
-func (g gradebookFiles) pending() string { return filepath.Join(g.dir, PendingGradebookFile) }
-func (g gradebookFiles) state() string   { return filepath.Join(g.dir, GradebookStateFile) }
+func (g gradebookFiles) book() string      { return filepath.Join(g.dir, GradebookFile) }
+func (g gradebookFiles) pending() string   { return filepath.Join(g.dir, PendingGradebookFile) }
+func (g gradebookFiles) statePath() string { return filepath.Join(g.dir, GradebookStateFile) }
+
+// gradebookExport is one export's work on the gradebook's files.
+type gradebookExport struct {
+	gradebookFiles
+	state *gradebookState
+	now   time.Time
+	sum   *Summary
+	// work is what the instructor has in gradebook.xlsx (nil when there is
+	// none, or it cannot be read); it is all carried into the new workbook.
+	work *instructorWork
+}
 
 // writeGradebook writes the gradebook of these results and the roster's
 // groups without one, carrying over everything of the instructor's.
 func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap, sum *Summary) error {
 	files := gradebookFiles{dir: opts.Out}
-	state := loadGradebookState(files.state())
-	current, err := readIfExists(files.book())
+	g := &gradebookExport{gradebookFiles: files, state: loadGradebookState(files.statePath()), now: opts.Now(), sum: sum}
+	current, err := readIfExists(g.book())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
 	// A workbook that is byte for byte what handin wrote was not edited:
-	// it needs no backup, and every value in handin's columns is handin's.
-	edited := current != nil && !slices.Contains(state.Book, digest(current))
-	var work *instructorWork
+	// it needs no backup, every value in handin's columns is handin's, and
+	// a sheet that held nothing of the instructor's still holds nothing.
+	edited := current != nil && !slices.Contains(g.state.Book, digest(current))
 	var unreadable error
 	if current != nil {
-		var written map[string]*writtenSheet
-		if edited {
-			written = state.Values
+		read := readOptions{written: g.state.Values}
+		if !edited {
+			read = readOptions{plain: map[string][]string{}}
+			for _, name := range g.state.Plain {
+				read.plain[name] = g.state.Headers[name]
+			}
 		}
-		work, unreadable = readInstructorWork(current, written)
+		g.work, unreadable = readInstructorWork(current, read)
 	}
-	built, err := buildGradebook(gradebookRows(results, gaps), work, opts.Now())
+	built, err := buildGradebook(gradebookRows(results, gaps), g.work, g.now)
 	if err != nil {
 		return err
 	}
@@ -63,133 +77,125 @@ func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap
 			"gradebook: %d value(s) could not be put back on their row and were moved to the %s sheet, each with where it was and why",
 			built.moved, SheetKept))
 	}
-	if work != nil {
-		if msg := renamedColumns(state.Headers, work); msg != "" {
+	if g.work != nil {
+		if msg := renamedColumns(g.state.Headers, g.work); msg != "" {
 			sum.Warnings = append(sum.Warnings, msg)
 		}
-		state.Headers = work.headers() // each rename is announced once
+		g.state.Headers = g.work.headers() // each rename is announced once
 	}
-	name, pending := files.book(), files.pending()
+	name, pending := g.book(), g.pending()
 	switch lock := lockFile(name); {
 	case unreadable != nil:
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
 			"%s could not be read (%v): it was left untouched and the new gradebook is %s. To finish: repair %s or move it away, then run handin export again",
 			name, unreadable, pending, name))
-		return files.writePending(built, state, opts.Now(), sum)
+		return g.writePending(built)
 	case lock != "":
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
 			"%s is open in a spreadsheet program (%s exists): it was left untouched and the new gradebook is %s, with your work as last saved. "+
 				"To finish: save and close %s, then run handin export again (it carries your changes over and removes %s). If no program has it open, delete %s",
 			name, lock, pending, name, pending, lock))
-		return files.writePending(built, state, opts.Now(), sum)
+		return g.writePending(built)
 	}
-	return files.replace(built, current, edited, state, opts.Now(), sum)
+	return g.replace(built, current, edited)
 }
 
 // replace writes gradebook.xlsx, first keeping the instructor's edited
 // workbook as a backup, and removes a pending workbook it supersedes.
-func (g gradebookFiles) replace(built *builtGradebook, current []byte, edited bool, state *gradebookState, now time.Time, sum *Summary) error {
+func (g *gradebookExport) replace(built *builtGradebook, current []byte, edited bool) error {
 	backedUp := false
 	if edited {
-		backup, err := keepBackup(g.dir, current, now)
+		backup, err := keepBackup(g.dir, current, g.work.values(), g.now, g.state)
 		if err != nil {
 			return fmt.Errorf("gradebook backup: %w", err)
 		}
-		sum.GradebookBackup, backedUp = backup, true
+		g.sum.GradebookBackup, backedUp = backup, true
 	}
-	written := digest(built.data)
-	// Both digests until the rename is done: a crash in between leaves
-	// either file, and neither looks edited.
-	state.Book = []string{written}
-	if current != nil && !edited {
-		state.Book = append(state.Book, digest(current))
-	}
-	state.Headers, state.Values = built.headers, built.values
-	if err := state.save(g.state()); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(g.book(), built.data, 0o644); err != nil {
-		return fmt.Errorf("gradebook: %w", err)
-	}
-	sum.Gradebook = g.book()
-	state.Book = []string{written}
 	pending, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
 	if pending != nil {
-		kept, err := g.keepIfEdited(pending, state.Pending, now, sum)
+		kept, err := g.keepIfEdited(pending)
 		if err != nil {
 			return err
 		}
 		backedUp = backedUp || kept
-		if err := os.Remove(g.pending()); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("gradebook: %w", err)
-		}
 	}
-	state.Pending = nil
-	if err := state.save(g.state()); err != nil {
+	// The state names both files, the new and the one it replaces (when
+	// that was handin's own): a crash around the rename leaves either,
+	// and neither looks edited.
+	g.state.Book = []string{digest(built.data)}
+	if current != nil && !edited {
+		g.state.Book = append(g.state.Book, digest(current))
+	}
+	g.state.Headers, g.state.Values, g.state.Plain = built.headers, built.values, built.plain
+	if err := g.pruneAndSave(backedUp); err != nil {
 		return err
 	}
-	if backedUp {
-		return pruneBackups(g.dir, built.data)
+	if err := atomicfile.Write(g.book(), built.data, 0o644); err != nil {
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	g.sum.Gradebook = g.book()
+	if err := os.Remove(g.pending()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("gradebook: %w", err)
 	}
 	return nil
 }
 
 // writePending writes gradebook.new.xlsx, leaving gradebook.xlsx alone.
-func (g gradebookFiles) writePending(built *builtGradebook, state *gradebookState, now time.Time, sum *Summary) error {
+func (g *gradebookExport) writePending(built *builtGradebook) error {
 	previous, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
 	backedUp := false
 	if previous != nil {
-		if backedUp, err = g.keepIfEdited(previous, state.Pending, now, sum); err != nil {
+		if backedUp, err = g.keepIfEdited(previous); err != nil {
 			return err
 		}
 	}
-	written := digest(built.data)
-	state.Pending = []string{written}
+	g.state.Pending = []string{digest(built.data)}
 	if previous != nil && !backedUp {
-		state.Pending = append(state.Pending, digest(previous))
+		g.state.Pending = append(g.state.Pending, digest(previous))
 	}
-	if err := state.save(g.state()); err != nil {
+	if err := g.pruneAndSave(backedUp); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(g.pending(), built.data, 0o644); err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
-	sum.Gradebook = g.pending()
-	state.Pending = []string{written}
-	if err := state.save(g.state()); err != nil {
-		return err
-	}
-	if !backedUp {
-		return nil
-	}
-	live := [][]byte{built.data}
-	if book, err := os.ReadFile(g.book()); err == nil {
-		live = append(live, book)
-	}
-	return pruneBackups(g.dir, live...)
+	g.sum.Gradebook = g.pending()
+	return nil
 }
 
 // keepIfEdited keeps a pending workbook the instructor typed into as a
 // backup before it is replaced or removed: only gradebook.xlsx is read
 // back, so what was typed there must be copied over by hand.
-func (g gradebookFiles) keepIfEdited(pending []byte, written []string, now time.Time, sum *Summary) (bool, error) {
-	if slices.Contains(written, digest(pending)) {
+func (g *gradebookExport) keepIfEdited(pending []byte) (bool, error) {
+	if slices.Contains(g.state.Pending, digest(pending)) {
 		return false, nil
 	}
-	backup, err := keepBackup(g.dir, pending, now)
+	values, _ := instructorValues(pending) // unreadable: a backup with no values known
+	backup, err := keepBackup(g.dir, pending, values, g.now, g.state)
 	if err != nil {
 		return false, fmt.Errorf("gradebook backup: %w", err)
 	}
-	sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+	g.sum.Warnings = append(g.sum.Warnings, fmt.Sprintf(
 		"%s had been edited: it is kept as %s. Only %s is read back: copy what you typed there into it",
 		g.pending(), backup, g.book()))
 	return true, nil
+}
+
+// pruneAndSave prunes the backups when this export made one, and saves the
+// state, before the new workbook is written.
+func (g *gradebookExport) pruneAndSave(backedUp bool) error {
+	if backedUp {
+		if err := pruneBackups(g.dir, g.work.values(), g.state); err != nil {
+			return err
+		}
+	}
+	return g.state.save(g.statePath())
 }
 
 // lockFile is the lock file a spreadsheet program keeps beside a workbook

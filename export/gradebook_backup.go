@@ -9,7 +9,9 @@ package export
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -51,9 +53,10 @@ func listBackups(dir string) ([]backup, error) {
 	return backups, nil
 }
 
-// keepBackup stores data as a new backup, unless a backup already holds
-// these bytes; it returns the backup's path.
-func keepBackup(dir string, data []byte, now time.Time) (string, error) {
+// keepBackup stores data, whose instructor values are these, as a new
+// backup, unless a backup already holds these bytes; it returns the
+// backup's path.
+func keepBackup(dir string, data []byte, values []string, now time.Time, state *gradebookState) (string, error) {
 	backups, err := listBackups(dir)
 	if err != nil {
 		return "", err
@@ -67,48 +70,56 @@ func keepBackup(dir string, data []byte, now time.Time) (string, error) {
 	base := "gradebook." + now.Format("20060102-150405")
 	name := filepath.Join(dir, base+".xlsx")
 	for i := 2; ; i++ {
-		if _, err := os.Lstat(name); os.IsNotExist(err) {
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
 			break
 		}
 		name = filepath.Join(dir, fmt.Sprintf("%s-%d.xlsx", base, i))
 	}
-	return name, atomicfile.Write(name, data, 0o644)
+	if err := atomicfile.Write(name, data, 0o644); err != nil {
+		return "", err
+	}
+	if state.Backups == nil {
+		state.Backups = map[string]backupValues{}
+	}
+	state.Backups[filepath.Base(name)] = backupValues{SHA256: want, Values: valueDigests(values)}
+	return name, nil
 }
 
 // pruneBackups deletes the backups that hold no instructor value missing
-// from the live workbooks and every newer backup. The newest backup, and
-// any backup that cannot be read, are kept.
-func pruneBackups(dir string, live ...[]byte) error {
+// from the live workbooks (whose values are live) and every newer backup.
+// The newest backup, and any backup that cannot be read, are kept.
+func pruneBackups(dir string, live []string, state *gradebookState) error {
 	backups, err := listBackups(dir)
-	if err != nil || len(backups) < 2 {
+	if err != nil {
 		return err
 	}
 	seen := map[string]bool{}
-	for _, data := range live {
-		values, err := instructorValues(data)
-		if err != nil {
-			return fmt.Errorf("gradebook backups: %w", err)
-		}
-		addAll(seen, values)
-	}
+	addAll(seen, valueDigests(live))
+	kept := map[string]backupValues{}
 	for i, b := range backups {
 		name := filepath.Join(dir, b.name)
 		data, err := os.ReadFile(name)
 		if err != nil {
 			continue
 		}
-		values, err := instructorValues(data)
-		if err != nil {
-			continue
+		values, ok := state.Backups[b.name]
+		if sum := digest(data); !ok || values.SHA256 != sum {
+			all, err := instructorValues(data)
+			if err != nil {
+				continue // unreadable: kept, never judged
+			}
+			values = backupValues{SHA256: sum, Values: valueDigests(all)}
 		}
-		if i > 0 && !slices.ContainsFunc(values, func(v string) bool { return !seen[v] }) {
+		if i > 0 && !slices.ContainsFunc(values.Values, func(v string) bool { return !seen[v] }) {
 			if err := os.Remove(name); err != nil {
 				return fmt.Errorf("gradebook backups: %w", err)
 			}
 			continue
 		}
-		addAll(seen, values)
+		addAll(seen, values.Values)
+		kept[b.name] = values
 	}
+	state.Backups = kept
 	return nil
 }
 
@@ -118,14 +129,22 @@ func addAll(set map[string]bool, values []string) {
 	}
 }
 
-// instructorValues are the instructor's values in a workbook, each as one
-// string naming where it is: the sheet, the row (by key on handin's sheets)
-// and the column. A value moved to Kept names where it was, so that moving
-// it does not make it a new value.
+// instructorValues are the instructor's values in a workbook's bytes.
 func instructorValues(data []byte) ([]string, error) {
-	w, err := readInstructorWork(data, nil)
+	w, err := readInstructorWork(data, readOptions{})
 	if err != nil {
 		return nil, err
+	}
+	return w.values(), nil
+}
+
+// values are the instructor's values, each as one string naming where it
+// is: the sheet, the row (by key on handin's sheets) and the column. A
+// value moved to Kept names where it was, so that moving it does not make
+// it a new value. A nil work has none.
+func (w *instructorWork) values() []string {
+	if w == nil {
+		return nil
 	}
 	var out []string
 	add := func(parts ...string) { out = append(out, strings.Join(parts, "\x00")) }
@@ -162,7 +181,7 @@ func instructorValues(data []byte) ([]string, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // keptEntries are the rows of a Kept sheet as sheet, row, column, value,

@@ -29,7 +29,7 @@ func openWorkbook(t testing.TB, name string) *excelize.File {
 // columns returns the header -> column letter map of a sheet.
 func columns(t testing.TB, f *excelize.File, sheet string) map[string]string {
 	t.Helper()
-	rows, err := f.GetRows(sheet)
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil || len(rows) == 0 {
 		t.Fatalf("sheet %s: %v", sheet, err)
 	}
@@ -64,7 +64,7 @@ func rowOf(t testing.TB, f *excelize.File, sheet string, keyValue ...string) int
 // header and the value under it.
 func findRow(t testing.TB, f *excelize.File, sheet string, keyValue ...string) int {
 	t.Helper()
-	rows, err := f.GetRows(sheet)
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,6 +85,23 @@ func findRow(t testing.TB, f *excelize.File, sheet string, keyValue ...string) i
 		}
 	}
 	return 0
+}
+
+// rowsByKey maps the values of a column to their row numbers.
+func rowsByKey(t testing.TB, f *excelize.File, sheet, header string) map[string]int {
+	t.Helper()
+	rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, _ := excelize.ColumnNameToNumber(columns(t, f, sheet)[header])
+	m := map[string]int{}
+	for i, r := range rows {
+		if i > 0 && col > 0 && col-1 < len(r) {
+			m[r[col-1]] = i + 1
+		}
+	}
+	return m
 }
 
 func cellValue(t testing.TB, f *excelize.File, sheet, ref string) string {
@@ -152,8 +169,9 @@ func editGradebook(t testing.TB, name string, grades map[int][3]string, comments
 	t.Helper()
 	editWorkbook(t, name, func(f *excelize.File) {
 		gc := columns(t, f, SheetGroups)
+		rowOfGroup := rowsByKey(t, f, SheetGroups, "Group")
 		for g, v := range grades {
-			r := strconv.Itoa(rowOf(t, f, SheetGroups, "Group", strconv.Itoa(g)))
+			r := strconv.Itoa(rowOfGroup[strconv.Itoa(g)])
 			if grade, err := strconv.ParseFloat(v[0], 64); err == nil {
 				setCell(t, f, SheetGroups, gc["Grade"]+r, grade)
 			} else {

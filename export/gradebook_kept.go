@@ -101,12 +101,20 @@ func (r *workbookReader) style(id int) (*excelize.Style, error) {
 	return s, nil
 }
 
-// readInstructorWork reads a gradebook's instructor work. written is what
-// handin wrote into its own columns of this workbook, when the instructor
-// has edited the file since; a cell of those columns that differs from it
-// was typed by the instructor and is kept. With written nil, handin's
-// columns are taken as handin's.
-func readInstructorWork(data []byte, written map[string]*writtenSheet) (*instructorWork, error) {
+// readOptions say what is known of a workbook before reading it.
+type readOptions struct {
+	// written is what handin wrote into its own columns, when the
+	// instructor has edited the file since: a cell there that differs from
+	// it was typed by the instructor and is kept. With written nil,
+	// handin's columns are taken as handin's.
+	written map[string]*writtenSheet
+	// plain are sheets known to hold nothing of the instructor's (the file
+	// is as handin wrote it), with their header rows: they are not read.
+	plain map[string][]string
+}
+
+// readInstructorWork reads a gradebook's instructor work.
+func readInstructorWork(data []byte, opts readOptions) (*instructorWork, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, err
@@ -125,7 +133,11 @@ func readInstructorWork(data []byte, written map[string]*writtenSheet) (*instruc
 			continue
 		}
 		l := gradebookLayouts[i]
-		s, unplaced, err := r.readHandinSheet(name, l, written[l.Name])
+		if headers, ok := opts.plain[l.Name]; ok {
+			w.sheets[l.Name] = &sheetWork{headers: headers, hidden: map[string]bool{}, notes: map[noteKey]cellNote{}}
+			continue
+		}
+		s, unplaced, err := r.readHandinSheet(name, l, opts.written[l.Name])
 		if err != nil {
 			return nil, fmt.Errorf("sheet %s: %w", name, err)
 		}

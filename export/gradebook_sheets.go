@@ -212,8 +212,12 @@ func rowKey(parts []string) string {
 	return strings.Join(parts, "\x1f")
 }
 
-// describeKey names a row for the instructor: "Group 7, Question 3".
+// describeKey names a row for the instructor: "Group 7, Question 3"; ""
+// for no key.
 func describeKey(l sheetLayout, key string) string {
+	if key == "" {
+		return ""
+	}
 	parts := strings.Split(key, "\x1f")
 	out := make([]string, len(parts))
 	for i, p := range parts {

@@ -31,16 +31,42 @@ const gradebookStateSchema = 1
 
 type gradebookState struct {
 	Schema int `json:"schema"`
-	// Book: SHA-256 of gradebook.xlsx as handin wrote it. While a write is
-	// under way it holds the old and the new, so that a crash between the
-	// rename and the state's update does not look like an edit.
+	// Book: SHA-256 of gradebook.xlsx as handin last wrote it, and of the
+	// file that one replaced when that was handin's own too (the state is
+	// saved before the rename, and a crash may leave either).
 	Book []string `json:"book,omitempty"`
-	// Pending: SHA-256 of gradebook.new.xlsx as handin wrote it.
+	// Pending: the same for gradebook.new.xlsx.
 	Pending []string `json:"pending,omitempty"`
 	// Headers: each sheet's header row as handin last wrote or read it.
 	Headers map[string][]string `json:"headers,omitempty"`
 	// Values: what handin wrote into its own columns of gradebook.xlsx.
 	Values map[string]*writtenSheet `json:"values,omitempty"`
+	// Plain: handin's sheets of gradebook.xlsx that held nothing of the
+	// instructor's when written (no column, comment or hidden column of
+	// theirs): while the file is unedited they need not be read back.
+	Plain []string `json:"plain,omitempty"`
+	// Backups: the instructor values each backup holds, as digests (see
+	// valueDigests), so that pruning reads each backup once.
+	Backups map[string]backupValues `json:"backups,omitempty"`
+}
+
+// backupValues are the digests of a backup's instructor values.
+type backupValues struct {
+	SHA256 string   `json:"sha256"`
+	Values []string `json:"values"`
+}
+
+// valueDigests are the instructor values as short digests, sorted and
+// without repeats: enough to tell whether a backup holds a value that no
+// newer one does, without keeping the values themselves.
+func valueDigests(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		sum := sha256.Sum256([]byte(v))
+		out[i] = hex.EncodeToString(sum[:8])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // writtenSheet is what handin wrote into its columns of one sheet: the

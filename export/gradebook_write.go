@@ -23,6 +23,7 @@ type builtGradebook struct {
 	data    []byte
 	headers map[string][]string      // each sheet's header row
 	values  map[string]*writtenSheet // handin's values, by sheet
+	plain   []string                 // sheets holding nothing of the instructor's
 	moved   int                      // values this export moved to the Kept sheet
 }
 
@@ -72,6 +73,9 @@ func buildGradebook(sheets []sheetRows, work *instructorWork, now time.Time) (*b
 			return nil, fmt.Errorf("gradebook sheet %s: %w", name, err)
 		}
 		b.headers[name], b.values[name] = out.headers, out.written
+		if out.plain {
+			b.plain = append(b.plain, name)
+		}
 		moved = append(moved, out.leftovers...)
 	}
 	moved = append(work.unplaced, moved...)
@@ -172,6 +176,7 @@ type writtenSheetOut struct {
 	headers   []string
 	written   *writtenSheet
 	leftovers []keptValue // instructor cells and comments whose row is gone
+	plain     bool        // no column, comment or hidden column of the instructor's
 }
 
 // handinSheet writes one of handin's sheets: its header row, handin's rows,
@@ -244,9 +249,11 @@ func (w *workbookWriter) handinSheet(s sheetRows, sw *sheetWork) (*writtenSheetO
 			}
 		}
 	}
-	if err := w.notes(l, sw, cols, rowOf, out); err != nil {
+	notes, err := w.notes(l, sw, cols, rowOf, out)
+	if err != nil {
 		return nil, err
 	}
+	out.plain = notes == 0 && !slices.ContainsFunc(cols, func(c outColumn) bool { return c.own != nil || c.hidden })
 	for row, n := range lines {
 		if n > 1 {
 			if err := f.SetRowHeight(name, row+1, min(float64(n*lineHeight), maxHeight)); err != nil {
@@ -322,10 +329,10 @@ func (w *workbookWriter) columnFormat(sheet string, i int, width float64, hidden
 }
 
 // notes puts the instructor's comments back on their cells: by row key and
-// column header, a header's on the header.
-func (w *workbookWriter) notes(l sheetLayout, sw *sheetWork, cols []outColumn, rowOf map[string]int, out *writtenSheetOut) error {
+// column header, a header's on the header. It returns how many it placed.
+func (w *workbookWriter) notes(l sheetLayout, sw *sheetWork, cols []outColumn, rowOf map[string]int, out *writtenSheetOut) (int, error) {
 	if sw == nil {
-		return nil
+		return 0, nil
 	}
 	type placed struct {
 		k noteKey
@@ -343,6 +350,7 @@ func (w *workbookWriter) notes(l sheetLayout, sw *sheetWork, cols []outColumn, r
 	slices.SortFunc(all, func(a, b placed) int {
 		return cmp.Or(cmp.Compare(a.k.key, b.k.key), cmp.Compare(a.k.header, b.k.header))
 	})
+	n := 0
 	for _, p := range all {
 		col := slices.IndexFunc(cols, func(c outColumn) bool { return c.Header == p.k.header })
 		row, ok := 0, true
@@ -356,10 +364,11 @@ func (w *workbookWriter) notes(l sheetLayout, sw *sheetWork, cols []outColumn, r
 			continue
 		}
 		if err := w.f.AddComment(l.Name, excelize.Comment{Cell: ref(col, row), Author: p.n.author, Text: p.n.text}); err != nil {
-			return fmt.Errorf("comment %s: %w", ref(col, row), err)
+			return n, fmt.Errorf("comment %s: %w", ref(col, row), err)
 		}
+		n++
 	}
-	return nil
+	return n, nil
 }
 
 // value writes one of handin's values by its Go type. Text always goes
