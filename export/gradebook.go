@@ -220,24 +220,37 @@ func (w *instructorWork) headers() map[string][]string {
 }
 
 // renamedColumns says which columns the instructor renamed since handin
-// last wrote or read the workbook: a header that took the place of one
-// that is gone. "" when none (or nothing to compare with).
+// last wrote or read the workbook: a header that is gone, and a new header
+// in its place (as far right of the nearest header still there as it was
+// before). "" when none, or nothing to compare with.
 func renamedColumns(previous map[string][]string, w *instructorWork) string {
 	var renames []string
 	for _, l := range gradebookLayouts {
 		s, before := w.sheets[l.Name], previous[l.Name]
-		if s == nil {
+		if s == nil || len(before) == 0 {
 			continue
 		}
+		now := make([]string, len(s.headers))
 		for i, h := range s.headers {
-			h = strings.TrimSpace(h)
-			if i >= len(before) || h == "" || strings.EqualFold(h, before[i]) ||
-				containsHeader(s.headers, before[i]) || containsHeader(before, h) {
+			now[i] = strings.TrimSpace(h)
+		}
+		for i, old := range before {
+			if old == "" || containsHeader(now, old) {
 				continue
 			}
-			msg := fmt.Sprintf("%s %q is now %q", l.Name, before[i], h)
-			if columnIndex(l, before[i]) >= 0 {
-				msg += fmt.Sprintf(" (its values stay in your column; handin adds its %q column again)", before[i])
+			at := i
+			for left := i - 1; left >= 0; left-- {
+				if j := slices.IndexFunc(now, func(h string) bool { return strings.EqualFold(h, before[left]) }); j >= 0 {
+					at = j + i - left
+					break
+				}
+			}
+			if at >= len(now) || now[at] == "" || containsHeader(before, now[at]) {
+				continue
+			}
+			msg := fmt.Sprintf("%s %q is now %q", l.Name, old, now[at])
+			if columnIndex(l, old) >= 0 {
+				msg += fmt.Sprintf(" (its values stay in your column; handin adds its %q column again)", old)
 			}
 			renames = append(renames, msg)
 		}

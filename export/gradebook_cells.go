@@ -48,7 +48,7 @@ func canonicalOf(v any) string {
 	case pageLink:
 		return canonical(cellText(v.Text))
 	}
-	panic(fmt.Sprintf("gradebook: no canonical form for %T", v))
+	return fmt.Sprint(v) // a type handin does not write: value refuses it
 }
 
 // cellText is text as a cell can hold it: characters XML cannot carry (a
@@ -116,6 +116,11 @@ func (k keptCell) display() string {
 	}
 	return k.Value
 }
+
+// wraps says whether the cell's style wraps its text.
+func (k keptCell) wraps() bool { return wraps(k.Style) }
+
+func wraps(s *excelize.Style) bool { return s != nil && s.Alignment != nil && s.Alignment.WrapText }
 
 // readKeptCell reads a cell with its formula, type and style; raw is its
 // value as GetRows read it. ok is false for an empty cell.

@@ -31,12 +31,13 @@ type sheetWork struct {
 
 // instructorColumn is one of the instructor's columns on a handin sheet.
 type instructorColumn struct {
-	header string
-	width  float64
-	hidden bool
-	style  *excelize.Style       // the column's default style
-	note   *cellNote             // comment on the header cell
-	cells  map[string]placedCell // by row key
+	header   string
+	width    float64
+	hidden   bool
+	style    *excelize.Style       // the column's default style
+	untitled bool                  // the header cell is empty
+	note     *cellNote             // comment on the header cell
+	cells    map[string]placedCell // by row key
 }
 
 // placedCell is an instructor's cell and the cell it was read from.
@@ -175,7 +176,7 @@ func (r *workbookReader) sheetCells(name string) ([][]string, int, error) {
 func rowKeyAt(rows [][]string, i int, keyCols []int) string {
 	parts := make([]string, len(keyCols))
 	for k, c := range keyCols {
-		parts[k] = canonical(strings.TrimSpace(cellAt(rows, i, c)))
+		parts[k] = keyPart(cellAt(rows, i, c))
 	}
 	return rowKey(parts)
 }
@@ -308,6 +309,10 @@ func (r *workbookReader) readHandinSheet(name string, l sheetLayout, written *wr
 			keep(i, c, col.header+" (comment)", keptCell{Value: n.text}, "a comment that could not be placed: its row had no "+l.Key[0])
 		}
 	}
+	// A column with neither header nor content is only formatting.
+	s.columns = slices.DeleteFunc(s.columns, func(c *instructorColumn) bool {
+		return c.untitled && len(c.cells) == 0 && c.note == nil
+	})
 	return s, unplaced, nil
 }
 
@@ -372,7 +377,8 @@ func (r *workbookReader) classifyColumns(name string, l sheetLayout, rows [][]st
 			cols[c] = sheetColumn{header: h, retired: true}
 			continue
 		}
-		if h == "" {
+		untitled := h == ""
+		if untitled {
 			h = "Untitled " + letter
 		}
 		w, err := r.f.GetColWidth(name, letter)
@@ -387,7 +393,7 @@ func (r *workbookReader) classifyColumns(name string, l sheetLayout, rows [][]st
 		if err != nil {
 			return nil, err
 		}
-		own := &instructorColumn{header: h, width: w, hidden: !visible, style: style, cells: map[string]placedCell{}}
+		own := &instructorColumn{header: h, width: w, hidden: !visible, style: style, untitled: untitled, cells: map[string]placedCell{}}
 		cols[c] = sheetColumn{header: h, own: own}
 		s.columns = append(s.columns, own)
 	}

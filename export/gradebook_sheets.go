@@ -234,10 +234,14 @@ func describeKey(l sheetLayout, key string) string {
 func (l sheetLayout) handinKey(values []any) string {
 	parts := make([]string, len(l.Key))
 	for i, k := range l.Key {
-		parts[i] = canonicalOf(values[columnIndex(l, k)])
+		parts[i] = keyPart(canonicalOf(values[columnIndex(l, k)]))
 	}
 	return rowKey(parts)
 }
+
+// keyPart is a key cell's text as a key: canonical, without the spaces a
+// spreadsheet program may trim.
+func keyPart(text string) string { return canonical(strings.TrimSpace(text)) }
 
 // headerWidth is a column width that shows the whole header in bold with
 // the filter button beside it.

@@ -524,6 +524,10 @@ func TestRenamedColumnsAreKeptAndSaidOnce(t *testing.T) {
 	editWorkbook(t, name, func(f *excelize.File) {
 		renameHeader(t, f, SheetGroups, "Grade", "Grade (7-step)")
 		renameHeader(t, f, SheetGroups, "Commits", "Commits at deadline")
+		if err := f.InsertCols(SheetGroups, "A", 1); err != nil { // and a column of notes before all
+			t.Fatal(err)
+		}
+		setCell(t, f, SheetGroups, "A1", "Notes")
 	})
 	var said []string
 	for run := range 3 {
@@ -536,7 +540,7 @@ func TestRenamedColumnsAreKeptAndSaidOnce(t *testing.T) {
 	}
 	f := openWorkbook(t, name)
 	header := headerRow(t, f, SheetGroups)
-	if want := []string{"Group", "Status", "Grade (7-step)", "Comment", "Graded by", "Commits at deadline", "Problems"}; !slices.Equal(header[:len(want)], want) {
+	if want := []string{"Group", "Status", "Notes", "Grade (7-step)", "Comment", "Graded by", "Commits at deadline", "Problems"}; !slices.Equal(header[:len(want)], want) {
 		t.Errorf("Groups header %q, want it to start %q", header, want)
 	}
 	for col, want := range map[string]string{"Grade (7-step)": "10", "Commits at deadline": "15", "Commits": "15"} {

@@ -78,7 +78,7 @@ func buildGradebook(sheets []sheetRows, work *instructorWork, now time.Time) (*b
 		}
 		moved = append(moved, out.leftovers...)
 	}
-	moved = append(work.unplaced, moved...)
+	moved = slices.Concat(work.unplaced, moved)
 	var kept *ownSheet
 	for _, own := range work.own {
 		if strings.EqualFold(own.name, SheetKept) && kept == nil {
@@ -244,8 +244,8 @@ func (w *workbookWriter) handinSheet(s sheetRows, sw *sheetWork) (*writtenSheetO
 			if err := cell.cell.write(w, name, ref(j, row), true); err != nil {
 				return nil, fmt.Errorf("%s: %w", ref(j, row), err)
 			}
-			if text := cell.cell.Value; cell.cell.Style != nil && cell.cell.Style.Alignment != nil && cell.cell.Style.Alignment.WrapText || c.Wrap {
-				lines[row] = max(lines[row], textLines(text, c.Width))
+			if c.Wrap || cell.cell.wraps() {
+				lines[row] = max(lines[row], textLines(cell.cell.Value, c.Width))
 			}
 		}
 	}
@@ -304,8 +304,8 @@ func (w *workbookWriter) sheetColumns(l sheetLayout, sw *sheetWork) ([]outColumn
 					return nil, err
 				}
 			}
-			wrap := own.style != nil && own.style.Alignment != nil && own.style.Alignment.WrapText
-			cols = append(cols, outColumn{column: column{Header: own.header, Width: own.width, Wrap: wrap}, handin: -1, own: own, hidden: own.hidden, style: style})
+			cols = append(cols, outColumn{column: column{Header: own.header, Width: own.width, Wrap: wraps(own.style)},
+				handin: -1, own: own, hidden: own.hidden, style: style})
 		}
 	}
 	for i, c := range l.Facts {
