@@ -230,11 +230,21 @@ func describeKey(l sheetLayout, key string) string {
 	return strings.Join(out, ", ")
 }
 
-// handinKey is the key of a row of handin's values.
-func (l sheetLayout) handinKey(values []any) string {
-	parts := make([]string, len(l.Key))
+// keyIndexes are the positions of the key columns in a row's values.
+func (l sheetLayout) keyIndexes() []int {
+	idx := make([]int, len(l.Key))
 	for i, k := range l.Key {
-		parts[i] = keyPart(canonicalOf(values[columnIndex(l, k)]))
+		idx[i] = columnIndex(l, k)
+	}
+	return idx
+}
+
+// handinKey is the key of a row of handin's values, its key columns at
+// these positions.
+func handinKey(values []any, keyIndexes []int) string {
+	parts := make([]string, len(keyIndexes))
+	for i, k := range keyIndexes {
+		parts[i] = keyPart(canonicalOf(values[k]))
 	}
 	return rowKey(parts)
 }

@@ -40,7 +40,7 @@ type workbookWriter struct {
 	now time.Time
 	// style ids
 	header, top, wrap, date, link int
-	state                         map[grade.State]int
+	status                        map[grade.State]int // the Status cell of each state
 	pass, fail                    int
 	kept                          map[*excelize.Style]int // styles of kept cells, by the style read
 }
@@ -105,7 +105,7 @@ func buildGradebook(sheets []sheetRows, work *instructorWork, now time.Time) (*b
 }
 
 func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
-	w := &workbookWriter{f: excelize.NewFile(), now: now, state: map[grade.State]int{}, kept: map[*excelize.Style]int{}}
+	w := &workbookWriter{f: excelize.NewFile(), now: now, status: map[grade.State]int{}, kept: map[*excelize.Style]int{}}
 	top := &excelize.Alignment{Vertical: "top"}
 	wrap := &excelize.Alignment{Vertical: "top", WrapText: true}
 	dateFormat := "yyyy-mm-dd hh:mm"
@@ -137,7 +137,7 @@ func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
 			w.f.Close()
 			return nil, err
 		}
-		w.state[state] = id
+		w.status[state] = id
 	}
 	for _, s := range styles {
 		var err error
@@ -206,8 +206,9 @@ func (w *workbookWriter) handinSheet(s sheetRows, sw *sheetWork) (*writtenSheetO
 	}
 	rowOf := map[string]int{} // first row of each key
 	lines := make([]int, len(s.Rows)+1)
+	keyIndexes := l.keyIndexes()
 	for i, values := range s.Rows {
-		key := l.handinKey(values)
+		key := handinKey(values, keyIndexes)
 		if _, seen := rowOf[key]; !seen {
 			rowOf[key] = i + 1
 		}
@@ -373,7 +374,7 @@ func (w *workbookWriter) notes(l sheetLayout, sw *sheetWork, cols []outColumn, r
 
 // value writes one of handin's values by its Go type. Text always goes
 // through SetCellStr: a student's "=HYPERLINK(...)" stays text and never
-// becomes a formula.
+// becomes a formula. The Status and Pass cells are coloured by value.
 func (w *workbookWriter) value(sheet, at, header string, v any) error {
 	f := w.f
 	switch v := v.(type) {
@@ -386,22 +387,19 @@ func (w *workbookWriter) value(sheet, at, header string, v any) error {
 		if err := f.SetCellStr(sheet, at, cellText(v)); err != nil {
 			return err
 		}
-		if id, ok := w.state[grade.State(v)]; ok && header == "Status" {
+		if id, ok := w.status[grade.State(v)]; ok && header == "Status" {
 			return f.SetCellStyle(sheet, at, at, id)
 		}
 		return nil
 	case int:
 		return f.SetCellInt(sheet, at, int64(v))
 	case bool:
-		if err := f.SetCellBool(sheet, at, v); err != nil {
+		if err := f.SetCellBool(sheet, at, v); err != nil || header != "Pass" {
 			return err
 		}
 		style := w.fail
 		if v {
 			style = w.pass
-		}
-		if header != "Pass" {
-			return nil
 		}
 		return f.SetCellStyle(sheet, at, at, style)
 	case time.Time:
