@@ -42,6 +42,8 @@ type gradebookExport struct {
 	// work is what the instructor has in gradebook.xlsx (nil when there is
 	// none, or it cannot be read); it is all carried into the new workbook.
 	work *instructorWork
+	// backedUp: this export made a backup, so backups are pruned.
+	backedUp bool
 }
 
 // writeGradebook writes the gradebook of these results and the roster's
@@ -52,6 +54,11 @@ func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap
 	current, err := readIfExists(g.book())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
+	}
+	if current != nil {
+		if g.backedUp, err = adoptLegacyPending(g.dir, g.state); err != nil {
+			return fmt.Errorf("gradebook backups: %w", err)
+		}
 	}
 	// A workbook that is byte for byte what handin wrote was not edited:
 	// it needs no backup, every value in handin's columns is handin's, and
@@ -103,24 +110,21 @@ func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap
 // replace writes gradebook.xlsx, first keeping the instructor's edited
 // workbook as a backup, and removes a pending workbook it supersedes.
 func (g *gradebookExport) replace(built *builtGradebook, current []byte, edited bool) error {
-	backedUp := false
 	if edited {
 		backup, err := keepBackup(g.dir, current, g.work.values(), g.now, g.state)
 		if err != nil {
 			return fmt.Errorf("gradebook backup: %w", err)
 		}
-		g.sum.GradebookBackup, backedUp = backup, true
+		g.sum.GradebookBackup, g.backedUp = backup, true
 	}
 	pending, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
 	if pending != nil {
-		kept, err := g.keepIfEdited(pending)
-		if err != nil {
+		if err := g.keepIfEdited(pending); err != nil {
 			return err
 		}
-		backedUp = backedUp || kept
 	}
 	// The state names both files, the new and the one it replaces (when
 	// that was handin's own): a crash around the rename leaves either,
@@ -130,7 +134,7 @@ func (g *gradebookExport) replace(built *builtGradebook, current []byte, edited 
 		g.state.Book = append(g.state.Book, digest(current))
 	}
 	g.state.Headers, g.state.Values, g.state.Plain = built.headers, built.values, built.plain
-	if err := g.pruneAndSave(backedUp); err != nil {
+	if err := g.pruneAndSave(); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(g.book(), built.data, 0o644); err != nil {
@@ -149,17 +153,18 @@ func (g *gradebookExport) writePending(built *builtGradebook) error {
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
-	backedUp := false
+	ours := previous != nil && slices.Contains(g.state.Pending, digest(previous))
 	if previous != nil {
-		if backedUp, err = g.keepIfEdited(previous); err != nil {
+		if err := g.keepIfEdited(previous); err != nil {
 			return err
 		}
 	}
+	// As for the gradebook: both files until the rename is done.
 	g.state.Pending = []string{digest(built.data)}
-	if previous != nil && !backedUp {
+	if ours {
 		g.state.Pending = append(g.state.Pending, digest(previous))
 	}
-	if err := g.pruneAndSave(backedUp); err != nil {
+	if err := g.pruneAndSave(); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(g.pending(), built.data, 0o644); err != nil {
@@ -172,25 +177,26 @@ func (g *gradebookExport) writePending(built *builtGradebook) error {
 // keepIfEdited keeps a pending workbook the instructor typed into as a
 // backup before it is replaced or removed: only gradebook.xlsx is read
 // back, so what was typed there must be copied over by hand.
-func (g *gradebookExport) keepIfEdited(pending []byte) (bool, error) {
+func (g *gradebookExport) keepIfEdited(pending []byte) error {
 	if slices.Contains(g.state.Pending, digest(pending)) {
-		return false, nil
+		return nil
 	}
 	values, _ := instructorValues(pending) // unreadable: a backup with no values known
 	backup, err := keepBackup(g.dir, pending, values, g.now, g.state)
 	if err != nil {
-		return false, fmt.Errorf("gradebook backup: %w", err)
+		return fmt.Errorf("gradebook backup: %w", err)
 	}
+	g.backedUp = true
 	g.sum.Warnings = append(g.sum.Warnings, fmt.Sprintf(
 		"%s had been edited: it is kept as %s. Only %s is read back: copy what you typed there into it",
 		g.pending(), backup, g.book()))
-	return true, nil
+	return nil
 }
 
 // pruneAndSave prunes the backups when this export made one, and saves the
 // state, before the new workbook is written.
-func (g *gradebookExport) pruneAndSave(backedUp bool) error {
-	if backedUp {
+func (g *gradebookExport) pruneAndSave() error {
+	if g.backedUp {
 		if err := pruneBackups(g.dir, g.work.values(), g.state); err != nil {
 			return err
 		}

@@ -25,6 +25,10 @@ import (
 
 var backupName = &lazyregexp.Regexp{Expr: `^gradebook\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?\.xlsx$`}
 
+// legacyPendingName matches the pending workbooks earlier versions of
+// handin wrote, one per export while the gradebook was open.
+var legacyPendingName = &lazyregexp.Regexp{Expr: `^gradebook\.new-([0-9]{8}-[0-9]{6})(?:-[0-9]+)?\.xlsx$`}
+
 type backup struct {
 	name  string // base name
 	stamp string
@@ -51,6 +55,41 @@ func listBackups(dir string) ([]backup, error) {
 	}
 	slices.SortFunc(backups, func(a, b backup) int { return cmp.Or(strings.Compare(b.stamp, a.stamp), b.n-a.n) })
 	return backups, nil
+}
+
+// adoptLegacyPending turns the pending workbooks of earlier versions into
+// backups (they may hold what an instructor typed), so that pruning judges
+// them like any backup. It says whether there were any.
+func adoptLegacyPending(dir string, state *gradebookState) (bool, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false, err
+	}
+	adopted := false
+	for _, e := range entries {
+		m := legacyPendingName.FindStringSubmatch(e.Name())
+		if m == nil || !e.Type().IsRegular() {
+			continue
+		}
+		name := filepath.Join(dir, e.Name())
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return adopted, err
+		}
+		stamp, err := time.Parse("20060102-150405", m[1])
+		if err != nil {
+			continue
+		}
+		values, _ := instructorValues(data) // unreadable: kept with no values known
+		if _, err := keepBackup(dir, data, values, stamp, state); err != nil {
+			return adopted, err
+		}
+		if err := os.Remove(name); err != nil {
+			return adopted, err
+		}
+		adopted = true
+	}
+	return adopted, nil
 }
 
 // keepBackup stores data, whose instructor values are these, as a new

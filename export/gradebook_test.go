@@ -2,6 +2,7 @@ package export
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -644,5 +645,92 @@ func TestCommentsFormulasAndOwnSheetsAreCarriedOver(t *testing.T) {
 		if merged, _ := f.GetMergeCells("Oral exams"); len(merged) != 1 || merged[0].GetStartAxis() != "A4" || merged[0].GetEndAxis() != "C4" {
 			t.Errorf("run %d: merged cells %v", run, merged)
 		}
+	}
+}
+
+// oldGradebook writes a gradebook as handin wrote it before it kept a
+// state: the instructor's columns last, a Backdating column, the scrape
+// status as Status, a row kept for a group without a result.
+func oldGradebook(t *testing.T, name string, grades map[int][3]string) {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", SheetGroups); err != nil {
+		t.Fatal(err)
+	}
+	groupHeaders := []any{"Group", "Status", "Questions passed", "Questions", "Unanswered", "Missing figures", "Checklist checked",
+		"Checklist total", "Commits", "Contributors", "Late commits", "Backdating", "Students", "Repository", "Deadline SHA",
+		"Deadline commit time", "Problems", "Page", "Grade", "Comment", "Graded by"}
+	rows := [][]any{groupHeaders}
+	for _, g := range []int{1, 2, 5} {
+		status, backdating := "ok", "no"
+		if g == 5 {
+			status, backdating = "no result", ""
+		}
+		row := []any{g, status, 1, 2, 0, 1, 1, 2, 15, 2, 1, backdating, "", "", "", "", "", ""}
+		for _, v := range grades[g] {
+			row = append(row, v)
+		}
+		rows = append(rows, row)
+	}
+	students := [][]any{{"Student", "Group", "Commits", "Matched authors", "Rule", "Comment"}, {"s100011", 1, 12, "Alice A", "email", "old comment"}}
+	for sheet, data := range map[string][][]any{SheetGroups: rows, SheetStudents: students} {
+		if sheet != SheetGroups {
+			if _, err := f.NewSheet(sheet); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, row := range data {
+			if err := f.SetSheetRow(sheet, "A"+strconv.Itoa(i+1), &row); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := f.SaveAs(name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestGradebookOfAnEarlierHandinIsCarriedOver(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(1), newGroup(2))
+	name := filepath.Join(out, GradebookFile)
+	oldGradebook(t, name, map[int][3]string{1: {"10", "good", "NS"}, 5: {"8", "left", "MK"}})
+	// Its backups, all alike, and the pending workbooks it left while the
+	// gradebook was open: one of them typed into.
+	for i := range 20 {
+		writeFile(t, filepath.Join(out, fmt.Sprintf("gradebook.20260120-1000%02d.xlsx", i)), readFile(t, name))
+	}
+	writeFile(t, filepath.Join(out, "gradebook.new-20260121-090000.xlsx"), readFile(t, name))
+	typedIn := filepath.Join(out, "gradebook.new-20260121-100000.xlsx")
+	oldGradebook(t, typedIn, map[int][3]string{1: {"10", "good", "NS"}, 2: {"6", "typed in the wrong file", "NS"}})
+
+	sum := export(t, ws, out)
+	f := openWorkbook(t, name)
+	header := headerRow(t, f, SheetGroups)
+	if want := []string{"Group", "Status", "Grade", "Comment", "Graded by", "Problems"}; !slices.Equal(header[:len(want)], want) || slices.Contains(header, "Backdating") {
+		t.Errorf("Groups header %q", header)
+	}
+	if got := cellOf(t, f, SheetGroups, "Grade", "Group", "1"); got != "10" {
+		t.Errorf("group 1 Grade %q", got)
+	}
+	if got := cellOf(t, f, SheetStudents, "Comment", "Student", "s100011"); got != "old comment" {
+		t.Errorf("student comment %q", got)
+	}
+	if sum.Kept != 3 || cellOf(t, f, SheetKept, "Value", "Row", "Group 5", "Column", "Grade") != "8" {
+		t.Errorf("kept %d: group 5's entries (no result any more) are not on the Kept sheet", sum.Kept)
+	}
+	if got := undocumented(t, out); len(got) != 0 {
+		t.Errorf("files left: %q", got)
+	}
+	// The identical backups are pruned; the pending workbook typed into is
+	// a backup of its own.
+	var holdsTyped bool
+	for _, b := range backupFiles(t, out) {
+		bf := openWorkbook(t, filepath.Join(out, b))
+		holdsTyped = holdsTyped || findRow(t, bf, SheetGroups, "Group", "2", "Comment", "typed in the wrong file") != 0
+	}
+	if backups := backupFiles(t, out); len(backups) > 3 || !holdsTyped {
+		t.Errorf("backups %v: want few, one with what was typed into a pending workbook", backups)
 	}
 }
