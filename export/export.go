@@ -67,6 +67,9 @@ type Summary struct {
 	// behind, deleted by this one.
 	RemovedTemporaries []string `json:"removed_temporaries,omitempty"`
 	Groups             int      `json:"groups"`
+	// Kept counts the instructor's values this export could not put back
+	// on their row in the gradebook and moved to its Kept sheet.
+	Kept int `json:"kept,omitempty"`
 	// Warnings need the instructor's attention (e.g. the gradebook was
 	// written beside an unreadable one); Export does not log them.
 	Warnings []string `json:"warnings,omitempty"`
@@ -89,11 +92,12 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		Index:   filepath.Join(opts.Out, IndexFile),
 		Results: filepath.Join(opts.Out, ResultsFile),
 	}
-	results, render, err := collectResults(ws, opts, sum)
-	if err != nil {
+	var err error
+	if sum.RemovedTemporaries, err = removeInterruptedWrites(opts.Out); err != nil {
 		return nil, err
 	}
-	if sum.RemovedTemporaries, err = removeStaleTemps(opts.Out); err != nil {
+	results, render, err := collectResults(ws, opts, sum)
+	if err != nil {
 		return nil, err
 	}
 	sum.Groups = len(results)
@@ -115,7 +119,11 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err := writeIndex(sum.Index, results, invalid, opts.Now()); err != nil {
 		return nil, err
 	}
-	if err := writeGradebook(opts, results, sum); err != nil {
+	gaps, err := rosterGaps(ws, results)
+	if err != nil {
+		sum.Warnings = append(sum.Warnings, err.Error()+": the gradebook lists the graded groups only")
+	}
+	if err := writeGradebook(opts, results, gaps, sum); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -214,17 +222,14 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, resu
 	return nil
 }
 
-// staleTempAge is how long a temporary file of ours must have been left
-// alone before an export removes it: one still being written by another
-// export of the same folder keeps changing.
-const staleTempAge = time.Minute
-
-// removeStaleTemps removes the temporary files an export killed mid-write
-// left in the output folders (they can hold tens of MB each).
-func removeStaleTemps(out string) ([]string, error) {
+// removeInterruptedWrites removes the temporary files an export killed
+// mid-write left in the output folders (they can hold tens of MB each), so
+// that the folder holds only what an export documents. The workspace lock
+// keeps a second export out while this one runs.
+func removeInterruptedWrites(out string) ([]string, error) {
 	var removed []string
 	for _, dir := range []string{out, filepath.Join(out, PagesDir)} {
-		names, err := atomicfile.RemoveStale(dir, staleTempAge)
+		names, err := atomicfile.RemoveTemps(dir)
 		removed = append(removed, names...)
 		if err != nil {
 			return removed, err

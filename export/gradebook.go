@@ -1,9 +1,11 @@
 package export
 
-// The gradebook's life cycle on disk: read what the instructor typed into
-// the current workbook, keep it as a backup, write the new one beside or
-// over it, prune old backups. The sheets are laid out in
-// gradebook_sheets.go, and instructor cells read back in gradebook_kept.go.
+// The gradebook's life cycle on disk: read back what the instructor put
+// into the current workbook, write the new one over it (keeping the old as
+// a backup when the instructor had edited it) or, while it is open in a
+// spreadsheet program, beside it as the one pending workbook. The sheets
+// are laid out in gradebook_sheets.go and written in gradebook_write.go;
+// the instructor's work is read back in gradebook_kept.go.
 
 import (
 	"errors"
@@ -11,129 +13,256 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
-	"strconv"
+	"slices"
+	"strings"
+	"time"
 
 	"handin/grade"
 	"handin/internal/atomicfile"
-	"handin/internal/lazyregexp"
 )
 
-// writeGradebook writes gradebook.xlsx, carrying over the instructor columns
-// of the existing workbook and keeping it as a timestamped backup. When the
-// existing workbook cannot be read (corrupt, or open in another program), it
-// is left alone and the new one is written beside it.
-func writeGradebook(opts Options, results []*grade.GroupResult, sum *Summary) error {
-	name := filepath.Join(opts.Out, GradebookFile)
-	stamp := opts.Now().Format("20060102-150405")
-	target := name
-	kept, err := readInstructorWork(name)
-	existing := err == nil && kept != nil
-	if err != nil {
-		target = uniqueName(opts.Out, "gradebook.new-"+stamp, ".xlsx")
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
-			"%s could not be read (%v): it was left untouched and the new gradebook is %s; copy the Grade/Comment/Graded by columns over by hand",
-			name, err, target))
-		kept = nil
-	}
-	f, err := buildWorkbook(results, kept)
+// PendingGradebookFile is the new gradebook while GradebookFile is open in
+// a spreadsheet program or cannot be read: one file, replaced by every
+// export until GradebookFile can be written again.
+const PendingGradebookFile = "gradebook.new.xlsx"
+
+// gradebookFiles are the gradebook's files in the output folder.
+type gradebookFiles struct{ dir string }
+
+func (g gradebookFiles) book() string      { return filepath.Join(g.dir, GradebookFile) }
+func (g gradebookFiles) pending() string   { return filepath.Join(g.dir, PendingGradebookFile) }
+func (g gradebookFiles) statePath() string { return filepath.Join(g.dir, GradebookStateFile) }
+
+// gradebookExport is one export's work on the gradebook's files.
+type gradebookExport struct {
+	gradebookFiles
+	state *gradebookState
+	now   time.Time
+	sum   *Summary
+	// work is what the instructor has in gradebook.xlsx (nil when there is
+	// none, or it cannot be read); it is all carried into the new workbook.
+	work *instructorWork
+	// backedUp: this export made a backup, so backups are pruned.
+	backedUp bool
+}
+
+// writeGradebook writes the gradebook of these results and the roster's
+// groups without one, carrying over everything of the instructor's.
+func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap, sum *Summary) error {
+	files := gradebookFiles{dir: opts.Out}
+	g := &gradebookExport{gradebookFiles: files, state: loadGradebookState(files.statePath()), now: opts.Now(), sum: sum}
+	current, err := readIfExists(g.book())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
-	defer f.Close()
-	buf, err := f.WriteToBuffer()
-	if err != nil {
-		return fmt.Errorf("gradebook: %w", err)
-	}
-	if existing {
-		backup := uniqueName(opts.Out, backupPrefix+stamp, ".xlsx")
-		if err := copyFile(name, backup); err != nil {
-			return fmt.Errorf("gradebook backup: %w", err)
-		}
-		sum.GradebookBackup = backup
-		if orphans := kept.orphanGroups(results); len(orphans) > 0 {
-			sum.Warnings = append(sum.Warnings, fmt.Sprintf(
-				"groups %v have instructor entries but no result any more: their rows are kept in %s with status %q", orphans, SheetGroups, orphanStatus))
-		}
-	}
-	if err := atomicfile.Write(target, buf.Bytes(), 0o644); err != nil {
-		return fmt.Errorf("gradebook: %w", err)
-	}
-	sum.Gradebook = target
-	if existing {
-		if err := pruneBackups(opts.Out, keepBackups); err != nil {
+	if current != nil {
+		if g.backedUp, err = adoptLegacyPending(g.dir, g.state); err != nil {
 			return fmt.Errorf("gradebook backups: %w", err)
 		}
 	}
-	return nil
-}
-
-// Backups of the gradebook are backupPrefix + timestamp [+ "-N"] + ".xlsx".
-// Only the newest keepBackups are kept: every instructor entry is carried
-// into the new workbook (rows of vanished groups and students included), so
-// older backups hold nothing the current one lacks.
-const (
-	backupPrefix = "gradebook."
-	keepBackups  = 20
-)
-
-var backupName = &lazyregexp.Regexp{Expr: `^gradebook\.([0-9]{8}-[0-9]{6})(?:-([0-9]+))?\.xlsx$`}
-
-// pruneBackups deletes all but the newest keep backups in dir.
-func pruneBackups(dir string, keep int) error {
-	entries, err := os.ReadDir(dir)
+	// A workbook that is byte for byte what handin wrote was not edited:
+	// it needs no backup, every value in handin's columns is handin's, and
+	// a sheet that held nothing of the instructor's still holds nothing.
+	edited := current != nil && !slices.Contains(g.state.Book, digest(current))
+	var unreadable error
+	if current != nil {
+		read := readOptions{written: g.state.Values}
+		if !edited {
+			read = readOptions{plain: map[string][]string{}}
+			for _, name := range g.state.Plain {
+				read.plain[name] = g.state.Headers[name]
+			}
+		}
+		g.work, unreadable = readInstructorWork(current, read)
+	}
+	built, err := buildGradebook(gradebookRows(results, gaps), g.work, g.now)
 	if err != nil {
 		return err
 	}
-	type backup struct {
-		name  string
-		stamp string
-		n     int // uniqueName's counter: 1 for the first of a second
+	if sum.Kept = built.moved; built.moved > 0 {
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+			"gradebook: %d value(s) could not be put back on their row and were moved to the %s sheet, each with where it was and why",
+			built.moved, SheetKept))
 	}
-	var backups []backup
-	for _, e := range entries {
-		m := backupName.FindStringSubmatch(e.Name())
-		if m == nil || !e.Type().IsRegular() {
-			continue
+	if g.work != nil {
+		if msg := renamedColumns(g.state.Headers, g.work); msg != "" {
+			sum.Warnings = append(sum.Warnings, msg)
 		}
-		n := 1
-		if m[2] != "" {
-			n, _ = strconv.Atoi(m[2])
-		}
-		backups = append(backups, backup{e.Name(), m[1], n})
+		g.state.Headers = g.work.headers() // each rename is announced once
 	}
-	if len(backups) <= keep {
-		return nil
+	name, pending := g.book(), g.pending()
+	switch lock := lockFile(name); {
+	case unreadable != nil:
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+			"%s could not be read (%v): it was left untouched and the new gradebook is %s. To finish: repair %s or move it away, then run handin export again",
+			name, unreadable, pending, name))
+		return g.writePending(built)
+	case lock != "":
+		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+			"%s is open in a spreadsheet program (%s exists): it was left untouched and the new gradebook is %s, with your work as last saved. "+
+				"To finish: save and close %s, then run handin export again (it carries your changes over and removes %s). If no program has it open, delete %s",
+			name, lock, pending, name, pending, lock))
+		return g.writePending(built)
 	}
-	sort.Slice(backups, func(i, j int) bool {
-		if backups[i].stamp != backups[j].stamp {
-			return backups[i].stamp < backups[j].stamp
+	return g.replace(built, current, edited)
+}
+
+// replace writes gradebook.xlsx, first keeping the instructor's edited
+// workbook as a backup, and removes a pending workbook it supersedes.
+func (g *gradebookExport) replace(built *builtGradebook, current []byte, edited bool) error {
+	if edited {
+		backup, err := keepBackup(g.dir, current, g.work.values(), g.now, g.state)
+		if err != nil {
+			return fmt.Errorf("gradebook backup: %w", err)
 		}
-		return backups[i].n < backups[j].n
-	})
-	for _, b := range backups[:len(backups)-keep] {
-		if err := os.Remove(filepath.Join(dir, b.name)); err != nil {
+		g.sum.GradebookBackup, g.backedUp = backup, true
+	}
+	pending, err := readIfExists(g.pending())
+	if err != nil {
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	if pending != nil {
+		if err := g.keepIfEdited(pending); err != nil {
 			return err
 		}
 	}
+	// The state names both files, the new and the one it replaces (when
+	// that was handin's own): a crash around the rename leaves either,
+	// and neither looks edited.
+	g.state.Book = []string{digest(built.data)}
+	if current != nil && !edited {
+		g.state.Book = append(g.state.Book, digest(current))
+	}
+	g.state.Headers, g.state.Values, g.state.Plain = built.headers, built.values, built.plain
+	if err := g.pruneAndSave(); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(g.book(), built.data, 0o644); err != nil {
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	g.sum.Gradebook = g.book()
+	if err := os.Remove(g.pending()); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("gradebook: %w", err)
+	}
 	return nil
 }
 
-// uniqueName is dir/base+ext, or dir/base-2+ext, ... when that exists.
-func uniqueName(dir, base, ext string) string {
-	name := filepath.Join(dir, base+ext)
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
-			return name
-		}
-		name = filepath.Join(dir, fmt.Sprintf("%s-%d%s", base, i, ext))
-	}
-}
-
-func copyFile(from, to string) error {
-	data, err := os.ReadFile(from)
+// writePending writes gradebook.new.xlsx, leaving gradebook.xlsx alone.
+func (g *gradebookExport) writePending(built *builtGradebook) error {
+	previous, err := readIfExists(g.pending())
 	if err != nil {
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	ours := previous != nil && slices.Contains(g.state.Pending, digest(previous))
+	if previous != nil {
+		if err := g.keepIfEdited(previous); err != nil {
+			return err
+		}
+	}
+	// As for the gradebook: both files until the rename is done.
+	g.state.Pending = []string{digest(built.data)}
+	if ours {
+		g.state.Pending = append(g.state.Pending, digest(previous))
+	}
+	if err := g.pruneAndSave(); err != nil {
 		return err
 	}
-	return atomicfile.Write(to, data, 0o644)
+	if err := atomicfile.Write(g.pending(), built.data, 0o644); err != nil {
+		return fmt.Errorf("gradebook: %w", err)
+	}
+	g.sum.Gradebook = g.pending()
+	return nil
+}
+
+// keepIfEdited keeps a pending workbook the instructor typed into as a
+// backup before it is replaced or removed: only gradebook.xlsx is read
+// back, so what was typed there must be copied over by hand.
+func (g *gradebookExport) keepIfEdited(pending []byte) error {
+	if slices.Contains(g.state.Pending, digest(pending)) {
+		return nil
+	}
+	values, _ := instructorValues(pending) // unreadable: a backup with no values known
+	backup, err := keepBackup(g.dir, pending, values, g.now, g.state)
+	if err != nil {
+		return fmt.Errorf("gradebook backup: %w", err)
+	}
+	g.backedUp = true
+	g.sum.Warnings = append(g.sum.Warnings, fmt.Sprintf(
+		"%s had been edited: it is kept as %s. Only %s is read back: copy what you typed there into it",
+		g.pending(), backup, g.book()))
+	return nil
+}
+
+// pruneAndSave prunes the backups when this export made one, and saves the
+// state, before the new workbook is written.
+func (g *gradebookExport) pruneAndSave() error {
+	if g.backedUp {
+		if err := pruneBackups(g.dir, g.work.values(), g.state); err != nil {
+			return err
+		}
+	}
+	return g.state.save(g.statePath())
+}
+
+// lockFile is the lock file a spreadsheet program keeps beside a workbook
+// it has open (LibreOffice, Excel), or "".
+func lockFile(name string) string {
+	dir, base := filepath.Split(name)
+	for _, lock := range []string{".~lock." + base + "#", "~$" + base} {
+		if _, err := os.Lstat(filepath.Join(dir, lock)); err == nil {
+			return filepath.Join(dir, lock)
+		}
+	}
+	return ""
+}
+
+// headers are the header rows of handin's sheets as read.
+func (w *instructorWork) headers() map[string][]string {
+	out := map[string][]string{}
+	for name, s := range w.sheets {
+		out[name] = s.headers
+	}
+	return out
+}
+
+// renamedColumns says which columns the instructor renamed since handin
+// last wrote or read the workbook: a header that is gone, and a new header
+// in its place (as far right of the nearest header still there as it was
+// before). "" when none, or nothing to compare with.
+func renamedColumns(previous map[string][]string, w *instructorWork) string {
+	var renames []string
+	for _, l := range gradebookLayouts {
+		s, before := w.sheets[l.Name], previous[l.Name]
+		if s == nil || len(before) == 0 {
+			continue
+		}
+		now := make([]string, len(s.headers))
+		for i, h := range s.headers {
+			now[i] = strings.TrimSpace(h)
+		}
+		for i, old := range before {
+			if old == "" || containsHeader(now, old) {
+				continue
+			}
+			at := i
+			for left := i - 1; left >= 0; left-- {
+				if j := slices.IndexFunc(now, func(h string) bool { return strings.EqualFold(h, before[left]) }); j >= 0 {
+					at = j + i - left
+					break
+				}
+			}
+			if at >= len(now) || now[at] == "" || containsHeader(before, now[at]) {
+				continue
+			}
+			msg := fmt.Sprintf("%s %q is now %q", l.Name, old, now[at])
+			if columnIndex(l, old) >= 0 {
+				msg += fmt.Sprintf(" (its values stay in your column; handin adds its %q column again)", old)
+			}
+			renames = append(renames, msg)
+		}
+	}
+	if len(renames) == 0 {
+		return ""
+	}
+	return "gradebook: columns renamed: " + strings.Join(renames, "; ") + ". Renamed columns are yours: their values are carried over under the new names"
 }

@@ -1,16 +1,12 @@
 package export
 
-// The gradebook's layout: its sheets, their columns and how each value is
-// written into a cell.
+// The gradebook's sheets: which columns handin owns on each, which identify
+// a row from one export to the next, and the rows handin writes.
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strings"
-	"time"
-
-	"github.com/xuri/excelize/v2"
 
 	"handin/grade"
 )
@@ -21,181 +17,171 @@ const (
 	SheetQuestions = "Questions"
 	SheetStudents  = "Students"
 	SheetChecklist = "Checklist"
+	// SheetKept holds what an export could not place back on its row: the
+	// value, where it was and why it moved.
+	SheetKept = "Kept"
 )
 
-// Instructor columns: filled in by hand and carried over by every export.
-var (
-	groupInstructorColumns   = []string{"Grade", "Comment", "Graded by"}
-	studentInstructorColumns = []string{"Comment"}
-)
-
-// Key columns identifying a row across exports.
-const (
-	groupKeyColumn   = "Group"
-	studentKeyColumn = "Student"
-)
-
-// column is one gradebook column: its header and width.
+// column is one column of a sheet: its header, its width in characters and
+// whether its text wraps (the row is then made tall enough for it).
 type column struct {
 	Header string
 	Width  float64
+	Wrap   bool
 }
+
+// sheetLayout is one of handin's sheets. Handin owns the Lead and Facts
+// columns and rewrites them on every export; every other column is the
+// instructor's and is carried over, between Lead and Facts.
+type sheetLayout struct {
+	Name string
+	Key  []string // headers of the Lead columns that identify a row across exports
+	Lead []column
+	// Offered are the instructor's columns a new sheet starts with; once
+	// the sheet exists they are the instructor's to rename, move or delete.
+	Offered []column
+	Facts   []column
+	Freeze  int // columns kept in view when scrolling right
+	// Retired are headers of columns earlier versions of handin filled:
+	// their values were handin's, so they are not carried over.
+	Retired []string
+}
+
+// handinColumns are the columns handin fills, in the order of a row's values.
+func (l sheetLayout) handinColumns() []column { return slices.Concat(l.Lead, l.Facts) }
+
+// sheetRows are the rows handin writes on one sheet, each aligned with
+// handinColumns.
+type sheetRows struct {
+	Layout sheetLayout
+	Rows   [][]any
+}
+
+var groupsLayout = sheetLayout{
+	Name: SheetGroups,
+	Key:  []string{"Group"},
+	Lead: []column{{"Group", 8, false}, {"Status", 10, false}},
+	Offered: []column{
+		{"Grade", 10, false}, {"Comment", 40, true}, {"Graded by", 12, false},
+	},
+	Facts: []column{
+		{"Problems", 60, true}, {"Questions passed", 10, false}, {"Questions", 10, false}, {"Unanswered", 11, false},
+		{"Missing figures", 10, false}, {"Checklist checked", 10, false}, {"Checklist total", 10, false},
+		{"Commits", 9, false}, {"Contributors", 11, false}, {"Late commits", 9, false}, {"Backdated", 10, false},
+		{"History out of order", 10, false}, {"Students", 28, true}, {"Repository", 40, false},
+		{"Scrape status", 12, false}, {"Deadline SHA", 14, false}, {"Deadline commit time", 18, false}, {"Page", 12, false},
+	},
+	Freeze:  1,
+	Retired: []string{"Backdating"},
+}
+
+var questionsLayout = sheetLayout{
+	Name: SheetQuestions,
+	Key:  []string{"Group", "Question"},
+	Lead: []column{{"Group", 8, false}, {"Question", 10, false}, {"Pass", 8, false}},
+	Facts: []column{
+		{"Words", 8, false}, {"Words min", 10, false}, {"Words max", 10, false},
+		{"Images", 8, false}, {"Images min", 10, false}, {"Images max", 10, false}, {"Problems", 70, true},
+	},
+	Freeze: 2,
+}
+
+var studentsLayout = sheetLayout{
+	Name:    SheetStudents,
+	Key:     []string{"Student"},
+	Lead:    []column{{"Student", 12, false}, {"Group", 8, false}},
+	Offered: []column{{"Comment", 40, true}},
+	Facts:   []column{{"Commits", 9, false}, {"Matched authors", 40, true}, {"Rule", 12, false}},
+	Freeze:  1,
+}
+
+var checklistLayout = sheetLayout{
+	Name:   SheetChecklist,
+	Key:    []string{"Group", "Item"},
+	Lead:   []column{{"Group", 8, false}, {"Section", 14, false}, {"Item", 80, true}, {"Checked", 9, false}},
+	Facts:  []column{{"Module", 10, false}},
+	Freeze: 1,
+}
+
+// keptLayout is the Kept sheet's columns. Kept is the instructor's sheet:
+// an export only appends to it.
+var keptLayout = []column{
+	{"Moved", 17, false}, {"Sheet", 11, false}, {"Row", 28, true}, {"Column", 16, false},
+	{"Cell", 7, false}, {"Value", 40, true}, {"Why", 60, true},
+}
+
+// gradebookLayouts are handin's sheets, in workbook order.
+var gradebookLayouts = []sheetLayout{groupsLayout, questionsLayout, studentsLayout, checklistLayout}
 
 // pageLink is a cell holding a hyperlink to a group page.
 type pageLink struct{ Text, Target string }
 
-// buildWorkbook lays out the four sheets.
-func buildWorkbook(results []*grade.GroupResult, kept *instructorWork) (*excelize.File, error) {
-	b, err := newWorkbookBuilder()
-	if err != nil {
-		return nil, err
-	}
-	steps := []func([]*grade.GroupResult, *instructorWork) error{b.groupsSheet, b.questionsSheet, b.studentsSheet, b.checklistSheet}
-	for _, step := range steps {
-		if err := step(results, kept); err != nil {
-			b.f.Close()
-			return nil, err
-		}
-	}
-	b.f.SetActiveSheet(0)
-	return b.f, nil
-}
-
-type workbookBuilder struct {
-	f                        *excelize.File
-	header, date, link, wrap int // style ids
-	passStyle, failStyle     int // conditional format ids
-}
-
-func newWorkbookBuilder() (*workbookBuilder, error) {
-	f := excelize.NewFile()
-	b := &workbookBuilder{f: f}
-	dateFormat := "yyyy-mm-dd hh:mm"
-	styles := []struct {
-		id    *int
-		style *excelize.Style
-		cond  bool
-	}{
-		{&b.header, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"E5E7EB"}}}, false},
-		{&b.date, &excelize.Style{CustomNumFmt: &dateFormat}, false},
-		{&b.link, &excelize.Style{Font: &excelize.Font{Color: "1D4ED8", Underline: "single"}}, false},
-		{&b.wrap, &excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}, false},
-		{&b.passStyle, &excelize.Style{Font: &excelize.Font{Color: "166534"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DCFCE7"}}}, true},
-		{&b.failStyle, &excelize.Style{Font: &excelize.Font{Color: "991B1B"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"FEE2E2"}}}, true},
-	}
-	for _, s := range styles {
-		var err error
-		if s.cond {
-			*s.id, err = f.NewConditionalStyle(s.style)
-		} else {
-			*s.id, err = f.NewStyle(s.style)
-		}
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("gradebook styles: %w", err)
-		}
-	}
-	if err := f.SetSheetName("Sheet1", SheetGroups); err != nil {
-		f.Close()
-		return nil, err
-	}
-	for _, s := range []string{SheetQuestions, SheetStudents, SheetChecklist} {
-		if _, err := f.NewSheet(s); err != nil {
-			f.Close()
-			return nil, err
-		}
-	}
-	return b, nil
-}
-
-var groupColumns = []column{
-	{groupKeyColumn, 8}, {"Status", 14}, {"Questions passed", 10}, {"Questions", 10}, {"Unanswered", 11},
-	{"Missing figures", 10}, {"Checklist checked", 10}, {"Checklist total", 10}, {"Commits", 9}, {"Contributors", 11},
-	{"Late commits", 9}, {"Backdating", 11}, {"Students", 28}, {"Repository", 40}, {"Deadline SHA", 14},
-	{"Deadline commit time", 18}, {"Problems", 60}, {"Page", 14},
-	{"Grade", 10}, {"Comment", 40}, {"Graded by", 12},
-}
-
-// orphanStatus is the Groups status of a row kept only for the instructor's
-// entries: the group has no result any more.
-const orphanStatus = "no result"
-
-func (b *workbookBuilder) groupsSheet(results []*grade.GroupResult, kept *instructorWork) error {
-	var rows [][]any
-	add := func(group int, values ...any) {
-		for _, c := range groupInstructorColumns {
-			values = append(values, kept.groupCell(group, c))
-		}
-		rows = append(rows, values)
-	}
-	orphans := kept.orphanGroups(results)
-	addOrphans := func(below int) {
-		for len(orphans) > 0 && orphans[0] < below {
-			add(orphans[0], orphanRow(orphans[0], len(groupColumns)-len(groupInstructorColumns))...)
-			orphans = orphans[1:]
-		}
-	}
+// gradebookRows are the rows of handin's sheets for these results and the
+// roster's groups without one.
+func gradebookRows(results []*grade.GroupResult, gaps []rosterGap) []sheetRows {
+	groups := sheetRows{Layout: groupsLayout}
+	questions := sheetRows{Layout: questionsLayout}
+	students := sheetRows{Layout: studentsLayout}
+	checklist := sheetRows{Layout: checklistLayout}
 	for _, r := range results {
-		addOrphans(r.Group)
-		w := newRow(r)
-		backdating := "no"
-		if w.Backdating {
-			backdating = "yes"
+		groups.Rows = append(groups.Rows, groupRow(r))
+		for _, s := range r.Students {
+			students.Rows = append(students.Rows, []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule})
 		}
-		add(r.Group,
-			w.Group, w.Status, w.Passed, w.Questions, w.Unanswered,
-			w.MissingFigures, w.ChecklistChecked, w.ChecklistTotal, w.Commits, w.Contributors,
-			w.LateCommits, backdating, studentList(r), r.URL, r.Pin.SHA,
-			r.Pin.Time, strings.Join(w.Problems, "\n"), pageLink{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
-		)
-	}
-	addOrphans(math.MaxInt)
-	return b.sheet(SheetGroups, groupColumns, rows)
-}
-
-// orphanRow is the row of a group that has instructor entries but no result.
-func orphanRow(group, width int) []any {
-	row := make([]any, width)
-	row[0], row[1] = group, orphanStatus
-	return row
-}
-
-var questionColumns = []column{
-	{groupKeyColumn, 8}, {"Question", 10}, {"Words", 8}, {"Words min", 10}, {"Words max", 10},
-	{"Images", 8}, {"Images min", 10}, {"Images max", 10}, {passHeader, 8}, {"Problems", 70},
-}
-
-// passHeader is the Questions sheet's column coloured green/red.
-const passHeader = "Pass"
-
-func (b *workbookBuilder) questionsSheet(results []*grade.GroupResult, _ *instructorWork) error {
-	var rows [][]any
-	for _, r := range results {
 		if r.Check == nil {
 			continue
 		}
 		for _, q := range r.Check.Questions {
-			rows = append(rows, []any{
-				r.Group, q.Number, q.Words, rangeMin(q.WordRange), rangeMax(q.WordRange),
-				q.Images, rangeMin(q.ImageRange), rangeMax(q.ImageRange), q.Pass, strings.Join(questionNotes(q), "\n"),
+			questions.Rows = append(questions.Rows, []any{
+				r.Group, q.Number, q.Pass, q.Words, rangeMin(q.WordRange), rangeMax(q.WordRange),
+				q.Images, rangeMin(q.ImageRange), rangeMax(q.ImageRange), strings.Join(questionNotes(q), "\n"),
 			})
 		}
+		for _, s := range r.Check.Checklist {
+			for _, it := range s.Items {
+				checklist.Rows = append(checklist.Rows, []any{r.Group, s.Section, it.Text, it.Checked, it.Module})
+			}
+		}
 	}
-	if err := b.sheet(SheetQuestions, questionColumns, rows); err != nil {
-		return err
+	for _, g := range gaps {
+		row := make([]any, len(groupsLayout.handinColumns()))
+		row[0], row[1], row[2] = g.Key, string(grade.StateFailed), g.Problem
+		row[columnIndex(groupsLayout, "Students")] = strings.Join(g.Students, ", ")
+		row[columnIndex(groupsLayout, "Repository")] = g.URL
+		groups.Rows = append(groups.Rows, row)
+		for _, id := range g.Students {
+			students.Rows = append(students.Rows, []any{id, g.Key, nil, nil, nil})
+		}
 	}
-	if len(rows) == 0 {
-		return nil
+	return []sheetRows{groups, questions, students, checklist}
+}
+
+// groupRow is a group's row on the Groups sheet. Status is the group's
+// state (ok, problems, failed), the word the CLI, index and page use.
+func groupRow(r *grade.GroupResult) []any {
+	w := newRow(r)
+	var passed, questions, unanswered, missing, checked, total any
+	if r.Check != nil {
+		passed, questions, unanswered, missing = w.Passed, w.Questions, w.Unanswered, w.MissingFigures
+		checked, total = w.ChecklistChecked, w.ChecklistTotal
 	}
-	pass, err := columnName(questionColumns, passHeader)
-	if err != nil {
-		return err
+	var backdated, outOfOrder any
+	if r.Status.Pinned() { // without a deadline commit there is no history to judge
+		backdated, outOfOrder = yesNo(r.Pin.Backdated), yesNo(r.Pin.OutOfOrder)
 	}
-	ref := fmt.Sprintf("%s2:%s%d", pass, pass, len(rows)+1)
-	return b.f.SetConditionalFormat(SheetQuestions, ref, []excelize.ConditionalFormatOptions{
-		{Type: "cell", Criteria: "==", Value: "TRUE", Format: &b.passStyle},
-		{Type: "cell", Criteria: "==", Value: "FALSE", Format: &b.failStyle},
-	})
+	return []any{
+		r.Group, string(r.State), strings.Join(w.Problems, "\n"), passed, questions, unanswered,
+		missing, checked, total, w.Commits, w.Contributors, w.LateCommits, backdated,
+		outOfOrder, studentList(r), r.URL, string(r.Status), r.Pin.SHA, r.Pin.Time,
+		pageLink{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func rangeMin(r *grade.Range) any {
@@ -212,134 +198,64 @@ func rangeMax(r *grade.Range) any {
 	return r.Max
 }
 
-var studentColumns = []column{
-	{studentKeyColumn, 12}, {groupKeyColumn, 8}, {"Commits", 9}, {"Matched authors", 40}, {"Rule", 12}, {"Comment", 40},
+// columnIndex is the position of a handin column in a row's values.
+func columnIndex(l sheetLayout, header string) int {
+	return slices.IndexFunc(l.handinColumns(), func(c column) bool { return c.Header == header })
 }
 
-func (b *workbookBuilder) studentsSheet(results []*grade.GroupResult, kept *instructorWork) error {
-	var rows [][]any
-	add := func(id string, values ...any) {
-		for _, c := range studentInstructorColumns {
-			values = append(values, kept.studentCell(id, c))
-		}
-		rows = append(rows, values)
+// rowKey identifies a row across exports: the canonical text of its key
+// cells. It is "" when the first (the group, the student) is empty.
+func rowKey(parts []string) string {
+	if parts[0] == "" {
+		return ""
 	}
-	for _, r := range results {
-		for _, s := range r.Students {
-			add(s.ID, s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule)
-		}
-	}
-	// Students no longer in any group keep their row (and the comment).
-	for _, id := range kept.orphanStudents(results) {
-		add(id, id, nil, nil, nil, nil)
-	}
-	return b.sheet(SheetStudents, studentColumns, rows)
+	return strings.Join(parts, "\x1f")
 }
 
-var checklistColumns = []column{
-	{groupKeyColumn, 8}, {"Section", 14}, {"Item", 80}, {"Module", 10}, {"Checked", 9},
+// describeKey names a row for the instructor: "Group 7, Question 3"; ""
+// for no key.
+func describeKey(l sheetLayout, key string) string {
+	if key == "" {
+		return ""
+	}
+	parts := strings.Split(key, "\x1f")
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		if i < len(l.Key) {
+			out[i] = l.Key[i] + " " + p
+		} else {
+			out[i] = p
+		}
+	}
+	return strings.Join(out, ", ")
 }
 
-func (b *workbookBuilder) checklistSheet(results []*grade.GroupResult, _ *instructorWork) error {
-	var rows [][]any
-	for _, r := range results {
-		if r.Check == nil {
-			continue
-		}
-		for _, s := range r.Check.Checklist {
-			for _, it := range s.Items {
-				rows = append(rows, []any{r.Group, s.Section, it.Text, it.Module, it.Checked})
-			}
-		}
+// keyIndexes are the positions of the key columns in a row's values.
+func (l sheetLayout) keyIndexes() []int {
+	idx := make([]int, len(l.Key))
+	for i, k := range l.Key {
+		idx[i] = columnIndex(l, k)
 	}
-	return b.sheet(SheetChecklist, checklistColumns, rows)
+	return idx
 }
 
-// columnName is the spreadsheet name ("I") of the column with this header.
-func columnName(cols []column, header string) (string, error) {
-	i := slices.IndexFunc(cols, func(c column) bool { return c.Header == header })
-	if i < 0 {
-		return "", fmt.Errorf("no %q column", header)
+// handinKey is the key of a row of handin's values, its key columns at
+// these positions.
+func handinKey(values []any, keyIndexes []int) string {
+	parts := make([]string, len(keyIndexes))
+	for i, k := range keyIndexes {
+		parts[i] = keyPart(canonicalOf(values[k]))
 	}
-	return excelize.ColumnNumberToName(i + 1)
+	return rowKey(parts)
 }
 
-// sheet writes a header, the rows, widths, a frozen header and an autofilter.
-func (b *workbookBuilder) sheet(name string, cols []column, rows [][]any) error {
-	f := b.f
-	for i, c := range cols {
-		ref, _ := excelize.CoordinatesToCellName(i+1, 1)
-		if err := f.SetCellStr(name, ref, c.Header); err != nil {
-			return fmt.Errorf("%s header: %w", name, err)
-		}
-		colName, _ := excelize.ColumnNumberToName(i + 1)
-		if err := f.SetColWidth(name, colName, colName, c.Width); err != nil {
-			return fmt.Errorf("%s widths: %w", name, err)
-		}
-	}
-	last, _ := excelize.CoordinatesToCellName(len(cols), 1)
-	if err := f.SetCellStyle(name, "A1", last, b.header); err != nil {
-		return fmt.Errorf("%s header: %w", name, err)
-	}
-	for i, values := range rows {
-		for j, v := range values {
-			ref, _ := excelize.CoordinatesToCellName(j+1, i+2)
-			if err := b.cell(name, ref, v); err != nil {
-				return fmt.Errorf("%s %s: %w", name, ref, err)
-			}
-		}
-	}
-	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("%s panes: %w", name, err)
-	}
-	bottom, _ := excelize.CoordinatesToCellName(len(cols), max(len(rows)+1, 2))
-	if err := f.AutoFilter(name, "A1:"+bottom, nil); err != nil {
-		return fmt.Errorf("%s filter: %w", name, err)
-	}
-	return nil
-}
+// keyPart is a key cell's text as a key: canonical, without the spaces a
+// spreadsheet program may trim.
+func keyPart(text string) string { return canonical(strings.TrimSpace(text)) }
 
-// cell writes one value by its Go type. Text always goes through
-// SetCellStr: a student string such as "=HYPERLINK(...)" stays text and
-// never becomes a formula.
-func (b *workbookBuilder) cell(sheet, ref string, v any) error {
-	f := b.f
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case string:
-		if err := f.SetCellStr(sheet, ref, v); err != nil {
-			return err
-		}
-		if strings.Contains(v, "\n") {
-			return f.SetCellStyle(sheet, ref, ref, b.wrap)
-		}
-		return nil
-	case int:
-		return f.SetCellInt(sheet, ref, int64(v))
-	case bool:
-		return f.SetCellBool(sheet, ref, v)
-	case time.Time:
-		if v.IsZero() {
-			return nil
-		}
-		// Spreadsheets have no time zones: write the wall clock the time
-		// was recorded in (the course's zone).
-		wall := time.Date(v.Year(), v.Month(), v.Day(), v.Hour(), v.Minute(), v.Second(), 0, time.UTC)
-		if err := f.SetCellValue(sheet, ref, wall); err != nil {
-			return err
-		}
-		return f.SetCellStyle(sheet, ref, ref, b.date)
-	case pageLink:
-		if err := f.SetCellStr(sheet, ref, v.Text); err != nil {
-			return err
-		}
-		if err := f.SetCellHyperLink(sheet, ref, v.Target, "External"); err != nil {
-			return err
-		}
-		return f.SetCellStyle(sheet, ref, ref, b.link)
-	case keptCell:
-		return v.write(f, sheet, ref)
-	}
-	return fmt.Errorf("unsupported cell value %T", v)
+// headerWidth is a column width that shows the whole header in bold with
+// the filter button beside it.
+func headerWidth(header string) float64 {
+	n := float64(len([]rune(header)))
+	return float64(int(n*1.15)) + 4
 }

@@ -3,60 +3,335 @@ package export
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"handin/grade"
+	"handin/internal/corpus"
+	"handin/internal/demo"
+	"handin/scrape"
+	"handin/workspace"
 )
 
-// TestGradebookOpensInLibreOffice converts the gradebook to CSV with a real
-// spreadsheet program: the file must open, and student text that looks like
-// a formula must come out as the text itself, not as a computed value.
-func TestGradebookOpensInLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
+// The gradebook in a real spreadsheet program: LibreOffice Calc, headless.
+
+// sofficePath is LibreOffice's soffice, or a loud skip when it is not
+// installed (CI installs libreoffice-calc where it can).
+func sofficePath(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("soffice")
 	if err != nil {
 		t.Skip("SKIPPED: soffice not found; install libreoffice-calc (apt-get install -y --no-install-recommends libreoffice-calc) to check the gradebook opens in a real spreadsheet program")
 	}
+	return path
+}
+
+// Filters of soffice --convert-to.
+const (
+	toPDF = "pdf"
+	// toCSV writes every sheet (the last field, -1) as FILE-SHEET.csv,
+	// UTF-8, cells as shown (LibreOffice 7.2 and later).
+	toCSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+	// toXLSX saves the workbook as Calc saves it.
+	toXLSX = "xlsx:Calc MS Excel 2007 XML"
+)
+
+// convert converts a workbook with LibreOffice into a new folder, which it
+// returns. LibreOffice's own profile lives in a temporary folder, so the
+// test never touches the user's.
+func convert(t testing.TB, in, filter string) string {
+	t.Helper()
+	soffice := sofficePath(t)
+	out, profile := t.TempDir(), t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.ToSlash(profile),
+		"--convert-to", filter, "--outdir", out, in)
+	output, err := cmd.CombinedOutput()
+	entries, _ := os.ReadDir(out)
+	if err != nil || len(entries) == 0 {
+		t.Fatalf("soffice --convert-to %s %s: %v, wrote %d file(s)\n%s", filter, in, err, len(entries), output)
+	}
+	for _, e := range entries {
+		if info, err := e.Info(); err != nil || info.Size() == 0 {
+			t.Fatalf("soffice --convert-to %s wrote an empty %s\n%s", filter, e.Name(), output)
+		}
+	}
+	return out
+}
+
+// readCSV reads one sheet converted by toCSV.
+func readCSV(t testing.TB, dir, sheet string) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "gradebook-"+sheet+".csv"))
+	if err != nil {
+		t.Fatalf("no CSV of sheet %s: %v", sheet, err)
+	}
+	defer f.Close()
+	r := csv.NewReader(f)
+	r.FieldsPerRecord = -1
+	records, err := r.ReadAll()
+	if err != nil {
+		t.Fatalf("CSV of sheet %s: %v", sheet, err)
+	}
+	return records
+}
+
+// TestGradebookOpensInLibreOffice converts the gradebook to CSV with a real
+// spreadsheet program: every sheet opens, student text that looks like a
+// formula comes out as the text itself, and typed values as typed.
+func TestGradebookOpensInLibreOffice(t *testing.T) {
+	sofficePath(t)
 	ws, out := t.TempDir(), t.TempDir()
 	g := newGroup(4)
 	g.result.Findings = problems("=1+1", `=HYPERLINK("https://evil.example","x")`)
 	writeWorkspace(t, ws, g, newGroup(8))
 	export(t, ws, out)
 	editGradebook(t, filepath.Join(out, GradebookFile), map[int][3]string{8: {"11", "fine", "NS"}}, nil)
+	export(t, ws, out)
 
-	csvDir := t.TempDir()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore",
-		"-env:UserInstallation=file://"+filepath.ToSlash(t.TempDir()),
-		"--convert-to", "csv", "--outdir", csvDir, filepath.Join(out, GradebookFile))
-	if output, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, output)
-	}
-	f, err := os.Open(filepath.Join(csvDir, "gradebook.csv"))
-	if err != nil {
-		t.Fatalf("soffice wrote no CSV: %v", err)
-	}
-	defer f.Close()
-	records, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("CSV: %v", err)
-	}
-	if len(records) != 3 || !slices.Equal(records[0][:2], []string{"Group", "Status"}) {
+	csvDir := convert(t, filepath.Join(out, GradebookFile), toCSV)
+	records := readCSV(t, csvDir, SheetGroups)
+	if len(records) != 3 || !slices.Equal(records[0][:3], []string{"Group", "Status", "Grade"}) {
 		t.Fatalf("Groups sheet as CSV: %q", records)
 	}
-	header := records[0]
-	col := func(name string) int { return slices.Index(header, name) }
+	col := func(name string) int { return slices.Index(records[0], name) }
 	if got := records[1][col("Problems")]; got != "=1+1\n"+`=HYPERLINK("https://evil.example","x")` {
 		t.Errorf("group 4 Problems in LibreOffice = %q: student text was evaluated", got)
 	}
 	if got := records[2][col("Grade")] + "|" + records[2][col("Comment")]; got != "11|fine" {
 		t.Errorf("group 8 Grade|Comment in LibreOffice = %q", got)
 	}
-	if !strings.HasPrefix(records[1][col("Deadline commit time")], "2026-01-23 22:59") {
-		t.Errorf("deadline time in LibreOffice = %q", records[1][col("Deadline commit time")])
+	if got := records[1][col("Deadline commit time")]; got != "2026-01-23 22:59" {
+		t.Errorf("deadline time in LibreOffice = %q", got)
+	}
+	if got := readCSV(t, csvDir, SheetQuestions); len(got) != 5 || got[2][2] != "FALSE" {
+		t.Errorf("Questions sheet as CSV: %q", got)
+	}
+}
+
+// TestDemoAndLargeGradebooksConvertInLibreOffice converts the demo
+// course's gradebook and a 150-group one to PDF and to CSV: a long sheet
+// with a conditional format once made LibreOffice 7.4 fail the PDF.
+func TestDemoAndLargeGradebooksConvertInLibreOffice(t *testing.T) {
+	sofficePath(t)
+	for _, c := range []struct {
+		name  string
+		build func(t testing.TB) (string, int)
+	}{{"demo course", demoGradebook}, {"150 groups", largeGradebook}} {
+		t.Run(c.name, func(t *testing.T) {
+			book, groups := c.build(t)
+			convert(t, book, toPDF)
+			csvDir := convert(t, book, toCSV)
+			rows := readCSV(t, csvDir, SheetGroups)
+			if len(rows) != groups+1 {
+				t.Errorf("Groups sheet has %d rows in LibreOffice, want %d groups and the header", len(rows), groups)
+			}
+			for _, r := range rows[1:] {
+				if !slices.Contains([]string{"ok", "problems", "failed"}, r[1]) {
+					t.Errorf("group %s Status %q in LibreOffice", r[0], r[1])
+				}
+			}
+			for _, sheet := range []string{SheetQuestions, SheetStudents, SheetChecklist} {
+				if rows := readCSV(t, csvDir, sheet); len(rows) < 2 {
+					t.Errorf("sheet %s is empty in LibreOffice", sheet)
+				}
+			}
+		})
+	}
+}
+
+// TestGradebookOfRealReportsConvertsToPDF exports the corpus's real
+// reports, graded by the real grader: with them, the old conditional
+// format on the Questions sheet made LibreOffice 7.4 fail ("Unspecified
+// Application Error").
+func TestGradebookOfRealReportsConvertsToPDF(t *testing.T) {
+	sofficePath(t)
+	dir := corpus.Dir(t)
+	reports, err := filepath.Glob(filepath.Join(dir, "reports", "*.md"))
+	if err != nil || len(reports) == 0 {
+		t.Fatalf("no corpus reports: %v", err)
+	}
+	spec, err := grade.LoadSpec(grade.DefaultSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wsDir, out := t.TempDir(), t.TempDir()
+	ws := openWorkspace(t, wsDir)
+	for i, report := range reports {
+		snap := &workspace.Snapshot{Group: i + 1, Status: workspace.StatusOK, Deadline: testDeadline,
+			Pin: workspace.Pin{SHA: strings.Repeat("a", 40)}, Copied: []string{"reports/README.md"},
+			Tree: []workspace.File{{Path: "reports/README.md", Mode: workspace.ModeFile}}}
+		files, err := ws.NewFilesDir(i + 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(files, "reports", "README.md"), readFile(t, report))
+		if err := ws.SaveSnapshot(snap, files); err != nil {
+			t.Fatal(err)
+		}
+		if err := grade.SaveResult(ws, grade.Grade(snap, grade.Options{Spec: spec})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ws.Close()
+	export(t, wsDir, out)
+	convert(t, filepath.Join(out, GradebookFile), toPDF)
+}
+
+// TestGradebookSavedByLibreOffice plays an instructor who grades in
+// LibreOffice Calc: the workbook they save (as Calc writes xlsx) is read
+// back with every value on its row and its type, and nothing handin wrote
+// is mistaken for something typed.
+func TestGradebookSavedByLibreOffice(t *testing.T) {
+	sofficePath(t)
+	ws, out := t.TempDir(), t.TempDir()
+	var groups []testGroup
+	for n := 1; n <= 8; n++ {
+		groups = append(groups, largeGroup(n*7)) // multiples of 7 carry formula-like and control-character text
+	}
+	writeWorkspace(t, ws, groups...)
+	saveRoster(t, ws, workspace.RosterRow{Line: 9, Students: []string{"s399999"}, Error: "groups.csv:9: no group number"})
+	export(t, ws, out)
+	name := filepath.Join(out, GradebookFile)
+	exam := time.Date(2026, 1, 30, 0, 0, 0, 0, time.UTC)
+	editWorkbook(t, name, func(f *excelize.File) {
+		gc := columns(t, f, SheetGroups)
+		rows := rowsByKey(t, f, SheetGroups, "Group")
+		setCell(t, f, SheetGroups, gc["Grade"]+strconv.Itoa(rows["7"]), 12.0)
+		setCell(t, f, SheetGroups, gc["Grade"]+strconv.Itoa(rows["14"]), "-3")
+		setCell(t, f, SheetGroups, gc["Comment"]+strconv.Itoa(rows["21"]), "=not a formula\nsecond line")
+		next, _ := excelize.ColumnNumberToName(len(gc) + 1)
+		setCell(t, f, SheetGroups, next+"1", "Oral exam")
+		setCell(t, f, SheetGroups, next+strconv.Itoa(rows["28"]), exam)
+		if err := f.AddComment(SheetStudents, excelize.Comment{Cell: "A2", Author: "NS", Text: "check CI logs"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	student := cellValue(t, openWorkbook(t, name), SheetStudents, "A2")
+	// Calc opens and saves it.
+	saved := filepath.Join(convert(t, name, toXLSX), GradebookFile)
+	writeFile(t, name, readFile(t, saved))
+
+	sum := export(t, ws, out)
+	if sum.Kept != 0 || len(sum.Warnings) != 0 || sum.GradebookBackup == "" {
+		t.Fatalf("after Calc saved it: kept %d, warnings %q, backup %q; want nothing kept, no warning, a backup", sum.Kept, sum.Warnings, sum.GradebookBackup)
+	}
+	f := openWorkbook(t, name)
+	if got := cellOf(t, f, SheetGroups, "Grade", "Group", "7"); got != "12" {
+		t.Errorf("group 7 Grade %q", got)
+	}
+	ref := columns(t, f, SheetGroups)["Grade"] + strconv.Itoa(rowOf(t, f, SheetGroups, "Group", "7"))
+	if kind, _ := f.GetCellType(SheetGroups, ref); kind == excelize.CellTypeSharedString || kind == excelize.CellTypeInlineString {
+		t.Errorf("group 7's numeric grade became text after Calc")
+	}
+	if got := cellOf(t, f, SheetGroups, "Grade", "Group", "14"); got != "-3" {
+		t.Errorf("group 14 Grade %q", got)
+	}
+	if got := cellOf(t, f, SheetGroups, "Comment", "Group", "21"); got != "=not a formula\nsecond line" {
+		t.Errorf("group 21 Comment %q", got)
+	}
+	ref = columns(t, f, SheetGroups)["Comment"] + strconv.Itoa(rowOf(t, f, SheetGroups, "Group", "21"))
+	if formula, _ := f.GetCellFormula(SheetGroups, ref); formula != "" {
+		t.Errorf("group 21 Comment became formula %q", formula)
+	}
+	if got := cellOf(t, f, SheetGroups, "Oral exam", "Group", "28"); !strings.HasPrefix(got, "2026-01-30") && got != "1/30/2026" && got != "01-30-26" {
+		t.Errorf("group 28 Oral exam %q, want the date", got)
+	}
+	list, _ := f.GetComments(SheetStudents)
+	if len(list) != 1 || list[0].Text != "check CI logs" || cellValue(t, f, SheetStudents, list[0].Cell) != student {
+		t.Errorf("Students comments %+v, want the note on %s", list, student)
+	}
+	if got := cellOf(t, f, SheetGroups, "Status", "Group", "line 9"); got != "failed" {
+		t.Errorf("roster row line 9 Status %q", got)
+	}
+	// And the export after that reads its own file: still nothing moved.
+	if sum := export(t, ws, out); sum.Kept != 0 || len(sum.Warnings) != 0 || sum.GradebookBackup != "" {
+		t.Errorf("next export: kept %d, warnings %q, backup %q", sum.Kept, sum.Warnings, sum.GradebookBackup)
+	}
+}
+
+// demoGradebook runs the demo course (internal/demo) through scrape, grade
+// and export, as 'handin demo' does.
+func demoGradebook(t testing.TB) (string, int) {
+	course, err := demo.Build(t.TempDir(), time.Now())
+	if err != nil {
+		t.Fatalf("demo course: %v", err)
+	}
+	srv, err := demo.Serve(course)
+	if err != nil {
+		t.Fatalf("demo course: %v", err)
+	}
+	defer srv.Close()
+	wsDir, out := t.TempDir(), t.TempDir()
+	ws := openWorkspace(t, wsDir)
+	groups, err := scrape.ReadGroupsFile(course.GroupsFile, demo.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := scrape.Run(ctx, ws, scrape.Options{Groups: groups, GroupsFile: course.GroupsFile, Deadline: course.Deadline, Timeout: time.Minute}); err != nil {
+		t.Fatal(err)
+	}
+	spec, err := grade.LoadSpec(grade.DefaultSpec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := grade.Run(ctx, ws, grade.Options{Spec: spec}); len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	ws.Close()
+	export(t, wsDir, out)
+	return filepath.Join(out, GradebookFile), len(groups)
+}
+
+// largeGradebook is the gradebook of 150 groups of 31 questions, with two
+// invalid groups.csv rows, graded and commented on by an instructor.
+func largeGradebook(t testing.TB) (string, int) {
+	ws, out := t.TempDir(), t.TempDir()
+	var groups []testGroup
+	rows := []workspace.RosterRow{
+		{Line: 152, Group: 3, Students: []string{"s399998"}, Error: "groups.csv:152: duplicate group number 3 (first on line 4)"},
+		{Line: 153, Students: []string{"s399999"}, Error: "groups.csv:153: no group number"},
+	}
+	grades := map[int][3]string{}
+	for n := 1; n <= 150; n++ {
+		groups = append(groups, largeGroup(n))
+		rows = append(rows, workspace.RosterRow{Line: n + 1, Group: n, Folder: true})
+		grades[n] = [3]string{strconv.Itoa(n % 13), fmt.Sprintf("comment on group %d\nwith a second line", n), "NS"}
+	}
+	writeWorkspace(t, ws, groups...)
+	saveRoster(t, ws, rows...)
+	export(t, ws, out)
+	editGradebook(t, filepath.Join(out, GradebookFile), grades, nil)
+	export(t, ws, out)
+	return filepath.Join(out, GradebookFile), 152
+}
+
+// BenchmarkLibreOfficePDF150 is LibreOffice converting the 150-group
+// gradebook to PDF (every sheet), the profile's creation included.
+func BenchmarkLibreOfficePDF150(b *testing.B) {
+	benchmarkConvert(b, toPDF)
+}
+
+// BenchmarkLibreOfficeCSV150 is the same to CSV (every sheet).
+func BenchmarkLibreOfficeCSV150(b *testing.B) {
+	benchmarkConvert(b, toCSV)
+}
+
+func benchmarkConvert(b *testing.B, filter string) {
+	sofficePath(b)
+	book, _ := largeGradebook(b)
+	for b.Loop() {
+		convert(b, book, filter)
 	}
 }

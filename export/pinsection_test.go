@@ -49,7 +49,7 @@ func rows(nodes []*html.Node, class string) [][]string {
 			for _, tr := range findAll(table, byTag("tr"))[1:] {
 				var cells []string
 				for _, td := range findAll(tr, byTag("td")) {
-					cells = append(cells, strings.Join(strings.Fields(cellText(td)), " "))
+					cells = append(cells, strings.Join(strings.Fields(htmlCellText(td)), " "))
 				}
 				out = append(out, cells)
 			}
@@ -58,8 +58,8 @@ func rows(nodes []*html.Node, class string) [][]string {
 	return out
 }
 
-// cellText is a cell's text, a line break read as a space.
-func cellText(n *html.Node) string {
+// htmlCellText is a table cell's text, a line break read as a space.
+func htmlCellText(n *html.Node) string {
 	switch {
 	case n.Type == html.TextNode:
 		return n.Data
@@ -68,7 +68,7 @@ func cellText(n *html.Node) string {
 	}
 	var b strings.Builder
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
-		b.WriteString(cellText(c))
+		b.WriteString(htmlCellText(c))
 	}
 	return b.String()
 }

@@ -1,7 +1,10 @@
 package export
 
 import (
+	"fmt"
+	"handin/grade"
 	"handin/workspace"
+	"strconv"
 )
 
 // invalidRow is a groups.csv row the last scrape could not use as written
@@ -35,4 +38,44 @@ func invalidRows(ws *workspace.Workspace) ([]invalidRow, error) {
 		rows = append(rows, invalidRow{File: roster.File, Line: r.Line, Group: r.Group, Students: students, Error: r.Error})
 	}
 	return rows, nil
+}
+
+// rosterGap is a groups.csv row, as the last scrape read it, that has no
+// result of its own: the gradebook lists it as failed, with its students,
+// so that no group of the roster is missing from the Groups sheet.
+type rosterGap struct {
+	// Key is the row's Group cell: the group number, or "line N" for a row
+	// without a folder of its own (a duplicate or missing number).
+	Key      any
+	Students []string
+	URL      string
+	Problem  string
+}
+
+// rosterGaps are the roster's rows without a result: rows that own no
+// group folder, and owners whose group has not been graded.
+func rosterGaps(ws *workspace.Workspace, results []*grade.GroupResult) ([]rosterGap, error) {
+	roster, err := ws.LoadRoster()
+	if err != nil {
+		return nil, err
+	}
+	graded := map[int]bool{}
+	for _, r := range results {
+		graded[r.Group] = true
+	}
+	var gaps []rosterGap
+	for _, row := range roster.Rows {
+		if row.Folder && graded[row.Group] {
+			continue
+		}
+		gap := rosterGap{Key: row.Group, Students: row.Students, URL: row.URL, Problem: row.Error}
+		if !row.Folder {
+			gap.Key = "line " + strconv.Itoa(row.Line)
+		}
+		if gap.Problem == "" {
+			gap.Problem = fmt.Sprintf("%s:%d: no result yet (not scraped or graded)", roster.File, row.Line)
+		}
+		gaps = append(gaps, gap)
+	}
+	return gaps, nil
 }

@@ -172,8 +172,10 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 // workspace keeps it for later stages.
 func roster(opts Options) workspace.Roster {
 	r := workspace.Roster{File: opts.GroupsFile, ReadAt: opts.Now(), Rows: make([]workspace.RosterRow, len(opts.Groups))}
+	owners := dirOwners(opts.Groups)
 	for i, g := range opts.Groups {
-		r.Rows[i] = workspace.RosterRow{Line: g.Line, Group: g.Number, Students: g.Students, URL: redactRepoURL(g.RawURL)}
+		owner, ok := owners[g.Number]
+		r.Rows[i] = workspace.RosterRow{Line: g.Line, Group: g.Number, Students: g.Students, URL: redactRepoURL(g.RawURL), Folder: ok && owner == i}
 		if g.Err != nil {
 			r.Rows[i].Error = redactRepoURL(g.Err.Error())
 		}

@@ -718,6 +718,11 @@ func TestRunInvalidAndSelectedGroups(t *testing.T) {
 	if r.Rows[0].Line != 2 || !strings.Contains(r.Rows[0].Error, "groups.csv:2") || r.Rows[2].Group != 1 || r.Rows[2].Error == "" || r.Rows[1].Error != "" {
 		t.Errorf("roster rows %+v", r.Rows)
 	}
+	// Which row owns a group's folder: the valid row 1, not its duplicate;
+	// the invalid row 4, whose number is free; no row without a number.
+	if folders := []bool{r.Rows[0].Folder, r.Rows[1].Folder, r.Rows[2].Folder, r.Rows[3].Folder}; !slices.Equal(folders, []bool{false, true, false, true}) {
+		t.Errorf("folder owners %v, want [false true false true]", folders)
+	}
 	opts.Only = []int{9}
 	if _, err := run(context.Background(), opts); err == nil {
 		t.Error("an unknown --group was accepted")

@@ -27,6 +27,10 @@ type RosterRow struct {
 	Students []string `json:"students"`
 	URL      string   `json:"url,omitempty"`   // credentials removed
 	Error    string   `json:"error,omitempty"` // why the row is invalid, with file and line
+	// Folder: the row owns its group number's folder (the first valid row
+	// with that number, else the first invalid one), so the snapshot and
+	// result there are this row's. A duplicate row owns none.
+	Folder bool `json:"folder"`
 }
 
 // SaveRoster replaces the workspace's roster.

@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"time"
 
 	"handin/internal/lazyregexp"
 )
@@ -19,12 +18,12 @@ var tempName = &lazyregexp.Regexp{Expr: `^\..+\.tmp-[0-9]+$`}
 // gives its temporary files.
 func IsTemp(base string) bool { return tempName.MatchString(base) }
 
-// RemoveStale deletes the temporary files this package left in dir when a
-// process was killed mid-write, and returns their paths. Only regular files
-// named by IsTemp and not modified for olderThan are removed: a temporary
-// file that another process is still writing keeps changing. A missing dir
-// holds nothing to remove.
-func RemoveStale(dir string, olderThan time.Duration) ([]string, error) {
+// RemoveTemps deletes the temporary files this package left in dir when a
+// process was killed mid-write, and returns their paths: regular files named
+// by IsTemp, nothing else. The caller must have dir to itself (handin holds
+// the workspace lock), or it removes a file another process is writing. A
+// missing dir holds nothing to remove.
+func RemoveTemps(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -32,20 +31,9 @@ func RemoveStale(dir string, olderThan time.Duration) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list temporary files: %w", err)
 	}
-	cutoff := time.Now().Add(-olderThan)
 	var removed []string
 	for _, e := range entries {
 		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
-			continue
-		}
-		info, err := e.Info()
-		if errors.Is(err, fs.ErrNotExist) {
-			continue // renamed or removed by its writer meanwhile
-		}
-		if err != nil {
-			return removed, fmt.Errorf("list temporary files: %w", err)
-		}
-		if info.ModTime().After(cutoff) {
 			continue
 		}
 		name := filepath.Join(dir, e.Name())

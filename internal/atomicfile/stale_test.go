@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-	"time"
 )
 
 func TestStreamFailureKeepsOldFileAndRemovesTemp(t *testing.T) {
@@ -47,34 +46,26 @@ func TestStreamFailureKeepsOldFileAndRemovesTemp(t *testing.T) {
 	}
 }
 
-func TestRemoveStaleRemovesOnlyOldTemporariesOfOurNaming(t *testing.T) {
+func TestRemoveTempsRemovesOnlyTemporariesOfOurNaming(t *testing.T) {
 	dir := t.TempDir()
-	old := time.Now().Add(-time.Hour)
-	files := map[string]bool{ // name: old
-		".007.html.tmp-123456789": true,  // left by a killed export
-		".index.html.tmp-42":      true,  // idem
-		".012.html.tmp-987":       false, // being written right now
-		"007.html":                true,  // a page
-		".007.html.tmp-abc":       true,  // not os.CreateTemp's digits
-		"007.html.tmp-123":        true,  // not hidden
-		".notes.tmp-":             true,  // no digits
-		"report.tmp-5":            true,
+	files := []string{
+		".007.html.tmp-123456789", // left by a killed export
+		".index.html.tmp-42",      // idem
+		"007.html",                // a page
+		".007.html.tmp-abc",       // not os.CreateTemp's digits
+		"007.html.tmp-123",        // not hidden
+		".notes.tmp-",             // no digits
+		"report.tmp-5",
 	}
-	for name, isOld := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+	for _, name := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("x"), 0o644); err != nil {
 			t.Fatal(err)
-		}
-		if isOld {
-			if err := os.Chtimes(p, old, old); err != nil {
-				t.Fatal(err)
-			}
 		}
 	}
 	if err := os.Mkdir(filepath.Join(dir, ".sub.tmp-1"), 0o755); err != nil { // a folder, not ours
 		t.Fatal(err)
 	}
-	removed, err := RemoveStale(dir, time.Minute)
+	removed, err := RemoveTemps(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,7 +78,7 @@ func TestRemoveStaleRemovesOnlyOldTemporariesOfOurNaming(t *testing.T) {
 	if len(entries) != len(files)+1-len(want) {
 		t.Errorf("left %d entries, want %d", len(entries), len(files)+1-len(want))
 	}
-	if removed, err := RemoveStale(filepath.Join(dir, "missing"), time.Minute); err != nil || removed != nil {
+	if removed, err := RemoveTemps(filepath.Join(dir, "missing")); err != nil || removed != nil {
 		t.Errorf("missing folder: %q, %v", removed, err)
 	}
 }

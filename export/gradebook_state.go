@@ -1,0 +1,148 @@
+package export
+
+// What handin remembers of the gradebook it last wrote, in a small file
+// next to it: the SHA-256 of the bytes (an unchanged file was not edited,
+// so it needs no backup), the header rows (to notice a renamed column once)
+// and the values of handin's own columns (to tell a value the instructor
+// typed into one of them from handin's own).
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+
+	"handin/internal/atomicfile"
+)
+
+// GradebookStateFile is the state file's name in the output folder.
+const GradebookStateFile = ".gradebook-state.json.gz"
+
+// gradebookStateSchema changes when a field of the state changes meaning;
+// a state of another schema is ignored (the next export then keeps a
+// backup, which is safe).
+const gradebookStateSchema = 1
+
+type gradebookState struct {
+	Schema int `json:"schema"`
+	// Book: SHA-256 of gradebook.xlsx as handin last wrote it, and of the
+	// file that one replaced when that was handin's own too (the state is
+	// saved before the rename, and a crash may leave either).
+	Book []string `json:"book,omitempty"`
+	// Pending: the same for gradebook.new.xlsx.
+	Pending []string `json:"pending,omitempty"`
+	// Headers: each sheet's header row as handin last wrote or read it.
+	Headers map[string][]string `json:"headers,omitempty"`
+	// Values: what handin wrote into its own columns of gradebook.xlsx.
+	Values map[string]*writtenSheet `json:"values,omitempty"`
+	// Plain: handin's sheets of gradebook.xlsx that held nothing of the
+	// instructor's when written (no column, comment or hidden column of
+	// theirs): while the file is unedited they need not be read back.
+	Plain []string `json:"plain,omitempty"`
+	// Backups: the instructor values each backup holds, as digests (see
+	// valueDigests), so that pruning reads each backup once.
+	Backups map[string]backupValues `json:"backups,omitempty"`
+}
+
+// backupValues are the digests of a backup's instructor values.
+type backupValues struct {
+	SHA256 string   `json:"sha256"`
+	Values []string `json:"values"`
+}
+
+// valueDigests are the instructor values as short digests, sorted and
+// without repeats: enough to tell whether a backup holds a value that no
+// newer one does, without keeping the values themselves.
+func valueDigests(values []string) []string {
+	out := make([]string, len(values))
+	for i, v := range values {
+		sum := sha256.Sum256([]byte(v))
+		out[i] = hex.EncodeToString(sum[:8])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// writtenSheet is what handin wrote into its columns of one sheet: the
+// canonical value of every cell, by row key (a key may have several rows:
+// a student in two groups).
+type writtenSheet struct {
+	Columns []string              `json:"columns"`
+	Rows    map[string][][]string `json:"rows"`
+}
+
+// wrote says whether handin wrote this canonical value into this column on
+// a row with this key. known is false when it wrote no such row or column
+// (a nil sheet has none); then every value there is the instructor's.
+// wrote is the value handin wrote there, for messages.
+func (w *writtenSheet) wrote(key, header, value string) (same, known bool, wrote string) {
+	if w == nil || key == "" {
+		return false, false, ""
+	}
+	i := slices.Index(w.Columns, header)
+	rows := w.Rows[key]
+	if i < 0 || len(rows) == 0 {
+		return false, false, ""
+	}
+	for _, row := range rows {
+		if i < len(row) && row[i] == value {
+			return true, true, value
+		}
+	}
+	if i < len(rows[0]) {
+		wrote = rows[0][i]
+	}
+	return false, true, wrote
+}
+
+func digest(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// loadGradebookState reads the state; a missing, unreadable or older one is
+// an empty state: every workbook on disk then counts as edited.
+func loadGradebookState(name string) *gradebookState {
+	empty := &gradebookState{Schema: gradebookStateSchema}
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return empty
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		return empty
+	}
+	var s gradebookState
+	if err := json.NewDecoder(zr).Decode(&s); err != nil || s.Schema != gradebookStateSchema {
+		return empty
+	}
+	return &s
+}
+
+// save writes the state atomically.
+func (s *gradebookState) save(name string) error {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(s); err != nil {
+		return fmt.Errorf("gradebook state: %w", err)
+	}
+	if err := zw.Close(); err != nil {
+		return fmt.Errorf("gradebook state: %w", err)
+	}
+	return atomicfile.Write(name, buf.Bytes(), 0o644)
+}
+
+// readIfExists is the file's content, or nil when there is no file.
+func readIfExists(name string) ([]byte, error) {
+	data, err := os.ReadFile(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return data, err
+}
