@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/color"
@@ -180,15 +179,6 @@ func writeWorkspace(t testing.TB, dir string, groups ...testGroup) {
 			t.Fatal(err)
 		}
 	}
-}
-
-func writeJSON(t testing.TB, name string, v any) {
-	t.Helper()
-	data, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, name, data)
 }
 
 func writeFile(t testing.TB, name string, data []byte) {

@@ -73,7 +73,7 @@ func TestOpenRemovesLeftovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.lock.release() // killed: no Close
-	w = create(t, dir)
+	create(t, dir)
 	for _, p := range []string{clone, files, old} {
 		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("%s survived the reopen: %v", p, err)

@@ -35,9 +35,6 @@ func (r *Regexp) FindString(s string) string               { return r.Re().FindS
 func (r *Regexp) FindStringSubmatch(s string) []string     { return r.Re().FindStringSubmatch(s) }
 func (r *Regexp) FindAllString(s string, n int) []string   { return r.Re().FindAllString(s, n) }
 func (r *Regexp) ReplaceAllString(src, repl string) string { return r.Re().ReplaceAllString(src, repl) }
-func (r *Regexp) FindAllStringSubmatch(s string, n int) [][]string {
-	return r.Re().FindAllStringSubmatch(s, n)
-}
 func (r *Regexp) FindSubmatch(b []byte) [][]byte             { return r.Re().FindSubmatch(b) }
 func (r *Regexp) FindAllSubmatch(b []byte, n int) [][][]byte { return r.Re().FindAllSubmatch(b, n) }
 func (r *Regexp) FindAllStringIndex(s string, n int) [][]int { return r.Re().FindAllStringIndex(s, n) }
