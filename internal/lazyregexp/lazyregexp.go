@@ -28,13 +28,13 @@ func (r *Regexp) Re() *regexp.Regexp {
 
 // The methods handin uses, so that call sites read as with a regexp.Regexp.
 
-func (r *Regexp) Match(b []byte) bool                      { return r.Re().Match(b) }
-func (r *Regexp) MatchString(s string) bool                { return r.Re().MatchString(s) }
-func (r *Regexp) Split(s string, n int) []string           { return r.Re().Split(s, n) }
-func (r *Regexp) FindString(s string) string               { return r.Re().FindString(s) }
-func (r *Regexp) FindStringSubmatch(s string) []string     { return r.Re().FindStringSubmatch(s) }
-func (r *Regexp) FindAllString(s string, n int) []string   { return r.Re().FindAllString(s, n) }
-func (r *Regexp) ReplaceAllString(src, repl string) string { return r.Re().ReplaceAllString(src, repl) }
+func (r *Regexp) Match(b []byte) bool                        { return r.Re().Match(b) }
+func (r *Regexp) MatchString(s string) bool                  { return r.Re().MatchString(s) }
+func (r *Regexp) Split(s string, n int) []string             { return r.Re().Split(s, n) }
+func (r *Regexp) FindString(s string) string                 { return r.Re().FindString(s) }
+func (r *Regexp) FindStringSubmatch(s string) []string       { return r.Re().FindStringSubmatch(s) }
+func (r *Regexp) FindAllString(s string, n int) []string     { return r.Re().FindAllString(s, n) }
+func (r *Regexp) ReplaceAllString(src, repl string) string   { return r.Re().ReplaceAllString(src, repl) }
 func (r *Regexp) FindSubmatch(b []byte) [][]byte             { return r.Re().FindSubmatch(b) }
 func (r *Regexp) FindAllSubmatch(b []byte, n int) [][][]byte { return r.Re().FindAllSubmatch(b, n) }
 func (r *Regexp) FindAllStringIndex(s string, n int) [][]int { return r.Re().FindAllStringIndex(s, n) }
