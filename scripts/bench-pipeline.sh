@@ -4,8 +4,9 @@
 # concurrency (xargs -P), on the demo course (24 groups) and on a synthetic
 # 150-group course, both served over loopback smart HTTP by
 # `handin demo --keep-serving`. Reports wall time and peak RSS (GNU time -v;
-# for xargs that is the largest single git process). Goal (issue 6): the
-# pipeline <= 1.5x the clone alone.
+# for xargs that is the largest single git process), and the export alone.
+# Goals: the pipeline <= 1.5x the clone alone; peak RSS that does not grow
+# with the number of groups (SIZES="150 1000").
 #
 #   scripts/bench-pipeline.sh               # 24 and 150 groups, 4 workers
 #   SIZES="150 300" WORKERS=8 scripts/bench-pipeline.sh
@@ -71,6 +72,8 @@ for n in $SIZES; do
 		--workspace "$DIR/ws-$n" --out "$DIR/site-$n" --workers "$WORKERS"
 	measure "handin-run-again-$n" "0 1" "$DIR/handin" run --course "$course/handin.toml" \
 		--workspace "$DIR/ws-$n" --out "$DIR/site-$n" --workers "$WORKERS"
+	# The export alone: its peak RSS must not grow with the groups' figures.
+	measure "handin-export-$n" "0" "$DIR/handin" export --workspace "$DIR/ws-$n" --out "$DIR/site-$n"
 	head -1 "$DIR/handin-run-$n.out" | sed 's/^/  first run:  /'
 	head -1 "$DIR/handin-run-again-$n.out" | sed 's/^/  second run: /'
 	awk -v g="${WALL[git-clone-mirror-$n]}" -v h="${WALL[handin-run-$n]}" -v r="${WALL[handin-run-again-$n]}" 'BEGIN {
