@@ -9,7 +9,8 @@ import (
 )
 
 // BenchmarkGradebookExport150 is one export's gradebook work for 150
-// groups of 31 questions and 54 checklist items, as under cron: read the
+// groups of 31 questions and 54 checklist items judged against their
+// repositories (the Claims sheet), as under cron: read the
 // instructor's work back from the previous gradebook (graded groups,
 // comments), build the workbook and write it with its state.
 func BenchmarkGradebookExport150(b *testing.B) {

@@ -45,7 +45,7 @@ func canonicalOf(v any) string {
 			return ""
 		}
 		return canonical(strconv.FormatFloat(excelSerial(v), 'g', -1, 64))
-	case pageLink:
+	case linkCell:
 		return canonical(cellText(v.Text))
 	}
 	return fmt.Sprint(v) // a type handin does not write: value refuses it

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"handin/grade"
+	"handin/grade/claims"
 	"handin/workspace"
 )
 
@@ -385,6 +386,7 @@ func largeGroup(n int) testGroup {
 		}
 		r.Check.Checklist = append(r.Check.Checklist, s)
 	}
+	r.Claims = judgedLarge(n, r.Check.Checklist)
 	r.Students = nil
 	for s := range 3 + n%3 {
 		r.Students = append(r.Students, grade.StudentStats{ID: fmt.Sprintf("s%06d", 200000+n*10+s), Commits: 3 + s*n%17,
@@ -395,8 +397,35 @@ func largeGroup(n int) testGroup {
 		r.State = grade.StateOK
 	}
 	if n%25 == 0 {
-		r.Status, r.State, r.Check, r.Pin = workspace.StatusNotFound, grade.StateFailed, nil, workspace.Pin{}
+		r.Status, r.State, r.Check, r.Pin, r.Claims = workspace.StatusNotFound, grade.StateFailed, nil, workspace.Pin{}, nil
 		r.Findings = problems("status not-found: repository not found")
 	}
 	return g
+}
+
+// judgedLarge is a judged checklist as a real course has them: every
+// verdict, evidence in up to three files, files the scrape did not keep.
+func judgedLarge(n int, checklist []grade.ChecklistSummary) *grade.ClaimsResult {
+	c := &grade.ClaimsResult{Rules: "2026"}
+	for _, s := range checklist {
+		for i, it := range s.Items {
+			v := claims.Verdict{Item: claims.Item{Text: it.Text, Module: it.Module, Checked: it.Checked, Line: 10 + i}, Rule: fmt.Sprintf("rule-%d", i)}
+			switch (n + i) % 4 {
+			case 0:
+				v.Status = claims.Evidence
+				for f := range 1 + i%3 {
+					v.Evidence = append(v.Evidence, claims.Location{Path: fmt.Sprintf("src/group %d/module_%d.py", n, f), Line: 1 + f*7, What: "the code"})
+				}
+			case 1:
+				v.Status, v.Missing = claims.NoEvidence, []string{"a Dockerfile", "a docker-compose file or a build step in a workflow"}
+			case 2:
+				v.Status, v.Reason = claims.CannotTell, "the work is done in the cloud console and leaves no file in the repository"
+			default:
+				v.Status, v.Unread = claims.CannotTell, []string{"a.py", "b.py", "c.py", "d.py"}
+				v.Reason = "the files that could show it were not kept: a.py, b.py, c.py, d.py"
+			}
+			c.Verdicts = append(c.Verdicts, v)
+		}
+	}
+	return c
 }

@@ -42,6 +42,9 @@ type sheetLayout struct {
 	Offered []column
 	Facts   []column
 	Freeze  int // columns kept in view when scrolling right
+	// FitWidth prints the sheet one page wide (landscape), for a sheet
+	// whose rows are read across.
+	FitWidth bool
 	// Retired are headers of columns earlier versions of handin filled:
 	// their values were handin's, so they are not carried over.
 	Retired []string
@@ -67,8 +70,9 @@ var groupsLayout = sheetLayout{
 	Facts: []column{
 		{"Problems", 60, true}, {"Questions passed", 10, false}, {"Questions", 10, false}, {"Unanswered", 11, false},
 		{"Missing figures", 10, false}, {"Checklist checked", 10, false}, {"Checklist total", 10, false},
-		{"Commits", 9, false}, {"Contributors", 11, false}, {"Late commits", 9, false}, {"Backdated", 10, false},
-		{"History out of order", 10, false}, {"Students", 28, true}, {"Repository", 40, false},
+		{"Ticked without evidence", 10, false}, {"Commits", 9, false}, {"Contributors", 11, false},
+		{"Late commits", 9, false}, {"Backdated", 10, false}, {"History out of order", 10, false},
+		{"Shares history with", 12, false}, {"Students", 28, true}, {"Repository", 40, false},
 		{"Scrape status", 12, false}, {"Deadline SHA", 14, false}, {"Deadline commit time", 18, false}, {"Page", 12, false},
 	},
 	Freeze:  1,
@@ -111,10 +115,11 @@ var keptLayout = []column{
 }
 
 // gradebookLayouts are handin's sheets, in workbook order.
-var gradebookLayouts = []sheetLayout{groupsLayout, questionsLayout, studentsLayout, checklistLayout}
+var gradebookLayouts = []sheetLayout{groupsLayout, questionsLayout, studentsLayout, checklistLayout, claimsLayout}
 
-// pageLink is a cell holding a hyperlink to a group page.
-type pageLink struct{ Text, Target string }
+// linkCell is a cell holding a hyperlink: to a group page, to evidence on
+// GitHub.
+type linkCell struct{ Text, Target string }
 
 // gradebookRows are the rows of handin's sheets for these results and the
 // roster's groups without one.
@@ -123,8 +128,10 @@ func gradebookRows(results []*grade.GroupResult, gaps []rosterGap) []sheetRows {
 	questions := sheetRows{Layout: questionsLayout}
 	students := sheetRows{Layout: studentsLayout}
 	checklist := sheetRows{Layout: checklistLayout}
+	claimSheet := sheetRows{Layout: claimsLayout}
 	for _, r := range results {
 		groups.Rows = append(groups.Rows, groupRow(r))
+		claimSheet.Rows = append(claimSheet.Rows, claimsRows(r)...)
 		for _, s := range r.Students {
 			students.Rows = append(students.Rows, []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule})
 		}
@@ -153,7 +160,7 @@ func gradebookRows(results []*grade.GroupResult, gaps []rosterGap) []sheetRows {
 			students.Rows = append(students.Rows, []any{id, g.Key, nil, nil, nil})
 		}
 	}
-	return []sheetRows{groups, questions, students, checklist}
+	return []sheetRows{groups, questions, students, checklist, claimSheet}
 }
 
 // groupRow is a group's row on the Groups sheet. Status is the group's
@@ -171,9 +178,9 @@ func groupRow(r *grade.GroupResult) []any {
 	}
 	return []any{
 		r.Group, string(r.State), strings.Join(w.Problems, "\n"), passed, questions, unanswered,
-		missing, checked, total, w.Commits, w.Contributors, w.LateCommits, backdated,
-		outOfOrder, studentList(r), r.URL, string(r.Status), r.Pin.SHA, r.Pin.Time,
-		pageLink{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
+		missing, checked, total, tickedWithoutEvidence(r), w.Commits, w.Contributors, w.LateCommits, backdated,
+		outOfOrder, sharedHistoryGroups(r), studentList(r), r.URL, string(r.Status), r.Pin.SHA, r.Pin.Time,
+		linkCell{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
 	}
 }
 

@@ -32,7 +32,7 @@ func TestGradebookCellsAreStringsNeverFormulas(t *testing.T) {
 	export(t, ws, out)
 
 	f := openWorkbook(t, filepath.Join(out, GradebookFile))
-	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetQuestions, SheetStudents, SheetChecklist}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims}) {
 		t.Fatalf("sheets %v", got)
 	}
 	gc := columns(t, f, SheetGroups)
@@ -628,7 +628,7 @@ func TestCommentsFormulasAndOwnSheetsAreCarriedOver(t *testing.T) {
 				t.Errorf("run %d: comment %s = %q, want %q (all: %q)", run, at, comments[at], want, comments)
 			}
 		}
-		if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetQuestions, SheetStudents, SheetChecklist, "Oral exams"}) {
+		if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims, "Oral exams"}) {
 			t.Errorf("run %d: sheets %q", run, got)
 		}
 		for ref, want := range map[string]string{"A2": "1", "B2": "2026-01-28", "C2": "=room 2.1", "A4": "merged note"} {

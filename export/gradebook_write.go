@@ -41,7 +41,9 @@ type workbookWriter struct {
 	// style ids
 	header, top, wrap, date, link int
 	status                        map[grade.State]int // the Status cell of each state
+	flag                          map[string]int      // the Flag cell of each flag
 	pass, fail                    int
+	links                         map[string]int          // hyperlinks written, by sheet
 	kept                          map[*excelize.Style]int // styles of kept cells, by the style read
 }
 
@@ -105,7 +107,8 @@ func buildGradebook(sheets []sheetRows, work *instructorWork, now time.Time) (*b
 }
 
 func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
-	w := &workbookWriter{f: excelize.NewFile(), now: now, status: map[grade.State]int{}, kept: map[*excelize.Style]int{}}
+	w := &workbookWriter{f: excelize.NewFile(), now: now, status: map[grade.State]int{}, flag: map[string]int{},
+		links: map[string]int{}, kept: map[*excelize.Style]int{}}
 	top := &excelize.Alignment{Vertical: "top"}
 	wrap := &excelize.Alignment{Vertical: "top", WrapText: true}
 	dateFormat := "yyyy-mm-dd hh:mm"
@@ -122,7 +125,7 @@ func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
 		{&w.top, &excelize.Style{Alignment: top}},
 		{&w.wrap, &excelize.Style{Alignment: wrap}},
 		{&w.date, &excelize.Style{CustomNumFmt: &dateFormat, Alignment: top}},
-		{&w.link, &excelize.Style{Font: &excelize.Font{Color: "1D4ED8", Underline: "single"}, Alignment: top}},
+		{&w.link, &excelize.Style{Font: &excelize.Font{Color: "1D4ED8", Underline: "single"}, Alignment: wrap}},
 		{&w.pass, &excelize.Style{Font: &excelize.Font{Color: "166534"}, Fill: fill("DCFCE7"), Alignment: top}},
 		{&w.fail, &excelize.Style{Font: &excelize.Font{Color: "991B1B"}, Fill: fill("FEE2E2"), Alignment: top}},
 	}
@@ -138,6 +141,18 @@ func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
 			return nil, err
 		}
 		w.status[state] = id
+	}
+	flags := map[string]*excelize.Style{
+		flagTickedWithoutEvidence: states[grade.StateFailed],
+		flagUntickedWithEvidence:  {Font: &excelize.Font{Color: "1E40AF"}, Fill: fill("DBEAFE"), Alignment: top},
+	}
+	for flag, style := range flags {
+		id, err := w.f.NewStyle(style)
+		if err != nil {
+			w.f.Close()
+			return nil, err
+		}
+		w.flag[flag] = id
 	}
 	for _, s := range styles {
 		var err error
@@ -225,8 +240,8 @@ func (w *workbookWriter) handinSheet(s sheetRows, sw *sheetWork) (*writtenSheetO
 			if err := w.value(name, ref(j, i+1), c.Header, v); err != nil {
 				return nil, fmt.Errorf("%s: %w", ref(j, i+1), err)
 			}
-			if text, ok := v.(string); ok && c.Wrap {
-				lines[i+1] = max(lines[i+1], textLines(text, c.Width))
+			if c.Wrap {
+				lines[i+1] = max(lines[i+1], textLines(shownText(v), c.Width))
 			}
 		}
 	}
@@ -272,7 +287,24 @@ func (w *workbookWriter) handinSheet(s sheetRows, sw *sheetWork) (*writtenSheetO
 	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
 		return nil, err
 	}
+	if l.FitWidth {
+		if err := fitToPageWidth(f, name); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// fitToPageWidth prints a sheet landscape, scaled to one page wide and as
+// many pages long as it takes: a row is read on one page, and a long sheet
+// prints on a tenth of the pages (LibreOffice converts it to PDF that much
+// faster).
+func fitToPageWidth(f *excelize.File, sheet string) error {
+	fit, wide, anyLength, landscape := true, 1, 0, "landscape"
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{FitToWidth: &wide, FitToHeight: &anyLength, Orientation: &landscape})
 }
 
 // sheetColumns are a handin sheet's columns: Lead, the instructor's (as
@@ -390,6 +422,9 @@ func (w *workbookWriter) value(sheet, at, header string, v any) error {
 		if id, ok := w.status[grade.State(v)]; ok && header == "Status" {
 			return f.SetCellStyle(sheet, at, at, id)
 		}
+		if id, ok := w.flag[v]; ok && header == flagHeader {
+			return f.SetCellStyle(sheet, at, at, id)
+		}
 		return nil
 	case int:
 		return f.SetCellInt(sheet, at, int64(v))
@@ -412,16 +447,37 @@ func (w *workbookWriter) value(sheet, at, header string, v any) error {
 			return err
 		}
 		return f.SetCellStyle(sheet, at, at, w.date)
-	case pageLink:
+	case linkCell:
 		if err := f.SetCellStr(sheet, at, cellText(v.Text)); err != nil {
 			return err
 		}
+		// Past a spreadsheet program's limits the text is enough: the
+		// group's page links it too.
+		if len(v.Target) > maxLinkLength || w.links[sheet] >= excelize.TotalSheetHyperlinks {
+			return nil
+		}
+		w.links[sheet]++
 		if err := f.SetCellHyperLink(sheet, at, v.Target, "External"); err != nil {
 			return err
 		}
 		return f.SetCellStyle(sheet, at, at, w.link)
 	}
 	return fmt.Errorf("unsupported cell value %T", v)
+}
+
+// maxLinkLength is the longest hyperlink address Excel follows.
+const maxLinkLength = 2079
+
+// shownText is the text a value of handin's shows in its cell; "" for
+// numbers, booleans and dates, which never wrap.
+func shownText(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case linkCell:
+		return v.Text
+	}
+	return ""
 }
 
 // textLines estimates how many lines a wrapped text takes in a column of

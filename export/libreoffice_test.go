@@ -92,11 +92,16 @@ func readCSV(t testing.TB, dir, sheet string) [][]string {
 func TestGradebookOpensInLibreOffice(t *testing.T) {
 	sofficePath(t)
 	ws, out := t.TempDir(), t.TempDir()
-	g := newGroup(4)
+	g := withJudgedChecklist(newGroup(4))
 	g.result.Findings = problems("=1+1", `=HYPERLINK("https://evil.example","x")`)
 	writeWorkspace(t, ws, g, newGroup(8))
 	export(t, ws, out)
-	editGradebook(t, filepath.Join(out, GradebookFile), map[int][3]string{8: {"11", "fine", "NS"}}, nil)
+	name := filepath.Join(out, GradebookFile)
+	editGradebook(t, name, map[int][3]string{8: {"11", "fine", "NS"}}, nil)
+	editWorkbook(t, name, func(f *excelize.File) {
+		ref := columns(t, f, SheetClaims)["Comment"] + strconv.Itoa(rowOf(t, f, SheetClaims, "Group", "4", "Item", itemLoadTest))
+		setCell(t, f, SheetClaims, ref, "no locustfile")
+	})
 	export(t, ws, out)
 
 	csvDir := convert(t, filepath.Join(out, GradebookFile), toCSV)
@@ -116,6 +121,20 @@ func TestGradebookOpensInLibreOffice(t *testing.T) {
 	}
 	if got := readCSV(t, csvDir, SheetQuestions); len(got) != 5 || got[2][2] != "FALSE" {
 		t.Errorf("Questions sheet as CSV: %q", got)
+	}
+	claimRecords := readCSV(t, csvDir, SheetClaims)
+	if len(claimRecords) != 7 || !slices.Equal(claimRecords[0], claimsHeaders) {
+		t.Fatalf("Claims sheet as CSV: %q", claimRecords)
+	}
+	for _, want := range [][]string{
+		{"4", itemFastAPI, "yes", "no evidence", "ticked without evidence", "", ""},
+		{"4", itemTests, "no", "evidence", "unticked with evidence", "", "", "tests/unit tests/test #2.py:4\ntests/test_data.py:1"},
+		{"4", itemLoadTest, "yes", "no evidence", "ticked without evidence", "no locustfile", ""},
+	} {
+		i := slices.IndexFunc(claimRecords, func(r []string) bool { return len(r) >= len(want) && r[1] == want[1] })
+		if i < 0 || !slices.Equal(claimRecords[i][:len(want)], want) {
+			t.Errorf("Claims row of %q in LibreOffice: %q, want it to start %q", want[1], claimRecords[max(i, 0)], want)
+		}
 	}
 }
 
@@ -141,7 +160,7 @@ func TestDemoAndLargeGradebooksConvertInLibreOffice(t *testing.T) {
 					t.Errorf("group %s Status %q in LibreOffice", r[0], r[1])
 				}
 			}
-			for _, sheet := range []string{SheetQuestions, SheetStudents, SheetChecklist} {
+			for _, sheet := range []string{SheetQuestions, SheetStudents, SheetChecklist, SheetClaims} {
 				if rows := readCSV(t, csvDir, sheet); len(rows) < 2 {
 					t.Errorf("sheet %s is empty in LibreOffice", sheet)
 				}
@@ -165,6 +184,10 @@ func TestGradebookOfRealReportsConvertsToPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rules, err := grade.LoadClaims("", spec)
+	if err != nil {
+		t.Fatal(err)
+	}
 	wsDir, out := t.TempDir(), t.TempDir()
 	ws := openWorkspace(t, wsDir)
 	for i, report := range reports {
@@ -179,7 +202,7 @@ func TestGradebookOfRealReportsConvertsToPDF(t *testing.T) {
 		if err := ws.SaveSnapshot(snap, files); err != nil {
 			t.Fatal(err)
 		}
-		if err := grade.SaveResult(ws, grade.Grade(snap, grade.Options{Spec: spec})); err != nil {
+		if err := grade.SaveResult(ws, grade.Grade(snap, grade.Options{Spec: spec, Claims: rules})); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -286,7 +309,11 @@ func demoGradebook(t testing.TB) (string, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, errs := grade.Run(ctx, ws, grade.Options{Spec: spec}); len(errs) > 0 {
+	rules, err := grade.LoadClaims("", spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, errs := grade.Run(ctx, ws, grade.Options{Spec: spec, Claims: rules}); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	ws.Close()
