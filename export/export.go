@@ -116,12 +116,12 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err := writeResults(sum.Results, results, invalid); err != nil {
 		return nil, err
 	}
-	if err := writeIndex(sum.Index, results, invalid, opts.Now()); err != nil {
-		return nil, err
-	}
 	gaps, err := rosterGaps(ws, results)
 	if err != nil {
-		sum.Warnings = append(sum.Warnings, err.Error()+": the gradebook lists the graded groups only")
+		sum.Warnings = append(sum.Warnings, err.Error()+": the index and the gradebook list the graded groups only")
+	}
+	if err := writeIndex(sum.Index, results, gaps, opts.Now()); err != nil {
+		return nil, err
 	}
 	if err := writeGradebook(opts, results, gaps, sum); err != nil {
 		return nil, err
@@ -269,8 +269,12 @@ func removeStalePages(out string, results []*grade.GroupResult) ([]string, error
 }
 
 // writeGroupPage loads a group's snapshot and report and writes its page.
-// A missing snapshot or report still gives a page, saying so.
+// A missing snapshot or report still gives a page, saying so; a group
+// without a deadline commit has neither to show.
 func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult) error {
+	if !r.Status.Pinned() {
+		return renderPage(w, r, nil, nil, "") // no deadline tree: the page says what happened
+	}
 	snap, err := ws.LoadSnapshot(r.Group)
 	if err != nil {
 		opts.Logger.Warn("snapshot not available", "group", r.Group, "err", err)

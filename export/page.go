@@ -6,10 +6,8 @@ import (
 	"html/template"
 	"io"
 	"net/url"
-	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"handin/grade"
 	"handin/internal/lazyregexp"
@@ -30,8 +28,7 @@ var styleSheet = sync.OnceValue(func() template.CSS { return template.CSS(mustRe
 // templates are parsed on first use, so that commands which export nothing
 // (handin check) do not pay for them at start-up.
 var templates = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("").Funcs(template.FuncMap{"formatTime": formatTime}).
-		ParseFS(templateFS, "templates/*.html"))
+	return template.Must(template.New("").ParseFS(templateFS, "templates/*.html"))
 })
 
 func mustRead(name string) string {
@@ -46,21 +43,27 @@ var hexSHA = &lazyregexp.Regexp{Expr: `^[0-9a-f]{40}$`}
 
 // pageData is what templates/page.html shows.
 type pageData struct {
-	CSP           string
-	CSS           template.CSS
-	R             *grade.GroupResult
-	RepoLink      string
-	CommitLink    string
-	RepoSize      string
-	Problems      []linkedText
-	Failing       []questionRow
-	Checklist     []grade.ChecklistSummary
-	Claims        *claimsSection
-	Heatmap       template.HTML
-	Contributions template.HTML
-	ReportNote    string
-	Notes         []string // the scrape's notes on the snapshot, a few
-	Pin           pinSection
+	CSP        string
+	CSS        template.CSS
+	R          *grade.GroupResult
+	Clock      clock // every time on the page is in the course's zone
+	RepoLink   string
+	CommitLink string
+	// Failure is set for a group without a deadline commit: the page then
+	// says what happened and what to do, and shows nothing not observed.
+	Failure *failure
+	// Problems and Information are the findings by kind, most severe
+	// first: the header's summary and the violations panel.
+	Problems, Information []kindGroup
+	Questions             []questionRow // one row per question that fails or has findings
+	RepoSize              string
+	Checklist             []grade.ChecklistSummary
+	Claims                *claimsSection
+	Heatmap               *heatmap
+	Contributors          []contributor
+	ReportNote            string
+	Notes                 []string // the scrape's notes on the snapshot, a few
+	Pin                   pinSection
 }
 
 // maxPageNotes is how many of the scrape's notes the page header lists.
@@ -79,36 +82,26 @@ func snapshotNotes(snap *workspace.Snapshot) []string {
 	return notes
 }
 
-type linkedText struct {
-	Text   string
-	Anchor string // "" when the text is about no question on the page
-}
-
-// questionRow is a question that fails or has findings, for the panel.
-type questionRow struct {
-	grade.QuestionResult
-	Anchor string
-	Notes  []string
-}
-
 // renderPage writes one group's self-contained page to w, reading its
 // figures from the snapshot as it goes. report is the report's bytes at the
 // deadline (nil when there is none) and snap the snapshot its figures come
 // from (nil when it could not be loaded).
 func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, report []byte, reportNote string) error {
 	d := pageData{
-		CSP:           contentSecurityPolicy,
-		CSS:           styleSheet(),
-		R:             r,
-		RepoLink:      webLink(r),
-		CommitLink:    commitLink(r),
-		RepoSize:      byteSize(r.Stats.RepoSize),
-		Heatmap:       activityHeatmap(r.Stats),
-		Contributions: contributionChart(contributionBars(r)),
-		ReportNote:    reportNote,
-		Notes:         snapshotNotes(snap),
-		Pin:           newPinSection(r),
-		Claims:        newClaimsSection(r),
+		CSP:          contentSecurityPolicy,
+		CSS:          styleSheet(),
+		R:            r,
+		Clock:        resultClock(r),
+		RepoLink:     webLink(r),
+		CommitLink:   commitLink(r),
+		Failure:      failureOf(r),
+		RepoSize:     byteSize(r.Stats.RepoSize),
+		Heatmap:      activityHeatmap(r.Stats),
+		Contributors: contributors(r),
+		ReportNote:   reportNote,
+		Notes:        snapshotNotes(snap),
+		Pin:          newPinSection(r),
+		Claims:       newClaimsSection(r),
 	}
 	questions := map[int]grade.QuestionResult{}
 	if r.Check != nil {
@@ -130,8 +123,10 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		}
 		anchors, figures = rr.anchors, rr.inlined
 	}
-	d.Problems = linkProblems(r.Problems(), anchors)
-	d.Failing = failingQuestions(r.Check, anchors)
+	byKind := groupFindings(r.Findings, anchors)
+	d.Problems = problemGroups(byKind)
+	d.Information = byKind[len(d.Problems):]
+	d.Questions = questionRows(r, anchors)
 	// The report (sanitized, with megabytes of figures) is written between
 	// the two templates rather than passed through one, which copies it.
 	if err := templates().ExecuteTemplate(w, "page.html", d); err != nil {
@@ -140,42 +135,10 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 	if err := writeReport(w, reportHTML, figures, snap); err != nil {
 		return fmt.Errorf("group %d report: %w", r.Group, err)
 	}
-	if err := templates().ExecuteTemplate(w, "page-end", nil); err != nil {
+	if err := templates().ExecuteTemplate(w, "page-end", d); err != nil {
 		return fmt.Errorf("group %d page: %w", r.Group, err)
 	}
 	return nil
-}
-
-// linkProblems links each problem about a question to the question's
-// anchor, when the page shows that question.
-func linkProblems(problems []grade.Finding, anchors map[int]bool) []linkedText {
-	out := make([]linkedText, len(problems))
-	for i, p := range problems {
-		out[i] = linkedText{Text: p.Text()}
-		if anchors[p.Question] {
-			out[i].Anchor = questionAnchor(p.Question)
-		}
-	}
-	return out
-}
-
-func failingQuestions(c *grade.CheckResult, anchors map[int]bool) []questionRow {
-	if c == nil {
-		return nil
-	}
-	var rows []questionRow
-	for _, q := range c.Questions {
-		if q.Pass && len(q.Findings) == 0 {
-			continue
-		}
-		row := questionRow{QuestionResult: q, Notes: questionNotes(q)}
-		if anchors[q.Number] {
-			row.Anchor = questionAnchor(q.Number)
-		}
-		rows = append(rows, row)
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].Number < rows[j].Number })
-	return rows
 }
 
 // webLink is the repository's browsable URL when it is a plain http(s) URL.
@@ -228,12 +191,4 @@ func byteSize(n int64) string {
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}
 	return fmt.Sprintf("%d B", n)
-}
-
-// formatTime shows a time in the zone it was recorded in; "" when unknown.
-func formatTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Format("2006-01-02 15:04:05 -07:00")
 }

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"handin/grade"
-	"handin/internal/coursetime"
 	"handin/workspace"
 )
 
@@ -43,22 +42,9 @@ type lateRow struct {
 	FilesOmitted                          int
 }
 
-// timeLayout shows a time with its UTC offset, so a reader in another zone
-// (or the summer/winter change) cannot misread it.
-const timeLayout = "2006-01-02 15:04:05 -07:00"
-
 // newPinSection describes r.Pin for the page.
 func newPinSection(r *grade.GroupResult) pinSection {
-	zone, err := coursetime.LoadZone(r.TimeZone)
-	if err != nil {
-		zone, _ = coursetime.LoadZone(coursetime.DefaultZone) // embedded tzdata: cannot fail
-	}
-	at := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(zone).Format(timeLayout)
-	}
+	at := resultClock(r).At
 	p := r.Pin
 	s := pinSection{
 		SHA: p.SHA, Committed: at(p.Time), NotOnBranch: p.NotOnBranch,

@@ -47,6 +47,8 @@ type rosterGap struct {
 	// Key is the row's Group cell: the group number, or "line N" for a row
 	// without a folder of its own (a duplicate or missing number).
 	Key      any
+	Line     int // in groups.csv
+	Group    int // the row's group number; 0 when unusable
 	Students []string
 	URL      string
 	Problem  string
@@ -68,7 +70,7 @@ func rosterGaps(ws *workspace.Workspace, results []*grade.GroupResult) ([]roster
 		if row.Folder && graded[row.Group] {
 			continue
 		}
-		gap := rosterGap{Key: row.Group, Students: row.Students, URL: row.URL, Problem: row.Error}
+		gap := rosterGap{Key: row.Group, Line: row.Line, Group: row.Group, Students: row.Students, URL: row.URL, Problem: row.Error}
 		if !row.Folder {
 			gap.Key = "line " + strconv.Itoa(row.Line)
 		}

@@ -18,7 +18,7 @@ func TestInvalidRosterRowsAreListed(t *testing.T) {
 	writeWorkspace(t, dir, newGroup(1))
 	ws := openWorkspace(t, dir)
 	err := ws.SaveRoster(workspace.Roster{File: "groups.csv", ReadAt: time.Now(), Rows: []workspace.RosterRow{
-		{Line: 2, Group: 1, Students: []string{"s100001"}, URL: "https://github.com/o/r"},
+		{Line: 2, Group: 1, Students: []string{"s100001"}, URL: "https://github.com/o/r", Folder: true},
 		{Line: 3, Group: 1, Students: []string{"s100002"}, URL: "https://github.com/o/s", Error: "groups.csv:3: duplicate group number 1 (first on line 2)"},
 		{Line: 4, Students: []string{"s100003", "s100004"}, Error: `groups.csv:4: group number "x" is not a positive integer`},
 	}})
@@ -48,7 +48,7 @@ func TestInvalidRosterRowsAreListed(t *testing.T) {
 			text.WriteString(td.FirstChild.Data + "|")
 		}
 	}
-	for _, want := range []string{"groups.csv|3|1|s100002|groups.csv:3: duplicate group number 1", "groups.csv|4|s100003, s100004|"} {
+	for _, want := range []string{"3|1|s100002|groups.csv:3: duplicate group number 1", "4|s100003, s100004|groups.csv:4:"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("the index lacks %q in %q", want, text.String())
 		}

@@ -54,7 +54,7 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 	if err != nil {
 		return Outcome{}, err
 	}
-	return Outcome{
+	o := Outcome{
 		Group:    g.Number,
 		Status:   snap.Status,
 		Error:    snap.Error,
@@ -62,7 +62,14 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 		Resumed:  resumed,
 		MovedTo:  snap.MovedTo,
 		Duration: time.Since(started),
-	}, nil
+	}
+	if !snap.Status.Pinned() && snap.Status != workspace.StatusInvalid {
+		// Asked after the fact: once snap is stored, it is no earlier snapshot.
+		if prev := r.earlierToKeep(snap); prev != nil {
+			o.Kept = prev.Status
+		}
+	}
+	return o, nil
 }
 
 // snapshotGroupSafely is snapshotGroup, where a panic (go-git reading a
@@ -263,7 +270,11 @@ func (r *runner) failed(ctx, repoCtx context.Context, g Group, snap *workspace.S
 		snap.Error = fmt.Sprintf("gave up after %s", r.opts.Timeout)
 	default:
 		snap.Status = remoteFailure(err, sentToken)
-		snap.Error = r.scrub(g, err.Error())
+		msg, ok := unresolvedHost(err)
+		if !ok {
+			msg = err.Error()
+		}
+		snap.Error = r.scrub(g, msg)
 	}
 	return snap, false, r.storeUnlessKept(snap)
 }
@@ -274,13 +285,23 @@ func (r *runner) failed(ctx, repoCtx context.Context, g Group, snap *workspace.S
 // not erase the evidence of what was handed in. A kept result is named in
 // snap.Error.
 func (r *runner) storeUnlessKept(snap *workspace.Snapshot) error {
-	prev, err := r.ws.LoadSnapshot(snap.Group)
-	if err == nil && !prev.Status.Infrastructure() && prev.Status != workspace.StatusInvalid && prev.Status != snap.Status &&
-		prev.Deadline.Equal(snap.Deadline) && prev.URL == snap.URL {
+	if prev := r.earlierToKeep(snap); prev != nil {
 		snap.Error += fmt.Sprintf(" (kept the snapshot scraped at %s)", prev.ScrapedAt.Format(time.RFC3339))
 		return nil
 	}
 	return r.store(snap, "")
+}
+
+// earlierToKeep is the group's stored snapshot when snap, a result without
+// a deadline commit, must not replace it: same deadline and URL, another
+// status, and not itself a failure to look. nil otherwise.
+func (r *runner) earlierToKeep(snap *workspace.Snapshot) *workspace.Snapshot {
+	prev, err := r.ws.LoadSnapshot(snap.Group)
+	if err != nil || prev.Status.Infrastructure() || prev.Status == workspace.StatusInvalid || prev.Status == snap.Status ||
+		!prev.Deadline.Equal(snap.Deadline) || prev.URL != snap.URL {
+		return nil
+	}
+	return prev
 }
 
 // internalError records a failure reading the clone (corrupt objects), or

@@ -290,12 +290,28 @@ func remoteFailure(err error, hasToken bool) workspace.Status {
 		return workspace.StatusAuthFailed
 	case errors.Is(err, transport.ErrEmptyRemoteRepository):
 		return workspace.StatusEmptyRepo
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound, httpStatus(err) == 410:
+	case httpStatus(err) == 410:
 		return workspace.StatusNotFound
+	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
+		// A mistyped host and a resolver that cannot answer (no network)
+		// look alike: handin could not reach the server, which is no fact
+		// about what the group handed in (see unresolvedHost).
+		return workspace.StatusNetworkError
 	case transient(err):
 		return workspace.StatusNetworkError
 	}
 	return workspace.StatusInternalError
+}
+
+// unresolvedHost explains a host name that does not resolve, for the
+// group's page and the run's summary: what happened and what to do. ok is
+// false for any other error.
+func unresolvedHost(err error) (msg string, ok bool) {
+	var dnsErr *net.DNSError
+	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		return "", false
+	}
+	return fmt.Sprintf("could not resolve the host %s (no such host): check the repository URL in groups.csv, or this machine's network", dnsErr.Name), true
 }
 
 // tokenAuth sends the token only to the hosts it is meant for: groups.csv is

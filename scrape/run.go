@@ -69,14 +69,23 @@ var DefaultTokenHosts = []string{"github.com"}
 
 // Outcome is how one group's scrape ended.
 type Outcome struct {
-	Group    int              `json:"group"`
-	Status   workspace.Status `json:"status"`
-	Error    string           `json:"error,omitempty"`
-	Pin      workspace.Pin    `json:"pin"`
-	Resumed  bool             `json:"resumed,omitempty"`  // snapshot current: nothing fetched
-	MovedTo  string           `json:"moved_to,omitempty"` // the repository redirects here
+	Group   int              `json:"group"`
+	Status  workspace.Status `json:"status"`
+	Error   string           `json:"error,omitempty"`
+	Pin     workspace.Pin    `json:"pin"`
+	Resumed bool             `json:"resumed,omitempty"`  // snapshot current: nothing fetched
+	MovedTo string           `json:"moved_to,omitempty"` // the repository redirects here
+	// Kept is the status of the group's earlier snapshot (same deadline and
+	// URL) when this scrape failed and that snapshot was kept: the group is
+	// graded from it. "" when nothing was kept.
+	Kept     workspace.Status `json:"kept,omitempty"`
 	Duration time.Duration    `json:"duration_ns"`
 }
+
+// Failed reports whether the group has no deadline commit to grade after
+// this scrape: the run's "failed". A failed scrape whose earlier snapshot
+// with a deadline commit was kept is graded from that snapshot.
+func (o Outcome) Failed() bool { return !o.Status.Pinned() && !o.Kept.Pinned() }
 
 // Fetched reports whether this run fetched the repository (as opposed to
 // finding its snapshot current, or not reaching it).
@@ -89,20 +98,27 @@ type Summary struct {
 	Outcomes []Outcome `json:"outcomes"`
 }
 
-// InfrastructureFailures counts the groups handin could not look at
-// (timeouts, network, credentials, internal errors).
-func (s *Summary) InfrastructureFailures() int { return s.count(workspace.Status.Infrastructure) }
-
-// Failed counts the groups without a deadline commit to grade (the run's
-// "failed", whatever the reason).
-func (s *Summary) Failed() int {
-	return s.count(func(st workspace.Status) bool { return !st.Pinned() })
+// InfrastructureFailures counts the groups handin could not look at this
+// run (timeouts, network, unresolvable hosts, credentials, internal
+// errors), whether or not an earlier snapshot was kept.
+func (s *Summary) InfrastructureFailures() int {
+	return s.count(func(o Outcome) bool { return o.Status.Infrastructure() })
 }
 
-func (s *Summary) count(match func(workspace.Status) bool) int {
+// Failed counts the groups without a deadline commit to grade (the run's
+// "failed", whatever the reason): Outcome.Failed.
+func (s *Summary) Failed() int { return s.count(Outcome.Failed) }
+
+// Kept counts the groups whose scrape failed this run and whose earlier
+// snapshot was kept.
+func (s *Summary) Kept() int {
+	return s.count(func(o Outcome) bool { return o.Kept != "" })
+}
+
+func (s *Summary) count(match func(Outcome) bool) int {
 	n := 0
 	for _, o := range s.Outcomes {
-		if match(o.Status) {
+		if match(o) {
 			n++
 		}
 	}
@@ -164,7 +180,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			sum.Outcomes = append(sum.Outcomes, *o)
 		}
 	}
-	opts.Logger.Info("scrape finished", "groups", len(sum.Outcomes), "failed", sum.Failed(), "unreachable", sum.InfrastructureFailures())
+	opts.Logger.Info("scrape finished", "groups", len(sum.Outcomes), "failed", sum.Failed(), "unreachable", sum.InfrastructureFailures(), "kept", sum.Kept())
 	return sum, err
 }
 
@@ -254,6 +270,9 @@ func (r *runner) logOutcome(o Outcome) {
 	}
 	if o.MovedTo != "" {
 		attrs = append(attrs, "moved_to", o.MovedTo)
+	}
+	if o.Kept != "" {
+		attrs = append(attrs, "kept", o.Kept)
 	}
 	if o.Error != "" {
 		attrs = append(attrs, "error", o.Error)

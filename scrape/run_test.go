@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -652,12 +653,40 @@ func TestRunKeepsGoodSnapshotOnFailure(t *testing.T) {
 
 	c.server.FailNext("flaky.git", 100, 502)
 	opts.Refresh = true
-	o := outcomeOf(t, mustRun(t, opts), 1)
-	if o.Status != workspace.StatusNetworkError || !strings.Contains(o.Error, "kept the snapshot") {
-		t.Errorf("outcome %s %q", o.Status, o.Error)
+	sum := mustRun(t, opts)
+	o := outcomeOf(t, sum, 1)
+	if o.Status != workspace.StatusNetworkError || !strings.Contains(o.Error, "kept the snapshot") || o.Kept != workspace.StatusOK {
+		t.Errorf("outcome %s %q kept %q, want network-error keeping the ok snapshot", o.Status, o.Error, o.Kept)
+	}
+	// Graded from the kept snapshot: not failed, yet not reached.
+	if o.Failed() || sum.Failed() != 0 || sum.Kept() != 1 || sum.InfrastructureFailures() != 1 {
+		t.Errorf("failed %v (%d), kept %d, unreachable %d; want not failed, 1 kept, 1 unreachable",
+			o.Failed(), sum.Failed(), sum.Kept(), sum.InfrastructureFailures())
 	}
 	if s := loadSnap(t, opts.Workspace, 1); s.Status != workspace.StatusOK || s.Pin.SHA != sha {
 		t.Errorf("stored snapshot %s %s, want the earlier ok one", s.Status, s.Pin.SHA)
+	}
+}
+
+// TestRunUnresolvableHost: a host that does not resolve (.invalid never
+// does) is a failure to reach the server, counted with the others handin
+// could not reach, never a repository found missing.
+func TestRunUnresolvableHost(t *testing.T) {
+	u := "http://group1.invalid/mlops.git"
+	opts := testOptions(t, Group{Number: 1, Students: []string{"s123456"}, RawURL: u, URL: u})
+	sum := mustRun(t, opts)
+	o := outcomeOf(t, sum, 1)
+	if o.Status != workspace.StatusNetworkError || !o.Failed() || sum.Failed() != 1 || sum.InfrastructureFailures() != 1 {
+		t.Errorf("outcome %s %q: failed %d, unreachable %d; want network-error, 1 failed, 1 unreachable",
+			o.Status, o.Error, sum.Failed(), sum.InfrastructureFailures())
+	}
+	var dnsErr *net.DNSError
+	if _, err := net.LookupHost("group1.invalid"); !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
+		t.Logf("this machine's resolver does not answer (%v): the message is the resolver's", err)
+		return
+	}
+	if want := "could not resolve the host group1.invalid (no such host): check the repository URL in groups.csv"; !strings.Contains(o.Error, want) {
+		t.Errorf("error %q, want it to say %q", o.Error, want)
 	}
 }
 
@@ -674,8 +703,8 @@ func TestRunKeepsSnapshotWhenRemoteEmptied(t *testing.T) {
 	}
 	c.repo("wiped.git")
 	o := outcomeOf(t, mustRun(t, opts), 1)
-	if o.Status != workspace.StatusEmptyRepo || !strings.Contains(o.Error, "kept the snapshot") {
-		t.Errorf("outcome %s %q, want empty-repo keeping the snapshot", o.Status, o.Error)
+	if o.Status != workspace.StatusEmptyRepo || !strings.Contains(o.Error, "kept the snapshot") || o.Kept != workspace.StatusOK || o.Failed() {
+		t.Errorf("outcome %s %q kept %q failed %v, want empty-repo keeping the ok snapshot, not failed", o.Status, o.Error, o.Kept, o.Failed())
 	}
 	s := loadSnap(t, opts.Workspace, 1)
 	if report, err := s.ReadFile("reports/README.md"); s.Status != workspace.StatusOK || s.Pin.SHA != sha || err != nil || len(report) == 0 {

@@ -88,7 +88,8 @@ func TestRemoteFailureStatus(t *testing.T) {
 		{wrap(errBranchNotFound), false, workspace.StatusNotFound, false},
 		{wrap(io.ErrUnexpectedEOF), false, workspace.StatusNetworkError, true},
 		{wrap(syscall.ECONNRESET), false, workspace.StatusNetworkError, true},
-		{&net.DNSError{Err: "no such host", Name: "gihtub.com", IsNotFound: true}, false, workspace.StatusNotFound, false},
+		{&net.DNSError{Err: "no such host", Name: "gihtub.com", IsNotFound: true}, false, workspace.StatusNetworkError, false},
+		{wrap(&net.DNSError{Err: "server misbehaving", Name: "github.com", IsTemporary: true}), false, workspace.StatusNetworkError, true},
 		{wrap(context.DeadlineExceeded), false, workspace.StatusTimeout, false},
 		{errors.New("corrupt pack"), false, workspace.StatusInternalError, false},
 	} {

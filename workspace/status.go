@@ -9,7 +9,7 @@ const (
 	StatusNotFound      Status = "not-found"     // 404, or private without a token
 	StatusAuthFailed    Status = "auth-failed"   // 401/403 with a token
 	StatusTimeout       Status = "timeout"       // per-repo timeout hit
-	StatusNetworkError  Status = "network-error" // transient failures, retries exhausted
+	StatusNetworkError  Status = "network-error" // transient failures (retries exhausted), a host that does not resolve
 	StatusEmptyRepo     Status = "empty-repo"    // no commits at all
 	StatusNoCommit      Status = "no-commit-before-deadline"
 	StatusNoReport      Status = "no-report" // deadline tree has no report anywhere

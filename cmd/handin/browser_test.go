@@ -16,6 +16,7 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/text"
 
+	"handin/grade"
 	"handin/internal/browser"
 	"handin/internal/demo"
 	"handin/parse"
@@ -40,14 +41,14 @@ func TestDemoPagesInBrowser(t *testing.T) {
 		t.Fatalf("handin demo --json: %v", err)
 	}
 	site := filepath.Dir(sum.Index)
-	reports := reportPaths(t, sum.Results)
+	results := demoResults(t, sum.Results)
 
 	t.Run("index", func(t *testing.T) {
 		page := b.Load(t, sum.Index)
 		checkConsole(t, page)
 		// Every group's link resolves, in the browser, to a page on disk.
 		var links []string
-		page.Eval(t, `[...document.querySelectorAll('a[href*="groups/"]')].map(a => a.href)`, &links)
+		page.Eval(t, `[...document.querySelectorAll('tr[id^="g"] td:first-child a')].map(a => a.href)`, &links)
 		if len(links) != len(sum.Groups) {
 			t.Errorf("%d links to group pages, want %d", len(links), len(sum.Groups))
 		}
@@ -61,6 +62,7 @@ func TestDemoPagesInBrowser(t *testing.T) {
 				t.Errorf("link %s: %v", link, err)
 			}
 		}
+		checkIndexVerdicts(t, page, sum.runSummary, results)
 		page.Screenshot(t, "demo-index")
 	})
 
@@ -73,14 +75,23 @@ func TestDemoPagesInBrowser(t *testing.T) {
 		t.Run(fmt.Sprintf("group %d %s", c.Group, c.Case), func(t *testing.T) {
 			page := b.Load(t, filepath.Join(site, "groups", fmt.Sprintf("%03d.html", c.Group)))
 			checkConsole(t, page)
-			var report *parse.Report
-			if rel := reports[c.Group]; rel != "" {
-				report = snapshotReport(t, sum.Workspace, c.Group, rel)
+			r := results[c.Group]
+			if r == nil {
+				t.Fatalf("group %d has no result in %s", c.Group, sum.Results)
+			}
+			if rel := r.ReportPath; rel != "" && r.Status.Pinned() {
+				report := snapshotReport(t, sum.Workspace, c.Group, rel)
 				checkAnswers(t, page, report)
 				checkFigures(t, page, report, snapshotFiles(sum.Workspace, c.Group), rel)
 			}
+			checkVerdict(t, page, r)
 			if screenshotCases[c.Case] {
-				page.Screenshot(t, fmt.Sprintf("demo-group-%03d-%s", c.Group, c.Case))
+				name := fmt.Sprintf("demo-group-%03d-%s", c.Group, c.Case)
+				page.ScreenshotWindow(t, name+"-top")
+				page.Screenshot(t, name)
+			}
+			if c.Case == demo.CaseBackdated {
+				checkPrinted(t, page, fmt.Sprintf("demo-group-%03d-%s-print-top", c.Group, c.Case))
 			}
 		})
 	}
@@ -107,28 +118,24 @@ func checkConsole(t *testing.T, page *browser.Page) {
 	}
 }
 
-// reportPaths reads results.json: the report's path in the repository of
-// every group that has one.
-func reportPaths(t *testing.T, resultsFile string) map[int]string {
+// demoResults reads results.json: every group's result, by group.
+func demoResults(t *testing.T, resultsFile string) map[int]*grade.GroupResult {
 	t.Helper()
 	data, err := os.ReadFile(resultsFile)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var results struct {
-		Groups []struct {
-			Group      int    `json:"group"`
-			ReportPath string `json:"report_path"`
-		} `json:"groups"`
+		Groups []*grade.GroupResult `json:"groups"`
 	}
 	if err := json.Unmarshal(data, &results); err != nil {
 		t.Fatalf("%s: %v", resultsFile, err)
 	}
-	paths := map[int]string{}
+	byGroup := map[int]*grade.GroupResult{}
 	for _, r := range results.Groups {
-		paths[r.Group] = r.ReportPath
+		byGroup[r.Group] = r
 	}
-	return paths
+	return byGroup
 }
 
 // snapshotFiles is the folder holding a group's files at the deadline

@@ -167,7 +167,7 @@ func printExport(io streams, sum *export.Summary, asJSON bool) error {
 		return io.printJSON(sum)
 	}
 	stdout, stderr := io.out, io.err
-	fmt.Fprintf(stdout, "%d groups, %d page(s) written to %s\n", sum.Groups, len(sum.Pages), filepath.Join(sum.Out, export.PagesDir))
+	fmt.Fprintf(stdout, "%s, %s written to %s\n", plural(sum.Groups, "group"), plural(len(sum.Pages), "page"), filepath.Join(sum.Out, export.PagesDir))
 	if len(sum.Pages) == 1 {
 		fmt.Fprintf(stdout, "page:      %s\n", sum.Pages[0])
 	}

@@ -36,7 +36,7 @@ func (p *liveProgress) Finished(_ int, o *scrape.Outcome) {
 			return // stopped by the run: not done
 		}
 		p.done++
-		if !o.Status.Pinned() {
+		if o.Failed() {
 			p.failed++
 		}
 	})

@@ -140,9 +140,13 @@ type runSummary struct {
 type runGroup struct {
 	Group    int              `json:"group"`
 	State    grade.State      `json:"state"`  // ok, problems or failed
-	Status   workspace.Status `json:"status"` // how the scrape ended
+	Status   workspace.Status `json:"status"` // how the scrape of the graded snapshot ended
 	Problems int              `json:"problems"`
 	Error    string           `json:"error,omitempty"`
+	// ScrapeFailed is how this run's scrape ended when it failed and the
+	// group was graded from its earlier snapshot (ScrapeError says why).
+	ScrapeFailed workspace.Status `json:"scrape_failed,omitempty"`
+	ScrapeError  string           `json:"scrape_error,omitempty"`
 }
 
 func (s *runSummary) exitCode() int {
@@ -163,7 +167,7 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 	sum := &runSummary{Workspace: ws.Root()}
 
 	selected := countSelected(p.scrape)
-	display.begin("scrape", fmt.Sprintf("%s, %d workers", plural(selected, "group"), max(p.scrape.Workers, 1)))
+	display.begin("scrape", fmt.Sprintf("%s, %s", plural(selected, "group"), plural(max(p.scrape.Workers, 1), "worker")))
 	scraped, err := scrapeWithProgress(ctx, ws, p.scrape, p.io, display.logger)
 	if err != nil {
 		done := 0
@@ -171,9 +175,9 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 			done = len(scraped.Outcomes)
 		}
 		if ctx.Err() != nil { // the whole message, not "context canceled"
-			return nil, fmt.Errorf("while scraping (%d of %d groups done and kept): run again to resume", done, selected)
+			return nil, fmt.Errorf("while scraping (%d of %s done and kept): run again to resume", done, plural(selected, "group"))
 		}
-		return nil, ioError("while scraping (%d of %d groups done and kept): %w; run again to resume", done, selected, err)
+		return nil, ioError("while scraping (%d of %s done and kept): %w; run again to resume", done, plural(selected, "group"), err)
 	}
 	for _, o := range scraped.Outcomes {
 		switch {
@@ -183,8 +187,7 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 			sum.Fetched++
 		}
 	}
-	display.end(fmt.Sprintf("%d fetched, %d unchanged, %d failed (%d could not be reached)",
-		sum.Fetched, sum.Unchanged, scraped.Failed(), scraped.InfrastructureFailures()))
+	display.end(scrapeDetail(sum, scraped))
 
 	display.begin("grade", "")
 	p.grade.Only = p.scrape.Only
@@ -212,6 +215,20 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 	return sum, nil
 }
 
+// scrapeDetail is the scrape stage's last line. "failed" counts what the
+// summary counts (Outcome.Failed); "could not be reached" every group
+// handin could not look at, failed or graded from an earlier snapshot.
+func scrapeDetail(sum *runSummary, scraped *scrape.Summary) string {
+	detail := fmt.Sprintf("%d fetched, %d unchanged, %d failed", sum.Fetched, sum.Unchanged, scraped.Failed())
+	if n := scraped.InfrastructureFailures(); n > 0 {
+		detail += fmt.Sprintf(", %d could not be reached", n)
+	}
+	if n := scraped.Kept(); n > 0 {
+		detail += fmt.Sprintf(", %s graded from an earlier snapshot", plural(n, "group"))
+	}
+	return detail
+}
+
 // scrapeWithProgress runs a scrape that shows its progress: a live line on
 // a terminal (ended before Run returns), one log line per group otherwise.
 func scrapeWithProgress(ctx context.Context, ws *workspace.Workspace, opts scrape.Options, io streams, logger *slog.Logger) (*scrape.Summary, error) {
@@ -233,23 +250,25 @@ func countSelected(o scrape.Options) int {
 	return len(o.Groups)
 }
 
-// tally sorts every group of the course into ok, problems or failed: each
-// graded group, and each groups.csv row that gave no group of its own (a
-// duplicated or unusable number), which is failed. A group whose scrape
-// failed this run is failed even when an older snapshot was graded.
+// tally sorts every group of the course into ok, problems or failed, as
+// the index and the gradebook do: each graded group by its result's state,
+// and each groups.csv row that gave no group of its own (a duplicated or
+// unusable number) as failed. A group whose scrape failed this run but
+// whose earlier snapshot was kept is graded from that snapshot; its line
+// says what this run's scrape ran into.
 func (s *runSummary) tally(results []*grade.GroupResult, outcomes []scrape.Outcome) {
-	latest := map[int]scrape.Outcome{}
+	kept := map[int]scrape.Outcome{}
 	for _, o := range outcomes {
-		if o.Status != workspace.StatusInvalid {
-			latest[o.Group] = o
+		if o.Kept != "" {
+			kept[o.Group] = o
 		}
 	}
 	invalidResult := map[int]bool{}
 	for _, r := range results {
 		invalidResult[r.Group] = r.Status == workspace.StatusInvalid
 		g := runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems()), Error: printable(r.Error)}
-		if o, ok := latest[r.Group]; ok && o.Status != r.Status && !o.Status.Pinned() {
-			g.State, g.Status, g.Error = grade.StateFailed, o.Status, printable(o.Error)
+		if o, ok := kept[r.Group]; ok {
+			g.ScrapeFailed, g.ScrapeError = o.Status, printable(o.Error)
 		}
 		s.add(g)
 	}
@@ -292,6 +311,9 @@ func printRunSummary(io streams, s *runSummary, asJSON bool) error {
 			return err
 		}
 	}
+	if err := printKept(w, s.Groups); err != nil {
+		return err
+	}
 	for _, warning := range s.Warnings {
 		fmt.Fprintln(w, "warning:", printable(warning))
 	}
@@ -299,6 +321,24 @@ func printRunSummary(io streams, s *runSummary, asJSON bool) error {
 	fmt.Fprintf(w, "gradebook: %s\n", s.Gradebook)
 	_, err := fmt.Fprintf(w, "results:   %s\n", s.Results)
 	return err
+}
+
+// printKept lists the groups this run could not scrape that are graded
+// from their earlier snapshot.
+func printKept(w io.Writer, groups []runGroup) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	header := false
+	for _, g := range groups {
+		if g.ScrapeFailed == "" {
+			continue
+		}
+		if !header {
+			fmt.Fprintln(w, "not scraped again (graded from the earlier snapshot):")
+			header = true
+		}
+		fmt.Fprintf(tw, "  %d\t%s\t%s\n", g.Group, g.ScrapeFailed, g.ScrapeError)
+	}
+	return tw.Flush()
 }
 
 // stageDisplay shows the run's three stages as one display: on a terminal a

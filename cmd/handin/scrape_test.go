@@ -36,8 +36,10 @@ var courseServers sync.Map // *testscript.TestScript -> *gittest.Server
 // groups.csv) and sets $GITHOST. A name's prefix picks its repository:
 // "empty" no commits, "late" only a commit after the deadline, "missing" none
 // at all (404), "hang" a server that never answers, "private" requires the
-// token T; anything else has a report committed two hours before the
-// deadline and one commit after it. wait blocks until NAME was requested.
+// token T, "nohost" a URL whose host never resolves (.invalid), "badurl" a
+// row whose URL is no URL; anything else has a report committed two hours
+// before the deadline and one commit after it. wait blocks until NAME was
+// requested.
 func gitCourse(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! gitcourse")
@@ -81,7 +83,14 @@ func gitCourse(ts *testscript.TestScript, neg bool, args []string) {
 		case strings.HasPrefix(name, "private"):
 			server.RequireToken(name+".git", token)
 		}
-		csv = append(csv, fmt.Sprintf("%d,s%06d,,,,,%s", i+1, 100000+i, server.RepoURL(name+".git")))
+		repoURL := server.RepoURL(name + ".git")
+		switch {
+		case strings.HasPrefix(name, "nohost"):
+			repoURL = "http://" + name + ".invalid/mlops.git"
+		case strings.HasPrefix(name, "badurl"):
+			repoURL = "not a repository URL"
+		}
+		csv = append(csv, fmt.Sprintf("%d,s%06d,,,,,%s", i+1, 100000+i, repoURL))
 	}
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), []byte(strings.Join(csv, "\n")+"\n"), 0o644))
 	u, err := url.Parse(server.URL)

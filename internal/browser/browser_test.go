@@ -141,5 +141,30 @@ throw new TypeError("boom");
 		if cfg.Width < 800 || cfg.Height < 3000 {
 			t.Errorf("screenshot is %dx%d, want the full 3000-pixel page", cfg.Width, cfg.Height)
 		}
+		window := page.ScreenshotWindow(t, "window")
+		f, err = os.Open(window)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if cfg, err = png.DecodeConfig(f); err != nil || cfg.Height > 900 || cfg.Height < 500 {
+			t.Errorf("window screenshot: %dx%d (%v), want the window's height, not the 3000-pixel page", cfg.Width, cfg.Height, err)
+		}
+	})
+
+	t.Run("print media", func(t *testing.T) {
+		page := b.Load(t, writePage(t, `<!DOCTYPE html><html><head><style>@media print { p { display: none } }</style></head><body><p>screen only</p></body></html>`))
+		display := func() string {
+			var d string
+			page.Eval(t, `getComputedStyle(document.querySelector('p')).display`, &d)
+			return d
+		}
+		if d := display(); d != "block" {
+			t.Errorf("on screen: display %q, want block", d)
+		}
+		page.EmulateMedia(t, "print")
+		if d := display(); d != "none" {
+			t.Errorf("printed: display %q, want none", d)
+		}
 	})
 }

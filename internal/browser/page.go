@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
@@ -172,5 +173,18 @@ func (p *Page) Eval(t testing.TB, js string, out any) {
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
 		t.Fatalf("%s: decode the value of %q: %v", p.url, js, err)
+	}
+}
+
+// EmulateMedia lays the page out for a CSS media type ("print": as it is
+// printed; "" the screen again), for what Eval and Screenshot see next.
+func (p *Page) EmulateMedia(t testing.TB, media string) {
+	t.Helper()
+	err := p.run(chromedp.Func(func(ctx context.Context, tab *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tab, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: media})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("%s: emulate media %q: %v", p.url, media, err)
 	}
 }

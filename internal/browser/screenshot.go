@@ -28,14 +28,27 @@ func ScreenshotDir() string {
 // path.
 func (p *Page) Screenshot(t testing.TB, name string) string {
 	t.Helper()
-	yes := true
+	return p.screenshot(t, name, true)
+}
+
+// ScreenshotWindow is Screenshot of what the window shows from the top of
+// the page (the 1280×900 window less the browser's own bars): what a
+// reader sees first.
+func (p *Page) ScreenshotWindow(t testing.TB, name string) string {
+	t.Helper()
+	return p.screenshot(t, name, false)
+}
+
+func (p *Page) screenshot(t testing.TB, name string, wholePage bool) string {
+	t.Helper()
+	fast := true
 	ctx, cancel := context.WithTimeout(p.ctx, actionTimeout)
 	defer cancel()
 	png, err := chromedp.Run(ctx, func(ctx context.Context, tab *chromedp.Target) ([]byte, error) {
 		shot, err := cdp.Call(ctx, tab, page.CaptureScreenshot, page.CaptureScreenshotParams{
 			Format:                page.CaptureScreenshotFormatPng,
-			CaptureBeyondViewport: &yes, // the whole page, not only the window
-			OptimizeForSpeed:      &yes, // a larger file, in a fraction of the time
+			CaptureBeyondViewport: &wholePage,
+			OptimizeForSpeed:      &fast, // a larger file, in a fraction of the time
 		})
 		return shot.Data, err
 	})

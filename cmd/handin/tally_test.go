@@ -1,0 +1,48 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"handin/grade"
+	"handin/scrape"
+	"handin/workspace"
+)
+
+// The summary counts each group by its result's state, as the index and the
+// gradebook do: a group this run could not scrape again, graded from the
+// snapshot an earlier run kept, is not failed, and the summary says why it
+// was not scraped; a groups.csv row without a group of its own is failed.
+func TestRunSummaryCountsAsTheResults(t *testing.T) {
+	results := []*grade.GroupResult{
+		{Group: 1, State: grade.StateOK, Status: workspace.StatusOK},
+		{Group: 2, State: grade.StateFailed, Status: workspace.StatusNotFound, Error: "repository not found"},
+		{Group: 3, State: grade.StateProblems, Status: workspace.StatusOK,
+			Findings: []grade.Finding{{Kind: grade.KindWords, Severity: grade.SeverityProblem, Question: 3}}},
+	}
+	outcomes := []scrape.Outcome{
+		{Group: 1, Status: workspace.StatusNetworkError, Error: "could not resolve the host example.invalid", Kept: workspace.StatusOK},
+		{Group: 2, Status: workspace.StatusNotFound, Error: "repository not found"},
+		{Group: 3, Status: workspace.StatusOK},
+		{Group: 0, Status: workspace.StatusInvalid, Error: `groups.csv:5: group number "x" is not a positive integer`},
+	}
+	sum := &runSummary{}
+	sum.tally(results, outcomes)
+	if sum.Total != 4 || sum.OK != 1 || sum.WithProblems != 1 || sum.Failed != 2 {
+		t.Errorf("summary %d groups: %d ok, %d with problems, %d failed; want 4: 1, 1, 2", sum.Total, sum.OK, sum.WithProblems, sum.Failed)
+	}
+	var out bytes.Buffer
+	if err := printRunSummary(streams{out: &out, err: &out}, sum, false); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"4 groups: 1 ok, 1 with problems, 2 failed",
+		"failed:\n  2  not-found  repository not found\n  0  invalid    groups.csv:5",
+		"not scraped again (graded from the earlier snapshot):\n  1  network-error  could not resolve the host example.invalid\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
+		}
+	}
+}
