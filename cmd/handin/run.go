@@ -120,6 +120,9 @@ type runSummary struct {
 	// Failed groups have no deadline commit graded from this run: the
 	// repository was not found, handin could not reach it, ...
 	Failed int `json:"failed"`
+	// NotScrapedAgain groups could not be scraped this run and are graded
+	// from their earlier snapshot (counted by that grade above too).
+	NotScrapedAgain int `json:"not_scraped_again"`
 	// Fetched repositories this run; Unchanged were current in the
 	// workspace (their remote did not move), as after an interruption.
 	Fetched    int        `json:"fetched"`
@@ -153,8 +156,8 @@ func (s *runSummary) exitCode() int {
 	switch {
 	case s.gradeErrors > 0:
 		return exitIO
-	case s.WithProblems+s.Failed > 0:
-		return exitViolations
+	case s.WithProblems+s.Failed+s.NotScrapedAgain > 0:
+		return exitViolations // a cron job's owner must look
 	}
 	return exitOK
 }
@@ -281,6 +284,9 @@ func (s *runSummary) tally(results []*grade.GroupResult, outcomes []scrape.Outco
 }
 
 func (s *runSummary) add(g runGroup) {
+	if g.ScrapeFailed != "" {
+		s.NotScrapedAgain++
+	}
 	switch g.State {
 	case grade.StateFailed:
 		s.Failed++

@@ -46,3 +46,22 @@ func TestRunSummaryCountsAsTheResults(t *testing.T) {
 		}
 	}
 }
+
+// A cron job's owner learns from the exit code that some group could not be
+// scraped again, even when every grade is ok.
+func TestRunExitsOneWhenAGroupWasNotScrapedAgain(t *testing.T) {
+	results := []*grade.GroupResult{{Group: 1, State: grade.StateOK, Status: workspace.StatusOK}}
+	for _, tc := range []struct {
+		outcome scrape.Outcome
+		want    int
+	}{
+		{scrape.Outcome{Group: 1, Status: workspace.StatusOK}, exitOK},
+		{scrape.Outcome{Group: 1, Status: workspace.StatusTimeout, Kept: workspace.StatusOK}, exitViolations},
+	} {
+		sum := &runSummary{}
+		sum.tally(results, []scrape.Outcome{tc.outcome})
+		if got := sum.exitCode(); got != tc.want || sum.OK != 1 {
+			t.Errorf("outcome %s: exit %d (%d ok), want %d", tc.outcome.Status, got, sum.OK, tc.want)
+		}
+	}
+}
