@@ -25,13 +25,26 @@ func addLateFiles(ctx context.Context, repo *git.Repository, late []workspace.La
 		if err != nil {
 			return fmt.Errorf("files of late commit %s: %w", short(late[i].SHA), err)
 		}
+		// Names the snapshot's tree would skip (control characters, "..")
+		// are left out here too: a page lists what it can name safely.
+		all := len(paths)
+		paths = slices.DeleteFunc(paths, func(p string) bool { return !allSafe(strings.Split(p, "/")) })
 		slices.Sort(paths)
-		late[i].FilesOmitted = max(0, len(paths)-workspace.MaxLateFiles)
+		late[i].FilesOmitted = all - min(len(paths), workspace.MaxLateFiles)
 		for _, p := range paths[:min(len(paths), workspace.MaxLateFiles)] {
 			late[i].Files = append(late[i].Files, lateFile(p))
 		}
 	}
 	return nil
+}
+
+func allSafe(names []string) bool {
+	for _, n := range names {
+		if !safeEntryName(n) {
+			return false
+		}
+	}
+	return true
 }
 
 // changedPaths lists the paths a commit added, changed or deleted against

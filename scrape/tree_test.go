@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"handin/scrape/gittest"
 	"handin/workspace"
 )
 
@@ -74,5 +75,25 @@ func TestRunSkipsDeepFolders(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(s.Notes, "\n"), "1 folder(s) nested more than 256 deep not listed") {
 		t.Errorf("notes %q", s.Notes)
+	}
+}
+
+// The files of a late commit are listed by the names the tree would keep:
+// a name with a control character is counted, not shown.
+func TestLateCommitFilesSkipUnsafeNames(t *testing.T) {
+	c := newCourse(t)
+	c.repo("late.git")
+	c.commit("late.git", "main", reportCommit(alice, at(-time.Hour), "report"))
+	c.commit("late.git", "main", gittest.Commit{Message: "late figures", Author: bob, When: at(time.Hour),
+		Files: map[string][]byte{"reports/figures/new.png": []byte("\x89PNG"), "Icon\r": {}, "docs/a\nb.md": []byte("x")}})
+	opts := testOptions(t, c.group(1, "late.git"))
+	mustRun(t, opts)
+	s := loadSnap(t, opts.Workspace, 1)
+	if len(s.Pin.Late) != 1 {
+		t.Fatalf("late commits %+v, want one", s.Pin.Late)
+	}
+	late := s.Pin.Late[0]
+	if !slices.Equal(late.Files, []workspace.LateFile{{Path: "reports/figures/new.png", Figure: true}}) || late.FilesOmitted != 2 {
+		t.Errorf("late files %+v, %d omitted; want the figure and 2 omitted", late.Files, late.FilesOmitted)
 	}
 }
