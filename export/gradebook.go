@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"handin/grade"
 	"handin/internal/atomicfile"
 )
 
@@ -46,9 +45,9 @@ type gradebookExport struct {
 	backedUp bool
 }
 
-// writeGradebook writes the gradebook of these results and the roster's
-// groups without one, carrying over everything of the instructor's.
-func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap, sum *Summary) error {
+// writeGradebook writes the gradebook of these groups, carrying over
+// everything of the instructor's.
+func writeGradebook(opts Options, in gradebookInput, sum *Summary) error {
 	files := gradebookFiles{dir: opts.Out}
 	g := &gradebookExport{gradebookFiles: files, state: loadGradebookState(files.statePath()), now: opts.Now(), sum: sum}
 	current, err := readIfExists(g.book())
@@ -75,7 +74,7 @@ func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap
 		}
 		g.work, unreadable = readInstructorWork(current, read)
 	}
-	built, err := buildGradebook(gradebookRows(results, gaps), g.work, g.now)
+	built, err := buildGradebook(in, g.work, g.now)
 	if err != nil {
 		return err
 	}

@@ -3,13 +3,14 @@ package export
 // What handin remembers of the gradebook it last wrote, in a small file
 // next to it: the SHA-256 of the bytes (an unchanged file was not edited,
 // so it needs no backup), the header rows (to notice a renamed column once)
-// and the values of handin's own columns (to tell a value the instructor
+// and digests of the values in handin's own columns (to tell a value the instructor
 // typed into one of them from handin's own).
 
 import (
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -17,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"sort"
 
 	"handin/internal/atomicfile"
 )
@@ -27,7 +29,7 @@ const GradebookStateFile = ".gradebook-state.json.gz"
 // gradebookStateSchema changes when a field of the state changes meaning;
 // a state of another schema is ignored (the next export then keeps a
 // backup, which is safe).
-const gradebookStateSchema = 1
+const gradebookStateSchema = 2
 
 type gradebookState struct {
 	Schema int `json:"schema"`
@@ -69,36 +71,64 @@ func valueDigests(values []string) []string {
 	return slices.Compact(out)
 }
 
-// writtenSheet is what handin wrote into its columns of one sheet: the
-// canonical value of every cell, by row key (a key may have several rows:
-// a student in two groups).
+// writtenSheet is what handin wrote into its columns of one sheet, as
+// digests (see cellDigest): of each cell's row key, column and canonical
+// value, and of each row key. A digest is 8 bytes where the values
+// themselves would take tens of MB for a course of 1,000 groups.
 type writtenSheet struct {
-	Columns []string              `json:"columns"`
-	Rows    map[string][][]string `json:"rows"`
+	Columns []string  `json:"columns"`
+	Cells   digestSet `json:"cells"`
+	Rows    digestSet `json:"rows"`
 }
 
 // wrote says whether handin wrote this canonical value into this column on
-// a row with this key. known is false when it wrote no such row or column
-// (a nil sheet has none); then every value there is the instructor's.
-// wrote is the value handin wrote there, for messages.
-func (w *writtenSheet) wrote(key, header, value string) (same, known bool, wrote string) {
-	if w == nil || key == "" {
-		return false, false, ""
+// a row with this key (a key may have several rows: a student in two
+// groups). known is false when it wrote no such row or column (a nil sheet
+// has none); then every value there is the instructor's. wroteEmpty: the
+// cell handin wrote there was empty.
+func (w *writtenSheet) wrote(key, header, value string) (same, known, wroteEmpty bool) {
+	if w == nil || key == "" || !slices.Contains(w.Columns, header) || !w.Rows.has(keyDigest(key)) {
+		return false, false, false
 	}
-	i := slices.Index(w.Columns, header)
-	rows := w.Rows[key]
-	if i < 0 || len(rows) == 0 {
-		return false, false, ""
+	if w.Cells.has(cellDigest(key, header, value)) {
+		return true, true, false
 	}
-	for _, row := range rows {
-		if i < len(row) && row[i] == value {
-			return true, true, value
-		}
+	return false, true, w.Cells.has(cellDigest(key, header, ""))
+}
+
+// digestSet is a sorted set of 8-byte digests, big-endian one after the
+// other (JSON writes it as one base64 string).
+type digestSet []byte
+
+// newDigestSet sorts the digests into a set.
+func newDigestSet(digests []uint64) digestSet {
+	slices.Sort(digests)
+	digests = slices.Compact(digests)
+	set := make(digestSet, 0, 8*len(digests))
+	for _, d := range digests {
+		set = binary.BigEndian.AppendUint64(set, d)
 	}
-	if i < len(rows[0]) {
-		wrote = rows[0][i]
-	}
-	return false, true, wrote
+	return set
+}
+
+func (s digestSet) has(d uint64) bool {
+	n := len(s) / 8
+	i := sort.Search(n, func(i int) bool { return binary.BigEndian.Uint64(s[8*i:]) >= d })
+	return i < n && binary.BigEndian.Uint64(s[8*i:]) == d
+}
+
+// cellDigest identifies a cell handin wrote: its row key, column and
+// canonical value. A collision would take a typed value for handin's, so
+// the digest is cryptographic: no value a student writes can aim at one.
+func cellDigest(key, header, value string) uint64 {
+	return digest64(key + "\x00" + header + "\x00" + value)
+}
+
+func keyDigest(key string) uint64 { return digest64(key) }
+
+func digest64(s string) uint64 {
+	sum := sha256.Sum256([]byte(s))
+	return binary.BigEndian.Uint64(sum[:8])
 }
 
 func digest(data []byte) string {
