@@ -7,7 +7,7 @@ package export
 // typed into one of them from handin's own).
 
 import (
-	"bytes"
+	"bufio"
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/binary"
@@ -15,7 +15,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"sort"
@@ -74,11 +76,15 @@ func valueDigests(values []string) []string {
 // writtenSheet is what handin wrote into its columns of one sheet, as
 // digests (see cellDigest): of each cell's row key, column and canonical
 // value, and of each row key. A digest is 8 bytes where the values
-// themselves would take tens of MB for a course of 1,000 groups.
+// themselves would take tens of MB for a course of 1,000 groups. The
+// digests follow the state's JSON in its file as raw bytes (see save).
 type writtenSheet struct {
 	Columns []string  `json:"columns"`
-	Cells   digestSet `json:"cells"`
-	Rows    digestSet `json:"rows"`
+	Cells   digestSet `json:"-"`
+	Rows    digestSet `json:"-"`
+	// CellDigests and RowDigests say how many digests of each follow.
+	CellDigests int `json:"cell_digests"`
+	RowDigests  int `json:"row_digests"`
 }
 
 // wrote says whether handin wrote this canonical value into this column on
@@ -97,7 +103,7 @@ func (w *writtenSheet) wrote(key, header, value string) (same, known, wroteEmpty
 }
 
 // digestSet is a sorted set of 8-byte digests, big-endian one after the
-// other (JSON writes it as one base64 string).
+// other.
 type digestSet []byte
 
 // newDigestSet sorts the digests into a set.
@@ -140,32 +146,64 @@ func digest(data []byte) string {
 // an empty state: every workbook on disk then counts as edited.
 func loadGradebookState(name string) *gradebookState {
 	empty := &gradebookState{Schema: gradebookStateSchema}
-	data, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return empty
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+	defer f.Close()
+	zr, err := gzip.NewReader(bufio.NewReader(f))
 	if err != nil {
 		return empty
 	}
+	dec := json.NewDecoder(zr)
 	var s gradebookState
-	if err := json.NewDecoder(zr).Decode(&s); err != nil || s.Schema != gradebookStateSchema {
+	if err := dec.Decode(&s); err != nil || s.Schema != gradebookStateSchema {
 		return empty
+	}
+	digests := io.MultiReader(dec.Buffered(), zr)
+	newline := make([]byte, 1) // Encode ends the JSON with one
+	if _, err := io.ReadFull(digests, newline); err != nil || newline[0] != '\n' {
+		return empty
+	}
+	for _, sheet := range slices.Sorted(maps.Keys(s.Values)) {
+		w := s.Values[sheet]
+		if w == nil {
+			return empty
+		}
+		for _, set := range []struct {
+			to *digestSet
+			n  int
+		}{{&w.Cells, w.CellDigests}, {&w.Rows, w.RowDigests}} {
+			*set.to = make(digestSet, 8*set.n)
+			if _, err := io.ReadFull(digests, *set.to); err != nil {
+				return empty
+			}
+		}
 	}
 	return &s
 }
 
-// save writes the state atomically.
+// save writes the state atomically: its JSON, then the digests of each
+// sheet of Values (in the order of their names) as raw bytes, which JSON
+// would hold in memory as one base64 string.
 func (s *gradebookState) save(name string) error {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if err := json.NewEncoder(zw).Encode(s); err != nil {
-		return fmt.Errorf("gradebook state: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("gradebook state: %w", err)
-	}
-	return atomicfile.Write(name, buf.Bytes(), 0o644)
+	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
+		zw := gzip.NewWriter(w)
+		for _, v := range s.Values {
+			v.CellDigests, v.RowDigests = len(v.Cells)/8, len(v.Rows)/8
+		}
+		if err := json.NewEncoder(zw).Encode(s); err != nil {
+			return fmt.Errorf("gradebook state: %w", err)
+		}
+		for _, sheet := range slices.Sorted(maps.Keys(s.Values)) {
+			for _, set := range []digestSet{s.Values[sheet].Cells, s.Values[sheet].Rows} {
+				if _, err := zw.Write(set); err != nil {
+					return fmt.Errorf("gradebook state: %w", err)
+				}
+			}
+		}
+		return zw.Close()
+	})
 }
 
 // readIfExists is the file's content, or nil when there is no file.

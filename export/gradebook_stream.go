@@ -10,6 +10,7 @@ package export
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 
 	"github.com/xuri/excelize/v2"
@@ -104,8 +105,10 @@ func (w *workbookWriter) newSheetStream(index int, l sheetLayout, work *sheetWor
 	for _, c := range l.handinColumns() {
 		s.headers = append(s.headers, c.Header)
 	}
-	// Widths first: a comment's box is placed by them.
-	for i, c := range cols {
+	// Widths first: a comment's box is placed by them. Last column first:
+	// see lastFirst.
+	for i := range lastFirst(len(cols)) {
+		c := cols[i]
 		if err := w.columnFormat(name, i, c.Width, c.hidden, c.style); err != nil {
 			return nil, err
 		}
@@ -114,6 +117,20 @@ func (w *workbookWriter) newSheetStream(index int, l sheetLayout, work *sheetWor
 		return nil, err
 	}
 	return s, s.fileNotes(work)
+}
+
+// lastFirst counts n-1 down to 0: the order to format a sheet's columns
+// in. excelize puts the column formatted last first, and a stream sheet is
+// written in that order, while spreadsheet programs need the columns in
+// ascending order (LibreOffice ignores the widths otherwise).
+func lastFirst(n int) iter.Seq[int] {
+	return func(yield func(int) bool) {
+		for i := n - 1; i >= 0; i-- {
+			if !yield(i) {
+				return
+			}
+		}
+	}
 }
 
 func (w *workbookWriter) columnFormat(sheet string, i int, width float64, hidden bool, style int) error {

@@ -332,7 +332,8 @@ func (w *workbookWriter) newOwnSheet(name string, s *ownSheet, cols, rows int) (
 	if err != nil {
 		return nil, err
 	}
-	for i, c := range s.columns {
+	for i := range lastFirst(len(s.columns)) {
+		c := s.columns[i]
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
 			return nil, err
 		}
@@ -438,7 +439,8 @@ func (w *workbookWriter) keptSheet(existing *ownSheet, moved []keptValue) error 
 // column styles.
 func (w *workbookWriter) newKeptHeader(sw *excelize.StreamWriter) error {
 	header := make([]any, len(keptLayout))
-	for i, c := range keptLayout {
+	for i := range lastFirst(len(keptLayout)) {
+		c := keptLayout[i]
 		style := w.top
 		if c.Wrap {
 			style = w.wrap

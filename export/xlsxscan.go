@@ -122,22 +122,60 @@ func (p *workbookParts) decode(name string, v any) error {
 	return xml.NewDecoder(rc).Decode(v)
 }
 
-// richText is a string item: plain text, or runs of formatted text.
-type richText struct {
-	T string `xml:"t"`
-	R []struct {
-		T string `xml:"t"`
-	} `xml:"r"`
+// itemText reads a string item (<si>, <is>) to its end: its <t> text, or
+// that of its runs, without phonetic hints, as excelize reads it.
+func itemText(dec *xml.Decoder) (string, error) {
+	var b strings.Builder
+	depth, inText, inHint := 1, false, 0
+	for depth > 0 {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			switch t.Name.Local {
+			case "t":
+				inText = true
+			case "rPh":
+				inHint++
+			}
+		case xml.EndElement:
+			depth--
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "rPh":
+				inHint--
+			}
+		case xml.CharData:
+			if inText && inHint == 0 {
+				b.Write(t)
+			}
+		}
+	}
+	return unescapeOOXML(b.String()), nil
 }
 
-// String is the item's text as excelize reads it.
-func (t richText) String() string {
+// elementText reads a text-only element (<v>, <f>) to its end.
+func elementText(dec *xml.Decoder) (string, error) {
 	var b strings.Builder
-	b.WriteString(t.T)
-	for _, r := range t.R {
-		b.WriteString(r.T)
+	for depth := 1; depth > 0; {
+		tok, err := dec.Token()
+		if err != nil {
+			return "", err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			b.Write(t)
+		}
 	}
-	return unescapeOOXML(b.String())
+	return b.String(), nil
 }
 
 func (p *workbookParts) sharedStrings(name string) ([]string, error) {
@@ -157,11 +195,11 @@ func (p *workbookParts) sharedStrings(name string) ([]string, error) {
 			return nil, err
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
-			var si richText
-			if err := dec.DecodeElement(&si, &se); err != nil {
+			text, err := itemText(dec)
+			if err != nil {
 				return nil, err
 			}
-			out = append(out, si.String())
+			out = append(out, text)
 		}
 	}
 }
@@ -256,19 +294,52 @@ func (s *sheetScan) lastCell() (cols, rows int) {
 	return 0, 0
 }
 
-// cellXML is a <c> element.
+// cellXML is what a <c> element says.
 type cellXML struct {
-	R string `xml:"r,attr"`
-	S int    `xml:"s,attr"`
-	T string `xml:"t,attr"`
-	F *struct {
-		Text string `xml:",chardata"`
-		T    string `xml:"t,attr"`
-		Ref  string `xml:"ref,attr"`
-		Si   *int   `xml:"si,attr"`
-	} `xml:"f"`
-	V  string    `xml:"v"`
-	IS *richText `xml:"is"`
+	r, t, v, text string // text: an inline string's
+	s             int
+	f             *formulaXML
+}
+
+// formulaXML is an <f> element.
+type formulaXML struct {
+	text, t, ref string
+	si           int // -1 when none
+}
+
+// readCell reads a <c> element to its end.
+func readCell(dec *xml.Decoder, start xml.StartElement) (cellXML, error) {
+	c := cellXML{r: xmlAttr(start, "r"), t: xmlAttr(start, "t")}
+	c.s, _ = strconv.Atoi(xmlAttr(start, "s"))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return c, err
+		}
+		switch t := tok.(type) {
+		case xml.EndElement:
+			return c, nil
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "v":
+				c.v, err = elementText(dec)
+			case "is":
+				c.text, err = itemText(dec)
+			case "f":
+				f := &formulaXML{t: xmlAttr(t, "t"), ref: xmlAttr(t, "ref"), si: -1}
+				if si, err := strconv.Atoi(xmlAttr(t, "si")); err == nil {
+					f.si = si
+				}
+				f.text, err = elementText(dec)
+				c.f = f
+			default:
+				err = dec.Skip()
+			}
+			if err != nil {
+				return c, err
+			}
+		}
+	}
 }
 
 // sharedFormula is the formula a range of cells shares, written once in
@@ -360,43 +431,41 @@ func (p *workbookParts) rowCells(dec *xml.Decoder, start xml.StartElement, row, 
 				}
 				continue
 			}
-			var c cellXML
-			if err := dec.DecodeElement(&c, &t); err != nil {
+			c, err := readCell(dec, t)
+			if err != nil {
 				return nil, err
 			}
 			col++
-			if c.R != "" {
-				if col, _, err = excelize.CellNameToCoordinates(c.R); err != nil {
+			if c.r != "" {
+				if col, _, err = excelize.CellNameToCoordinates(c.r); err != nil {
 					return nil, err
 				}
 			}
-			cell := sheetCell{col: col - 1, typ: c.T, style: c.S, value: c.V}
+			cell := sheetCell{col: col - 1, typ: c.t, style: c.s, value: c.v}
 			if cell.style == 0 {
 				cell.style = rowStyle
 			}
 			if cell.style == 0 {
 				cell.style = s.style(col - 1)
 			}
-			switch c.T {
+			switch c.t {
 			case "s":
-				i, err := strconv.Atoi(strings.TrimSpace(c.V))
-				if c.V != "" && (err != nil || i < 0 || i >= len(p.shared)) {
-					return nil, fmt.Errorf("cell %s: no shared string %q", c.R, c.V)
+				i, err := strconv.Atoi(strings.TrimSpace(c.v))
+				if c.v != "" && (err != nil || i < 0 || i >= len(p.shared)) {
+					return nil, fmt.Errorf("cell %s: no shared string %q", c.r, c.v)
 				}
-				if c.V != "" {
+				if c.v != "" {
 					cell.value = p.shared[i]
 				}
 			case "inlineStr":
-				if c.IS != nil {
-					cell.value = c.IS.String()
-				}
+				cell.value = c.text
 			}
-			if c.F != nil {
-				cell.formula = c.F.Text
-				if c.F.T == "shared" && c.F.Si != nil {
-					if c.F.Ref != "" {
-						shared[*c.F.Si] = sharedFormula{formula: c.F.Text, col: col, row: row}
-					} else if master, ok := shared[*c.F.Si]; ok {
+			if f := c.f; f != nil {
+				cell.formula = f.text
+				if f.t == "shared" && f.si >= 0 {
+					if f.ref != "" {
+						shared[f.si] = sharedFormula{formula: f.text, col: col, row: row}
+					} else if master, ok := shared[f.si]; ok {
 						cell.formula = master.shifted(col, row)
 					}
 				}
