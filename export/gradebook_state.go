@@ -20,7 +20,6 @@ import (
 	"maps"
 	"os"
 	"slices"
-	"sort"
 
 	"handin/internal/atomicfile"
 )
@@ -102,25 +101,59 @@ func (w *writtenSheet) wrote(key, header, value string) (same, known, wroteEmpty
 	return false, true, w.Cells.has(cellDigest(key, header, ""))
 }
 
-// digestSet is a sorted set of 8-byte digests, big-endian one after the
-// other.
-type digestSet []byte
+// digestSet is a sorted set of 8-byte digests.
+type digestSet []uint64
 
-// newDigestSet sorts the digests into a set.
+// newDigestSet sorts the digests, in place, into a set.
 func newDigestSet(digests []uint64) digestSet {
 	slices.Sort(digests)
-	digests = slices.Compact(digests)
-	set := make(digestSet, 0, 8*len(digests))
-	for _, d := range digests {
-		set = binary.BigEndian.AppendUint64(set, d)
-	}
-	return set
+	return slices.Compact(digests)
 }
 
 func (s digestSet) has(d uint64) bool {
-	n := len(s) / 8
-	i := sort.Search(n, func(i int) bool { return binary.BigEndian.Uint64(s[8*i:]) >= d })
-	return i < n && binary.BigEndian.Uint64(s[8*i:]) == d
+	_, found := slices.BinarySearch(s, d)
+	return found
+}
+
+// maxDigests bounds the count a state file may give: a sheet has at most
+// 2^20 rows of 2^14 columns.
+const maxDigests = 1 << 34
+
+// digestChunk is how many digests are read or written at a time.
+const digestChunk = 4096
+
+// write writes the digests big-endian, one after the other.
+func (s digestSet) write(w io.Writer) error {
+	buf := make([]byte, 0, 8*digestChunk)
+	for chunk := range slices.Chunk(s, digestChunk) {
+		buf = buf[:0]
+		for _, d := range chunk {
+			buf = binary.BigEndian.AppendUint64(buf, d)
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readDigests reads n digests as write wrote them.
+func readDigests(r io.Reader, n int) (digestSet, error) {
+	if n < 0 || n > maxDigests {
+		return nil, fmt.Errorf("%d digests", n)
+	}
+	s := make(digestSet, 0, n)
+	buf := make([]byte, 8*digestChunk)
+	for len(s) < n {
+		chunk := buf[:8*min(digestChunk, n-len(s))]
+		if _, err := io.ReadFull(r, chunk); err != nil {
+			return nil, err
+		}
+		for i := 0; i < len(chunk); i += 8 {
+			s = append(s, binary.BigEndian.Uint64(chunk[i:]))
+		}
+	}
+	return s, nil
 }
 
 // cellDigest identifies a cell handin wrote: its row key, column and
@@ -170,14 +203,11 @@ func loadGradebookState(name string) *gradebookState {
 		if w == nil {
 			return empty
 		}
-		for _, set := range []struct {
-			to *digestSet
-			n  int
-		}{{&w.Cells, w.CellDigests}, {&w.Rows, w.RowDigests}} {
-			*set.to = make(digestSet, 8*set.n)
-			if _, err := io.ReadFull(digests, *set.to); err != nil {
-				return empty
-			}
+		if w.Cells, err = readDigests(digests, w.CellDigests); err != nil {
+			return empty
+		}
+		if w.Rows, err = readDigests(digests, w.RowDigests); err != nil {
+			return empty
 		}
 	}
 	return &s
@@ -190,14 +220,14 @@ func (s *gradebookState) save(name string) error {
 	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
 		zw := gzip.NewWriter(w)
 		for _, v := range s.Values {
-			v.CellDigests, v.RowDigests = len(v.Cells)/8, len(v.Rows)/8
+			v.CellDigests, v.RowDigests = len(v.Cells), len(v.Rows)
 		}
 		if err := json.NewEncoder(zw).Encode(s); err != nil {
 			return fmt.Errorf("gradebook state: %w", err)
 		}
 		for _, sheet := range slices.Sorted(maps.Keys(s.Values)) {
 			for _, set := range []digestSet{s.Values[sheet].Cells, s.Values[sheet].Rows} {
-				if _, err := zw.Write(set); err != nil {
+				if err := set.write(zw); err != nil {
 					return fmt.Errorf("gradebook state: %w", err)
 				}
 			}

@@ -55,7 +55,7 @@ func buildGradebook(in gradebookInput, work *instructorWork, now time.Time) (*bu
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
 	}
-	defer w.f.Close()
+	defer w.close()
 	if work == nil {
 		work = &instructorWork{}
 	}
@@ -127,6 +127,7 @@ func buildGradebook(in gradebookInput, work *instructorWork, now time.Time) (*bu
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
 	}
+	w.close() // its sheets' links and comments are in book now
 	spools := map[string]*rowSpool{}
 	for _, s := range streams {
 		spools[s.layout.Name] = s.rows
@@ -193,6 +194,14 @@ func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
 		}
 	}
 	return w, nil
+}
+
+// close lets the workbook go.
+func (w *workbookWriter) close() {
+	if w.f != nil {
+		w.f.Close()
+		w.f = nil
+	}
 }
 
 // style is the id of a kept cell's style in this workbook.
