@@ -164,6 +164,8 @@ func resultSources(ws *workspace.Workspace, opts Options, sum *Summary) (all res
 		fresh[g] = r
 		render = append(render, g)
 	}
+	// Reading results.json up to its first group says whether it can be
+	// used; it is read whole, a group at a time, when results are written.
 	previous := resultsIn(sum.Results)
 	err = previous(func(*grade.GroupResult) error { return errSeen })
 	var stale *staleResultsError

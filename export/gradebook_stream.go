@@ -22,18 +22,6 @@ import (
 // to each; it can be gone through more than once.
 type resultSource func(each func(*grade.GroupResult) error) error
 
-// resultsOf is a source of results held in memory.
-func resultsOf(results []*grade.GroupResult) resultSource {
-	return func(each func(*grade.GroupResult) error) error {
-		for _, r := range results {
-			if err := each(r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-}
-
 // gradebookInput is what the gradebook lists: the graded groups, then the
 // roster's rows without a result.
 type gradebookInput struct {

@@ -3,7 +3,21 @@ package export
 import (
 	"os"
 	"testing"
+
+	"handin/grade"
 )
+
+// resultsOf is a source of results held in memory.
+func resultsOf(results []*grade.GroupResult) resultSource {
+	return func(each func(*grade.GroupResult) error) error {
+		for _, r := range results {
+			if err := each(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
 
 // columnsAscend checks that every sheet of a workbook lists its column
 // formats in ascending order, as spreadsheet programs need them.
