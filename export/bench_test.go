@@ -61,7 +61,7 @@ func BenchmarkGradebook150(b *testing.B) {
 		results[i] = newGroup(i + 1).result
 	}
 	for b.Loop() {
-		if _, err := buildGradebook(gradebookInput{results: resultsOf(results)}, nil, fixedNow); err != nil {
+		if _, err := buildGradebook(gradebookInput{results: resultsOf(results)}, nil, fixedNow, b.TempDir()); err != nil {
 			b.Fatal(err)
 		}
 	}

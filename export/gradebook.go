@@ -92,7 +92,7 @@ func writeGradebook(opts Options, in gradebookInput, sum *Summary) error {
 		g.state.Values = nil // the new workbook's replace them
 	}
 	current = nil
-	built, err := buildGradebook(in, g.work, g.now)
+	built, err := buildGradebook(in, g.work, g.now, g.dir)
 	if err != nil {
 		return err
 	}

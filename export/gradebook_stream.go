@@ -74,7 +74,7 @@ type sheetStream struct {
 
 // newSheetStream starts the sheet: its columns and the header's comments.
 // index is its place in the workbook.
-func (w *workbookWriter) newSheetStream(index int, l sheetLayout, work *sheetWork) (*sheetStream, error) {
+func (w *workbookWriter) newSheetStream(index int, l sheetLayout, work *sheetWork, dir string) (*sheetStream, error) {
 	f, name := w.f, l.Name
 	var err error
 	if index == 0 {
@@ -101,7 +101,7 @@ func (w *workbookWriter) newSheetStream(index int, l sheetLayout, work *sheetWor
 			return nil, err
 		}
 	}
-	if s.rows, err = newRowSpool(); err != nil {
+	if s.rows, err = newRowSpool(dir); err != nil {
 		return nil, err
 	}
 	return s, s.fileNotes(work)

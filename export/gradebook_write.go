@@ -49,8 +49,10 @@ type workbookWriter struct {
 // buildGradebook lays out handin's sheets for these groups with the
 // instructor's work (nil for a new gradebook) put back. The results come
 // one at a time and each row goes to disk as it is made: memory holds the
-// rows of one group, whatever the course's size.
-func buildGradebook(in gradebookInput, work *instructorWork, now time.Time) (*builtGradebook, error) {
+// rows of one group, whatever the course's size. The rows wait in dir (the
+// output folder) as temporary files that an export killed meanwhile
+// leaves for the next one to remove.
+func buildGradebook(in gradebookInput, work *instructorWork, now time.Time, dir string) (*builtGradebook, error) {
 	w, err := newWorkbookWriter(now)
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
@@ -68,7 +70,7 @@ func buildGradebook(in gradebookInput, work *instructorWork, now time.Time) (*bu
 		}
 	}()
 	for i, l := range gradebookLayouts {
-		if streams[i], err = w.newSheetStream(i, l, work.sheets[l.Name]); err != nil {
+		if streams[i], err = w.newSheetStream(i, l, work.sheets[l.Name], dir); err != nil {
 			return nil, fmt.Errorf("gradebook sheet %s: %w", l.Name, err)
 		}
 	}

@@ -36,8 +36,10 @@ type rowSpool struct {
 	n       int // rows in the scratch workbook
 }
 
-func newRowSpool() (*rowSpool, error) {
-	f, err := os.CreateTemp("", "handin-rows-*")
+// newRowSpool starts a spool in dir, named as atomicfile names its
+// temporary files (see removeInterruptedWrites).
+func newRowSpool(dir string) (*rowSpool, error) {
+	f, err := os.CreateTemp(dir, ".gradebook-rows.tmp-*")
 	if err != nil {
 		return nil, err
 	}
