@@ -31,9 +31,11 @@ func BenchmarkExport150(b *testing.B) {
 	}
 }
 
-// writeFigureHeavyCourse writes a workspace of groups 1..n, each with five
-// 200 KB PNG figures in its report.
-func writeFigureHeavyCourse(b *testing.B, ws string, n int) {
+// writeFigureHeavyCourse writes a workspace of groups 1..n as a real
+// course has them (31 questions, 54 checklist items judged against the
+// repository with evidence linked on GitHub), each with five 200 KB PNG
+// figures in its report.
+func writeFigureHeavyCourse(b testing.TB, ws string, n int) {
 	figures := make([][]byte, 5)
 	for i := range figures {
 		figures[i] = testPNG(224, 224, int64(i)) // noise: ~200 KB each
@@ -43,7 +45,7 @@ func writeFigureHeavyCourse(b *testing.B, ws string, n int) {
 		fmt.Fprintf(&extra, "\n![figure %d](figures/fig%d.png)\n\nSome words about figure %d.\n", i, i, i)
 	}
 	for group := 1; group <= n; group++ {
-		g := newGroup(group)
+		g := largeGroup(group)
 		g.files["reports/README.md"] = append(g.files["reports/README.md"], extra.String()...)
 		for i, data := range figures {
 			g.files[fmt.Sprintf("reports/figures/fig%d.png", i)] = data
@@ -59,7 +61,7 @@ func BenchmarkGradebook150(b *testing.B) {
 		results[i] = newGroup(i + 1).result
 	}
 	for b.Loop() {
-		if _, err := buildGradebook(gradebookRows(results, nil), nil, fixedNow); err != nil {
+		if _, err := buildGradebook(gradebookInput{results: resultsOf(results)}, nil, fixedNow, b.TempDir()); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -5,7 +5,7 @@
 package export
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,11 +13,12 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
-	"sort"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -96,118 +97,166 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if sum.RemovedTemporaries, err = removeInterruptedWrites(opts.Out); err != nil {
 		return nil, err
 	}
-	results, render, err := collectResults(ws, opts, sum)
+	results, render, err := resultSources(ws, opts, sum)
 	if err != nil {
 		return nil, err
 	}
-	sum.Groups = len(results)
 	if err := writePages(ctx, ws, opts, render, sum); err != nil {
 		return nil, err
-	}
-	if len(opts.Only) == 0 {
-		if sum.RemovedPages, err = removeStalePages(opts.Out, results); err != nil {
-			return nil, err
-		}
 	}
 	invalid, err := invalidRows(ws)
 	if err != nil {
 		sum.Warnings = append(sum.Warnings, "invalid groups.csv rows not listed: "+err.Error())
 	}
-	if err := writeResults(sum.Results, results, invalid); err != nil {
+	// One pass over every result writes results.json and keeps what the
+	// index shows of each; the gradebook then reads results.json back, a
+	// group at a time.
+	var index []*grade.GroupResult
+	graded := map[int]bool{}
+	err = writeResults(sum.Results, results, invalid, func(r *grade.GroupResult) {
+		index = append(index, indexResult(r))
+		graded[r.Group] = true
+	})
+	if err != nil {
 		return nil, err
 	}
-	gaps, err := rosterGaps(ws, results)
+	sum.Groups = len(index)
+	if len(opts.Only) == 0 {
+		if sum.RemovedPages, err = removeStalePages(opts.Out, graded); err != nil {
+			return nil, err
+		}
+	}
+	gaps, err := rosterGaps(ws, graded)
 	if err != nil {
 		sum.Warnings = append(sum.Warnings, err.Error()+": the index and the gradebook list the graded groups only")
 	}
-	if err := writeIndex(sum.Index, results, gaps, opts.Now()); err != nil {
+	if err := writeIndex(sum.Index, index, gaps, opts.Now()); err != nil {
 		return nil, err
 	}
-	if err := writeGradebook(opts, results, gaps, sum); err != nil {
+	index = nil
+	if err := writeGradebook(opts, gradebookInput{results: resultsIn(sum.Results), gaps: gaps}, sum); err != nil {
 		return nil, err
 	}
 	return sum, nil
 }
 
-// collectResults returns every group's result sorted by group, and the ones
+// resultSources are every group's result in group order, and the groups
 // whose pages this run renders. With Only, the other groups come from the
-// previous export's results.json so their rows stay as their pages show them.
-func collectResults(ws *workspace.Workspace, opts Options, sum *Summary) (all, render []*grade.GroupResult, err error) {
+// previous export's results.json so their rows stay as their pages show
+// them.
+func resultSources(ws *workspace.Workspace, opts Options, sum *Summary) (all resultSource, render []int, err error) {
 	if len(opts.Only) == 0 {
-		all, err = loadWorkspaceResults(ws)
+		groups, err := ws.GradedGroups()
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(all) == 0 {
+		if len(groups) == 0 {
 			return nil, nil, fmt.Errorf("%w in %s (run 'handin grade' first)", ErrNothingGraded, ws.Root())
 		}
-		return all, all, nil
+		return workspaceResults(ws, groups), groups, nil
 	}
-	byGroup := map[int]*grade.GroupResult{}
-	previous, err := readResults(sum.Results)
+	fresh := map[int]*grade.GroupResult{}
+	for _, g := range slices.Compact(slices.Sorted(slices.Values(opts.Only))) {
+		r, err := grade.LoadResult(ws, g)
+		if err != nil {
+			return nil, nil, fmt.Errorf("group %d: %w", g, err)
+		}
+		fresh[g] = r
+		render = append(render, g)
+	}
+	// Reading results.json up to its first group says whether it can be
+	// used; it is read whole, a group at a time, when results are written.
+	previous := resultsIn(sum.Results)
+	err = previous(func(*grade.GroupResult) error { return errSeen })
 	var stale *staleResultsError
 	switch {
+	case err == nil, errors.Is(err, errSeen):
 	case errors.Is(err, fs.ErrNotExist), errors.As(err, &stale):
 		why := "no previous export in " + opts.Out
 		if stale != nil {
 			why = stale.Error()
 		}
 		sum.Warnings = append(sum.Warnings, why+": rows of other groups come from the workspace and their pages are not written")
-		previous, err = loadWorkspaceResults(ws)
+		groups, err := ws.GradedGroups()
 		if err != nil {
 			return nil, nil, err
 		}
-	case err != nil:
+		previous = workspaceResults(ws, groups)
+	default:
 		return nil, nil, fmt.Errorf("previous export: %w", err)
 	}
-	for _, r := range previous {
-		byGroup[r.Group] = r
-	}
-	for _, g := range slices.Compact(slices.Sorted(slices.Values(opts.Only))) {
-		r, err := grade.LoadResult(ws, g)
-		if err != nil {
-			return nil, nil, fmt.Errorf("group %d: %w", g, err)
-		}
-		byGroup[g] = r
-		render = append(render, r)
-	}
-	for _, r := range byGroup {
-		all = append(all, r)
-	}
-	sort.Slice(all, func(i, j int) bool { return all[i].Group < all[j].Group })
-	return all, render, nil
+	return withFresh(previous, fresh), render, nil
 }
 
-// loadWorkspaceResults reads every group's result in the workspace, sorted
-// by group; groups without a result (not graded yet) are skipped.
-func loadWorkspaceResults(ws *workspace.Workspace) ([]*grade.GroupResult, error) {
-	groups, err := ws.GradedGroups()
-	if err != nil {
-		return nil, err
-	}
-	results := make([]*grade.GroupResult, 0, len(groups))
-	for _, g := range groups {
-		r, err := grade.LoadResult(ws, g)
-		if err != nil {
-			return nil, err
+// errSeen stops a first look into a results source.
+var errSeen = errors.New("seen")
+
+// workspaceResults reads the results of these groups from the workspace.
+func workspaceResults(ws *workspace.Workspace, groups []int) resultSource {
+	return func(each func(*grade.GroupResult) error) error {
+		for _, g := range groups {
+			r, err := grade.LoadResult(ws, g)
+			if err != nil {
+				return err
+			}
+			if err := each(r); err != nil {
+				return err
+			}
 		}
-		results = append(results, r)
+		return nil
 	}
-	return results, nil
+}
+
+// withFresh is the previous results with these groups' fresh results in
+// their place, or in group order among them.
+func withFresh(previous resultSource, fresh map[int]*grade.GroupResult) resultSource {
+	groups := slices.Sorted(maps.Keys(fresh))
+	return func(each func(*grade.GroupResult) error) error {
+		next := 0 // the first fresh group not given yet
+		flushBefore := func(group int) error {
+			for ; next < len(groups) && groups[next] < group; next++ {
+				if err := each(fresh[groups[next]]); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		err := previous(func(r *grade.GroupResult) error {
+			if err := flushBefore(r.Group); err != nil {
+				return err
+			}
+			if f, ok := fresh[r.Group]; ok {
+				if next < len(groups) && groups[next] == r.Group {
+					next++
+				}
+				return each(f)
+			}
+			return each(r)
+		})
+		if err != nil {
+			return err
+		}
+		return flushBefore(math.MaxInt)
+	}
 }
 
 // writePages writes the pages of the given groups, a few at a time: each
-// page is streamed into its file (figures read from the snapshot as they are
-// written), so memory holds one report per worker, whatever the number of
-// groups or the size of their figures.
-func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, results []*grade.GroupResult, sum *Summary) error {
-	paths := make([]string, len(results))
+// group's result is read and its page streamed into its file (figures read
+// from the snapshot as they are written), so memory holds one result and
+// report per worker, whatever the number of groups or the size of their
+// figures.
+func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, groups []int, sum *Summary) error {
+	paths := make([]string, len(groups))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, r := range results {
+	for i, group := range groups {
 		g.Go(func() error {
 			if err := ctx.Err(); err != nil {
 				return err
+			}
+			r, err := grade.LoadResult(ws, group)
+			if err != nil {
+				return fmt.Errorf("group %d: %w", group, err)
 			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
 			return atomicfile.Stream(paths[i], 0o644, func(w io.Writer) error {
@@ -244,15 +293,15 @@ var pageFile = &lazyregexp.Regexp{Expr: `^[0-9]{3,}\.html$`}
 // removeStalePages deletes the pages of groups that have no result any more,
 // so the folder holds exactly the pages the index links to. Only files named
 // like a group page are touched.
-func removeStalePages(out string, results []*grade.GroupResult) ([]string, error) {
+func removeStalePages(out string, graded map[int]bool) ([]string, error) {
 	dir := filepath.Join(out, PagesDir)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("list pages: %w", err)
 	}
-	current := make(map[string]bool, len(results))
-	for _, r := range results {
-		current[pageFileName(r.Group)] = true
+	current := make(map[string]bool, len(graded))
+	for g := range graded {
+		current[pageFileName(g)] = true
 	}
 	var removed []string
 	for _, e := range entries {
@@ -295,16 +344,18 @@ func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade
 	return renderPage(w, r, snap, report, "")
 }
 
-// writeResults writes results.json one group at a time: the same indented
-// JSON as json.MarshalIndent of a resultsFile, without a second copy of
-// every result in memory.
-func writeResults(name string, results []*grade.GroupResult, invalid []invalidRow) error {
+// writeResults writes results.json one group at a time, as the source
+// gives them: the same indented JSON as json.MarshalIndent of a
+// resultsFile, without every result in memory. Each result is also given
+// to seen (when not nil).
+func writeResults(name string, results resultSource, invalid []invalidRow, seen func(*grade.GroupResult)) error {
 	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
 		if _, err := fmt.Fprintf(w, "{\n  \"schema\": %d,\n  \"groups\": [", grade.SchemaVersion); err != nil {
 			return err
 		}
 		sep := "\n    "
-		for _, r := range results {
+		closing := "],\n"
+		err := results(func(r *grade.GroupResult) error {
 			data, err := json.MarshalIndent(r, "    ", "  ")
 			if err != nil {
 				return fmt.Errorf("group %d: %w", r.Group, err)
@@ -315,11 +366,14 @@ func writeResults(name string, results []*grade.GroupResult, invalid []invalidRo
 			if _, err := w.Write(data); err != nil {
 				return err
 			}
-			sep = ",\n    "
-		}
-		closing := "\n  ],\n"
-		if len(results) == 0 {
-			closing = "],\n"
+			if seen != nil {
+				seen(r)
+			}
+			sep, closing = ",\n    ", "\n  ],\n"
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		rows, err := json.MarshalIndent(invalid, "  ", "  ")
 		if err != nil {
@@ -350,21 +404,56 @@ func (e *staleResultsError) Error() string {
 	return fmt.Sprintf("%s has schema %d, this handin writes %d", e.name, e.schema, grade.SchemaVersion)
 }
 
-// readResults reads a previous export's results.json.
-func readResults(name string) ([]*grade.GroupResult, error) {
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, err
-	}
-	var file resultsFile
-	if err := json.Unmarshal(data, &file); err != nil {
-		if bytes.HasPrefix(bytes.TrimSpace(data), []byte("[")) { // the unversioned first format
-			return nil, &staleResultsError{name: name}
+// resultsIn reads the results of an export's results.json one at a time
+// (as written: "schema" first, then "groups").
+func resultsIn(name string) resultSource {
+	return func(each func(*grade.GroupResult) error) error {
+		f, err := os.Open(name)
+		if err != nil {
+			return err
 		}
-		return nil, fmt.Errorf("read %s: %w", name, err)
+		defer f.Close()
+		dec := json.NewDecoder(bufio.NewReader(f))
+		if err := readResultsHeader(dec, name); err != nil {
+			return err
+		}
+		for dec.More() {
+			var r grade.GroupResult
+			if err := dec.Decode(&r); err != nil {
+				return fmt.Errorf("read %s: %w", name, err)
+			}
+			if err := each(&r); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	if file.Schema != grade.SchemaVersion {
-		return nil, &staleResultsError{name: name, schema: file.Schema}
+}
+
+// readResultsHeader reads results.json up to the first group, checking its
+// schema.
+func readResultsHeader(dec *json.Decoder, name string) error {
+	var schema int
+	for _, want := range []any{json.Delim('{'), "schema", &schema, "groups", json.Delim('[')} {
+		if v, ok := want.(*int); ok {
+			if err := dec.Decode(v); err != nil {
+				return fmt.Errorf("read %s: %w", name, err)
+			}
+			continue
+		}
+		tok, err := dec.Token()
+		if err != nil {
+			return fmt.Errorf("read %s: %w", name, err)
+		}
+		switch {
+		case tok == json.Delim('[') && want == json.Delim('{'): // the unversioned first format
+			return &staleResultsError{name: name}
+		case tok != want:
+			return &staleResultsError{name: name, schema: schema}
+		}
 	}
-	return file.Groups, nil
+	if schema != grade.SchemaVersion {
+		return &staleResultsError{name: name, schema: schema}
+	}
+	return nil
 }

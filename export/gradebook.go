@@ -17,7 +17,6 @@ import (
 	"strings"
 	"time"
 
-	"handin/grade"
 	"handin/internal/atomicfile"
 )
 
@@ -46,9 +45,9 @@ type gradebookExport struct {
 	backedUp bool
 }
 
-// writeGradebook writes the gradebook of these results and the roster's
-// groups without one, carrying over everything of the instructor's.
-func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap, sum *Summary) error {
+// writeGradebook writes the gradebook of these groups, carrying over
+// everything of the instructor's.
+func writeGradebook(opts Options, in gradebookInput, sum *Summary) error {
 	files := gradebookFiles{dir: opts.Out}
 	g := &gradebookExport{gradebookFiles: files, state: loadGradebookState(files.statePath()), now: opts.Now(), sum: sum}
 	current, err := readIfExists(g.book())
@@ -75,7 +74,25 @@ func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap
 		}
 		g.work, unreadable = readInstructorWork(current, read)
 	}
-	built, err := buildGradebook(gradebookRows(results, gaps), g.work, g.now)
+	// Where the new workbook goes is known before it is built, so that
+	// what is not needed any more is let go first: for a large course the
+	// workbook read and what handin wrote into it take tens of MB.
+	name, pending := g.book(), g.pending()
+	lock := lockFile(name)
+	replacing := unreadable == nil && lock == ""
+	unedited := "" // the digest of the workbook replaced, when handin's own
+	if replacing {
+		if edited {
+			if err := g.backUp(current); err != nil {
+				return err
+			}
+		} else if current != nil {
+			unedited = digest(current)
+		}
+		g.state.Values = nil // the new workbook's replace them
+	}
+	current = nil
+	built, err := buildGradebook(in, g.work, g.now, g.dir)
 	if err != nil {
 		return err
 	}
@@ -90,8 +107,7 @@ func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap
 		}
 		g.state.Headers = g.work.headers() // each rename is announced once
 	}
-	name, pending := g.book(), g.pending()
-	switch lock := lockFile(name); {
+	switch {
 	case unreadable != nil:
 		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
 			"%s could not be read (%v): it was left untouched and the new gradebook is %s. To finish: repair %s or move it away, then run handin export again",
@@ -104,19 +120,24 @@ func writeGradebook(opts Options, results []*grade.GroupResult, gaps []rosterGap
 			name, lock, pending, name, pending, lock))
 		return g.writePending(built)
 	}
-	return g.replace(built, current, edited)
+	return g.replace(built, unedited)
 }
 
-// replace writes gradebook.xlsx, first keeping the instructor's edited
-// workbook as a backup, and removes a pending workbook it supersedes.
-func (g *gradebookExport) replace(built *builtGradebook, current []byte, edited bool) error {
-	if edited {
-		backup, err := keepBackup(g.dir, current, g.work.values(), g.now, g.state)
-		if err != nil {
-			return fmt.Errorf("gradebook backup: %w", err)
-		}
-		g.sum.GradebookBackup, g.backedUp = backup, true
+// backUp keeps the instructor's edited workbook as a backup, before it is
+// replaced.
+func (g *gradebookExport) backUp(current []byte) error {
+	backup, err := keepBackup(g.dir, current, g.work.values(), g.now, g.state)
+	if err != nil {
+		return fmt.Errorf("gradebook backup: %w", err)
 	}
+	g.sum.GradebookBackup, g.backedUp = backup, true
+	return nil
+}
+
+// replace writes gradebook.xlsx and removes a pending workbook it
+// supersedes. unedited is the digest of the gradebook it replaces when
+// that was handin's own, else "".
+func (g *gradebookExport) replace(built *builtGradebook, unedited string) error {
 	pending, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
@@ -130,8 +151,8 @@ func (g *gradebookExport) replace(built *builtGradebook, current []byte, edited 
 	// that was handin's own): a crash around the rename leaves either,
 	// and neither looks edited.
 	g.state.Book = []string{digest(built.data)}
-	if current != nil && !edited {
-		g.state.Book = append(g.state.Book, digest(current))
+	if unedited != "" {
+		g.state.Book = append(g.state.Book, unedited)
 	}
 	g.state.Headers, g.state.Values, g.state.Plain = built.headers, built.values, built.plain
 	if err := g.pruneAndSave(); err != nil {

@@ -122,70 +122,31 @@ func (k keptCell) wraps() bool { return wraps(k.Style) }
 
 func wraps(s *excelize.Style) bool { return s != nil && s.Alignment != nil && s.Alignment.WrapText }
 
-// readKeptCell reads a cell with its formula, type and style; raw is its
-// value as GetRows read it. ok is false for an empty cell.
-func (r *workbookReader) readKeptCell(sheet, ref, raw string) (k keptCell, ok bool, err error) {
-	f := r.f
-	if k.Formula, err = f.GetCellFormula(sheet, ref); err != nil {
-		return k, false, err
-	}
-	if raw == "" && k.Formula == "" {
-		return k, false, nil
-	}
-	k.Value = raw
-	kind, err := f.GetCellType(sheet, ref)
-	if err != nil {
-		return k, false, err
-	}
-	switch kind {
-	case excelize.CellTypeBool:
-		k.Kind = kindBool
-	case excelize.CellTypeDate:
-		k.Kind = kindDate
-	case excelize.CellTypeNumber, excelize.CellTypeUnset:
-		if _, err := strconv.ParseFloat(raw, 64); err == nil && raw != "" {
-			k.Kind = kindNumber
+// streamValue is the cell as the stream writer takes it. A formula is
+// written as a formula only when asFormula is set (the cell is on the
+// instructor's own row or sheet); elsewhere its text is kept as text.
+func (k keptCell) streamValue(w *workbookWriter, asFormula bool) (any, error) {
+	style := 0
+	if k.Style != nil {
+		var err error
+		if style, err = w.style(k.Style); err != nil {
+			return nil, err
 		}
 	}
-	styleID, err := f.GetCellStyle(sheet, ref)
-	if err != nil {
-		return k, false, err
-	}
-	k.Style, err = r.style(styleID)
-	return k, true, err
-}
-
-// write writes the cell at ref. A formula is written as a formula only
-// when asFormula is set (the cell is on the instructor's own row or
-// sheet); elsewhere its text is kept as text.
-func (k keptCell) write(w *workbookWriter, sheet, ref string, asFormula bool) error {
-	f := w.f
-	var err error
+	cell := excelize.Cell{StyleID: style, Value: k.Value}
 	switch {
 	case k.Formula != "" && asFormula:
-		err = f.SetCellFormula(sheet, ref, k.Formula)
+		cell.Value, cell.Formula = nil, k.Formula
 	case k.Formula != "":
-		err = f.SetCellStr(sheet, ref, k.display())
+		cell.Value = k.display()
 	case k.Kind == kindNumber:
-		n, _ := strconv.ParseFloat(k.Value, 64)
-		err = f.SetCellFloat(sheet, ref, n, -1, 64)
+		cell.Value, _ = strconv.ParseFloat(k.Value, 64)
 	case k.Kind == kindBool:
-		err = f.SetCellBool(sheet, ref, k.Value == "1" || strings.EqualFold(k.Value, "true"))
+		cell.Value = k.Value == "1" || strings.EqualFold(k.Value, "true")
 	case k.Kind == kindDate:
-		if t, perr := time.Parse("2006-01-02T15:04:05.999999999", strings.TrimSuffix(k.Value, "Z")); perr == nil {
-			err = f.SetCellValue(sheet, ref, wallClock(t))
-		} else {
-			err = f.SetCellStr(sheet, ref, k.Value)
+		if t, err := time.Parse("2006-01-02T15:04:05.999999999", strings.TrimSuffix(k.Value, "Z")); err == nil {
+			cell.Value = wallClock(t)
 		}
-	default:
-		err = f.SetCellStr(sheet, ref, k.Value)
 	}
-	if err != nil || k.Style == nil {
-		return err
-	}
-	style, err := w.style(k.Style)
-	if err != nil {
-		return err
-	}
-	return f.SetCellStyle(sheet, ref, ref, style)
+	return cell, nil
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -72,8 +73,9 @@ type ownSheet struct {
 }
 
 type ownCell struct {
-	ref  string
-	cell keptCell
+	ref      string
+	row, col int // 0-based, of ref
+	cell     keptCell
 }
 
 type ownColumn struct {
@@ -81,9 +83,11 @@ type ownColumn struct {
 	hidden bool
 }
 
-// workbookReader reads one workbook, each style once.
+// workbookReader reads one workbook: its sheets row by row from the zip
+// (see xlsxscan.go), its styles (each once) and comments through excelize.
 type workbookReader struct {
 	f      *excelize.File
+	parts  *workbookParts
 	styles map[int]*excelize.Style
 }
 
@@ -102,6 +106,27 @@ func (r *workbookReader) style(id int) (*excelize.Style, error) {
 	return s, nil
 }
 
+// keptCell is a cell as the instructor left it, with its formula, type
+// and style. ok is false for an empty cell.
+func (r *workbookReader) keptCell(c *sheetCell) (k keptCell, ok bool, err error) {
+	if c == nil || c.value == "" && c.formula == "" {
+		return k, false, nil
+	}
+	k = keptCell{Value: c.value, Formula: c.formula}
+	switch c.typ {
+	case "b":
+		k.Kind = kindBool
+	case "d":
+		k.Kind = kindDate
+	case "", "n":
+		if _, err := strconv.ParseFloat(c.value, 64); err == nil {
+			k.Kind = kindNumber
+		}
+	}
+	k.Style, err = r.style(c.style)
+	return k, true, err
+}
+
 // readOptions say what is known of a workbook before reading it.
 type readOptions struct {
 	// written is what handin wrote into its own columns, when the
@@ -116,12 +141,18 @@ type readOptions struct {
 
 // readInstructorWork reads a gradebook's instructor work.
 func readInstructorWork(data []byte, opts readOptions) (*instructorWork, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	// excelize keeps sheets larger than this on disk: only their styles
+	// and comments are read through it.
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipXMLSizeLimit: 64 << 10})
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	r := &workbookReader{f: f, styles: map[int]*excelize.Style{}}
+	parts, err := openWorkbookParts(data)
+	if err != nil {
+		return nil, err
+	}
+	r := &workbookReader{f: f, parts: parts, styles: map[int]*excelize.Style{}}
 	w := &instructorWork{sheets: map[string]*sheetWork{}}
 	for _, name := range f.GetSheetList() {
 		i := slices.IndexFunc(gradebookLayouts, func(l sheetLayout) bool { return strings.EqualFold(l.Name, name) })
@@ -148,44 +179,33 @@ func readInstructorWork(data []byte, opts readOptions) (*instructorWork, error) 
 	return w, nil
 }
 
-// sheetCells are a sheet's values as text (GetRows with raw values),
-// reaching as far as the sheet's dimension: a formula written without a
-// cached value has no text but still counts.
-func (r *workbookReader) sheetCells(name string) ([][]string, int, error) {
-	rows, err := r.f.GetRows(name, excelize.Options{RawCellValue: true})
-	if err != nil {
-		return nil, 0, err
-	}
-	width := 0
-	for _, row := range rows {
-		width = max(width, len(row))
-	}
-	if dim, err := r.f.GetSheetDimension(name); err == nil && dim != "" {
-		last := dim[strings.LastIndex(dim, ":")+1:]
-		if col, row, err := excelize.CellNameToCoordinates(last); err == nil {
-			width = max(width, col)
-			for len(rows) < row {
-				rows = append(rows, nil)
-			}
+// rowValues are a row's values by column, as far as its last cell with a
+// value or formula (as GetRows reads a row), and its cells by column.
+func rowValues(cells []sheetCell) ([]string, []*sheetCell) {
+	n := 0
+	for _, c := range cells {
+		if c.value != "" || c.formula != "" {
+			n = max(n, c.col+1)
 		}
 	}
-	return rows, width, nil
+	values, byCol := make([]string, n), make([]*sheetCell, n)
+	for i := range cells {
+		if c := &cells[i]; c.col < n {
+			values[c.col], byCol[c.col] = c.value, c
+		}
+	}
+	return values, byCol
 }
 
-// rowKeyAt is the key of row i, read from the key columns.
-func rowKeyAt(rows [][]string, i int, keyCols []int) string {
+// rowKeyOf is the key of a row, read from its key columns.
+func rowKeyOf(values []string, keyCols []int) string {
 	parts := make([]string, len(keyCols))
 	for k, c := range keyCols {
-		parts[k] = keyPart(cellAt(rows, i, c))
+		if c >= 0 && c < len(values) {
+			parts[k] = keyPart(values[c])
+		}
 	}
 	return rowKey(parts)
-}
-
-func cellAt(rows [][]string, row, col int) string {
-	if row < len(rows) && col < len(rows[row]) {
-		return rows[row][col]
-	}
-	return ""
 }
 
 func ref(col, row int) string {
@@ -206,131 +226,220 @@ type sheetColumn struct {
 	own     *instructorColumn
 }
 
+// headerRows is how far down the header row of a handin sheet is looked for.
+const headerRows = 10
+
+// handinSheetReader reads one of handin's sheets row by row. The first
+// rows are held until the header row is known; every later row is read
+// and let go.
+type handinSheetReader struct {
+	r       *workbookReader
+	name    string
+	layout  sheetLayout
+	written *writtenSheet
+	sheet   *sheetWork
+
+	top        []bufferedRow // the rows above headerRows, until the header is found
+	found      bool
+	headerAt   int
+	missingKey string
+	cols       []sheetColumn
+	claimed    map[string]bool // handin's headers found
+	keyCols    []int
+	notesAt    map[int][]placedNote // the comments of each row, by row
+	noteKeys   map[int]string       // the key of each row with a comment
+	unplaced   []keptValue
+}
+
+type bufferedRow struct {
+	i     int
+	cells []sheetCell
+}
+
 // readHandinSheet reads the instructor's columns and comments of one of
 // handin's sheets, wherever its header row and columns are.
 func (r *workbookReader) readHandinSheet(name string, l sheetLayout, written *writtenSheet) (*sheetWork, []keptValue, error) {
-	rows, width, err := r.sheetCells(name)
-	if err != nil {
-		return nil, nil, err
-	}
-	headerAt, missingKey := findHeaderRow(rows, l)
-	s := &sheetWork{hidden: map[string]bool{}, notes: map[noteKey]cellNote{}}
-	if headerAt < len(rows) {
-		s.headers = slices.Clone(rows[headerAt])
-	}
-	cols, err := r.classifyColumns(name, l, rows, headerAt, width, s)
-	if err != nil {
-		return nil, nil, err
-	}
-	keyCols := make([]int, len(l.Key))
-	for i, k := range l.Key {
-		keyCols[i] = slices.IndexFunc(cols, func(c sheetColumn) bool { return c.handin && strings.EqualFold(c.header, k) })
-	}
-	var unplaced []keptValue
-	keep := func(row, c int, column string, value keptCell, why string) {
-		desc := fmt.Sprintf("row %d", row+1)
-		if row > headerAt && missingKey == "" {
-			if key := rowKeyAt(rows, row, keyCols); key != "" {
-				desc = describeKey(l, key)
-			}
-		}
-		unplaced = append(unplaced, keptValue{Sheet: l.Name, Row: desc, Column: column, Cell: ref(c, row), Value: value, Why: why})
-	}
-	keys := make([]string, len(rows)) // row key of each row, "" when it has none
-	for i := range rows {
-		why := ""
-		switch {
-		case i < headerAt:
-			why = "it could not be placed: it was above the header row"
-		case i == headerAt:
-			continue
-		case missingKey != "":
-			why = fmt.Sprintf("it could not be placed: the sheet has no %q column to say whose row it was", missingKey)
-		default:
-			if keys[i] = rowKeyAt(rows, i, keyCols); keys[i] == "" {
-				why = fmt.Sprintf("it could not be placed: its row had no %s", l.Key[0])
-			}
-		}
-		for c, col := range cols {
-			raw := cellAt(rows, i, c)
-			cellWhy := why
-			if col.retired {
-				continue
-			}
-			if col.handin {
-				if written == nil || raw == "" {
-					continue // handin's own value, or nothing to keep
-				}
-				same, known, wrote := written.wrote(keys[i], col.header, canonical(raw))
-				if cellWhy == "" && same {
-					continue
-				}
-				if cellWhy == "" {
-					cellWhy = typedWhy(col.header, wrote, known)
-				}
-			}
-			cell, ok, err := r.readKeptCell(name, ref(c, i), raw)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: %w", ref(c, i), err)
-			}
-			switch {
-			case !ok:
-			case cellWhy != "":
-				keep(i, c, col.header, cell, cellWhy)
-			default:
-				prev, dup := col.own.cells[keys[i]]
-				if !dup {
-					col.own.cells[keys[i]] = placedCell{cell: cell, from: ref(c, i)}
-				} else if prev.cell.canonical() != cell.canonical() {
-					keep(i, c, col.header, cell, fmt.Sprintf("it could not be placed: another row of %s (%s) holds another value in this column",
-						describeKey(l, keys[i]), prev.from))
-				}
-			}
-		}
-	}
 	notes, err := r.notes(name)
 	if err != nil {
 		return nil, nil, err
 	}
+	h := &handinSheetReader{r: r, name: name, layout: l, written: written, claimed: map[string]bool{},
+		sheet:   &sheetWork{hidden: map[string]bool{}, notes: map[noteKey]cellNote{}},
+		notesAt: map[int][]placedNote{}, noteKeys: map[int]string{}}
 	for _, n := range notes {
-		c, i := n.col, n.row
-		col := sheetColumn{header: "Untitled " + columnLetter(c)}
-		if c < len(cols) {
-			col = cols[c]
-		}
-		switch {
-		case i == headerAt && col.own != nil:
-			col.own.note = &n.cellNote
-		case i == headerAt:
-			s.notes[noteKey{"", col.header}] = n.cellNote
-		case i > headerAt && i < len(keys) && keys[i] != "":
-			s.notes[noteKey{keys[i], col.header}] = n.cellNote
-		default:
-			keep(i, c, col.header+" (comment)", keptCell{Value: n.text}, "a comment that could not be placed: its row had no "+l.Key[0])
+		h.notesAt[n.row] = append(h.notesAt[n.row], n)
+	}
+	scan, err := r.parts.scanSheet(name, h.row)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !h.found {
+		if err := h.findHeader(scan); err != nil {
+			return nil, nil, err
 		}
 	}
+	h.placeNotes(notes)
+	s := h.sheet
 	// A column with neither header nor content is only formatting.
 	s.columns = slices.DeleteFunc(s.columns, func(c *instructorColumn) bool {
 		return c.untitled && len(c.cells) == 0 && c.note == nil
 	})
-	return s, unplaced, nil
+	return s, h.unplaced, nil
+}
+
+// row takes the next row of the sheet: the top rows wait for the header.
+func (h *handinSheetReader) row(scan *sheetScan, i int, cells []sheetCell) error {
+	if !h.found && i < headerRows {
+		h.top = append(h.top, bufferedRow{i, cells})
+		return nil
+	}
+	if !h.found {
+		if err := h.findHeader(scan); err != nil {
+			return err
+		}
+	}
+	return h.readRow(scan, i, cells)
+}
+
+// findHeader finds the header row among the top rows, classifies the
+// columns and reads the rows held so far.
+func (h *handinSheetReader) findHeader(scan *sheetScan) error {
+	h.found = true
+	top := make([][]string, headerRows)
+	for _, b := range h.top {
+		top[b.i], _ = rowValues(b.cells)
+	}
+	h.headerAt, h.missingKey = findHeaderRow(top, h.layout)
+	h.sheet.headers = slices.Clone(top[h.headerAt])
+	width, _ := scan.lastCell()
+	for _, b := range h.top {
+		values, _ := rowValues(b.cells)
+		width = max(width, len(values))
+	}
+	if err := h.classifyColumns(scan, width); err != nil {
+		return err
+	}
+	h.keyCols = make([]int, len(h.layout.Key))
+	for i, k := range h.layout.Key {
+		h.keyCols[i] = slices.IndexFunc(h.cols, func(c sheetColumn) bool { return c.handin && strings.EqualFold(c.header, k) })
+	}
+	for _, b := range h.top {
+		if err := h.readRow(scan, b.i, b.cells); err != nil {
+			return err
+		}
+	}
+	h.top = nil
+	return nil
+}
+
+// readRow reads the instructor's cells of row i and the values typed into
+// handin's columns.
+func (h *handinSheetReader) readRow(scan *sheetScan, i int, cells []sheetCell) error {
+	l := h.layout
+	values, byCol := rowValues(cells)
+	if len(values) > len(h.cols) {
+		if err := h.classifyColumns(scan, len(values)); err != nil {
+			return err
+		}
+	}
+	why, key := "", ""
+	switch {
+	case i < h.headerAt:
+		why = "it could not be placed: it was above the header row"
+	case i == h.headerAt:
+		return nil
+	case h.missingKey != "":
+		why = fmt.Sprintf("it could not be placed: the sheet has no %q column to say whose row it was", h.missingKey)
+	default:
+		if key = rowKeyOf(values, h.keyCols); key == "" {
+			why = fmt.Sprintf("it could not be placed: its row had no %s", l.Key[0])
+		}
+	}
+	if _, ok := h.notesAt[i]; ok && key != "" {
+		h.noteKeys[i] = key
+	}
+	desc := fmt.Sprintf("row %d", i+1)
+	if key != "" {
+		desc = describeKey(l, key)
+	}
+	for c, raw := range values {
+		col := h.cols[c]
+		cellWhy := why
+		if col.retired {
+			continue
+		}
+		if col.handin {
+			if h.written == nil || raw == "" {
+				continue // handin's own value, or nothing to keep
+			}
+			same, known, wroteEmpty := h.written.wrote(key, col.header, canonical(raw))
+			if cellWhy == "" && same {
+				continue
+			}
+			if cellWhy == "" {
+				cellWhy = typedWhy(col.header, known, wroteEmpty)
+			}
+		}
+		cell, ok, err := h.r.keptCell(byCol[c])
+		if err != nil {
+			return fmt.Errorf("%s: %w", ref(c, i), err)
+		}
+		switch {
+		case !ok:
+		case cellWhy != "":
+			h.unplaced = append(h.unplaced, keptValue{Sheet: l.Name, Row: desc, Column: col.header, Cell: ref(c, i), Value: cell, Why: cellWhy})
+		default:
+			prev, dup := col.own.cells[key]
+			if !dup {
+				col.own.cells[key] = placedCell{cell: cell, from: ref(c, i)}
+			} else if prev.cell.canonical() != cell.canonical() {
+				h.unplaced = append(h.unplaced, keptValue{Sheet: l.Name, Row: desc, Column: col.header, Cell: ref(c, i), Value: cell,
+					Why: fmt.Sprintf("it could not be placed: another row of %s (%s) holds another value in this column", desc, prev.from)})
+			}
+		}
+	}
+	return nil
+}
+
+// placeNotes files the sheet's comments by row key and column header, a
+// header's with its column; those on a row without a key are kept.
+func (h *handinSheetReader) placeNotes(notes []placedNote) {
+	for _, n := range notes {
+		c, i := n.col, n.row
+		col := sheetColumn{header: "Untitled " + columnLetter(c)}
+		if c < len(h.cols) {
+			col = h.cols[c]
+		}
+		key, keyed := h.noteKeys[i]
+		switch {
+		case i == h.headerAt && col.own != nil:
+			col.own.note = &n.cellNote
+		case i == h.headerAt:
+			h.sheet.notes[noteKey{"", col.header}] = n.cellNote
+		case i > h.headerAt && keyed:
+			h.sheet.notes[noteKey{key, col.header}] = n.cellNote
+		default:
+			h.unplaced = append(h.unplaced, keptValue{Sheet: h.layout.Name, Row: fmt.Sprintf("row %d", i+1), Column: col.header + " (comment)",
+				Cell: ref(c, i), Value: keptCell{Value: n.text}, Why: "a comment that could not be placed: its row had no " + h.layout.Key[0]})
+		}
+	}
 }
 
 // typedWhy says why a value in one of handin's columns was kept.
-func typedWhy(header, wrote string, known bool) string {
-	if !known {
+func typedWhy(header string, known, wroteEmpty bool) string {
+	switch {
+	case !known:
 		return fmt.Sprintf("typed into %s, a column handin fills, on a row handin did not write", header)
-	}
-	if wrote == "" {
+	case wroteEmpty:
 		return fmt.Sprintf("typed into %s, a column handin fills (it had left the cell empty)", header)
 	}
-	return fmt.Sprintf("typed into %s, a column handin fills (it had written %q)", header, wrote)
+	return fmt.Sprintf("typed into %s, a column handin fills (it had written another value)", header)
 }
 
 // findHeaderRow is the first of the top rows that holds every key header.
 // When none does, it is row 1 and missingKey names the key header missing.
 func findHeaderRow(rows [][]string, l sheetLayout) (at int, missingKey string) {
-	for i := range min(len(rows), 10) {
+	for i := range min(len(rows), headerRows) {
 		if !slices.ContainsFunc(l.Key, func(k string) bool { return !containsHeader(rows[i], k) }) {
 			return i, ""
 		}
@@ -352,52 +461,42 @@ func containsHeader(row []string, header string) bool {
 }
 
 // classifyColumns tells handin's columns (found by header, the first of
-// each) from the instructor's (every other header, or cells under none).
-func (r *workbookReader) classifyColumns(name string, l sheetLayout, rows [][]string, headerAt, width int, s *sheetWork) ([]sheetColumn, error) {
-	handin := l.handinColumns()
-	claimed := map[string]bool{}
-	cols := make([]sheetColumn, width)
-	for c := range width {
-		h := strings.TrimSpace(cellAt(rows, headerAt, c))
-		letter := columnLetter(c)
-		visible, err := r.f.GetColVisible(name, letter)
-		if err != nil {
-			return nil, err
+// each) from the instructor's (every other header, or cells under none),
+// for the columns up to width not yet classified.
+func (h *handinSheetReader) classifyColumns(scan *sheetScan, width int) error {
+	handin := h.layout.handinColumns()
+	for c := len(h.cols); c < width; c++ {
+		header := ""
+		if c < len(h.sheet.headers) {
+			header = strings.TrimSpace(h.sheet.headers[c])
 		}
-		i := slices.IndexFunc(handin, func(hc column) bool { return strings.EqualFold(hc.Header, h) })
+		visible := !scan.hidden(c)
+		i := slices.IndexFunc(handin, func(hc column) bool { return strings.EqualFold(hc.Header, header) })
 		switch {
-		case i >= 0 && !claimed[handin[i].Header]:
-			claimed[handin[i].Header] = true
-			cols[c] = sheetColumn{header: handin[i].Header, handin: true}
+		case i >= 0 && !h.claimed[handin[i].Header]:
+			h.claimed[handin[i].Header] = true
+			h.cols = append(h.cols, sheetColumn{header: handin[i].Header, handin: true})
 			if !visible {
-				s.hidden[handin[i].Header] = true
+				h.sheet.hidden[handin[i].Header] = true
 			}
 			continue
-		case slices.ContainsFunc(l.Retired, func(rh string) bool { return strings.EqualFold(rh, h) }):
-			cols[c] = sheetColumn{header: h, retired: true}
+		case slices.ContainsFunc(h.layout.Retired, func(rh string) bool { return strings.EqualFold(rh, header) }):
+			h.cols = append(h.cols, sheetColumn{header: header, retired: true})
 			continue
 		}
-		untitled := h == ""
+		untitled := header == ""
 		if untitled {
-			h = "Untitled " + letter
+			header = "Untitled " + columnLetter(c)
 		}
-		w, err := r.f.GetColWidth(name, letter)
+		style, err := h.r.style(scan.style(c))
 		if err != nil {
-			return nil, err
+			return err
 		}
-		styleID, err := r.f.GetColStyle(name, letter)
-		if err != nil {
-			return nil, err
-		}
-		style, err := r.style(styleID)
-		if err != nil {
-			return nil, err
-		}
-		own := &instructorColumn{header: h, width: w, hidden: !visible, style: style, untitled: untitled, cells: map[string]placedCell{}}
-		cols[c] = sheetColumn{header: h, own: own}
-		s.columns = append(s.columns, own)
+		own := &instructorColumn{header: header, width: scan.width(c), hidden: !visible, style: style, untitled: untitled, cells: map[string]placedCell{}}
+		h.cols = append(h.cols, sheetColumn{header: header, own: own})
+		h.sheet.columns = append(h.sheet.columns, own)
 	}
-	return cols, nil
+	return nil
 }
 
 // placedNote is a comment with the cell it is on.
@@ -430,22 +529,25 @@ func (r *workbookReader) notes(name string) ([]placedNote, error) {
 // readOwnSheet reads a sheet of the instructor's: every cell with its type
 // and style, comments, column widths and merged ranges.
 func (r *workbookReader) readOwnSheet(name string) (*ownSheet, error) {
-	rows, width, err := r.sheetCells(name)
-	if err != nil {
-		return nil, err
-	}
 	s := &ownSheet{name: name}
-	for i := range rows {
-		for c := range width {
-			cell, ok, err := r.readKeptCell(name, ref(c, i), cellAt(rows, i, c))
+	width := 0
+	scan, err := r.parts.scanSheet(name, func(_ *sheetScan, i int, cells []sheetCell) error {
+		values, byCol := rowValues(cells)
+		width = max(width, len(values))
+		for c := range values {
+			cell, ok, err := r.keptCell(byCol[c])
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", ref(c, i), err)
+				return fmt.Errorf("%s: %w", ref(c, i), err)
 			}
 			if ok {
-				s.cells = append(s.cells, ownCell{ref: ref(c, i), cell: cell})
+				s.cells = append(s.cells, ownCell{ref: ref(c, i), row: i, col: c, cell: cell})
 				s.rows = i + 1
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	notes, err := r.notes(name)
 	if err != nil {
@@ -455,23 +557,10 @@ func (r *workbookReader) readOwnSheet(name string) (*ownSheet, error) {
 		s.notes = append(s.notes, n.cellNote)
 		s.rows = max(s.rows, n.row+1)
 	}
-	for c := range width {
-		w, err := r.f.GetColWidth(name, columnLetter(c))
-		if err != nil {
-			return nil, err
-		}
-		visible, err := r.f.GetColVisible(name, columnLetter(c))
-		if err != nil {
-			return nil, err
-		}
-		s.columns = append(s.columns, ownColumn{width: w, hidden: !visible})
+	dimCols, _ := scan.lastCell()
+	for c := range max(width, dimCols) {
+		s.columns = append(s.columns, ownColumn{width: scan.width(c), hidden: scan.hidden(c)})
 	}
-	merged, err := r.f.GetMergeCells(name, true)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range merged {
-		s.merged = append(s.merged, m.GetStartAxis()+":"+m.GetEndAxis())
-	}
+	s.merged = scan.merged
 	return s, nil
 }

@@ -53,13 +53,6 @@ type sheetLayout struct {
 // handinColumns are the columns handin fills, in the order of a row's values.
 func (l sheetLayout) handinColumns() []column { return slices.Concat(l.Lead, l.Facts) }
 
-// sheetRows are the rows handin writes on one sheet, each aligned with
-// handinColumns.
-type sheetRows struct {
-	Layout sheetLayout
-	Rows   [][]any
-}
-
 var groupsLayout = sheetLayout{
 	Name: SheetGroups,
 	Key:  []string{"Group"},
@@ -121,46 +114,41 @@ var gradebookLayouts = []sheetLayout{groupsLayout, questionsLayout, studentsLayo
 // GitHub.
 type linkCell struct{ Text, Target string }
 
-// gradebookRows are the rows of handin's sheets for these results and the
-// roster's groups without one.
-func gradebookRows(results []*grade.GroupResult, gaps []rosterGap) []sheetRows {
-	groups := sheetRows{Layout: groupsLayout}
-	questions := sheetRows{Layout: questionsLayout}
-	students := sheetRows{Layout: studentsLayout}
-	checklist := sheetRows{Layout: checklistLayout}
-	claimSheet := sheetRows{Layout: claimsLayout}
-	for _, r := range results {
-		groups.Rows = append(groups.Rows, groupRow(r))
-		claimSheet.Rows = append(claimSheet.Rows, claimsRows(r)...)
-		for _, s := range r.Students {
-			students.Rows = append(students.Rows, []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule})
-		}
-		if r.Check == nil {
-			continue
-		}
-		for _, q := range r.Check.Questions {
-			questions.Rows = append(questions.Rows, []any{
-				r.Group, q.Number, q.Pass, q.Words, rangeMin(q.WordRange), rangeMax(q.WordRange),
-				q.Images, rangeMin(q.ImageRange), rangeMax(q.ImageRange), strings.Join(questionNotes(q), "\n"),
-			})
-		}
-		for _, s := range r.Check.Checklist {
-			for _, it := range s.Items {
-				checklist.Rows = append(checklist.Rows, []any{r.Group, s.Section, it.Text, it.Checked, it.Module})
-			}
+// groupSheetRows are a group's rows on each of handin's sheets, by sheet.
+func groupSheetRows(r *grade.GroupResult) map[string][][]any {
+	rows := map[string][][]any{SheetGroups: {groupRow(r)}, SheetClaims: claimsRows(r)}
+	for _, s := range r.Students {
+		rows[SheetStudents] = append(rows[SheetStudents], []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule})
+	}
+	if r.Check == nil {
+		return rows
+	}
+	for _, q := range r.Check.Questions {
+		rows[SheetQuestions] = append(rows[SheetQuestions], []any{
+			r.Group, q.Number, q.Pass, q.Words, rangeMin(q.WordRange), rangeMax(q.WordRange),
+			q.Images, rangeMin(q.ImageRange), rangeMax(q.ImageRange), strings.Join(questionNotes(q), "\n"),
+		})
+	}
+	for _, s := range r.Check.Checklist {
+		for _, it := range s.Items {
+			rows[SheetChecklist] = append(rows[SheetChecklist], []any{r.Group, s.Section, it.Text, it.Checked, it.Module})
 		}
 	}
-	for _, g := range gaps {
-		row := make([]any, len(groupsLayout.handinColumns()))
-		row[0], row[1], row[2] = g.Key, string(grade.StateFailed), g.Problem
-		row[columnIndex(groupsLayout, "Students")] = strings.Join(g.Students, ", ")
-		row[columnIndex(groupsLayout, "Repository")] = g.URL
-		groups.Rows = append(groups.Rows, row)
-		for _, id := range g.Students {
-			students.Rows = append(students.Rows, []any{id, g.Key, nil, nil, nil})
-		}
+	return rows
+}
+
+// gapSheetRows are the rows of a roster row without a result: failed on
+// the Groups sheet, with its students.
+func gapSheetRows(g rosterGap) map[string][][]any {
+	row := make([]any, len(groupsLayout.handinColumns()))
+	row[0], row[1], row[2] = g.Key, string(grade.StateFailed), g.Problem
+	row[columnIndex(groupsLayout, "Students")] = strings.Join(g.Students, ", ")
+	row[columnIndex(groupsLayout, "Repository")] = g.URL
+	rows := map[string][][]any{SheetGroups: {row}}
+	for _, id := range g.Students {
+		rows[SheetStudents] = append(rows[SheetStudents], []any{id, g.Key, nil, nil, nil})
 	}
-	return []sheetRows{groups, questions, students, checklist, claimSheet}
+	return rows
 }
 
 // groupRow is a group's row on the Groups sheet. Status is the group's

@@ -3,18 +3,21 @@ package export
 // What handin remembers of the gradebook it last wrote, in a small file
 // next to it: the SHA-256 of the bytes (an unchanged file was not edited,
 // so it needs no backup), the header rows (to notice a renamed column once)
-// and the values of handin's own columns (to tell a value the instructor
+// and digests of the values in handin's own columns (to tell a value the instructor
 // typed into one of them from handin's own).
 
 import (
-	"bytes"
+	"bufio"
 	"compress/gzip"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 
@@ -27,7 +30,7 @@ const GradebookStateFile = ".gradebook-state.json.gz"
 // gradebookStateSchema changes when a field of the state changes meaning;
 // a state of another schema is ignored (the next export then keeps a
 // backup, which is safe).
-const gradebookStateSchema = 1
+const gradebookStateSchema = 2
 
 type gradebookState struct {
 	Schema int `json:"schema"`
@@ -69,36 +72,102 @@ func valueDigests(values []string) []string {
 	return slices.Compact(out)
 }
 
-// writtenSheet is what handin wrote into its columns of one sheet: the
-// canonical value of every cell, by row key (a key may have several rows:
-// a student in two groups).
+// writtenSheet is what handin wrote into its columns of one sheet, as
+// digests (see cellDigest): of each cell's row key, column and canonical
+// value, and of each row key. A digest is 8 bytes where the values
+// themselves would take tens of MB for a course of 1,000 groups. The
+// digests follow the state's JSON in its file as raw bytes (see save).
 type writtenSheet struct {
-	Columns []string              `json:"columns"`
-	Rows    map[string][][]string `json:"rows"`
+	Columns []string  `json:"columns"`
+	Cells   digestSet `json:"-"`
+	Rows    digestSet `json:"-"`
+	// CellDigests and RowDigests say how many digests of each follow.
+	CellDigests int `json:"cell_digests"`
+	RowDigests  int `json:"row_digests"`
 }
 
 // wrote says whether handin wrote this canonical value into this column on
-// a row with this key. known is false when it wrote no such row or column
-// (a nil sheet has none); then every value there is the instructor's.
-// wrote is the value handin wrote there, for messages.
-func (w *writtenSheet) wrote(key, header, value string) (same, known bool, wrote string) {
-	if w == nil || key == "" {
-		return false, false, ""
+// a row with this key (a key may have several rows: a student in two
+// groups). known is false when it wrote no such row or column (a nil sheet
+// has none); then every value there is the instructor's. wroteEmpty: the
+// cell handin wrote there was empty.
+func (w *writtenSheet) wrote(key, header, value string) (same, known, wroteEmpty bool) {
+	if w == nil || key == "" || !slices.Contains(w.Columns, header) || !w.Rows.has(keyDigest(key)) {
+		return false, false, false
 	}
-	i := slices.Index(w.Columns, header)
-	rows := w.Rows[key]
-	if i < 0 || len(rows) == 0 {
-		return false, false, ""
+	if w.Cells.has(cellDigest(key, header, value)) {
+		return true, true, false
 	}
-	for _, row := range rows {
-		if i < len(row) && row[i] == value {
-			return true, true, value
+	return false, true, w.Cells.has(cellDigest(key, header, ""))
+}
+
+// digestSet is a sorted set of 8-byte digests.
+type digestSet []uint64
+
+// newDigestSet sorts the digests, in place, into a set.
+func newDigestSet(digests []uint64) digestSet {
+	slices.Sort(digests)
+	return slices.Compact(digests)
+}
+
+func (s digestSet) has(d uint64) bool {
+	_, found := slices.BinarySearch(s, d)
+	return found
+}
+
+// maxDigests bounds the count a state file may give: a sheet has at most
+// 2^20 rows of 2^14 columns.
+const maxDigests = 1 << 34
+
+// digestChunk is how many digests are read or written at a time.
+const digestChunk = 4096
+
+// write writes the digests big-endian, one after the other.
+func (s digestSet) write(w io.Writer) error {
+	buf := make([]byte, 0, 8*digestChunk)
+	for chunk := range slices.Chunk(s, digestChunk) {
+		buf = buf[:0]
+		for _, d := range chunk {
+			buf = binary.BigEndian.AppendUint64(buf, d)
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
 		}
 	}
-	if i < len(rows[0]) {
-		wrote = rows[0][i]
+	return nil
+}
+
+// readDigests reads n digests as write wrote them.
+func readDigests(r io.Reader, n int) (digestSet, error) {
+	if n < 0 || n > maxDigests {
+		return nil, fmt.Errorf("%d digests", n)
 	}
-	return false, true, wrote
+	s := make(digestSet, 0, n)
+	buf := make([]byte, 8*digestChunk)
+	for len(s) < n {
+		chunk := buf[:8*min(digestChunk, n-len(s))]
+		if _, err := io.ReadFull(r, chunk); err != nil {
+			return nil, err
+		}
+		for i := 0; i < len(chunk); i += 8 {
+			s = append(s, binary.BigEndian.Uint64(chunk[i:]))
+		}
+	}
+	return s, nil
+}
+
+// cellDigest identifies a cell handin wrote: its row key, column and
+// canonical value. A collision would take a typed value for handin's, so
+// the digest is cryptographic: no value a student writes can aim at one.
+func cellDigest(key, header, value string) uint64 {
+	return digest64(key + "\x00" + header + "\x00" + value)
+}
+
+func keyDigest(key string) uint64 { return digest64(key) }
+
+func digest64(s string) uint64 {
+	sum := sha256.Sum256([]byte(s))
+	return binary.BigEndian.Uint64(sum[:8])
 }
 
 func digest(data []byte) string {
@@ -110,32 +179,61 @@ func digest(data []byte) string {
 // an empty state: every workbook on disk then counts as edited.
 func loadGradebookState(name string) *gradebookState {
 	empty := &gradebookState{Schema: gradebookStateSchema}
-	data, err := os.ReadFile(name)
+	f, err := os.Open(name)
 	if err != nil {
 		return empty
 	}
-	zr, err := gzip.NewReader(bytes.NewReader(data))
+	defer f.Close()
+	zr, err := gzip.NewReader(bufio.NewReader(f))
 	if err != nil {
 		return empty
 	}
+	dec := json.NewDecoder(zr)
 	var s gradebookState
-	if err := json.NewDecoder(zr).Decode(&s); err != nil || s.Schema != gradebookStateSchema {
+	if err := dec.Decode(&s); err != nil || s.Schema != gradebookStateSchema {
 		return empty
+	}
+	digests := io.MultiReader(dec.Buffered(), zr)
+	newline := make([]byte, 1) // Encode ends the JSON with one
+	if _, err := io.ReadFull(digests, newline); err != nil || newline[0] != '\n' {
+		return empty
+	}
+	for _, sheet := range slices.Sorted(maps.Keys(s.Values)) {
+		w := s.Values[sheet]
+		if w == nil {
+			return empty
+		}
+		if w.Cells, err = readDigests(digests, w.CellDigests); err != nil {
+			return empty
+		}
+		if w.Rows, err = readDigests(digests, w.RowDigests); err != nil {
+			return empty
+		}
 	}
 	return &s
 }
 
-// save writes the state atomically.
+// save writes the state atomically: its JSON, then the digests of each
+// sheet of Values (in the order of their names) as raw bytes, which JSON
+// would hold in memory as one base64 string.
 func (s *gradebookState) save(name string) error {
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	if err := json.NewEncoder(zw).Encode(s); err != nil {
-		return fmt.Errorf("gradebook state: %w", err)
-	}
-	if err := zw.Close(); err != nil {
-		return fmt.Errorf("gradebook state: %w", err)
-	}
-	return atomicfile.Write(name, buf.Bytes(), 0o644)
+	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
+		zw := gzip.NewWriter(w)
+		for _, v := range s.Values {
+			v.CellDigests, v.RowDigests = len(v.Cells), len(v.Rows)
+		}
+		if err := json.NewEncoder(zw).Encode(s); err != nil {
+			return fmt.Errorf("gradebook state: %w", err)
+		}
+		for _, sheet := range slices.Sorted(maps.Keys(s.Values)) {
+			for _, set := range []digestSet{s.Values[sheet].Cells, s.Values[sheet].Rows} {
+				if err := set.write(zw); err != nil {
+					return fmt.Errorf("gradebook state: %w", err)
+				}
+			}
+		}
+		return zw.Close()
+	})
 }
 
 // readIfExists is the file's content, or nil when there is no file.

@@ -7,7 +7,6 @@ package export
 import (
 	"cmp"
 	"fmt"
-	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -47,33 +46,60 @@ type workbookWriter struct {
 	kept                          map[*excelize.Style]int // styles of kept cells, by the style read
 }
 
-// buildGradebook lays out handin's sheets with the instructor's work
-// (nil for a new gradebook) put back.
-func buildGradebook(sheets []sheetRows, work *instructorWork, now time.Time) (*builtGradebook, error) {
+// buildGradebook lays out handin's sheets for these groups with the
+// instructor's work (nil for a new gradebook) put back. The results come
+// one at a time and each row goes to disk as it is made: memory holds the
+// rows of one group, whatever the course's size. The rows wait in dir (the
+// output folder) as temporary files that an export killed meanwhile
+// leaves for the next one to remove.
+func buildGradebook(in gradebookInput, work *instructorWork, now time.Time, dir string) (*builtGradebook, error) {
 	w, err := newWorkbookWriter(now)
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
 	}
-	defer w.f.Close()
+	defer w.close()
 	if work == nil {
 		work = &instructorWork{}
 	}
+	streams := make([]*sheetStream, len(gradebookLayouts))
+	defer func() {
+		for _, s := range streams {
+			if s != nil {
+				s.rows.close()
+			}
+		}
+	}()
+	for i, l := range gradebookLayouts {
+		if streams[i], err = w.newSheetStream(i, l, work.sheets[l.Name], dir); err != nil {
+			return nil, fmt.Errorf("gradebook sheet %s: %w", l.Name, err)
+		}
+	}
+	add := func(rows map[string][][]any) error {
+		for _, s := range streams {
+			for _, row := range rows[s.layout.Name] {
+				if err := s.add(row); err != nil {
+					return fmt.Errorf("gradebook sheet %s: %w", s.layout.Name, err)
+				}
+			}
+		}
+		return nil
+	}
+	if err := in.results(func(r *grade.GroupResult) error { return add(groupSheetRows(r)) }); err != nil {
+		return nil, err
+	}
+	for _, g := range in.gaps {
+		if err := add(gapSheetRows(g)); err != nil {
+			return nil, err
+		}
+	}
 	b := &builtGradebook{headers: map[string][]string{}, values: map[string]*writtenSheet{}}
 	var moved []keptValue
-	for i, s := range sheets {
-		name := s.Layout.Name
-		if i == 0 {
-			err = w.f.SetSheetName(w.f.GetSheetName(0), name)
-		} else {
-			_, err = w.f.NewSheet(name)
-		}
+	for _, s := range streams {
+		out, err := s.finish()
 		if err != nil {
-			return nil, fmt.Errorf("gradebook: %w", err)
+			return nil, fmt.Errorf("gradebook sheet %s: %w", s.layout.Name, err)
 		}
-		out, err := w.handinSheet(s, work.sheets[name])
-		if err != nil {
-			return nil, fmt.Errorf("gradebook sheet %s: %w", name, err)
-		}
+		name := s.layout.Name
 		b.headers[name], b.values[name] = out.headers, out.written
 		if out.plain {
 			b.plain = append(b.plain, name)
@@ -97,12 +123,20 @@ func buildGradebook(sheets []sheetRows, work *instructorWork, now time.Time) (*b
 		}
 	}
 	b.moved = len(moved)
-	w.f.SetActiveSheet(0)
-	buf, err := w.f.WriteToBuffer()
+	// The Groups sheet is the workbook's first and active one (no
+	// SetActiveSheet: it would load every streamed sheet back).
+	book, err := w.f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
 	}
-	b.data = buf.Bytes()
+	w.close() // its sheets' links and comments are in book now
+	spools := map[string]*rowSpool{}
+	for _, s := range streams {
+		spools[s.layout.Name] = s.rows
+	}
+	if b.data, err = spliceRows(book.Bytes(), spools); err != nil {
+		return nil, fmt.Errorf("gradebook: %w", err)
+	}
 	return b, nil
 }
 
@@ -164,6 +198,14 @@ func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
 	return w, nil
 }
 
+// close lets the workbook go.
+func (w *workbookWriter) close() {
+	if w.f != nil {
+		w.f.Close()
+		w.f = nil
+	}
+}
+
 // style is the id of a kept cell's style in this workbook.
 func (w *workbookWriter) style(s *excelize.Style) (int, error) {
 	if id, ok := w.kept[s]; ok {
@@ -177,292 +219,58 @@ func (w *workbookWriter) style(s *excelize.Style) (int, error) {
 	return id, nil
 }
 
-// outColumn is a column of a handin sheet as written.
-type outColumn struct {
-	column
-	handin int               // index in the row's values; -1 for an instructor column
-	own    *instructorColumn // the instructor's column, with its cells
-	hidden bool
-	style  int // the column's default style
-}
-
-// writtenSheetOut is what writing one handin sheet gives.
-type writtenSheetOut struct {
-	headers   []string
-	written   *writtenSheet
-	leftovers []keptValue // instructor cells and comments whose row is gone
-	plain     bool        // no column, comment or hidden column of the instructor's
-}
-
-// handinSheet writes one of handin's sheets: its header row, handin's rows,
-// the instructor's columns between Lead and Facts with each cell on the
-// row of its key, and comments.
-func (w *workbookWriter) handinSheet(s sheetRows, sw *sheetWork) (*writtenSheetOut, error) {
-	l, name, f := s.Layout, s.Layout.Name, w.f
-	cols, err := w.sheetColumns(l, sw)
-	if err != nil {
-		return nil, err
-	}
-	out := &writtenSheetOut{written: &writtenSheet{Rows: map[string][][]string{}}}
-	for i, c := range cols {
-		out.headers = append(out.headers, c.Header)
-		if c.handin >= 0 {
-			out.written.Columns = append(out.written.Columns, c.Header)
-		}
-		if err := w.columnFormat(name, i, c.Width, c.hidden, c.style); err != nil {
-			return nil, err
-		}
-		if err := f.SetCellStr(name, ref(i, 0), c.Header); err != nil {
-			return nil, err
-		}
-	}
-	if err := f.SetCellStyle(name, "A1", ref(len(cols)-1, 0), w.header); err != nil {
-		return nil, err
-	}
-	rowOf := map[string]int{} // first row of each key
-	lines := make([]int, len(s.Rows)+1)
-	keyIndexes := l.keyIndexes()
-	for i, values := range s.Rows {
-		key := handinKey(values, keyIndexes)
-		if _, seen := rowOf[key]; !seen {
-			rowOf[key] = i + 1
-		}
-		canon := make([]string, len(values))
-		for j, v := range values {
-			canon[j] = canonicalOf(v)
-		}
-		out.written.Rows[key] = append(out.written.Rows[key], canon)
-		for j, c := range cols {
-			if c.handin < 0 {
-				continue
-			}
-			v := values[c.handin]
-			if err := w.value(name, ref(j, i+1), c.Header, v); err != nil {
-				return nil, fmt.Errorf("%s: %w", ref(j, i+1), err)
-			}
-			if c.Wrap {
-				lines[i+1] = max(lines[i+1], textLines(shownText(v), c.Width))
-			}
-		}
-	}
-	for j, c := range cols {
-		if c.own == nil {
-			continue
-		}
-		for _, key := range slices.Sorted(maps.Keys(c.own.cells)) {
-			cell := c.own.cells[key]
-			row, ok := rowOf[key]
-			if !ok {
-				out.leftovers = append(out.leftovers, keptValue{Sheet: name, Row: describeKey(l, key), Column: c.Header, Cell: cell.from,
-					Value: cell.cell, Why: fmt.Sprintf("there is no row for %s any more", describeKey(l, key))})
-				continue
-			}
-			if err := cell.cell.write(w, name, ref(j, row), true); err != nil {
-				return nil, fmt.Errorf("%s: %w", ref(j, row), err)
-			}
-			if c.Wrap || cell.cell.wraps() {
-				lines[row] = max(lines[row], textLines(cell.cell.Value, c.Width))
-			}
-		}
-	}
-	notes, err := w.notes(l, sw, cols, rowOf, out)
-	if err != nil {
-		return nil, err
-	}
-	out.plain = notes == 0 && !slices.ContainsFunc(cols, func(c outColumn) bool { return c.own != nil || c.hidden })
-	for row, n := range lines {
-		if n > 1 {
-			if err := f.SetRowHeight(name, row+1, min(float64(n*lineHeight), maxHeight)); err != nil {
-				return nil, err
-			}
-		}
-	}
-	last := ref(len(cols)-1, max(len(s.Rows), 1))
-	if err := f.SetSheetDimension(name, "A1:"+last); err != nil {
-		return nil, err
-	}
-	if err := f.SetPanes(name, &excelize.Panes{Freeze: true, XSplit: l.Freeze, YSplit: 1, TopLeftCell: ref(l.Freeze, 1), ActivePane: "bottomRight"}); err != nil {
-		return nil, err
-	}
-	if err := f.AutoFilter(name, "A1:"+last, nil); err != nil {
-		return nil, err
-	}
-	if l.FitWidth {
-		if err := fitToPageWidth(f, name); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// fitToPageWidth prints a sheet landscape, scaled to one page wide and as
-// many pages long as it takes: a row is read on one page, and a long sheet
-// prints on a tenth of the pages (LibreOffice converts it to PDF that much
-// faster).
-func fitToPageWidth(f *excelize.File, sheet string) error {
-	fit, wide, anyLength, landscape := true, 1, 0, "landscape"
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
-		return err
-	}
-	return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{FitToWidth: &wide, FitToHeight: &anyLength, Orientation: &landscape})
-}
-
-// sheetColumns are a handin sheet's columns: Lead, the instructor's (as
-// found, or the offered ones on a new sheet), Facts.
-func (w *workbookWriter) sheetColumns(l sheetLayout, sw *sheetWork) ([]outColumn, error) {
-	handinColumn := func(c column, i int) outColumn {
-		c.Width = max(c.Width, headerWidth(c.Header))
-		style := w.top
-		if c.Wrap {
-			style = w.wrap
-		}
-		return outColumn{column: c, handin: i, style: style, hidden: sw != nil && sw.hidden[c.Header]}
-	}
-	var cols []outColumn
-	for i, c := range l.Lead {
-		cols = append(cols, handinColumn(c, i))
-	}
-	if sw == nil {
-		for _, c := range l.Offered {
-			oc := handinColumn(c, -1)
-			oc.own = &instructorColumn{header: c.Header, cells: map[string]placedCell{}}
-			cols = append(cols, oc)
-		}
-	} else {
-		for _, own := range sw.columns {
-			style := w.top
-			if own.style != nil {
-				var err error
-				if style, err = w.style(own.style); err != nil {
-					return nil, err
-				}
-			}
-			cols = append(cols, outColumn{column: column{Header: own.header, Width: own.width, Wrap: wraps(own.style)},
-				handin: -1, own: own, hidden: own.hidden, style: style})
-		}
-	}
-	for i, c := range l.Facts {
-		cols = append(cols, handinColumn(c, len(l.Lead)+i))
-	}
-	return cols, nil
-}
-
-func (w *workbookWriter) columnFormat(sheet string, i int, width float64, hidden bool, style int) error {
-	letter := columnLetter(i)
-	if err := w.f.SetColWidth(sheet, letter, letter, width); err != nil {
-		return err
-	}
-	if err := w.f.SetColStyle(sheet, letter, style); err != nil {
-		return err
-	}
-	if hidden {
-		return w.f.SetColVisible(sheet, letter, false)
-	}
-	return nil
-}
-
-// notes puts the instructor's comments back on their cells: by row key and
-// column header, a header's on the header. It returns how many it placed.
-func (w *workbookWriter) notes(l sheetLayout, sw *sheetWork, cols []outColumn, rowOf map[string]int, out *writtenSheetOut) (int, error) {
-	if sw == nil {
-		return 0, nil
-	}
-	type placed struct {
-		k noteKey
-		n cellNote
-	}
-	var all []placed
-	for k, n := range sw.notes {
-		all = append(all, placed{k, n})
-	}
-	for _, c := range cols {
-		if c.own != nil && c.own.note != nil {
-			all = append(all, placed{noteKey{"", c.Header}, *c.own.note})
-		}
-	}
-	slices.SortFunc(all, func(a, b placed) int {
-		return cmp.Or(cmp.Compare(a.k.key, b.k.key), cmp.Compare(a.k.header, b.k.header))
-	})
-	n := 0
-	for _, p := range all {
-		col := slices.IndexFunc(cols, func(c outColumn) bool { return c.Header == p.k.header })
-		row, ok := 0, true
-		if p.k.key != "" {
-			row, ok = rowOf[p.k.key]
-		}
-		if col < 0 || !ok {
-			out.leftovers = append(out.leftovers, keptValue{Sheet: l.Name, Row: cmp.Or(describeKey(l, p.k.key), "header row"),
-				Column: p.k.header + " (comment)", Cell: p.n.from, Value: keptCell{Value: p.n.text},
-				Why: "a comment whose row or column is gone"})
-			continue
-		}
-		if err := w.f.AddComment(l.Name, excelize.Comment{Cell: ref(col, row), Author: p.n.author, Text: p.n.text}); err != nil {
-			return n, fmt.Errorf("comment %s: %w", ref(col, row), err)
-		}
-		n++
-	}
-	return n, nil
-}
-
-// value writes one of handin's values by its Go type. Text always goes
-// through SetCellStr: a student's "=HYPERLINK(...)" stays text and never
-// becomes a formula. The Status and Pass cells are coloured by value.
-func (w *workbookWriter) value(sheet, at, header string, v any) error {
-	f := w.f
+// cellValue is one of handin's values as the stream writes it, by its Go
+// type: text is always a string value, so a student's "=HYPERLINK(...)"
+// stays text and never becomes a formula. The Status, Flag and Pass cells
+// are coloured by value; a link's target is set on its cell at.
+func (w *workbookWriter) cellValue(sheet, at, header string, v any) (any, error) {
 	switch v := v.(type) {
 	case nil:
-		return nil
+		return nil, nil
 	case string:
 		if v == "" {
-			return nil
+			return nil, nil
 		}
-		if err := f.SetCellStr(sheet, at, cellText(v)); err != nil {
-			return err
-		}
+		text := cellText(v)
 		if id, ok := w.status[grade.State(v)]; ok && header == "Status" {
-			return f.SetCellStyle(sheet, at, at, id)
+			return excelize.Cell{StyleID: id, Value: text}, nil
 		}
 		if id, ok := w.flag[v]; ok && header == flagHeader {
-			return f.SetCellStyle(sheet, at, at, id)
+			return excelize.Cell{StyleID: id, Value: text}, nil
 		}
-		return nil
+		return text, nil
 	case int:
-		return f.SetCellInt(sheet, at, int64(v))
+		return v, nil
 	case bool:
-		if err := f.SetCellBool(sheet, at, v); err != nil || header != "Pass" {
-			return err
+		if header != "Pass" {
+			return v, nil
 		}
 		style := w.fail
 		if v {
 			style = w.pass
 		}
-		return f.SetCellStyle(sheet, at, at, style)
+		return excelize.Cell{StyleID: style, Value: v}, nil
 	case time.Time:
 		if v.IsZero() {
-			return nil
+			return nil, nil
 		}
-		// excelize's own conversion: SetCellFloat would round the date to
-		// 15 digits, which LibreOffice shows as 22:58:59 for 22:59.
-		if err := f.SetCellValue(sheet, at, wallClock(v)); err != nil {
-			return err
-		}
-		return f.SetCellStyle(sheet, at, at, w.date)
+		// excelize's own conversion: a float would round the date to 15
+		// digits, which LibreOffice shows as 22:58:59 for 22:59.
+		return excelize.Cell{StyleID: w.date, Value: wallClock(v)}, nil
 	case linkCell:
-		if err := f.SetCellStr(sheet, at, cellText(v.Text)); err != nil {
-			return err
-		}
+		text := cellText(v.Text)
 		// Past a spreadsheet program's limits the text is enough: the
 		// group's page links it too.
 		if len(v.Target) > maxLinkLength || w.links[sheet] >= excelize.TotalSheetHyperlinks {
-			return nil
+			return text, nil
 		}
 		w.links[sheet]++
-		if err := f.SetCellHyperLink(sheet, at, v.Target, "External"); err != nil {
-			return err
+		if err := w.f.SetCellHyperLink(sheet, at, v.Target, "External"); err != nil {
+			return nil, err
 		}
-		return f.SetCellStyle(sheet, at, at, w.link)
+		return excelize.Cell{StyleID: w.link, Value: text}, nil
 	}
-	return fmt.Errorf("unsupported cell value %T", v)
+	return nil, fmt.Errorf("unsupported cell value %T", v)
 }
 
 // maxLinkLength is the longest hyperlink address Excel follows.
@@ -492,46 +300,101 @@ func textLines(text string, width float64) int {
 	return n
 }
 
+// rowHeight is the height of a row of so many lines of text; none for one.
+func rowHeight(lines int) []excelize.RowOpts {
+	if lines <= 1 {
+		return nil
+	}
+	return []excelize.RowOpts{{Height: min(float64(lines*lineHeight), maxHeight)}}
+}
+
 // ownSheet copies a sheet of the instructor's: cells with their types,
 // formulas and styles, comments, column widths, merged ranges.
 func (w *workbookWriter) ownSheet(s *ownSheet) error {
-	f := w.f
 	name := s.name
-	for slices.ContainsFunc(f.GetSheetList(), func(n string) bool { return strings.EqualFold(n, name) }) {
+	for slices.ContainsFunc(w.f.GetSheetList(), func(n string) bool { return strings.EqualFold(n, name) }) {
 		name += " (2)"
 	}
-	if _, err := f.NewSheet(name); err != nil {
+	sw, err := w.newOwnSheet(name, s, len(s.columns), s.rows)
+	if err != nil {
 		return err
 	}
-	for _, c := range s.cells {
-		if err := c.cell.write(w, name, c.ref, true); err != nil {
-			return fmt.Errorf("%s: %w", c.ref, err)
+	if err := w.ownRows(sw, s); err != nil {
+		return err
+	}
+	if err := w.ownNotes(name, s); err != nil {
+		return err
+	}
+	return sw.Flush()
+}
+
+// newOwnSheet starts a copy of the instructor's sheet, cols columns and
+// rows rows large, with its column widths and merged ranges.
+func (w *workbookWriter) newOwnSheet(name string, s *ownSheet, cols, rows int) (*excelize.StreamWriter, error) {
+	if _, err := w.f.NewSheet(name); err != nil {
+		return nil, err
+	}
+	if rows > 0 && cols > 0 {
+		if err := w.f.SetSheetDimension(name, "A1:"+ref(cols-1, rows-1)); err != nil {
+			return nil, err
 		}
 	}
-	for _, n := range s.notes {
-		if err := f.AddComment(name, excelize.Comment{Cell: n.from, Author: n.author, Text: n.text}); err != nil {
-			return fmt.Errorf("comment %s: %w", n.from, err)
-		}
+	sw, err := w.f.NewStreamWriter(name)
+	if err != nil {
+		return nil, err
 	}
-	for i, c := range s.columns {
-		letter := columnLetter(i)
-		if err := f.SetColWidth(name, letter, letter, c.width); err != nil {
-			return err
+	for i := range lastFirst(len(s.columns)) {
+		c := s.columns[i]
+		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
+			return nil, err
 		}
 		if c.hidden {
-			if err := f.SetColVisible(name, letter, false); err != nil {
-				return err
+			if err := sw.SetColVisible(i+1, i+1, false); err != nil {
+				return nil, err
 			}
 		}
 	}
 	for _, m := range s.merged {
 		from, to, _ := strings.Cut(m, ":")
-		if err := f.MergeCell(name, from, to); err != nil {
-			return err
+		if err := sw.MergeCell(from, cmp.Or(to, from)); err != nil {
+			return nil, err
 		}
 	}
-	if s.rows > 0 && len(s.columns) > 0 {
-		return f.SetSheetDimension(name, "A1:"+ref(len(s.columns)-1, s.rows-1))
+	return sw, nil
+}
+
+// ownRows writes the cells of the instructor's sheet, which are in row
+// order, a row at a time.
+func (w *workbookWriter) ownRows(sw *excelize.StreamWriter, s *ownSheet) error {
+	for start := 0; start < len(s.cells); {
+		row := s.cells[start].row
+		end := start
+		width := 0
+		for end < len(s.cells) && s.cells[end].row == row {
+			width = max(width, s.cells[end].col+1)
+			end++
+		}
+		values := make([]any, width)
+		for _, c := range s.cells[start:end] {
+			v, err := c.cell.streamValue(w, true)
+			if err != nil {
+				return fmt.Errorf("%s: %w", c.ref, err)
+			}
+			values[c.col] = v
+		}
+		if err := sw.SetRow(ref(0, row), values); err != nil {
+			return fmt.Errorf("row %d: %w", row+1, err)
+		}
+		start = end
+	}
+	return nil
+}
+
+func (w *workbookWriter) ownNotes(name string, s *ownSheet) error {
+	for _, n := range s.notes {
+		if err := w.f.AddComment(name, excelize.Comment{Cell: n.from, Author: n.author, Text: n.text}); err != nil {
+			return fmt.Errorf("comment %s: %w", n.from, err)
+		}
 	}
 	return nil
 }
@@ -539,61 +402,67 @@ func (w *workbookWriter) ownSheet(s *ownSheet) error {
 // keptSheet writes the Kept sheet: the instructor's (copied as it is) with
 // this export's values appended, or a new one.
 func (w *workbookWriter) keptSheet(existing *ownSheet, moved []keptValue) error {
-	f := w.f
-	start := 1 // first free row, 0-based
-	if existing != nil {
-		existing.name = SheetKept
-		if err := w.ownSheet(existing); err != nil {
+	fresh := existing == nil || len(existing.cells) == 0 && len(existing.notes) == 0
+	if fresh {
+		existing = &ownSheet{rows: 1}
+		for _, c := range keptLayout {
+			existing.columns = append(existing.columns, ownColumn{width: max(c.Width, headerWidth(c.Header))})
+		}
+	}
+	existing.name = SheetKept
+	start := existing.rows // first free row, 0-based
+	sw, err := w.newOwnSheet(SheetKept, existing, max(len(keptLayout), len(existing.columns)), start+len(moved))
+	if err != nil {
+		return err
+	}
+	if fresh {
+		if err := w.newKeptHeader(sw); err != nil {
 			return err
 		}
-		start = max(existing.rows, 1)
-	} else {
-		if _, err := f.NewSheet(SheetKept); err != nil {
-			return err
-		}
-		for i, c := range keptLayout {
-			style := w.top
-			if c.Wrap {
-				style = w.wrap
-			}
-			if err := w.columnFormat(SheetKept, i, max(c.Width, headerWidth(c.Header)), false, style); err != nil {
-				return err
-			}
-			if err := f.SetCellStr(SheetKept, ref(i, 0), c.Header); err != nil {
-				return err
-			}
-		}
-		if err := f.SetCellStyle(SheetKept, "A1", ref(len(keptLayout)-1, 0), w.header); err != nil {
-			return err
-		}
-		if err := f.SetPanes(SheetKept, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return err
-		}
+	} else if err := w.ownRows(sw, existing); err != nil {
+		return err
 	}
 	for i, m := range moved {
 		row := start + i
-		for j, v := range []any{w.now, m.Sheet, m.Row, m.Column, m.Cell} {
-			if err := w.value(SheetKept, ref(j, row), "", v); err != nil {
+		values := make([]any, len(keptLayout))
+		for j, v := range []any{w.now, m.Sheet, m.Row, m.Column, m.Cell, nil, m.Why} {
+			if values[j], err = w.cellValue(SheetKept, ref(j, row), "", v); err != nil {
 				return err
 			}
 		}
 		// Away from its row, a formula would compute something else: it
 		// is kept as its text.
-		if err := m.Value.write(w, SheetKept, ref(5, row), false); err != nil {
-			return err
-		}
-		if err := w.value(SheetKept, ref(6, row), "", m.Why); err != nil {
+		if values[5], err = m.Value.streamValue(w, false); err != nil {
 			return err
 		}
 		lines := max(textLines(m.Why, keptLayout[6].Width), textLines(m.Value.display(), keptLayout[5].Width))
-		if lines > 1 {
-			if err := f.SetRowHeight(SheetKept, row+1, min(float64(lines*lineHeight), maxHeight)); err != nil {
-				return err
-			}
+		if err := sw.SetRow(ref(0, row), values, rowHeight(lines)...); err != nil {
+			return err
 		}
 	}
-	if last := start + len(moved); last > 1 {
-		return f.SetSheetDimension(SheetKept, "A1:"+ref(len(keptLayout)-1, last-1))
+	if err := w.ownNotes(SheetKept, existing); err != nil {
+		return err
 	}
-	return nil
+	return sw.Flush()
+}
+
+// newKeptHeader writes a new Kept sheet's header row, frozen, and its
+// column styles.
+func (w *workbookWriter) newKeptHeader(sw *excelize.StreamWriter) error {
+	header := make([]any, len(keptLayout))
+	for i := range lastFirst(len(keptLayout)) {
+		c := keptLayout[i]
+		style := w.top
+		if c.Wrap {
+			style = w.wrap
+		}
+		if err := sw.SetColStyle(i+1, i+1, style); err != nil {
+			return err
+		}
+		header[i] = excelize.Cell{StyleID: w.header, Value: c.Header}
+	}
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	return sw.SetRow("A1", header)
 }

@@ -43,7 +43,7 @@ func TestResultsJSONIsOneIndentedObject(t *testing.T) {
 	for _, rs := range [][]*grade.GroupResult{results, nil} {
 		for _, rows := range [][]invalidRow{invalid, {}} {
 			name := filepath.Join(out, ResultsFile)
-			if err := writeResults(name, rs, rows); err != nil {
+			if err := writeResults(name, resultsOf(rs), rows, nil); err != nil {
 				t.Fatal(err)
 			}
 			want, err := json.MarshalIndent(resultsFile{Schema: grade.SchemaVersion, Groups: append([]*grade.GroupResult{}, rs...), InvalidRows: rows}, "", "  ")

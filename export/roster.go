@@ -2,9 +2,9 @@ package export
 
 import (
 	"fmt"
-	"handin/grade"
-	"handin/workspace"
 	"strconv"
+
+	"handin/workspace"
 )
 
 // invalidRow is a groups.csv row the last scrape could not use as written
@@ -56,14 +56,10 @@ type rosterGap struct {
 
 // rosterGaps are the roster's rows without a result: rows that own no
 // group folder, and owners whose group has not been graded.
-func rosterGaps(ws *workspace.Workspace, results []*grade.GroupResult) ([]rosterGap, error) {
+func rosterGaps(ws *workspace.Workspace, graded map[int]bool) ([]rosterGap, error) {
 	roster, err := ws.LoadRoster()
 	if err != nil {
 		return nil, err
-	}
-	graded := map[int]bool{}
-	for _, r := range results {
-		graded[r.Group] = true
 	}
 	var gaps []rosterGap
 	for _, row := range roster.Rows {

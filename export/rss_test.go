@@ -44,15 +44,29 @@ func TestExportAsChildProcess(t *testing.T) {
 const peakRSSLine = "peak RSS KiB:"
 
 // BenchmarkExportPeakRSS exports synthetic courses in a child process and
-// reports its peak RSS: 150 and 1,000 figure-heavy groups (the peak must not
-// grow with the number of groups), and one group whose 4 KB report links
-// one 10 MB PNG 200 times (the page must not grow with the links).
+// reports its peak RSS: 150 and 1,000 figure-heavy groups with judged
+// checklists (the peak must not grow with the number of groups), first
+// into an empty folder, then again over a gradebook an instructor graded
+// (read back, backed up); and one group whose 4 KB report links one 10 MB
+// PNG 200 times (the page must not grow with the links).
 func BenchmarkExportPeakRSS(b *testing.B) {
 	for _, groups := range []int{150, 1000} {
+		ws := b.TempDir()
+		writeFigureHeavyCourse(b, ws, groups)
 		b.Run(fmt.Sprintf("groups=%d", groups), func(b *testing.B) {
-			ws := b.TempDir()
-			writeFigureHeavyCourse(b, ws, groups)
-			measureExportRSS(b, ws)
+			measureExportRSS(b, ws, true)
+		})
+		b.Run(fmt.Sprintf("groups=%d/graded", groups), func(b *testing.B) {
+			out := filepath.Join(ws, "out")
+			if _, err := runExport(ws, Options{Out: out, Logger: quietLogger}); err != nil {
+				b.Fatal(err)
+			}
+			grades := map[int][3]string{}
+			for g := 1; g <= groups; g++ {
+				grades[g] = [3]string{strconv.Itoa(g % 13), "a comment of a line or two about the report", "NS"}
+			}
+			editGradebook(b, filepath.Join(out, GradebookFile), grades, nil)
+			measureExportRSS(b, ws, false)
 		})
 	}
 	b.Run("one-figure-200-times", func(b *testing.B) {
@@ -66,7 +80,7 @@ func BenchmarkExportPeakRSS(b *testing.B) {
 		g.files["reports/README.md"] = []byte(report.String())
 		g.files["reports/figures/big.png"] = testPNG(1600, 1600, 1) // ~10 MB of noise
 		writeWorkspace(b, ws, g)
-		measureExportRSS(b, ws)
+		measureExportRSS(b, ws, true)
 		info, err := os.Stat(filepath.Join(ws, "out", "groups", "001.html"))
 		if err != nil {
 			b.Fatal(err)
@@ -76,15 +90,17 @@ func BenchmarkExportPeakRSS(b *testing.B) {
 }
 
 // measureExportRSS exports ws into ws/out in a child process per iteration
-// and reports the largest peak RSS seen.
-func measureExportRSS(b *testing.B, ws string) {
+// (into an empty ws/out when fresh) and reports the largest peak RSS seen.
+func measureExportRSS(b *testing.B, ws string, fresh bool) {
 	var peak int64
 	for b.Loop() {
-		b.StopTimer()
-		if err := os.RemoveAll(filepath.Join(ws, "out")); err != nil {
-			b.Fatal(err)
+		if fresh {
+			b.StopTimer()
+			if err := os.RemoveAll(filepath.Join(ws, "out")); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
 		}
-		b.StartTimer()
 		cmd := exec.Command(os.Args[0], "-test.run=^TestExportAsChildProcess$", "-test.count=1")
 		cmd.Env = append(os.Environ(), rssChildWorkspace+"="+ws)
 		out, err := cmd.CombinedOutput()

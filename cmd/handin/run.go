@@ -203,6 +203,9 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 	}
 	sum.gradeErrors = len(gradeErrs)
 	display.end(plural(len(results), "group") + " graded")
+	// The summary is all the run needs of the results: taken now, they are
+	// not held while export reads them again, one at a time.
+	sum.tally(results, scraped.Outcomes)
 
 	display.begin("export", "")
 	exported, err := export.Run(ctx, ws, export.Options{Out: p.out, Only: p.scrape.Only, Logger: display.logger})
@@ -213,7 +216,6 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 	sum.Warnings = append(sum.Warnings, exported.Warnings...)
 	display.end(fmt.Sprintf("%s in %s", plural(len(exported.Pages), "page"), p.out))
 
-	sum.tally(results, scraped.Outcomes)
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
 }
