@@ -313,7 +313,7 @@ func demoGradebook(t testing.TB) (string, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, errs := grade.Run(ctx, ws, grade.Options{Spec: spec, Claims: rules}); len(errs) > 0 {
+	if errs := grade.Run(ctx, ws, grade.Options{Spec: spec, Claims: rules}, nil); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	ws.Close()

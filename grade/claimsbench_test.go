@@ -166,7 +166,7 @@ func BenchmarkRunCourse(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			for b.Loop() {
-				results, errs := Run(context.Background(), ws, bc.opts)
+				results, errs := runAll(context.Background(), ws, bc.opts)
 				if len(errs) > 0 || len(results) != 150 {
 					b.Fatalf("%d results, errors %v", len(results), errs)
 				}

@@ -43,47 +43,77 @@ func (h SharedHistory) finding() Finding {
 	return newFinding(KindSharedHistory, 0, "shares git history with group %d: %s", h.Group, h.Summary())
 }
 
+// lineage is what comparing histories needs of one group's commits.
+type lineage struct {
+	group   int
+	commits []lineCommit
+}
+
+type lineCommit struct {
+	sha  string
+	root bool // a first commit, without parents
+	time time.Time
+}
+
+// lineages reads the commits of each group's snapshot, one at a time. A
+// snapshot that cannot be read is left out: grading its group says why.
+func lineages(ws *workspace.Workspace, groups []int) []lineage {
+	var out []lineage
+	for _, g := range groups {
+		commits, err := ws.LoadCommits(g)
+		if err != nil {
+			continue
+		}
+		l := lineage{group: g, commits: make([]lineCommit, len(commits))}
+		for i, c := range commits {
+			l.commits[i] = lineCommit{sha: c.SHA, root: len(c.Parents) == 0, time: c.CommitTime}
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
 // sharedHistories finds, for every group, the other groups whose deadline
 // histories hold a commit of its own (a commit SHA in both; a shared first
 // commit is one of them). Groups without commits share nothing.
-func sharedHistories(snaps []*workspace.Snapshot) map[int][]SharedHistory {
-	type ref struct{ snap, commit int }
+func sharedHistories(groups []lineage) map[int][]SharedHistory {
+	type ref struct{ group, commit int } // indexes into groups and its commits
 	owners := map[string][]ref{}
-	for i, s := range snaps {
-		for j, c := range s.Commits {
-			refs := owners[c.SHA]
-			if len(refs) > 0 && refs[len(refs)-1].snap == i {
+	for i, l := range groups {
+		for j, c := range l.commits {
+			refs := owners[c.sha]
+			if len(refs) > 0 && refs[len(refs)-1].group == i {
 				continue // listed twice in one history
 			}
-			owners[c.SHA] = append(refs, ref{i, j})
+			owners[c.sha] = append(refs, ref{i, j})
 		}
 	}
-	type pair struct{ a, b int } // snapshot indexes, a < b
+	type pair struct{ a, b int } // group indexes, a < b
 	pairs := map[pair]*SharedHistory{}
 	for _, refs := range owners {
 		if len(refs) < 2 {
 			continue
 		}
-		c := snaps[refs[0].snap].Commits[refs[0].commit]
+		c := groups[refs[0].group].commits[refs[0].commit]
 		for x := range refs {
 			for _, other := range refs[x+1:] {
-				key := pair{refs[x].snap, other.snap}
+				key := pair{refs[x].group, other.group}
 				h := pairs[key]
 				if h == nil {
 					h = &SharedHistory{}
 					pairs[key] = h
 				}
 				h.Commits++
-				h.SameRoot = h.SameRoot || len(c.Parents) == 0
+				h.SameRoot = h.SameRoot || c.root
 				if newer(c, h) {
-					h.Newest, h.NewestTime = c.SHA, c.CommitTime
+					h.Newest, h.NewestTime = c.sha, c.time
 				}
 			}
 		}
 	}
 	out := map[int][]SharedHistory{}
 	for key, h := range pairs {
-		ga, gb := snaps[key.a].Group, snaps[key.b].Group
+		ga, gb := groups[key.a].group, groups[key.b].group
 		h.Group = gb
 		out[ga] = append(out[ga], *h)
 		h.Group = ga
@@ -97,14 +127,14 @@ func sharedHistories(snaps []*workspace.Snapshot) map[int][]SharedHistory {
 
 // newer: c is newer than the newest common commit found so far (the
 // smaller SHA on equal times, so that the answer is the same in any order).
-func newer(c workspace.Commit, h *SharedHistory) bool {
+func newer(c lineCommit, h *SharedHistory) bool {
 	if h.Newest == "" {
 		return true
 	}
-	if t := c.CommitTime.Compare(h.NewestTime); t != 0 {
+	if t := c.time.Compare(h.NewestTime); t != 0 {
 		return t > 0
 	}
-	return c.SHA < h.Newest
+	return c.sha < h.Newest
 }
 
 // setSharedHistory replaces the result's shared history and its findings.

@@ -62,7 +62,7 @@ func sharedGroups(r *GroupResult) []string {
 // started from one first commit share that commit.
 func TestSharedHistoryAcrossGroups(t *testing.T) {
 	ws := historyCourse(t)
-	results, errs := Run(context.Background(), ws, Options{Spec: loadSpec(t)})
+	results, errs := runAll(context.Background(), ws, Options{Spec: loadSpec(t)})
 	if len(errs) > 0 || len(results) != 5 {
 		t.Fatalf("%d results, errors %v", len(results), errs)
 	}
@@ -105,7 +105,7 @@ func TestSharedHistoryAcrossGroups(t *testing.T) {
 func TestSharedHistoryWhenGradingOneGroup(t *testing.T) {
 	ws := historyCourse(t)
 	opts := Options{Spec: loadSpec(t)}
-	if _, errs := Run(context.Background(), ws, opts); len(errs) > 0 {
+	if _, errs := runAll(context.Background(), ws, opts); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	full := map[int][]byte{}
@@ -119,7 +119,7 @@ func TestSharedHistoryWhenGradingOneGroup(t *testing.T) {
 
 	// Regrading group 2 alone writes what the full run wrote.
 	opts.Only = []int{2}
-	if results, errs := Run(context.Background(), ws, opts); len(errs) > 0 || len(results) != 1 {
+	if results, errs := runAll(context.Background(), ws, opts); len(errs) > 0 || len(results) != 1 {
 		t.Fatalf("only group 2: %d results, errors %v", len(results), errs)
 	}
 	for g, want := range full {
@@ -151,7 +151,7 @@ func TestSharedHistoryWhenGradingOneGroup(t *testing.T) {
 		}
 	}
 	opts.Only = []int{4, 5}
-	if _, errs := Run(context.Background(), ws, opts); len(errs) > 0 {
+	if _, errs := runAll(context.Background(), ws, opts); len(errs) > 0 {
 		t.Fatal(errs)
 	}
 	for g, want := range map[int][]int{1: {2, 5}, 2: {1, 5}, 3: nil, 4: nil, 5: {1, 2}} {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"sync"
 
 	"golang.org/x/sync/errgroup"
 
@@ -33,77 +34,83 @@ func LoadResult(ws *workspace.Workspace, group int) (*GroupResult, error) {
 	return &r, nil
 }
 
-// Run grades the snapshots of the workspace (only opts.Only, when given) and
-// saves each result. Results come back sorted by group; a snapshot that
-// cannot be loaded or a result that cannot be saved is reported in errs and
-// the others go on. Groups are graded in parallel, one per CPU: grading a
-// group reads only its own snapshot.
+// Run grades the snapshots of the workspace (only opts.Only, when given),
+// saves each result and hands it to each (when not nil; calls come one at a
+// time, in no particular order). A snapshot that cannot be loaded or a
+// result that cannot be saved is reported in the errors and the others go
+// on. Groups are graded in parallel, one per CPU, and no more results are
+// held than there are workers: memory does not grow with the course.
 //
 // Groups whose repositories share history are told so in both results. With
 // opts.Only the graded groups are compared with every group of the
 // workspace, and the saved results of the others are updated where what
 // they share with the graded groups changed.
-func Run(ctx context.Context, ws *workspace.Workspace, opts Options) ([]*GroupResult, []error) {
-	snaps, errs := ws.Snapshots(opts.Only)
-	others, err := otherSnapshots(ws, opts.Only)
+func Run(ctx context.Context, ws *workspace.Workspace, opts Options, each func(*GroupResult)) []error {
+	groups, err := ws.SnapshotGroups(opts.Only)
+	if err != nil {
+		return []error{err}
+	}
+	others, err := otherGroups(ws, groups, opts.Only)
+	var errs []error
 	if err != nil {
 		errs = append(errs, err)
 	}
-	shared := sharedHistories(slices.Concat(snaps, others))
-	results := make([]*GroupResult, len(snaps))
-	saveErrs := make([]error, len(snaps))
+	shared := sharedHistories(lineages(ws, slices.Concat(groups, others)))
+	var mu sync.Mutex // guards errs and each
 	var workers errgroup.Group
 	workers.SetLimit(runtime.GOMAXPROCS(0))
-	for i, s := range snaps {
+	for _, g := range groups {
 		workers.Go(func() error {
 			if ctx.Err() != nil {
 				return nil // interrupted: the groups graded so far are kept
 			}
-			r := Grade(s, opts)
-			r.setSharedHistory(shared[s.Group])
-			results[i], saveErrs[i] = r, SaveResult(ws, r)
+			r, err := gradeGroup(ws, g, opts, shared[g])
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+			}
+			if r != nil && each != nil {
+				each(r)
+			}
 			return nil
 		})
 	}
 	workers.Wait()
-	results = slices.DeleteFunc(results, func(r *GroupResult) bool { return r == nil })
-	for _, err := range saveErrs {
-		if err != nil {
-			errs = append(errs, err)
-		}
-	}
 	if err := ctx.Err(); err != nil {
-		return results, append(errs, fmt.Errorf("grade: %w", err))
+		return append(errs, fmt.Errorf("grade: %w", err))
 	}
-	for _, s := range others {
-		if err := updateSharedHistory(ws, s.Group, shared[s.Group]); err != nil {
+	for _, g := range others {
+		if err := updateSharedHistory(ws, g, shared[g]); err != nil {
 			errs = append(errs, err)
 		}
 	}
-	return results, errs
+	return errs
 }
 
-// otherSnapshots loads the snapshots of the groups outside only (none when
-// only is empty: every group is graded). One that cannot be loaded is left
-// out: it is reported when its group is graded.
-func otherSnapshots(ws *workspace.Workspace, only []int) ([]*workspace.Snapshot, error) {
+// gradeGroup grades and saves one group's snapshot. The result comes back
+// even when saving it failed; nil when the snapshot could not be loaded.
+func gradeGroup(ws *workspace.Workspace, group int, opts Options, shared []SharedHistory) (*GroupResult, error) {
+	s, err := ws.LoadSnapshot(group)
+	if err != nil {
+		return nil, fmt.Errorf("group %d: %w", group, err)
+	}
+	r := Grade(s, opts)
+	r.setSharedHistory(shared)
+	return r, SaveResult(ws, r)
+}
+
+// otherGroups are the groups with a snapshot outside only (none when only
+// is empty: every group is graded).
+func otherGroups(ws *workspace.Workspace, graded, only []int) ([]int, error) {
 	if len(only) == 0 {
 		return nil, nil
 	}
-	groups, err := ws.Groups()
+	all, err := ws.SnapshotGroups(nil)
 	if err != nil {
 		return nil, fmt.Errorf("shared history: %w", err)
 	}
-	var out []*workspace.Snapshot
-	for _, g := range groups {
-		if slices.Contains(only, g) {
-			continue
-		}
-		if s, err := ws.LoadSnapshot(g); err == nil {
-			out = append(out, s)
-		}
-	}
-	return out, nil
+	return slices.DeleteFunc(all, func(g int) bool { return slices.Contains(graded, g) }), nil
 }
 
 // updateSharedHistory rewrites a group's saved result when what it shares

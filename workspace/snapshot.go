@@ -166,6 +166,29 @@ func (w *Workspace) Snapshots(only []int) (snaps []*Snapshot, errs []error) {
 	return snaps, errs
 }
 
+// SnapshotGroups lists the groups whose folder holds a snapshot (only,
+// when given), ascending.
+func (w *Workspace) SnapshotGroups(only []int) ([]int, error) {
+	return w.selectGroups(only, snapshotFile)
+}
+
+// LoadCommits reads the commits of a group's snapshot and nothing else of
+// it: what comparing the histories of a whole course needs, without
+// holding every snapshot at once.
+func (w *Workspace) LoadCommits(group int) ([]Commit, error) {
+	var s struct {
+		Group   int      `json:"group"`
+		Commits []Commit `json:"commits"`
+	}
+	if err := ReadJSON(w.SnapshotPath(group), &s); err != nil {
+		return nil, fmt.Errorf("load snapshot: %w", err)
+	}
+	if s.Group != group {
+		return nil, fmt.Errorf("snapshot %s is for group %d", w.SnapshotPath(group), s.Group)
+	}
+	return s.Commits, nil
+}
+
 // GradedGroups lists the groups whose folder holds a result, ascending.
 func (w *Workspace) GradedGroups() ([]int, error) { return w.selectGroups(nil, resultFile) }
 

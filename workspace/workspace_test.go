@@ -139,6 +139,12 @@ func TestLoadSnapshotRefusesAnotherGroupsSnapshot(t *testing.T) {
 	if err := os.WriteFile(w.SnapshotPath(4), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := w.LoadCommits(4); err == nil || !strings.Contains(err.Error(), "is for group 2") {
+		t.Errorf("LoadCommits(4) = %v, want the misplaced snapshot refused", err)
+	}
+	if commits, err := w.LoadCommits(2); err != nil || commits != nil {
+		t.Errorf("LoadCommits(2) = %v, %v; want no commits", commits, err)
+	}
 	snaps, errs := w.Snapshots(nil)
 	if len(snaps) != 1 || snaps[0].Group != 2 || len(errs) != 1 || !strings.Contains(errs[0].Error(), "is for group 2") {
 		t.Errorf("snapshots %v, errors %v", snaps, errs)

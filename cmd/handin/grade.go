@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"slices"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -93,14 +94,16 @@ func runGrade(c *cli.Context) error {
 		return err
 	}
 	defer closeWorkspace(ws, io)
-	results, errs := grade.Run(c.Context, ws, opts)
+	var lines []gradeLine
+	errs := grade.Run(c.Context, ws, opts, func(r *grade.GroupResult) { lines = append(lines, newGradeLine(r)) })
 	if err := c.Context.Err(); err != nil {
 		return fmt.Errorf("grade: %w", err)
 	}
-	if len(results) == 0 && len(errs) == 0 {
+	if len(lines) == 0 && len(errs) == 0 {
 		return usageError("grade: no snapshots in %s (run 'handin scrape' first)", ws.Root())
 	}
-	if err := printGrades(io, results, c.Bool("json")); err != nil {
+	slices.SortFunc(lines, func(a, b gradeLine) int { return a.Group - b.Group })
+	if err := printGrades(io, lines, c.Bool("json")); err != nil {
 		return err
 	}
 	for _, err := range errs {
@@ -109,7 +112,7 @@ func runGrade(c *cli.Context) error {
 	switch {
 	case len(errs) > 0:
 		return withCode(exitIO)
-	case countState(results, grade.StateProblems)+countState(results, grade.StateFailed) > 0:
+	case countState(lines, grade.StateProblems)+countState(lines, grade.StateFailed) > 0:
 		return withCode(exitViolations)
 	}
 	return nil
@@ -126,17 +129,20 @@ type gradeLine struct {
 	Problems  []string         `json:"problems"`
 }
 
-func printGrades(io streams, results []*grade.GroupResult, asJSON bool) error {
-	lines := make([]gradeLine, len(results))
-	for i, r := range results {
-		lines[i] = gradeLine{Group: r.Group, State: r.State, Status: r.Status, Report: r.ReportPath, Problems: []string{}}
-		for _, p := range r.Problems() {
-			lines[i].Problems = append(lines[i].Problems, p.Text())
-		}
-		if r.Check != nil {
-			lines[i].Passed, lines[i].Questions = r.Check.Passed, len(r.Check.Questions)
-		}
+// newGradeLine is what the table says of a result: the result itself is
+// not kept, so that grading holds no more of the course than its workers.
+func newGradeLine(r *grade.GroupResult) gradeLine {
+	l := gradeLine{Group: r.Group, State: r.State, Status: r.Status, Report: r.ReportPath, Problems: []string{}}
+	for _, p := range r.Problems() {
+		l.Problems = append(l.Problems, p.Text())
 	}
+	if r.Check != nil {
+		l.Passed, l.Questions = r.Check.Passed, len(r.Check.Questions)
+	}
+	return l
+}
+
+func printGrades(io streams, lines []gradeLine, asJSON bool) error {
 	if asJSON {
 		return io.printJSON(lines)
 	}
@@ -152,14 +158,14 @@ func printGrades(io streams, results []*grade.GroupResult, asJSON bool) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(io.out, "%s graded: %d ok, %d with problems, %d failed\n", plural(len(results), "group"),
-		countState(results, grade.StateOK), countState(results, grade.StateProblems), countState(results, grade.StateFailed))
+	_, err := fmt.Fprintf(io.out, "%s graded: %d ok, %d with problems, %d failed\n", plural(len(lines), "group"),
+		countState(lines, grade.StateOK), countState(lines, grade.StateProblems), countState(lines, grade.StateFailed))
 	return err
 }
 
-func countState(results []*grade.GroupResult, state grade.State) int {
+func countState(lines []gradeLine, state grade.State) int {
 	n := 0
-	for _, r := range results {
+	for _, r := range lines {
 		if r.State == state {
 			n++
 		}

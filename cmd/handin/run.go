@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -194,7 +195,10 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 
 	display.begin("grade", "")
 	p.grade.Only = p.scrape.Only
-	results, gradeErrs := grade.Run(ctx, ws, p.grade)
+	// The summary is all the run needs of a result: taken as each is
+	// graded, no result is held while export reads them again.
+	var graded []runGroup
+	gradeErrs := grade.Run(ctx, ws, p.grade, func(r *grade.GroupResult) { graded = append(graded, newRunGroup(r)) })
 	if ctx.Err() != nil {
 		return nil, errors.New("while grading: run again (scraped groups are kept)")
 	}
@@ -202,10 +206,8 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 		sum.Warnings = append(sum.Warnings, "grade: "+err.Error())
 	}
 	sum.gradeErrors = len(gradeErrs)
-	display.end(plural(len(results), "group") + " graded")
-	// The summary is all the run needs of the results: taken now, they are
-	// not held while export reads them again, one at a time.
-	sum.tally(results, scraped.Outcomes)
+	display.end(plural(len(graded), "group") + " graded")
+	sum.tally(graded, scraped.Outcomes)
 
 	display.begin("export", "")
 	exported, err := export.Run(ctx, ws, export.Options{Out: p.out, Only: p.scrape.Only, Logger: display.logger})
@@ -261,18 +263,18 @@ func countSelected(o scrape.Options) int {
 // unusable number) as failed. A group whose scrape failed this run but
 // whose earlier snapshot was kept is graded from that snapshot; its line
 // says what this run's scrape ran into.
-func (s *runSummary) tally(results []*grade.GroupResult, outcomes []scrape.Outcome) {
+func (s *runSummary) tally(graded []runGroup, outcomes []scrape.Outcome) {
 	kept := map[int]scrape.Outcome{}
 	for _, o := range outcomes {
 		if o.Kept != "" {
 			kept[o.Group] = o
 		}
 	}
+	slices.SortFunc(graded, func(a, b runGroup) int { return a.Group - b.Group })
 	invalidResult := map[int]bool{}
-	for _, r := range results {
-		invalidResult[r.Group] = r.Status == workspace.StatusInvalid
-		g := runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems()), Error: printable(r.Error)}
-		if o, ok := kept[r.Group]; ok {
+	for _, g := range graded {
+		invalidResult[g.Group] = g.Status == workspace.StatusInvalid
+		if o, ok := kept[g.Group]; ok {
 			g.ScrapeFailed, g.ScrapeError = o.Status, printable(o.Error)
 		}
 		s.add(g)
@@ -283,6 +285,11 @@ func (s *runSummary) tally(results []*grade.GroupResult, outcomes []scrape.Outco
 		}
 	}
 	s.Total = len(s.Groups)
+}
+
+// newRunGroup is a graded group's line in the summary.
+func newRunGroup(r *grade.GroupResult) runGroup {
+	return runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems()), Error: printable(r.Error)}
 }
 
 func (s *runSummary) add(g runGroup) {

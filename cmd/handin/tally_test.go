@@ -28,7 +28,7 @@ func TestRunSummaryCountsAsTheResults(t *testing.T) {
 		{Group: 0, Status: workspace.StatusInvalid, Error: `groups.csv:5: group number "x" is not a positive integer`},
 	}
 	sum := &runSummary{}
-	sum.tally(results, outcomes)
+	sum.tally(runGroups(results), outcomes)
 	if sum.Total != 4 || sum.OK != 1 || sum.WithProblems != 1 || sum.Failed != 2 {
 		t.Errorf("summary %d groups: %d ok, %d with problems, %d failed; want 4: 1, 1, 2", sum.Total, sum.OK, sum.WithProblems, sum.Failed)
 	}
@@ -59,9 +59,17 @@ func TestRunExitsOneWhenAGroupWasNotScrapedAgain(t *testing.T) {
 		{scrape.Outcome{Group: 1, Status: workspace.StatusTimeout, Kept: workspace.StatusOK}, exitViolations},
 	} {
 		sum := &runSummary{}
-		sum.tally(results, []scrape.Outcome{tc.outcome})
+		sum.tally(runGroups(results), []scrape.Outcome{tc.outcome})
 		if got := sum.exitCode(); got != tc.want || sum.OK != 1 {
 			t.Errorf("outcome %s: exit %d (%d ok), want %d", tc.outcome.Status, got, sum.OK, tc.want)
 		}
 	}
+}
+
+func runGroups(results []*grade.GroupResult) []runGroup {
+	var out []runGroup
+	for _, r := range results {
+		out = append(out, newRunGroup(r))
+	}
+	return out
 }

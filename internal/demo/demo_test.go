@@ -64,7 +64,8 @@ func TestCourseThroughScrapeAndGrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, errs := grade.Run(ctx, ws, grade.Options{Spec: spec})
+	var results []*grade.GroupResult
+	errs := grade.Run(ctx, ws, grade.Options{Spec: spec}, func(r *grade.GroupResult) { results = append(results, r) })
 	if len(errs) > 0 {
 		t.Fatal(errs)
 	}
