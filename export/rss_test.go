@@ -5,11 +5,12 @@ package export
 import (
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+
+	"handin/internal/peakrss"
 )
 
 // rssChildWorkspace names the workspace that TestExportAsChildProcess
@@ -18,9 +19,6 @@ const rssChildWorkspace = "HANDIN_EXPORT_RSS_WORKSPACE"
 
 // TestExportAsChildProcess is the child process of BenchmarkExportPeakRSS:
 // peak RSS is a property of a whole process, so each export runs in one.
-// It prints its peak RSS: VmHWM counts only this program's memory, while
-// the rusage of a child started by a Go program also counts the parent's
-// memory at the time of the start (Linux carries it over exec).
 func TestExportAsChildProcess(t *testing.T) {
 	ws := os.Getenv(rssChildWorkspace)
 	if ws == "" {
@@ -29,19 +27,8 @@ func TestExportAsChildProcess(t *testing.T) {
 	if _, err := runExport(ws, Options{Out: filepath.Join(ws, "out"), Logger: quietLogger}); err != nil {
 		t.Fatal(err)
 	}
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.Lines(string(status)) {
-		if kib, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			fmt.Printf("%s %s\n", peakRSSLine, strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kib), "kB")))
-		}
-	}
+	peakrss.Print(t)
 }
-
-// peakRSSLine starts the line on which the child prints its peak RSS in KiB.
-const peakRSSLine = "peak RSS KiB:"
 
 // BenchmarkExportPeakRSS exports synthetic courses in a child process and
 // reports its peak RSS: 150 and 1,000 figure-heavy groups with judged
@@ -101,22 +88,8 @@ func measureExportRSS(b *testing.B, ws string, fresh bool) {
 			}
 			b.StartTimer()
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestExportAsChildProcess$", "-test.count=1")
-		cmd.Env = append(os.Environ(), rssChildWorkspace+"="+ws)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			b.Fatalf("export in a child process: %v\n%s", err, out)
-		}
-		_, after, found := strings.Cut(string(out), peakRSSLine)
-		fields := strings.Fields(after)
-		if !found || len(fields) == 0 {
-			b.Fatalf("the child printed no peak RSS:\n%s", out)
-		}
-		kib, err := strconv.ParseInt(fields[0], 10, 64)
-		if err != nil {
-			b.Fatalf("peak RSS %q: %v", fields[0], err)
-		}
-		peak = max(peak, kib<<10)
+		_, rss := peakrss.OfChild(b, "TestExportAsChildProcess", rssChildWorkspace+"="+ws)
+		peak = max(peak, rss)
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MiB")
 }

@@ -6,13 +6,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"handin/internal/peakrss"
 	"handin/scrape/gittest"
 	"handin/workspace"
 )
@@ -45,19 +44,8 @@ func TestScrapeAsChildProcess(t *testing.T) {
 	for _, o := range sum.Outcomes {
 		fmt.Printf("group %d: %s %s\n", o.Group, o.Status, o.Error)
 	}
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for line := range strings.Lines(string(status)) {
-		if kib, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			fmt.Printf("%s %s\n", peakRSSLine, strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(kib), "kB")))
-		}
-	}
+	peakrss.Print(t)
 }
-
-// peakRSSLine starts the line on which the child prints its peak RSS in KiB.
-const peakRSSLine = "peak RSS KiB:"
 
 // BenchmarkScrapePeakRSS scrapes, with four workers, repositories that
 // each hold a file of zeros (2 GiB packs to 2 MB: go-git's own indexer
@@ -126,23 +114,9 @@ func writeBombCourse(b *testing.B, dir string, bombs []int64, bad []string) stri
 // scrapeInChild scrapes the course of groupsFile in a child process and
 // returns its peak RSS in bytes.
 func scrapeInChild(b *testing.B, groupsFile string) int64 {
-	cmd := exec.Command(os.Args[0], "-test.run=^TestScrapeAsChildProcess$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), rssChildGroups+"="+groupsFile)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		b.Fatalf("scrape in a child process: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "group 1: ok") {
+	out, peak := peakrss.OfChild(b, "TestScrapeAsChildProcess", rssChildGroups+"="+groupsFile)
+	if !strings.Contains(out, "group 1: ok") {
 		b.Fatalf("the bomb was not scraped:\n%s", out)
 	}
-	_, after, found := strings.Cut(string(out), peakRSSLine)
-	fields := strings.Fields(after)
-	if !found || len(fields) == 0 {
-		b.Fatalf("the child printed no peak RSS:\n%s", out)
-	}
-	kib, err := strconv.ParseInt(fields[0], 10, 64)
-	if err != nil {
-		b.Fatalf("peak RSS %q: %v", fields[0], err)
-	}
-	return kib << 10
+	return peak
 }
