@@ -147,9 +147,6 @@ func (p *Page) run(action chromedp.Action[chromedp.Void]) error {
 	return chromedp.Do(ctx, action)
 }
 
-// URL is the file:// URL the page was loaded from.
-func (p *Page) URL() string { return p.url }
-
 // Console returns every message reported so far: console calls, uncaught
 // exceptions and browser log entries, in order.
 func (p *Page) Console() []Message {
