@@ -33,7 +33,7 @@ const (
 // contents for the given files, as the scrape keeps text files.
 func colmeraySnapshot(t *testing.T, ws *workspace.Workspace, report string, kept map[string]string) *workspace.Snapshot {
 	t.Helper()
-	tree := loadCorpusTree(t, filepath.Join(corpus.Dir(t), "repos", "Colmeray__mlops_project", "tree.tsv"))
+	tree := loadCorpusTree(t, corpus.Dir(t), "Colmeray__mlops_project")
 	files := map[string]string{"reports/README.md": report}
 	for p, text := range kept {
 		if !slices.ContainsFunc(tree, func(f workspace.File) bool { return f.Path == p }) {

@@ -1,7 +1,6 @@
 package grade
 
 import (
-	"bufio"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -57,9 +56,9 @@ func loadCorpusRepos(t *testing.T) []corpusRepo {
 		if err := json.Unmarshal(data, &r.meta); err != nil {
 			t.Fatalf("%s: %v", r.name, err)
 		}
-		r.tree = loadCorpusTree(t, filepath.Join(repoDir, "tree.tsv"))
+		r.tree = loadCorpusTree(t, dir, r.name)
 		owner, name, _ := strings.Cut(r.name, "__")
-		commits, late := corpusHistory(t, filepath.Join(repoDir, "commits.tsv"), r.meta.DeadlineSHA)
+		commits, late := corpusHistory(t, dir, r.name, r.meta.DeadlineSHA)
 		r.snap = workspace.Snapshot{
 			Group: cmp.Or(numbers[r.name], 1000+i), Students: r.roster, URL: "https://github.com/" + owner + "/" + name + ".git",
 			WebURL: "https://github.com/" + owner + "/" + name, Branch: r.meta.Branch, Status: workspace.StatusOK,
@@ -74,38 +73,12 @@ func loadCorpusRepos(t *testing.T) []corpusRepo {
 	return repos
 }
 
-// corpusHistory reads commits.tsv (every commit reachable from HEAD, newest
-// first): the commits reachable from the deadline commit, and how many
-// first-parent commits follow it on the branch.
-func corpusHistory(t *testing.T, name, deadlineSHA string) (commits []workspace.Commit, late int) {
+// corpusHistory is a real repository's history as a snapshot holds it:
+// the commits reachable from the deadline commit, and how many first-parent
+// commits follow it on the branch.
+func corpusHistory(t *testing.T, dir, name, deadlineSHA string) (commits []workspace.Commit, late int) {
 	t.Helper()
-	f, err := os.Open(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var all []workspace.Commit
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for header := true; sc.Scan(); header = false {
-		cols := strings.Split(sc.Text(), "\t")
-		if header {
-			continue
-		}
-		if len(cols) < 9 {
-			t.Fatalf("%s: short line %q", name, sc.Text())
-		}
-		authored, err1 := time.Parse(time.RFC3339, cols[4])
-		committed, err2 := time.Parse(time.RFC3339, cols[7])
-		if err1 != nil || err2 != nil {
-			t.Fatalf("%s: dates of %s: %v %v", name, cols[0], err1, err2)
-		}
-		all = append(all, workspace.Commit{SHA: cols[0], Parents: strings.Fields(cols[1]), AuthorName: cols[2], AuthorEmail: cols[3],
-			AuthorTime: authored, CommitTime: committed, Message: cols[8]})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
+	all := corpusCommits(t, dir, name)
 	bySHA := map[string]workspace.Commit{}
 	for _, c := range all {
 		bySHA[c.SHA] = c
@@ -130,6 +103,17 @@ func corpusHistory(t *testing.T, name, deadlineSHA string) (commits []workspace.
 		}
 	}
 	return commits, late
+}
+
+// corpusCommits is a real repository's commits.tsv, newest first.
+func corpusCommits(t *testing.T, dir, name string) []workspace.Commit {
+	t.Helper()
+	var out []workspace.Commit
+	for _, c := range corpus.Commits(t, dir, name) {
+		out = append(out, workspace.Commit{SHA: c.SHA, Parents: c.Parents, AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail,
+			AuthorTime: c.AuthorTime, CommitTime: c.CommitTime, Message: c.Subject})
+	}
+	return out
 }
 
 // gradeCorpusRepo stores the repository's snapshot with report as the

@@ -1,10 +1,8 @@
 package grade
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"handin/internal/corpus"
@@ -32,26 +30,7 @@ func loadCorpusGroups(t *testing.T) []corpusGroup {
 	var groups []corpusGroup
 	for _, path := range repos {
 		g := corpusGroup{name: filepath.Base(filepath.Dir(path))}
-		f, err := os.Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(f)
-		sc.Buffer(nil, 1<<20)
-		for header := true; sc.Scan(); header = false {
-			cols := strings.Split(sc.Text(), "\t")
-			if header {
-				continue
-			}
-			if len(cols) < 4 {
-				t.Fatalf("%s: short line %q", path, sc.Text())
-			}
-			g.commits = append(g.commits, workspace.Commit{SHA: cols[0], AuthorName: cols[2], AuthorEmail: cols[3]})
-		}
-		f.Close()
-		if err := sc.Err(); err != nil {
-			t.Fatal(err)
-		}
+		g.commits = corpusCommits(t, dir, g.name)
 		if src, err := os.ReadFile(filepath.Join(dir, "reports", g.name+".md")); err == nil {
 			r, err := parse.Parse(src)
 			if err != nil {

@@ -1,11 +1,7 @@
 package grade
 
 import (
-	"bufio"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"handin/internal/corpus"
@@ -15,29 +11,13 @@ import (
 // treeModes are git's file modes as scrape records them.
 var treeModes = map[string]workspace.FileMode{"100644": workspace.ModeFile, "100755": workspace.ModeExec, "120000": workspace.ModeSymlink, "160000": workspace.ModeSubmodule}
 
-// loadCorpusTree reads a real repository's tree.tsv (`git ls-tree -r -l`:
-// mode, type, object, size, tab, path).
-func loadCorpusTree(t *testing.T, path string) []workspace.File {
+// loadCorpusTree is a real repository's deadline tree as a snapshot lists
+// it.
+func loadCorpusTree(t *testing.T, dir, name string) []workspace.File {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var tree []workspace.File
-	sc := bufio.NewScanner(f)
-	sc.Buffer(nil, 1<<20)
-	for sc.Scan() {
-		meta, p, ok := strings.Cut(sc.Text(), "\t")
-		fields := strings.Fields(meta)
-		if !ok || len(fields) != 4 {
-			t.Fatalf("%s: bad line %q", path, sc.Text())
-		}
-		size, _ := strconv.ParseInt(fields[3], 10, 64) // "-" for submodules
-		tree = append(tree, workspace.File{Path: p, Size: size, Mode: treeModes[fields[0]]})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
+	for _, e := range corpus.Tree(t, dir, name) {
+		tree = append(tree, workspace.File{Path: e.Path, Size: max(e.Size, 0), Mode: treeModes[e.Mode]})
 	}
 	return tree
 }
@@ -80,7 +60,7 @@ func TestTreeRulesOnRealLayouts(t *testing.T) {
 	}
 	for _, p := range paths {
 		name := filepath.Base(filepath.Dir(p))
-		tree := loadCorpusTree(t, p)
+		tree := loadCorpusTree(t, dir, name)
 		var st RepoStats
 		treeStats(&st, tree, nil)
 		named := 0
@@ -102,7 +82,7 @@ func TestTreeRulesOnRealLayouts(t *testing.T) {
 // config (contents synthetic: every YAML file reads as a Hydra config, then
 // one as a Cloud Build config).
 func TestCloudBuildContentOnRealLayout(t *testing.T) {
-	tree := loadCorpusTree(t, filepath.Join(corpus.Dir(t), "repos", "ChrisVN123__02476_mlops_exam", "tree.tsv"))
+	tree := loadCorpusTree(t, corpus.Dir(t), "ChrisVN123__02476_mlops_exam")
 	config := "configs/config.yaml"
 	for _, cloud := range []bool{false, true} {
 		content := func(p string) ([]byte, bool) {

@@ -1,12 +1,9 @@
 package claims
 
 import (
-	"bufio"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 
 	"handin/internal/corpus"
@@ -17,33 +14,11 @@ import (
 // kept: path searches give real verdicts, text searches "could not read".
 func corpusTree(t testing.TB, dir, name string) Tree {
 	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "repos", name, "tree.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var files []File
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		meta, p, ok := strings.Cut(sc.Text(), "\t")
-		fields := strings.Fields(meta)
-		if !ok || len(fields) != 4 {
-			t.Fatalf("%s tree.tsv: bad line %q", name, sc.Text())
+	for _, e := range corpus.Tree(t, dir, name) {
+		if e.Type == "blob" {
+			files = append(files, File{Path: e.Path, Size: e.Size}) // -1: a blob the copy lacked, of unknown size
 		}
-		if fields[1] != "blob" {
-			continue
-		}
-		size, err := strconv.ParseInt(fields[3], 10, 64)
-		if fields[3] == "BAD" { // a blob the copy lacked: its size is unknown
-			size, err = -1, nil
-		}
-		if err != nil {
-			t.Fatalf("%s tree.tsv: %v", name, err)
-		}
-		files = append(files, File{Path: p, Size: size})
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
 	}
 	return Tree{Files: files, Read: func(string) ([]byte, bool) { return nil, false }}
 }
