@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
+	"handin/scrape/packstore"
 	"handin/workspace"
 )
 
@@ -140,8 +141,8 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	if err != nil {
 		return r.failed(ctx, repoCtx, g, snap, auth != nil, err)
 	}
-	if storage, ok := repo.Storer.(*cloneStorage); ok {
-		snap.Notes = append(snap.Notes, leftOutNote(storage.leftOut())...)
+	if storage, ok := repo.Storer.(*packstore.Storage); ok {
+		snap.Notes = append(snap.Notes, omittedNote(storage.Omissions())...)
 	}
 	tip, err := localTip(repo, remote.Branch)
 	if err != nil {

@@ -25,6 +25,7 @@ import (
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
+	"handin/scrape/packstore"
 	"handin/workspace"
 )
 
@@ -149,7 +150,7 @@ func openClone(ctx context.Context, dir, redactedURL string) (repo *git.Reposito
 	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
 		return nil, false
 	}
-	repo, err := git.Open(openStorage(ctx, dir), nil)
+	repo, err := git.Open(packstore.Open(ctx, dir), nil)
 	if err != nil {
 		return nil, false
 	}
@@ -164,7 +165,7 @@ func openClone(ctx context.Context, dir, redactedURL string) (repo *git.Reposito
 // redacted URL: credentials pasted into groups.csv never reach the disk, the
 // real URL is passed to each fetch instead.
 func initClone(ctx context.Context, dir, redactedURL, branch string) (*git.Repository, error) {
-	repo, err := git.Init(openStorage(ctx, dir), nil)
+	repo, err := git.Init(packstore.Open(ctx, dir), nil)
 	if err != nil {
 		return nil, fmt.Errorf("init clone: %w", err)
 	}
@@ -180,6 +181,26 @@ func initClone(ctx context.Context, dir, redactedURL, branch string) (*git.Repos
 		return nil, fmt.Errorf("init clone: %w", err)
 	}
 	return repo, nil
+}
+
+// omittedNote is the snapshot's note on the objects of the packs just
+// fetched that the clone's pack store left out of their index.
+func omittedNote(omitted []packstore.Omission) []string {
+	if len(omitted) == 0 {
+		return nil
+	}
+	objects := make([]string, len(omitted))
+	for i, o := range omitted {
+		switch o.Reason {
+		case packstore.LongDelta:
+			objects[i] = fmt.Sprintf("a delta of %s building %s", mib(o.Cost), mib(o.Size))
+		case packstore.LargeBase:
+			objects[i] = fmt.Sprintf("an object of %s built from one of %s", mib(o.Size), mib(o.Cost))
+		default:
+			objects[i] = fmt.Sprintf("an object at %d built on one left out", o.Offset)
+		}
+	}
+	return []string{fmt.Sprintf("%d objects of the fetched pack were left out, as git never writes them: %s", len(objects), quotedList(objects))}
 }
 
 // branchRefSpec maps the remote branch onto the same local branch, forced:

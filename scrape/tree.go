@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"handin/scrape/packstore"
 	"handin/workspace"
 )
 
@@ -56,8 +57,8 @@ func treeFiles(repo *git.Repository, commit plumbing.Hash) ([]treeEntry, []strin
 	}
 	l := &treeLister{repo: repo}
 	l.sizer, _ = repo.Storer.(objectSizer)
-	if size, err := l.size(c.TreeHash); err != nil || size > maxInMemoryObject {
-		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(maxInMemoryObject), mib(size), err)
+	if size, err := l.size(c.TreeHash); err != nil || size > packstore.MaxInMemoryObject {
+		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(packstore.MaxInMemoryObject), mib(size), err)
 	}
 	root, err := c.Tree()
 	if err != nil {
@@ -100,7 +101,7 @@ func (l *treeLister) walk(tree *object.Tree, dir string, depth int) error {
 				l.tooDeep = append(l.tooDeep, p)
 				continue
 			}
-			if size, err := l.size(e.Hash); err != nil || size > maxInMemoryObject {
+			if size, err := l.size(e.Hash); err != nil || size > packstore.MaxInMemoryObject {
 				l.unread = append(l.unread, p)
 				continue
 			}
@@ -177,7 +178,7 @@ func (l *treeLister) notes() []string {
 	}
 	if len(l.unread) > 0 {
 		notes = append(notes, fmt.Sprintf("%d entries could not be read from the clone (missing, or a folder object over %s): %s",
-			len(l.unread), mib(maxInMemoryObject), quotedList(l.unread)))
+			len(l.unread), mib(packstore.MaxInMemoryObject), quotedList(l.unread)))
 	}
 	if l.stopped {
 		notes = append(notes, fmt.Sprintf("the tree has more than %d files and folders: the listing stops there", maxTreeEntries))
