@@ -7,13 +7,11 @@ import (
 	"io"
 	"maps"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -21,7 +19,6 @@ import (
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
 
@@ -41,37 +38,13 @@ type remoteTip struct {
 	MovedTo string
 }
 
-// redirectKey carries, in a request's context, where listRemote wants the
-// last redirect target written (a *string).
-type redirectKey struct{}
-
-// installTransport makes go-git use an http(s) transport that caps what a
-// server's answers make it read (limitedTransport), plus a hook that notes
-// where a redirect led: go-git follows the redirect of a renamed repository
-// without saying so (requests not made by listRemote are not recorded).
-// go-git keeps protocols in a process-wide table, so this is done once, when
-// the first scrape runs, not when the package is loaded.
-var installTransport = sync.OnceFunc(func() {
-	recording := githttp.NewClient(&http.Client{
-		Transport: newLimitedTransport(),
-		CheckRedirect: func(req *http.Request, _ []*http.Request) error {
-			if target, ok := req.Context().Value(redirectKey{}).(*string); ok {
-				*target = req.URL.String()
-			}
-			return nil
-		},
-	})
-	client.InstallProtocol("http", recording)
-	client.InstallProtocol("https", recording)
-})
-
 // errBranchNotFound: the remote has commits but not the requested branch.
 var errBranchNotFound = errors.New("branch not found on the remote")
 
 // listRemote asks the remote for its references (one small request, no
 // objects) and picks the branch to scrape: want, or the remote's default.
 func listRemote(ctx context.Context, rawURL string, auth transport.AuthMethod, want string) (remoteTip, error) {
-	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{rawURL}})
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{gitURL(rawURL)}})
 	var redirectedTo string
 	refs, err := remote.ListContext(context.WithValue(ctx, redirectKey{}, &redirectedTo), &git.ListOptions{Auth: auth})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
@@ -213,7 +186,7 @@ func branchRefSpec(branch string) config.RefSpec {
 func fetchBranch(ctx context.Context, repo *git.Repository, rawURL string, auth transport.AuthMethod, branch string) error {
 	err := repo.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: remoteName,
-		RemoteURL:  rawURL,
+		RemoteURL:  gitURL(rawURL),
 		RefSpecs:   []config.RefSpec{branchRefSpec(branch)},
 		Tags:       git.NoTags,
 		Auth:       auth,
