@@ -142,24 +142,24 @@ func TestPackWrittenByGitIsIndexedAsGitDoes(t *testing.T) {
 // whole base to build it) and instructions far longer than their object.
 // What is indexed is what git indexes of the same pack.
 func TestIndexLeavesOutDeltasGitNeverWrites(t *testing.T) {
-	var p packBuilder
-	base := p.whole(plumbing.BlobObject, make([]byte, 9<<20))
-	small := p.ofsDelta(base, 9<<20, 10, copyOp(0, 10))
-	onSmall := p.ofsDelta(small, 10, 10, copyOp(0, 10)) // built on the one left out
-	p.whole(plumbing.BlobObject, []byte("an ordinary file\n"))
-	padded := append(insertOps(bytes.Repeat([]byte("x"), 100)), bytes.Repeat(copyOp(0, 1), 6000)...)
-	small2 := p.whole(plumbing.BlobObject, []byte("a base of some bytes\n"))
-	long := p.ofsDelta(small2, 21, 6100, padded) // 18 KB of instructions for 6 KB
+	var p gittest.Pack
+	base := p.Object(plumbing.BlobObject, make([]byte, 9<<20))
+	small := p.Delta(base, 9<<20, 10, gittest.CopyOp(0, 10))
+	onSmall := p.Delta(small, 10, 10, gittest.CopyOp(0, 10)) // built on the one left out
+	p.Object(plumbing.BlobObject, []byte("an ordinary file\n"))
+	padded := append(gittest.InsertOps(bytes.Repeat([]byte("x"), 100)), bytes.Repeat(gittest.CopyOp(0, 1), 6000)...)
+	small2 := p.Object(plumbing.BlobObject, []byte("a base of some bytes\n"))
+	long := p.Delta(small2, 21, 6100, padded) // 18 KB of instructions for 6 KB
 
 	dir := t.TempDir()
 	store := packstore.Open(context.Background(), dir)
-	if err := writePack(store, p.pack()); err != nil {
+	if err := writePack(store, p.Bytes()); err != nil {
 		t.Fatal(err)
 	}
 	want := []packstore.Omission{
-		{Offset: p.offsets[small], Reason: packstore.LargeBase, Size: 10, Cost: 9 << 20},
-		{Offset: p.offsets[onSmall], Reason: packstore.OnOmitted, Size: 10},
-		{Offset: p.offsets[long], Reason: packstore.LongDelta, Size: 6100, Cost: p.lengths[long]},
+		{Offset: p.Offset(small), Reason: packstore.LargeBase, Size: 10, Cost: 9 << 20},
+		{Offset: p.Offset(onSmall), Reason: packstore.OnOmitted, Size: 10},
+		{Offset: p.Offset(long), Reason: packstore.LongDelta, Size: 6100, Cost: p.Length(long)},
 	}
 	if got := store.Omissions(); !slices.Equal(got, want) {
 		t.Errorf("left out %+v\nwant %+v", got, want)
@@ -181,12 +181,12 @@ func TestIndexLeavesOutDeltasGitNeverWrites(t *testing.T) {
 
 // A fetch that ends (the group's timeout) leaves no pack behind.
 func TestCancelledIndexingLeavesNoPack(t *testing.T) {
-	var p packBuilder
-	p.whole(plumbing.BlobObject, []byte("a file\n"))
+	var p gittest.Pack
+	p.Object(plumbing.BlobObject, []byte("a file\n"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	dir := t.TempDir()
-	if err := writePack(packstore.Open(ctx, dir), p.pack()); !errors.Is(err, context.Canceled) {
+	if err := writePack(packstore.Open(ctx, dir), p.Bytes()); !errors.Is(err, context.Canceled) {
 		t.Errorf("indexing after the context ended: %v", err)
 	}
 	if left, _ := os.ReadDir(filepath.Join(dir, "objects", "pack")); len(left) != 0 {
