@@ -156,6 +156,12 @@ func initClone(ctx context.Context, dir, redactedURL, branch string) (*git.Repos
 	return repo, nil
 }
 
+// omissions lists what the pack store of a clone (opened by openClone or
+// initClone) left out of the packs fetched through it.
+func omissions(repo *git.Repository) []packstore.Omission {
+	return repo.Storer.(*packstore.Storage).Omissions()
+}
+
 // omittedNote is the snapshot's note on the objects of the packs just
 // fetched that the clone's pack store left out of their index.
 func omittedNote(omitted []packstore.Omission) []string {
