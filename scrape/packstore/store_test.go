@@ -73,16 +73,29 @@ func TestFetchedPackIsTheOneGitIndexes(t *testing.T) {
 
 // go-git asks for thin packs, whose deltas may build on objects the clone
 // already holds; the store cannot index those (see the package doc). git's
-// upload-pack sends go-git whole objects: a fetch of one edited file (a
-// thin delta when C git fetches it) brings a pack that stands alone.
+// upload-pack sends go-git whole objects: a fetch of one edited file, a
+// thin delta when C git fetches it, brings a pack that stands alone.
 func TestFetchOfAnEditedFileIsNotThin(t *testing.T) {
 	served := serve(t)
 	src := newRepo(t, served, "edited.git")
 	text := randomText(100 << 10)
 	commit(t, src, gittest.Commit{Message: "first", Author: alice, When: when(0), Files: map[string][]byte{"src/train.py": text}})
 	store, dir := clone(t, served.RepoURL("edited.git"))
+	byGit := filepath.Join(t.TempDir(), "by-git.git")
+	runGit(t, served.root, nil, "clone", "--bare", "--quiet", served.RepoURL("edited.git"), byGit)
 	edited := append([]byte("# a comment at the top\n"), text...)
 	tip := commit(t, src, gittest.Commit{Message: "edit", Author: alice, When: when(1), Files: map[string][]byte{"src/train.py": edited}})
+
+	// C git keeps the pack it fetches as it came, the base of its thin
+	// delta appended.
+	runGit(t, byGit, nil, "-c", "fetch.unpackLimit=1", "fetch", "--quiet", "origin", "+refs/heads/*:refs/heads/*")
+	thin := false
+	for _, p := range packsIn(t, byGit) {
+		thin = thin || slices.Contains(verifyPack(t, p), blobName(edited))
+	}
+	if !thin {
+		t.Fatal("C git fetched the edit without a delta: the edit is not what the test is for")
+	}
 
 	repo, err := git.Open(store, nil)
 	if err != nil {
