@@ -12,8 +12,8 @@
 //     The pack is written to objects/pack as it arrives and indexed when the
 //     writer is closed, by this package's indexer: objects are hashed as they
 //     stream by, deltas applied in memory only when base and result are
-//     small (MaxInMemoryObject), streamed otherwise. The .idx it writes is
-//     byte for byte the one `git index-pack` writes for the same pack.
+//     small (MaxInMemoryObject), streamed otherwise. For a pack git wrote,
+//     the .idx is byte for byte the one `git index-pack` writes.
 //   - EncodedObjectSize (storer.EncodedObjectStorer): read from the object's
 //     header in its pack, a delta's from the start of its instructions;
 //     go-git's inflates a delta's instructions whole to find the size.
