@@ -790,7 +790,7 @@ func TestRunExportLimits(t *testing.T) {
 
 // A delta git never writes (10 bytes built from 9 MiB), as a server sends
 // it: the clone's pack store leaves it out, and the snapshot says so and
-// lists the file it could not read.
+// lists the file it could not read; the 9 MiB file is listed with its size.
 func TestRunNotesObjectsLeftOutOfTheClone(t *testing.T) {
 	c := newCourse(t)
 	r := c.repo("odd.git")
@@ -816,6 +816,9 @@ func TestRunNotesObjectsLeftOutOfTheClone(t *testing.T) {
 		if !slices.Contains(s.Notes, want) {
 			t.Errorf("notes %q\nwant %q", s.Notes, want)
 		}
+	}
+	if !slices.ContainsFunc(s.Tree, func(f workspace.File) bool { return f.Path == "data/large.bin" && f.Size == 9<<20 }) {
+		t.Errorf("the large file is not listed with its size: %+v", s.Tree)
 	}
 }
 
