@@ -229,9 +229,9 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transport.AuthMethod) (repo *git.Repository, omitted []packstore.Omission, err error) {
 	final := r.ws.ClonePath(g.Number)
 	redacted := RedactURL(g.URL)
-	if repo, ok := openClone(ctx, final, redacted); ok {
-		err := r.retry.do(ctx, func() error { return fetchBranch(ctx, repo, g.URL, auth, branch) })
-		return repo, omissions(repo), err
+	if existing, ok := openClone(ctx, final, redacted); ok {
+		err := r.retry.do(ctx, func() error { return fetchBranch(ctx, existing, g.URL, auth, branch) })
+		return existing, omissions(existing), err
 	}
 	tmp, err := r.ws.NewCloneDir(g.Number)
 	if err != nil {
