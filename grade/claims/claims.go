@@ -15,6 +15,9 @@ package claims
 type File struct {
 	Path string // slash-separated, relative to the repository root
 	Size int64  // bytes; 0 is an empty file, never evidence; negative when unknown
+	// Blob is git's object name of the contents, when known; else Check
+	// computes it from a kept file's bytes where it needs it.
+	Blob string
 }
 
 // Tree is the deadline tree of one group's repository.
@@ -60,6 +63,19 @@ type Verdict struct {
 	Reason string `json:"reason,omitempty"`
 	// Unread lists files that could have shown it but were not kept.
 	Unread []string `json:"unread,omitempty"`
+	// Skipped lists files that would have shown it but are not the group's
+	// work (the course template's files unchanged, copies of the course
+	// material, agent instructions) and dependencies declared but never
+	// imported, each with why; the reason names them too. Empty when the
+	// verdict is evidence.
+	Skipped []Skip `json:"skipped,omitempty"`
+}
+
+// Skip is a file (or a line of one) that did not count, and why.
+type Skip struct {
+	Path string `json:"path"`
+	Line int    `json:"line,omitempty"`
+	Why  string `json:"why"`
 }
 
 // Location is one piece of evidence.
