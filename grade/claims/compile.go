@@ -35,10 +35,10 @@ type compiledSkip struct {
 }
 
 type compiledRule struct {
-	id             string
-	cannotTell     string
-	template       string // Rule.Template
-	needs          []compiledNeed
+	id         string
+	cannotTell string
+	template   string // Rule.Template
+	needs      []compiledNeed
 }
 
 type compiledNeed struct {

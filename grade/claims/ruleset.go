@@ -99,12 +99,12 @@ type ruleSetFile struct {
 // ruleFile is a rule as written; nil fields are inherited from the base rule
 // of the same id.
 type ruleFile struct {
-	ID             string   `toml:"id"`
-	Modules        []string `toml:"modules"`
-	Items          []string `toml:"items"`
-	CannotTell     *string  `toml:"cannot_tell"`
-	Template       *string  `toml:"template"`
-	Needs          []Need   `toml:"need"`
+	ID         string   `toml:"id"`
+	Modules    []string `toml:"modules"`
+	Items      []string `toml:"items"`
+	CannotTell *string  `toml:"cannot_tell"`
+	Template   *string  `toml:"template"`
+	Needs      []Need   `toml:"need"`
 }
 
 //go:embed rules/*.toml
