@@ -156,7 +156,8 @@ var ruleCases = []ruleCase{
 	{rule: "quantization", kept: map[string]string{"src/model.py": "model = Net()\n# prune rare classes\n# model = torch.compile(model)\n", "src/prof.py": "torch.export_chrome_trace('t.json')\n"}, want: NoEvidence},
 	// Extra
 	{rule: "docs", kept: map[string]string{"docs/source/index.md": "# Docs\n"}, want: Evidence, evidence: []string{"docs/source/index.md"}},
-	{rule: "docs", kept: map[string]string{"README.md": "# Project\n"}, want: NoEvidence},
+	{rule: "docs", kept: map[string]string{"README.md": "# Project\n\nHow to train and serve the model.\n"}, want: Evidence, evidence: []string{"README.md"}},
+	{rule: "docs", kept: map[string]string{"src/p/api.py": pyFastAPI, "reports/README.md": "# Report\n"}, want: NoEvidence},
 	{rule: "docs-pages", kept: map[string]string{".github/workflows/docs.yaml": "steps:\n  - run: mkdocs gh-deploy --force\n"}, want: Evidence, evidence: []string{".github/workflows/docs.yaml:2"}},
 	{rule: "docs-pages", kept: map[string]string{"docs/mkdocs.yaml": "site_name: x\n"}, want: CannotTell},
 	{rule: "project-description", kept: map[string]string{"README.md": "x"}, want: CannotTell},
