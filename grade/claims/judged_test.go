@@ -17,7 +17,6 @@ import (
 	"testing"
 
 	"handin/internal/corpus"
-	"handin/parse"
 )
 
 // mirrorRoot is where whole clones of the corpus repositories may lie
@@ -146,23 +145,14 @@ func keptByScrape(f File, data []byte) bool {
 	return f.Size <= limit
 }
 
+// mirrorChecklist is the checklist of the report at a commit.
 func mirrorChecklist(t testing.TB, gitDir, commit, report string) []Item {
 	t.Helper()
 	data, err := exec.Command("git", "--git-dir", gitDir, "show", commit+":"+report).Output()
 	if err != nil {
-		return nil
+		return nil // no report at the deadline
 	}
-	r, err := parse.Parse(data)
-	if err != nil {
-		t.Fatalf("%s: %v", report, err)
-	}
-	var items []Item
-	for _, sec := range r.Checklist {
-		for _, it := range sec.Items {
-			items = append(items, Item{Text: it.Text, Module: it.Module, Checked: it.Checked, Line: it.Line})
-		}
-	}
-	return items
+	return checklistOf(t, report, data)
 }
 
 // judgedFile holds every verdict of the built-in rules on the deadline trees
