@@ -110,7 +110,7 @@ func (g *groupIndex) fromTemplate(i int) bool {
 	if g.template[i] == unknown {
 		g.template[i] = no
 		if len(templateFiles()[g.base[i]]) > 0 {
-			if t := g.text(i); t.kept && fromTemplate(g.lower[i], t.raw) {
+			if t := g.text(i); t.kept && templateFiles().holds(g.lower[i], t.raw) {
 				g.template[i] = yes
 			}
 		}

@@ -21,11 +21,14 @@ type templateFile struct {
 	hash    string // of the other lines
 }
 
+// templateTable holds the template's files by lowercased name.
+type templateTable map[string][]templateFile
+
 //go:embed template.tsv
 var templateTSV string
 
-// templateFiles are the template's files by lowercased name.
-var templateFiles = sync.OnceValue(func() map[string][]templateFile {
+// templateFiles are the built-in table's.
+var templateFiles = sync.OnceValue(func() templateTable {
 	files, err := parseTemplateFiles(templateTSV)
 	if err != nil {
 		panic(err) // a broken built-in table is a build defect, caught by the tests
@@ -33,8 +36,8 @@ var templateFiles = sync.OnceValue(func() map[string][]templateFile {
 	return files
 })
 
-func parseTemplateFiles(tsv string) (map[string][]templateFile, error) {
-	out := map[string][]templateFile{}
+func parseTemplateFiles(tsv string) (templateTable, error) {
+	out := templateTable{}
 	sc := bufio.NewScanner(strings.NewReader(tsv))
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
@@ -65,13 +68,13 @@ func parseTemplateFiles(tsv string) (map[string][]templateFile, error) {
 	return out, sc.Err()
 }
 
-// fromTemplate reports whether a file (its lowercased path and contents) is
-// one the course's project template creates, unchanged but for the values
-// a student chooses when creating the project. A project may lie in a
-// folder of the repository: the template's path must end the file's.
-func fromTemplate(lowerPath string, content []byte) bool {
+// holds reports whether a file (its lowercased path and contents) is one
+// the course's project template creates, unchanged but for the values a
+// student chooses when creating the project. A project may lie in a folder
+// of the repository: the template's path must end the file's.
+func (tt templateTable) holds(lowerPath string, content []byte) bool {
 	elems := strings.Split(lowerPath, "/")
-	candidates := templateFiles()[elems[len(elems)-1]]
+	candidates := tt[elems[len(elems)-1]]
 	if len(candidates) == 0 {
 		return false
 	}
