@@ -15,9 +15,6 @@ package claims
 type File struct {
 	Path string // slash-separated, relative to the repository root
 	Size int64  // bytes; 0 is an empty file, never evidence; negative when unknown
-	// Blob is git's object name of the contents, when known; else Check
-	// computes it from a kept file's bytes where it needs it.
-	Blob string
 }
 
 // Tree is the deadline tree of one group's repository.

@@ -79,7 +79,7 @@ func mirrorTree(t testing.TB, gitDir, commit string) Tree {
 			continue
 		}
 		size, _ := strconv.ParseInt(f[3], 10, 64)
-		files = append(files, File{Path: p, Size: size, Blob: f[2]})
+		files = append(files, File{Path: p, Size: size})
 		objects = append(objects, f[2])
 	}
 	contents := map[string][]byte{}
