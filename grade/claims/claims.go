@@ -1,9 +1,11 @@
 // Package claims checks a report's checklist against the repository at the
 // deadline. For every checklist item it finds the rule that judges it (by
-// module tag and wording) and looks in the deadline tree for the files, text
-// or declared dependencies that show the work: the verdict is evidence (with
-// the files and lines), no evidence (with what was looked for), or cannot tell
-// (work done in the cloud, files that were not kept, understanding).
+// module tag and wording) and looks in the deadline tree for the files or
+// the code that show the work (comments, a dependency declared and never
+// imported, and files that are not the group's work never do): the verdict
+// is evidence (with the files and lines), no evidence (with what was looked
+// for), or cannot tell (work done in the cloud, files that were not kept,
+// understanding).
 //
 // The rules are data, one TOML file per template year (rules/*.toml), loaded
 // with Load; an instructor can override a rule with a file of their own. The
