@@ -157,8 +157,8 @@ func claimFindings(verdicts []claims.Verdict) []Finding {
 		var f Finding
 		switch {
 		case tickedWithoutEvidence(v):
-			f = newFinding(KindTickedWithoutEvidence, 0, "ticked without evidence in the repository: %s: looked for %s",
-				itemLabel(v.Item), strings.Join(v.Missing, "; "))
+			f = newFinding(KindTickedWithoutEvidence, 0, "ticked without evidence in the repository: %s: looked for %s%s",
+				itemLabel(v.Item), strings.Join(v.Missing, "; "), notCounted(v))
 		case untickedWithEvidence(v):
 			f = newFinding(KindUntickedWithEvidence, 0, "not ticked, but the repository shows it: %s: %s",
 				itemLabel(v.Item), locations(v.Evidence))
@@ -169,6 +169,16 @@ func claimFindings(verdicts []claims.Verdict) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// notCounted names what was found but is not the group's work (the course
+// template's files unchanged, a dependency declared but never imported), so
+// the instructor sees why it did not count.
+func notCounted(v claims.Verdict) string {
+	if len(v.Skipped) == 0 {
+		return ""
+	}
+	return "; " + v.Reason
 }
 
 // itemLabel is a checklist item as the report writes it (with its tag).

@@ -121,7 +121,7 @@ func TestGradeJudgesClaimsOnARealTree(t *testing.T) {
 		unread   string   // one of the files it could not read
 	}{
 		{item: itemFastAPI, status: claims.NoEvidence},
-		{item: itemLogging, status: claims.Evidence, evidence: []string{"pyproject.toml:3", "src/project/data.py:3"}},
+		{item: itemLogging, status: claims.Evidence, evidence: []string{"src/project/data.py:3"}}, // the import, not the declaration
 		{item: itemDocker, status: claims.Evidence, evidence: []string{"dockerfiles/train.dockerfile", "dockerfiles/train.gpu.dockerfile"}},
 		{item: itemDataTest, status: claims.Evidence, evidence: []string{"tests/test_data.py"}},
 		{item: itemCICache, status: claims.CannotTell, unread: ".github/workflows/tests.yaml"},
@@ -157,17 +157,30 @@ func TestGradeJudgesClaimsOnARealTree(t *testing.T) {
 	}
 }
 
+// What was found but is not the group's work is named in the problem, so the
+// instructor sees why it did not count.
+func TestTickedWithoutEvidenceNamesWhatDidNotCount(t *testing.T) {
+	code := colmerayCode()
+	code["pyproject.toml"] = "[project]\nname = \"project\"\ndependencies = [\"torch\", \"fastapi\"]\n"
+	s := colmeraySnapshot(t, testWorkspace(t), claimsReport("* [x] "+itemFastAPI), code)
+	r := Grade(s, claimsOptions(t, "2026"))
+	f := findingsOf(r, KindTickedWithoutEvidence)
+	if len(f) != 1 || !strings.HasSuffix(f[0].Message, "; not counted: pyproject.toml:3 (fastapi declared, never imported or used)") {
+		t.Errorf("declared, never imported: %v", texts(f))
+	}
+}
+
 // A file the scrape did not keep is a file that could not be read, never
-// one without evidence: without pyproject.toml FastAPI could be declared
-// there, so the ticked item is "cannot tell", not a problem.
+// one without evidence: without train.py FastAPI could be imported there,
+// so the ticked item is "cannot tell", not a problem.
 func TestClaimsNeverAccuseOnFilesNotKept(t *testing.T) {
 	code := colmerayCode()
-	delete(code, "pyproject.toml")
+	delete(code, "src/project/train.py")
 	s := colmeraySnapshot(t, testWorkspace(t), claimsReport("* [x] "+itemFastAPI), code)
 	r := Grade(s, claimsOptions(t, "2026"))
 	v := verdictOf(t, r, itemFastAPI)
-	if v.Status != claims.CannotTell || !slices.Contains(v.Unread, "pyproject.toml") {
-		t.Errorf("FastAPI with pyproject.toml not kept: %s, unread %v; want cannot tell naming pyproject.toml", v.Status, v.Unread)
+	if v.Status != claims.CannotTell || !slices.Contains(v.Unread, "src/project/train.py") {
+		t.Errorf("FastAPI with train.py not kept: %s, unread %v; want cannot tell naming src/project/train.py", v.Status, v.Unread)
 	}
 	if f := findingsOf(r, KindTickedWithoutEvidence); len(f) != 0 {
 		t.Errorf("a file not kept made a problem: %v", texts(f))
