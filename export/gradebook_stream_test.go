@@ -1,21 +1,22 @@
 package export
 
 import (
+	"iter"
 	"os"
 	"testing"
 
 	"handin/grade"
+	"handin/internal/xlsxstream"
 )
 
 // resultsOf is a source of results held in memory.
-func resultsOf(results []*grade.GroupResult) resultSource {
-	return func(each func(*grade.GroupResult) error) error {
+func resultsOf(results []*grade.GroupResult) iter.Seq2[*grade.GroupResult, error] {
+	return func(yield func(*grade.GroupResult, error) bool) {
 		for _, r := range results {
-			if err := each(r); err != nil {
-				return err
+			if !yield(r, nil) {
+				return
 			}
 		}
-		return nil
 	}
 }
 
@@ -27,19 +28,19 @@ func columnsAscend(t testing.TB, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts, err := openWorkbookParts(data)
+	book, err := xlsxstream.Open(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for sheet := range parts.sheets {
-		scan, err := parts.scanSheet(sheet, func(*sheetScan, int, []sheetCell) error { return nil })
+	for _, sheet := range openWorkbook(t, name).GetSheetList() {
+		scan, err := book.Scan(sheet, func(*xlsxstream.Sheet, int, []xlsxstream.Cell) error { return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
-		for i := 1; i < len(scan.cols); i++ {
-			if scan.cols[i].Min <= scan.cols[i-1].Max {
+		for i := 1; i < len(scan.Cols); i++ {
+			if scan.Cols[i].Min <= scan.Cols[i-1].Max {
 				t.Errorf("sheet %s: column formats out of order: %d-%d after %d-%d", sheet,
-					scan.cols[i].Min, scan.cols[i].Max, scan.cols[i-1].Min, scan.cols[i-1].Max)
+					scan.Cols[i].Min, scan.Cols[i].Max, scan.Cols[i-1].Min, scan.Cols[i-1].Max)
 				break
 			}
 		}
