@@ -74,9 +74,11 @@ type job struct {
 // Write writes the gradebook into dir: handin's sheets as laid out by
 // sheets, in that order, with these rows (each sheet's in the order they
 // come), and everything of the instructor's carried over from the
-// gradebook there. The rows are read once, a row at a time: they wait on
-// disk, so memory holds one row whatever the course's size. now names
-// backups and dates the values moved to Kept.
+// gradebook there. The rows are read once, a row at a time, and wait in
+// dir as temporary files until the workbook is saved, so that memory holds
+// one row whatever the course's size (the files are named as atomicfile
+// names its own: atomicfile.RemoveTemps removes those of a process killed
+// meanwhile). now names backups and dates the values moved to Kept.
 func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Time) (*Written, error) {
 	g := &job{files: files{dir: dir}, sheets: sheets, now: now, out: &Written{}}
 	g.state = loadState(g.statePath())
@@ -174,7 +176,7 @@ func (g *job) backUp(current []byte) error {
 // replace writes gradebook.xlsx and removes a pending workbook it
 // supersedes. unedited is the digest of the gradebook it replaces when
 // that was handin's own, else "".
-func (g *job) replace(built *built, unedited string) error {
+func (g *job) replace(built *builtBook, unedited string) error {
 	pending, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
@@ -206,7 +208,7 @@ func (g *job) replace(built *built, unedited string) error {
 }
 
 // writePending writes gradebook.new.xlsx, leaving gradebook.xlsx alone.
-func (g *job) writePending(built *built) error {
+func (g *job) writePending(built *builtBook) error {
 	previous, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
@@ -251,7 +253,7 @@ func (g *job) keepIfEdited(pending []byte) error {
 	return nil
 }
 
-// pruneAndSave prunes the backups when this export made one, and saves the
+// pruneAndSave prunes the backups when this write made one, and saves the
 // state, before the new workbook is written.
 func (g *job) pruneAndSave() error {
 	if g.backedUp {

@@ -90,8 +90,8 @@ func (w *workbookWriter) newSheetStream(index int, l Layout, work *sheetWork, di
 			return nil, err
 		}
 	}
-	// Named as atomicfile names its temporary files, so that the next
-	// export removes the spool of one killed meanwhile.
+	// Named as atomicfile names its temporary files, so that the spool of
+	// a process killed meanwhile goes with them (atomicfile.RemoveTemps).
 	if s.rows, err = xlsxstream.NewSpool(dir, ".gradebook-rows.tmp-*"); err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ import (
 	"handin/internal/xlsxstream"
 )
 
-// built is a workbook ready to be written and what the state keeps of it.
-type built struct {
+// builtBook is a workbook ready to be written and what the state keeps of it.
+type builtBook struct {
 	data    []byte
 	headers map[string][]string      // each sheet's header row
 	values  map[string]*writtenSheet // handin's values, by sheet
@@ -49,7 +49,7 @@ type workbookWriter struct {
 // comes: memory holds one row, whatever the course's size. The rows wait
 // in dir (the gradebook's folder) as temporary files that a process
 // killed meanwhile leaves for the next one to remove.
-func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, now time.Time, dir string) (*built, error) {
+func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, now time.Time, dir string) (*builtBook, error) {
 	w, err := newWorkbookWriter(now)
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
@@ -85,7 +85,7 @@ func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, no
 			return nil, fmt.Errorf("gradebook sheet %s: %w", row.Sheet, err)
 		}
 	}
-	b := &built{headers: map[string][]string{}, values: map[string]*writtenSheet{}}
+	b := &builtBook{headers: map[string][]string{}, values: map[string]*writtenSheet{}}
 	var moved []keptValue
 	for _, s := range streams {
 		out, err := s.finish()

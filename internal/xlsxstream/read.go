@@ -3,7 +3,7 @@ package xlsxstream
 // Reading a workbook's sheets one row at a time, straight from the zip:
 // excelize reads a sheet's cell types, styles and formulas only by loading
 // the whole sheet (some 120 MB for the Claims sheet of 1,000 groups), while
-// an export needs each cell once. Values are read as excelize's GetRows
+// the gradebook needs each cell once. Values are read as excelize's GetRows
 // with RawCellValue reads them (TestScanReadsAsExcelize); styles and
 // comments still come from excelize, which does not load a sheet for them
 // (TestCommentsAndStylesAreReadWithoutLoadingTheSheet).
