@@ -26,7 +26,8 @@ func canonical(raw string) string {
 }
 
 // canonicalOf is canonical for a value handin writes (see cellText and
-// workbookWriter.cellValue).
+// workbookWriter.cellValue), as the stream writer writes it (xlsxstream's
+// TestStreamWriterWritesNumbersAsTheirValue).
 func canonicalOf(v any) string {
 	switch v := v.(type) {
 	case nil:

@@ -146,7 +146,8 @@ type readOptions struct {
 // laid out as sheets say.
 func readInstructorWork(data []byte, sheets []Layout, opts readOptions) (*instructorWork, error) {
 	// excelize keeps sheets larger than this on disk: only their styles
-	// and comments are read through it.
+	// and comments are read through it, which leaves them there
+	// (xlsxstream's TestCommentsAndStylesAreReadWithoutLoadingTheSheet).
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipXMLSizeLimit: 64 << 10})
 	if err != nil {
 		return nil, err
@@ -521,6 +522,8 @@ func (r *workbookReader) notes(name string) ([]placedNote, error) {
 		if err != nil {
 			continue
 		}
+		// The text of a comment in runs (as LibreOffice writes them) is in
+		// its runs only (xlsxstream's TestCommentTextIsInTextOrInItsRuns).
 		text := c.Text
 		for _, run := range c.Paragraph {
 			text += run.Text

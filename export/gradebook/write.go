@@ -222,7 +222,8 @@ func (w *workbookWriter) cellValue(sheet, at string, colors map[any]Color, v any
 			return nil, nil
 		}
 		// excelize's own conversion: a float would round the date to 15
-		// digits, which LibreOffice shows as 22:58:59 for 22:59.
+		// digits, which LibreOffice shows as 22:58:59 for 22:59 (xlsxstream's
+		// TestStreamWriterWritesNumbersAsTheirValue).
 		return excelize.Cell{StyleID: w.date, Value: wallClock(v)}, nil
 	case Link:
 		text := cellText(v.Text)

@@ -425,6 +425,37 @@ func TestStyleReadIsAStyleToWrite(t *testing.T) {
 	}
 }
 
+// TestCommentTextIsInTextOrInItsRuns: GetComments gives a comment's plain
+// text in Text and the text of its runs (as LibreOffice and Excel write
+// comments) in Paragraph only, never in both. The gradebook joins the two
+// to carry an instructor's comment over.
+func TestCommentTextIsInTextOrInItsRuns(t *testing.T) {
+	book := streamed(t, func(f *excelize.File, sheet string) {
+		must(t, f.AddComment(sheet, excelize.Comment{Cell: "A1", Author: "NS", Text: "plain"}))
+		must(t, f.AddComment(sheet, excelize.Comment{Cell: "B1", Author: "NS", Paragraph: []excelize.RichTextRun{
+			{Text: "NS:", Font: &excelize.Font{Bold: true}}, {Text: " in runs"},
+		}}))
+	}, func(sw *excelize.StreamWriter) {
+		must(t, sw.SetRow("A1", []any{"a", "b"}))
+	})
+	f, err := excelize.OpenReader(bytes.NewReader(book))
+	must(t, err)
+	defer f.Close()
+	comments, err := f.GetComments("Sheet1")
+	must(t, err)
+	got := map[string]string{}
+	for _, c := range comments {
+		var runs strings.Builder
+		for _, r := range c.Paragraph {
+			runs.WriteString(r.Text)
+		}
+		got[c.Cell] = c.Text + "|" + runs.String()
+	}
+	if want := map[string]string{"A1": "plain|", "B1": "|NS: in runs"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("comments read as Text|runs %q, want %q", got, want)
+	}
+}
+
 // TestScanReadsAsExcelize: a sheet read row by row from the zip gives
 // every cell's value, type, style and formula as excelize's own
 // whole-sheet reading does (shared strings, rich text, escaped characters,
