@@ -80,6 +80,9 @@ type job struct {
 // names its own: atomicfile.RemoveTemps removes those of a process killed
 // meanwhile). now names backups and dates the values moved to Kept.
 func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Time) (*Written, error) {
+	if err := checkLayouts(sheets); err != nil {
+		return nil, err
+	}
 	g := &job{files: files{dir: dir}, sheets: sheets, now: now, out: &Written{}}
 	g.state = loadState(g.statePath())
 	current, err := readIfExists(g.book())

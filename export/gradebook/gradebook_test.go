@@ -150,6 +150,20 @@ func TestWriteRefusesRowsItCannotPlace(t *testing.T) {
 	}
 }
 
+// A layout whose key is not one of its columns is refused before anything
+// is written.
+func TestWriteRefusesALayoutWithoutItsKey(t *testing.T) {
+	dir := t.TempDir()
+	l := groups
+	l.Key = []string{"Grade"} // the instructor's column, not handin's
+	if _, err := Write(dir, []Layout{l}, rowsOf(nil), now); err == nil || !strings.Contains(err.Error(), `key ["Grade"]`) {
+		t.Errorf("error %v, want one naming the key", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left in the folder: %v", entries)
+	}
+}
+
 // The instructor's grade stays on its group's row through rewrites, in
 // whatever order the rows come; the edited workbook is backed up once.
 func TestInstructorColumnIsCarriedOver(t *testing.T) {

@@ -4,6 +4,7 @@ package gradebook
 // how a row is known again from one export to the next (its key).
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -103,6 +104,17 @@ func describeKey(l Layout, key string) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// checkLayouts says what is wrong with the layouts: a sheet without a key among
+// the columns handin fills cannot carry anything over.
+func checkLayouts(sheets []Layout) error {
+	for _, l := range sheets {
+		if len(l.Key) == 0 || slices.Contains(l.keyIndexes(), -1) {
+			return fmt.Errorf("gradebook sheet %s: its key %q is not among the columns handin fills", l.Name, l.Key)
+		}
+	}
+	return nil
 }
 
 // keyIndexes are the positions of the key columns in a row's values.
