@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
+	"handin/scrape/packstore"
 	"handin/workspace"
 )
 
@@ -136,13 +137,11 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 		}
 	}
 
-	repo, err := r.fetch(repoCtx, g, remote.Branch, auth)
+	repo, omitted, err := r.fetch(repoCtx, g, remote.Branch, auth)
 	if err != nil {
 		return r.failed(ctx, repoCtx, g, snap, auth != nil, err)
 	}
-	if storage, ok := repo.Storer.(*cloneStorage); ok {
-		snap.Notes = append(snap.Notes, leftOutNote(storage.leftOut())...)
-	}
+	snap.Notes = append(snap.Notes, omittedNote(omitted)...)
 	tip, err := localTip(repo, remote.Branch)
 	if err != nil {
 		return r.internalError(snap, err)
@@ -225,36 +224,39 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 
 // fetch brings the branch into the group's workspace clone: incrementally
 // into an existing clone, or as a fresh bare clone built in the workspace's
-// tmp folder and renamed into place once complete.
-func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transport.AuthMethod) (*git.Repository, error) {
+// tmp folder and renamed into place once complete. omitted is what the
+// clone's pack store left out of the packs this fetch brought.
+func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transport.AuthMethod) (repo *git.Repository, omitted []packstore.Omission, err error) {
 	final := r.ws.ClonePath(g.Number)
 	redacted := RedactURL(g.URL)
-	if repo, ok := openClone(ctx, final, redacted); ok {
-		return repo, r.retry.do(ctx, func() error { return fetchBranch(ctx, repo, g.URL, auth, branch) })
+	if existing, ok := openClone(ctx, final, redacted); ok {
+		err := r.retry.do(ctx, func() error { return fetchBranch(ctx, existing, g.URL, auth, branch) })
+		return existing, omissions(existing), err
 	}
 	tmp, err := r.ws.NewCloneDir(g.Number)
 	if err != nil {
-		return nil, &workspaceError{fmt.Errorf("clone: %w", err)}
+		return nil, nil, &workspaceError{fmt.Errorf("clone: %w", err)}
 	}
 	defer os.RemoveAll(tmp) // no-op once renamed
-	repo, err := initClone(ctx, tmp, redacted, branch)
+	repo, err = initClone(ctx, tmp, redacted, branch)
 	if err != nil {
-		return nil, &workspaceError{err}
+		return nil, nil, &workspaceError{err}
 	}
 	if err := r.retry.do(ctx, func() error { return fetchBranch(ctx, repo, g.URL, auth, branch) }); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	omitted = omissions(repo) // the storage opened on tmp: the clone is opened again once moved
 	if err := os.RemoveAll(final); err != nil {
-		return nil, &workspaceError{fmt.Errorf("clone: replace %s: %w", final, err)}
+		return nil, nil, &workspaceError{fmt.Errorf("clone: replace %s: %w", final, err)}
 	}
 	if err := os.Rename(tmp, final); err != nil {
-		return nil, &workspaceError{fmt.Errorf("clone: %w", err)}
+		return nil, nil, &workspaceError{fmt.Errorf("clone: %w", err)}
 	}
 	repo, ok := openClone(ctx, final, redacted)
 	if !ok {
-		return nil, &workspaceError{fmt.Errorf("clone: %s unreadable after rename", final)}
+		return nil, nil, &workspaceError{fmt.Errorf("clone: %s unreadable after rename", final)}
 	}
-	return repo, nil
+	return repo, omitted, nil
 }
 
 // failed turns a failed list or fetch into the group's status, stored

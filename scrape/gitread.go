@@ -28,10 +28,8 @@ func loadHistory(repo *git.Repository, tips ...plumbing.Hash) (history, error) {
 		if _, seen := h[next.String()]; seen {
 			continue
 		}
-		if sizer, ok := repo.Storer.(objectSizer); ok {
-			if size, err := sizer.EncodedObjectSize(next); err == nil && size > maxCommitObject {
-				return nil, fmt.Errorf("commit %s is %s, over the %s a commit may take", short(next.String()), mib(size), mib(maxCommitObject))
-			}
+		if size, err := repo.Storer.EncodedObjectSize(next); err == nil && size > maxCommitObject {
+			return nil, fmt.Errorf("commit %s is %s, over the %s a commit may take", short(next.String()), mib(size), mib(maxCommitObject))
 		}
 		c, err := repo.CommitObject(next)
 		if err != nil {

@@ -4,32 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
-	"net"
-	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"syscall"
-	"time"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/config"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
-	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 	"github.com/go-git/go-git/v5/storage/memory"
-
-	"handin/workspace"
 )
-
-// remoteName is the remote every workspace clone fetches from.
-const remoteName = "origin"
 
 // remoteTip is what the remote advertised for the branch to scrape.
 type remoteTip struct {
@@ -40,37 +26,13 @@ type remoteTip struct {
 	MovedTo string
 }
 
-// redirectKey carries, in a request's context, where listRemote wants the
-// last redirect target written (a *string).
-type redirectKey struct{}
-
-// installTransport makes go-git use an http(s) transport that caps what a
-// server's answers make it read (limitedTransport), plus a hook that notes
-// where a redirect led: go-git follows the redirect of a renamed repository
-// without saying so (requests not made by listRemote are not recorded).
-// go-git keeps protocols in a process-wide table, so this is done once, when
-// the first scrape runs, not when the package is loaded.
-var installTransport = sync.OnceFunc(func() {
-	recording := githttp.NewClient(&http.Client{
-		Transport: newLimitedTransport(),
-		CheckRedirect: func(req *http.Request, _ []*http.Request) error {
-			if target, ok := req.Context().Value(redirectKey{}).(*string); ok {
-				*target = req.URL.String()
-			}
-			return nil
-		},
-	})
-	client.InstallProtocol("http", recording)
-	client.InstallProtocol("https", recording)
-})
-
 // errBranchNotFound: the remote has commits but not the requested branch.
 var errBranchNotFound = errors.New("branch not found on the remote")
 
 // listRemote asks the remote for its references (one small request, no
 // objects) and picks the branch to scrape: want, or the remote's default.
 func listRemote(ctx context.Context, rawURL string, auth transport.AuthMethod, want string) (remoteTip, error) {
-	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{rawURL}})
+	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{gitURL(rawURL)}})
 	var redirectedTo string
 	refs, err := remote.ListContext(context.WithValue(ctx, redirectKey{}, &redirectedTo), &git.ListOptions{Auth: auth})
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
@@ -142,46 +104,6 @@ func movedRepository(cloneURL, redirectedTo string) string {
 	return moved
 }
 
-// openClone opens an existing workspace clone; ok is false when there is
-// none, when it is damaged, or when it was cloned from another URL (the
-// group changed its repository), in which case the caller clones afresh.
-func openClone(ctx context.Context, dir, redactedURL string) (repo *git.Repository, ok bool) {
-	if _, err := os.Stat(filepath.Join(dir, "HEAD")); err != nil {
-		return nil, false
-	}
-	repo, err := git.Open(openStorage(ctx, dir), nil)
-	if err != nil {
-		return nil, false
-	}
-	remote, err := repo.Remote(remoteName)
-	if err != nil || len(remote.Config().URLs) == 0 || remote.Config().URLs[0] != redactedURL {
-		return nil, false
-	}
-	return repo, true
-}
-
-// initClone creates an empty bare repository at dir whose origin is the
-// redacted URL: credentials pasted into groups.csv never reach the disk, the
-// real URL is passed to each fetch instead.
-func initClone(ctx context.Context, dir, redactedURL, branch string) (*git.Repository, error) {
-	repo, err := git.Init(openStorage(ctx, dir), nil)
-	if err != nil {
-		return nil, fmt.Errorf("init clone: %w", err)
-	}
-	if _, err := repo.CreateRemote(&config.RemoteConfig{
-		Name:  remoteName,
-		URLs:  []string{redactedURL},
-		Fetch: []config.RefSpec{branchRefSpec(branch)},
-	}); err != nil {
-		return nil, fmt.Errorf("init clone: %w", err)
-	}
-	head := plumbing.NewSymbolicReference(plumbing.HEAD, plumbing.NewBranchReferenceName(branch))
-	if err := repo.Storer.SetReference(head); err != nil {
-		return nil, fmt.Errorf("init clone: %w", err)
-	}
-	return repo, nil
-}
-
 // branchRefSpec maps the remote branch onto the same local branch, forced:
 // a force-pushed branch replaces ours (old objects stay in the clone).
 func branchRefSpec(branch string) config.RefSpec {
@@ -192,7 +114,7 @@ func branchRefSpec(branch string) config.RefSpec {
 func fetchBranch(ctx context.Context, repo *git.Repository, rawURL string, auth transport.AuthMethod, branch string) error {
 	err := repo.FetchContext(ctx, &git.FetchOptions{
 		RemoteName: remoteName,
-		RemoteURL:  rawURL,
+		RemoteURL:  gitURL(rawURL),
 		RefSpecs:   []config.RefSpec{branchRefSpec(branch)},
 		Tags:       git.NoTags,
 		Auth:       auth,
@@ -202,116 +124,6 @@ func fetchBranch(ctx context.Context, repo *git.Repository, rawURL string, auth 
 		return err
 	}
 	return nil
-}
-
-// localTip is the branch tip in a workspace clone.
-func localTip(repo *git.Repository, branch string) (plumbing.Hash, error) {
-	ref, err := repo.Reference(plumbing.NewBranchReferenceName(branch), true)
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("branch %s after fetch: %w", branch, err)
-	}
-	return ref.Hash(), nil
-}
-
-// retryPolicy: how often and how patiently transient failures are retried.
-type retryPolicy struct {
-	Attempts  int
-	BaseDelay time.Duration // doubled after each failure
-}
-
-// do runs op until it succeeds, fails for a reason retrying cannot fix, the
-// attempts are used up, or ctx ends.
-func (p retryPolicy) do(ctx context.Context, op func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := op()
-		if err == nil || attempt >= p.Attempts || ctx.Err() != nil || !transient(err) {
-			return err
-		}
-		select {
-		case <-time.After(p.BaseDelay << (attempt - 1)):
-		case <-ctx.Done():
-			return err
-		}
-	}
-}
-
-// httpStatus is the HTTP status code go-git saw, or 0.
-func httpStatus(err error) int {
-	var herr *githttp.Err
-	if errors.As(err, &herr) {
-		return herr.StatusCode()
-	}
-	// go-git wraps unexpected statuses in an UnexpectedError without Unwrap.
-	var unexpected *plumbing.UnexpectedError
-	if errors.As(err, &unexpected) && errors.As(unexpected.Err, &herr) {
-		return herr.StatusCode()
-	}
-	return 0
-}
-
-// transient reports whether a failure may go away by itself: server errors,
-// rate limits, resets, truncated answers, refused or timed-out connections.
-func transient(err error) bool {
-	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || diskFull(err) {
-		return false // our own timeout or cancellation, or our disk: nothing to wait out
-	}
-	if code := httpStatus(err); code != 0 {
-		return code >= 500 || code == 429 || code == 408
-	}
-	var dnsErr *net.DNSError
-	if errors.As(err, &dnsErr) {
-		return !dnsErr.IsNotFound
-	}
-	var netErr net.Error
-	if errors.As(err, &netErr) {
-		return true
-	}
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.EPIPE)
-}
-
-// remoteFailure maps a failed list or fetch to a status. hasToken tells a
-// private repository seen without credentials (not-found, as GitHub answers
-// for both) from credentials that were refused (auth-failed).
-func remoteFailure(err error, hasToken bool) workspace.Status {
-	var dnsErr *net.DNSError
-	switch {
-	case errors.Is(err, context.DeadlineExceeded):
-		return workspace.StatusTimeout
-	case errors.Is(err, transport.ErrRepositoryNotFound), errors.Is(err, errBranchNotFound):
-		return workspace.StatusNotFound
-	case errors.Is(err, transport.ErrAuthenticationRequired):
-		if hasToken {
-			return workspace.StatusAuthFailed
-		}
-		return workspace.StatusNotFound
-	case errors.Is(err, transport.ErrAuthorizationFailed):
-		return workspace.StatusAuthFailed
-	case errors.Is(err, transport.ErrEmptyRemoteRepository):
-		return workspace.StatusEmptyRepo
-	case httpStatus(err) == 410:
-		return workspace.StatusNotFound
-	case errors.As(err, &dnsErr) && dnsErr.IsNotFound:
-		// A mistyped host and a resolver that cannot answer (no network)
-		// look alike: handin could not reach the server, which is no fact
-		// about what the group handed in (see unresolvedHost).
-		return workspace.StatusNetworkError
-	case transient(err):
-		return workspace.StatusNetworkError
-	}
-	return workspace.StatusInternalError
-}
-
-// unresolvedHost explains a host name that does not resolve, for the
-// group's page and the run's summary: what happened and what to do. ok is
-// false for any other error.
-func unresolvedHost(err error) (msg string, ok bool) {
-	var dnsErr *net.DNSError
-	if !errors.As(err, &dnsErr) || !dnsErr.IsNotFound {
-		return "", false
-	}
-	return fmt.Sprintf("could not resolve the host %s (no such host): check the repository URL in groups.csv, or this machine's network", dnsErr.Name), true
 }
 
 // tokenAuth sends the token only to the hosts it is meant for: groups.csv is

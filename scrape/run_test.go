@@ -18,6 +18,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
+
 	"handin/scrape/gittest"
 	"handin/workspace"
 )
@@ -783,6 +785,40 @@ func TestRunExportLimits(t *testing.T) {
 	}
 	if !s.HasFile("data/huge.png") {
 		t.Error("the oversized file is missing from the tree")
+	}
+}
+
+// A delta git never writes (10 bytes built from 9 MiB), as a server sends
+// it: the clone's pack store leaves it out, and the snapshot says so and
+// lists the file it could not read; the 9 MiB file is listed with its size.
+func TestRunNotesObjectsLeftOutOfTheClone(t *testing.T) {
+	c := newCourse(t)
+	r := c.repo("odd.git")
+	commit := reportCommit(alice, at(-time.Hour), "report")
+	commit.Files["data/small.bin"] = make([]byte, 10)
+	commit.Zeros = map[string]int64{"data/large.bin": 9 << 20}
+	c.commit("odd.git", "main", commit)
+	var odd gittest.Pack // the same two files, the small one as a delta on the large one
+	odd.Delta(odd.Object(plumbing.BlobObject, make([]byte, 9<<20)), 9<<20, 10, gittest.CopyOp(0, 10))
+	if err := r.AddPack(odd.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+
+	opts := testOptions(t, c.group(1, "odd.git"))
+	if o := outcomeOf(t, mustRun(t, opts), 1); o.Status != workspace.StatusOK {
+		t.Fatalf("status %s (%s)", o.Status, o.Error)
+	}
+	s := loadSnap(t, opts.Workspace, 1)
+	for _, want := range []string{
+		"1 objects of the fetched pack were left out, as git never writes them: an object of 1 KiB built from one of 9.0 MiB",
+		"1 entries could not be read from the clone (missing, or a folder object over 8.0 MiB): data/small.bin",
+	} {
+		if !slices.Contains(s.Notes, want) {
+			t.Errorf("notes %q\nwant %q", s.Notes, want)
+		}
+	}
+	if !slices.ContainsFunc(s.Tree, func(f workspace.File) bool { return f.Path == "data/large.bin" && f.Size == 9<<20 }) {
+		t.Errorf("the large file is not listed with its size: %+v", s.Tree)
 	}
 }
 

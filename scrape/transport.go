@@ -6,7 +6,63 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
+
+	"github.com/go-git/go-git/v5/plumbing/transport"
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 )
+
+// scrape's git requests go through go-git's http transport on an
+// http.Client of scrape's (limitedTransport, recordRedirect). go-git picks
+// the transport of a fetch or a listing by the URL's scheme, from one
+// process-wide table (client.Protocols): Remote.Fetch and Remote.List take
+// no transport of their own (go-git v5.19). Installed for http and https,
+// scrape's transport would be every go-git user's in the process; so it is
+// installed under schemes of scrape's own, and scrape hands go-git its URLs
+// with them (gitURL). http and https stay go-git's.
+const schemePrefix = "handin+"
+
+// gitURL is a clone URL as scrape hands it to go-git: with a scheme that
+// makes go-git pick scrape's transport.
+func gitURL(cloneURL string) string { return schemePrefix + cloneURL }
+
+// installTransport registers scrape's transport with go-git, once, when the
+// first scrape runs (not when the package is loaded).
+var installTransport = sync.OnceFunc(func() {
+	t := scrapeTransport{githttp.NewClient(&http.Client{Transport: newLimitedTransport(), CheckRedirect: recordRedirect})}
+	client.InstallProtocol(schemePrefix+"http", t)
+	client.InstallProtocol(schemePrefix+"https", t)
+})
+
+// scrapeTransport is go-git's http transport, for the endpoints of URLs
+// made by gitURL.
+type scrapeTransport struct{ http transport.Transport }
+
+func (t scrapeTransport) NewUploadPackSession(ep *transport.Endpoint, auth transport.AuthMethod) (transport.UploadPackSession, error) {
+	plain := *ep
+	plain.Protocol = strings.TrimPrefix(ep.Protocol, schemePrefix)
+	return t.http.NewUploadPackSession(&plain, auth)
+}
+
+// NewReceivePackSession refuses: scrape never pushes.
+func (t scrapeTransport) NewReceivePackSession(*transport.Endpoint, transport.AuthMethod) (transport.ReceivePackSession, error) {
+	return nil, errors.New("scrape does not push")
+}
+
+// redirectKey carries, in a request's context, where listRemote wants the
+// last redirect target written (a *string).
+type redirectKey struct{}
+
+// recordRedirect notes where a redirect led: go-git follows the redirect of
+// a renamed repository without saying so. Requests not made by listRemote
+// are not recorded.
+func recordRedirect(req *http.Request, _ []*http.Request) error {
+	if target, ok := req.Context().Value(redirectKey{}).(*string); ok {
+		*target = req.URL.String()
+	}
+	return nil
+}
 
 // Limits on what a server's answers make handin read. groups.csv names any
 // server, and a hostile one can answer a 404 with gigabytes, or list

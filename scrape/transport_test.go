@@ -5,9 +5,29 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing/transport/client"
+	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
 	"handin/scrape/gittest"
 	"handin/workspace"
 )
+
+// go-git keeps one table of transports for the whole process: a scrape
+// installs its own under schemes of its own and leaves go-git's http and
+// https transports as they were.
+func TestRunLeavesGoGitTransportsAlone(t *testing.T) {
+	c := newCourse(t)
+	c.repo("plain.git")
+	c.commit("plain.git", "main", reportCommit(alice, at(-time.Hour), "report"))
+	if o := outcomeOf(t, mustRun(t, testOptions(t, c.group(1, "plain.git"))), 1); o.Status != workspace.StatusOK {
+		t.Fatalf("status %s (%s)", o.Status, o.Error)
+	}
+	for _, scheme := range []string{"http", "https"} {
+		if client.Protocols[scheme] != githttp.DefaultClient {
+			t.Errorf("go-git's %s transport was replaced", scheme)
+		}
+	}
+}
 
 // A server answering a 404 with 1.5 GiB, listing branches forever or
 // dripping a byte at a time costs each group a few KiB and at most its

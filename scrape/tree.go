@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 
+	"handin/scrape/packstore"
 	"handin/workspace"
 )
 
@@ -37,12 +38,6 @@ const maxSymlinkTarget = 4096
 // maxQuotedNames is how many skipped names a note quotes.
 const maxQuotedNames = 5
 
-// objectSizer is implemented by go-git's filesystem storage: an object's size
-// from its header, without inflating it.
-type objectSizer interface {
-	EncodedObjectSize(plumbing.Hash) (int64, error)
-}
-
 // treeFiles lists every file of a commit's tree (folders are implied by the
 // paths), with notes on what it left out. Symlinks are recorded with their
 // target, never resolved; submodules with no size. An entry whose name
@@ -55,9 +50,8 @@ func treeFiles(repo *git.Repository, commit plumbing.Hash) ([]treeEntry, []strin
 		return nil, nil, fmt.Errorf("read commit %s: %w", short(commit.String()), err)
 	}
 	l := &treeLister{repo: repo}
-	l.sizer, _ = repo.Storer.(objectSizer)
-	if size, err := l.size(c.TreeHash); err != nil || size > maxInMemoryObject {
-		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(maxInMemoryObject), mib(size), err)
+	if size, err := l.size(c.TreeHash); err != nil || size > packstore.MaxInMemoryObject {
+		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(packstore.MaxInMemoryObject), mib(size), err)
 	}
 	root, err := c.Tree()
 	if err != nil {
@@ -75,7 +69,6 @@ var errTreeTooLarge = errors.New("too many tree entries")
 // treeLister walks one tree, collecting its files and what it skipped.
 type treeLister struct {
 	repo    *git.Repository
-	sizer   objectSizer
 	files   []treeEntry
 	visited int
 	unsafe  []string // names skipped, quoted
@@ -100,7 +93,7 @@ func (l *treeLister) walk(tree *object.Tree, dir string, depth int) error {
 				l.tooDeep = append(l.tooDeep, p)
 				continue
 			}
-			if size, err := l.size(e.Hash); err != nil || size > maxInMemoryObject {
+			if size, err := l.size(e.Hash); err != nil || size > packstore.MaxInMemoryObject {
 				l.unread = append(l.unread, p)
 				continue
 			}
@@ -153,16 +146,10 @@ func (l *treeLister) entry(p string, e object.TreeEntry) (treeEntry, error) {
 	return f, nil
 }
 
-// size is an object's size, read from its header when the storage can.
+// size is an object's size, read from its header (see packstore), not
+// inflated.
 func (l *treeLister) size(h plumbing.Hash) (int64, error) {
-	if l.sizer != nil {
-		return l.sizer.EncodedObjectSize(h)
-	}
-	obj, err := l.repo.Storer.EncodedObject(plumbing.AnyObject, h)
-	if err != nil {
-		return 0, err
-	}
-	return obj.Size(), nil
+	return l.repo.Storer.EncodedObjectSize(h)
 }
 
 // notes say what the listing left out.
@@ -177,7 +164,7 @@ func (l *treeLister) notes() []string {
 	}
 	if len(l.unread) > 0 {
 		notes = append(notes, fmt.Sprintf("%d entries could not be read from the clone (missing, or a folder object over %s): %s",
-			len(l.unread), mib(maxInMemoryObject), quotedList(l.unread)))
+			len(l.unread), mib(packstore.MaxInMemoryObject), quotedList(l.unread)))
 	}
 	if l.stopped {
 		notes = append(notes, fmt.Sprintf("the tree has more than %d files and folders: the listing stops there", maxTreeEntries))

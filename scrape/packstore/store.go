@@ -1,4 +1,4 @@
-package scrape
+package packstore
 
 import (
 	"context"
@@ -7,37 +7,46 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 
 	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/plumbing/format/idxfile"
+	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/go-git/go-git/v5/storage"
 	"github.com/go-git/go-git/v5/storage/filesystem"
 )
 
 // objectCacheSize bounds go-git's decoded-object cache per open repository
-// (default 96 MiB each, per worker). The history and tree walks here read
+// (default 96 MiB each, per worker). scrape's history and tree walks read
 // each object about once, so a small cache costs no time.
 const objectCacheSize = 8 * cache.MiByte
 
-// cloneStorage is the object storage of a workspace clone: go-git's
-// filesystem storage, except that a fetched pack is indexed by indexPack
-// (go-git's indexer inflates every object whole) and object sizes are read
-// from object headers (go-git inflates a delta's instructions whole to
-// find its size). Objects above gitStreamThreshold are streamed when read.
-type cloneStorage struct {
+// Storage is go-git's filesystem storage of a bare repository, its fetched
+// packs indexed and its object sizes read by this package (see the package
+// doc).
+type Storage struct {
 	*filesystem.Storage
-	ctx  context.Context // the group's: indexing ends with its timeout
-	dir  string
-	mu   sync.Mutex
-	idx  map[plumbing.Hash]*idxfile.MemoryIndex // by pack, loaded on first use
-	left []string                               // objects left out of the packs fetched (indexPack)
+	ctx     context.Context // indexing a fetched pack ends with it
+	dir     string
+	mu      sync.Mutex
+	idx     map[plumbing.Hash]*idxfile.MemoryIndex // by pack, loaded on first use
+	omitted []Omission                             // left out of the packs fetched (indexPack)
 }
 
-// openStorage opens (or prepares) the bare repository at dir.
-func openStorage(ctx context.Context, dir string) *cloneStorage {
-	return &cloneStorage{
+// The storer interfaces go-git looks for: a fetch writes its pack through
+// PackfileWriter only when the storage has it.
+var (
+	_ storage.Storer        = (*Storage)(nil)
+	_ storer.PackfileWriter = (*Storage)(nil)
+)
+
+// Open opens (or prepares, for git.Init) the bare repository at dir. ctx
+// bounds the indexing of every pack fetched into it: the group's timeout.
+func Open(ctx context.Context, dir string) *Storage {
+	return &Storage{
 		Storage: filesystem.NewStorageWithOptions(osfs.New(dir), cache.NewObjectLRU(objectCacheSize),
 			filesystem.Options{LargeObjectThreshold: gitStreamThreshold}),
 		ctx: ctx,
@@ -45,11 +54,11 @@ func openStorage(ctx context.Context, dir string) *cloneStorage {
 	}
 }
 
-func (s *cloneStorage) packDir() string { return filepath.Join(s.dir, "objects", "pack") }
+func (s *Storage) packDir() string { return filepath.Join(s.dir, "objects", "pack") }
 
 // PackfileWriter receives the pack of a fetch into a temporary file, and
 // indexes it when closed.
-func (s *cloneStorage) PackfileWriter() (io.WriteCloser, error) {
+func (s *Storage) PackfileWriter() (io.WriteCloser, error) {
 	if err := os.MkdirAll(s.packDir(), 0o755); err != nil {
 		return nil, fmt.Errorf("receive pack: %w", err)
 	}
@@ -63,7 +72,7 @@ func (s *cloneStorage) PackfileWriter() (io.WriteCloser, error) {
 // packReceiver writes a fetched pack to a file, then indexes it and moves
 // both into objects/pack.
 type packReceiver struct {
-	storage *cloneStorage
+	storage *Storage
 	file    *os.File
 	written int64
 }
@@ -98,7 +107,7 @@ func (p *packReceiver) Close() error {
 		return fmt.Errorf("receive pack: %w", err)
 	}
 	s.mu.Lock()
-	s.left = append(s.left, pack.dropped...)
+	s.omitted = append(s.omitted, pack.omitted...)
 	s.idx = nil
 	s.mu.Unlock()
 	s.Reindex()
@@ -120,17 +129,17 @@ func writeIndex(name string, idx *idxfile.MemoryIndex) error {
 	return nil
 }
 
-// leftOut lists the objects the packs fetched through this storage left
-// out (see indexPack).
-func (s *cloneStorage) leftOut() []string {
+// Omissions lists the objects of the packs fetched through this storage
+// that were left out of their index (see indexPack).
+func (s *Storage) Omissions() []Omission {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.left
+	return slices.Clone(s.omitted)
 }
 
 // EncodedObjectSize is an object's size read from its header (a delta's
 // from the start of its instructions), never inflating the object.
-func (s *cloneStorage) EncodedObjectSize(h plumbing.Hash) (int64, error) {
+func (s *Storage) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 	pack, offset, err := s.find(h)
 	if errors.Is(err, plumbing.ErrObjectNotFound) {
 		return s.Storage.EncodedObjectSize(h) // a loose object: its header is read
@@ -157,7 +166,7 @@ func (s *cloneStorage) EncodedObjectSize(h plumbing.Hash) (int64, error) {
 }
 
 // find is the pack holding h and its offset there.
-func (s *cloneStorage) find(h plumbing.Hash) (plumbing.Hash, int64, error) {
+func (s *Storage) find(h plumbing.Hash) (plumbing.Hash, int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.idx == nil {
@@ -191,12 +200,4 @@ func readIndex(name string) (*idxfile.MemoryIndex, error) {
 		return nil, fmt.Errorf("read pack index %s: %w", name, err)
 	}
 	return idx, nil
-}
-
-// leftOutNote is the snapshot's note on objects indexPack left out.
-func leftOutNote(left []string) []string {
-	if len(left) == 0 {
-		return nil
-	}
-	return []string{fmt.Sprintf("%d objects of the fetched pack were left out, as git never writes them: %s", len(left), quotedList(left))}
 }

@@ -1,4 +1,4 @@
-package scrape
+package packstore
 
 import (
 	"bytes"
@@ -16,15 +16,15 @@ import (
 
 // Why handin indexes fetched packs itself: go-git's indexer inflates every
 // object of a pack whole into memory, and a 2 GiB file of zeros packs to
-// 2 MB. indexPack streams every object above maxInMemoryObject through the
+// 2 MB. indexPack streams every object above MaxInMemoryObject through the
 // hash instead, so memory does not grow with what a student committed.
 const (
-	// maxInMemoryObject: objects up to this size may be inflated whole
-	// (to apply a delta to them); larger ones are only ever streamed.
-	maxInMemoryObject = 8 << 20
+	// MaxInMemoryObject is the largest object that may be inflated whole
+	// (to apply a delta to it); larger ones are only ever streamed.
+	MaxInMemoryObject = 8 << 20
 	// gitStreamThreshold is the size above which go-git streams an object
-	// when it is read (largeObjectThreshold of the clone's storage). Below
-	// it go-git builds a delta in memory from its whole base.
+	// when it is read (the storage's LargeObjectThreshold). Below it go-git
+	// builds a delta in memory from its whole base.
 	gitStreamThreshold = 256 << 10
 	// maxPackObjects bounds the objects of one pack: a student repository
 	// has tens of thousands.
@@ -46,10 +46,37 @@ type packObject struct {
 	crc      uint32
 	hash     plumbing.Hash
 	resolved bool
-	dropped  string // why the object is left out of the index
+	omitted  Omission // Reason 0 while the object is kept
 }
 
-func (o *packObject) delta() bool { return o.header.typ.IsDelta() }
+func (o *packObject) delta() bool     { return o.header.typ.IsDelta() }
+func (o *packObject) isOmitted() bool { return o.omitted.Reason != 0 }
+
+// An Omission is an object of a fetched pack left out of the pack's index
+// (see the package doc): the pack file still holds it, go-git never sees
+// it.
+type Omission struct {
+	Offset int64 // where the object starts in its pack
+	Reason Reason
+	Size   int64 // the size of the object it builds
+	// Cost is what building it takes, in bytes: a LongDelta's
+	// instructions, a LargeBase's base; 0 for OnOmitted.
+	Cost int64
+}
+
+// Reason says why an object was left out of its pack's index.
+type Reason int
+
+const (
+	// LongDelta is a delta whose instructions are far longer than the
+	// object they build.
+	LongDelta Reason = iota + 1
+	// LargeBase is an object go-git would build in memory (up to 256 KiB)
+	// from a base over MaxInMemoryObject, which it would hold whole.
+	LargeBase
+	// OnOmitted is a delta whose base was left out.
+	OnOmitted
+)
 
 // packIndexer indexes one pack file.
 type packIndexer struct {
@@ -63,7 +90,7 @@ type packIndexer struct {
 type indexedPack struct {
 	index    *idxfile.MemoryIndex
 	checksum plumbing.Hash
-	dropped  []string // one line per object left out
+	omitted  []Omission
 }
 
 // indexPack reads a pack file and builds its index. Objects are hashed as
@@ -71,7 +98,7 @@ type indexedPack struct {
 // small, streamed otherwise. A delta go-git could not later read without
 // holding a large object whole (a small object built from a large base,
 // or instructions far longer than what they build: git never writes
-// either) is left out, with what depends on it, and listed in dropped.
+// either) is left out, with what depends on it, and listed in omitted.
 func indexPack(ctx context.Context, pack *os.File) (*indexedPack, error) {
 	ix := &packIndexer{ctx: ctx, pack: pack, cache: cache.NewBufferLRU(deltaBaseCache)}
 	checksum, err := ix.scan()
@@ -85,7 +112,7 @@ func indexPack(ctx context.Context, pack *os.File) (*indexedPack, error) {
 	res := &indexedPack{checksum: checksum}
 	count := 0
 	for i := range ix.objects {
-		if ix.objects[i].dropped == "" {
+		if !ix.objects[i].isOmitted() {
 			count++
 		}
 	}
@@ -93,8 +120,8 @@ func indexPack(ctx context.Context, pack *os.File) (*indexedPack, error) {
 		return nil, err
 	}
 	for _, o := range ix.objects {
-		if o.dropped != "" {
-			res.dropped = append(res.dropped, o.dropped)
+		if o.isOmitted() {
+			res.omitted = append(res.omitted, o.omitted)
 			continue
 		}
 		w.Add(o.hash, uint64(o.header.offset), o.crc)
@@ -183,7 +210,7 @@ func (ix *packIndexer) resolveDeltas() error {
 		progress = false
 		for i := range ix.objects {
 			o := &ix.objects[i]
-			if o.resolved || o.dropped != "" {
+			if o.resolved || o.isOmitted() {
 				continue
 			}
 			if o.parent < 0 {
@@ -195,8 +222,8 @@ func (ix *packIndexer) resolveDeltas() error {
 			}
 			base := &ix.objects[o.parent]
 			switch {
-			case base.dropped != "":
-				o.dropped = fmt.Sprintf("an object at %d built on one left out", o.header.offset)
+			case base.isOmitted():
+				o.omitted = Omission{Offset: o.header.offset, Reason: OnOmitted, Size: o.size}
 			case !base.resolved:
 				continue
 			default:
@@ -211,7 +238,7 @@ func (ix *packIndexer) resolveDeltas() error {
 		}
 	}
 	for _, o := range ix.objects {
-		if !o.resolved && o.dropped == "" {
+		if !o.resolved && !o.isOmitted() {
 			return fmt.Errorf("delta at %d: %w: its base %s is not in the pack", o.header.offset, errBadPack, o.header.baseRef)
 		}
 	}
@@ -230,10 +257,10 @@ func (ix *packIndexer) resolve(i int) error {
 	case o.baseSize != base.size:
 		return fmt.Errorf("delta at %d: %w: base of %d bytes, not %d", o.header.offset, errBadPack, base.size, o.baseSize)
 	case o.header.length > 2*o.size+4096:
-		o.dropped = fmt.Sprintf("a delta of %s building %s", mib(o.header.length), mib(o.size))
+		o.omitted = Omission{Offset: o.header.offset, Reason: LongDelta, Size: o.size, Cost: o.header.length}
 		return nil
-	case o.size <= gitStreamThreshold && base.size > maxInMemoryObject:
-		o.dropped = fmt.Sprintf("an object of %s built from one of %s", mib(o.size), mib(base.size))
+	case o.size <= gitStreamThreshold && base.size > MaxInMemoryObject:
+		o.omitted = Omission{Offset: o.header.offset, Reason: LargeBase, Size: o.size, Cost: base.size}
 		return nil
 	}
 	r, err := ix.open(i)
@@ -257,7 +284,7 @@ func (ix *packIndexer) resolve(i int) error {
 // (and kept for the deltas built on them), large ones streamed from the
 // pack.
 func (ix *packIndexer) open(i int) (io.ReadCloser, error) {
-	if ix.objects[i].size > maxInMemoryObject {
+	if ix.objects[i].size > MaxInMemoryObject {
 		return ix.stream(i)
 	}
 	data, err := ix.content(i)
@@ -275,7 +302,7 @@ func (ix *packIndexer) content(i int) ([]byte, error) {
 	o := &ix.objects[i]
 	var data []byte
 	var err error
-	if o.delta() && ix.objects[o.parent].size <= maxInMemoryObject {
+	if o.delta() && ix.objects[o.parent].size <= MaxInMemoryObject {
 		var base, instructions []byte
 		if base, err = ix.content(o.parent); err == nil {
 			if instructions, err = ix.readAll(o.header, o.header.length); err == nil {
