@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"handin/grade/claims"
+	"handin/grade/identity"
 	"handin/internal/coursetime"
 	"handin/parse"
 	"handin/workspace"
@@ -22,7 +23,7 @@ type Options struct {
 	// coursetime.DefaultZone.
 	TimeZone *time.Location
 	// Authors maps a normalised author email or name to a student id
-	// (ReadAuthorsCSV); nil when the instructor keeps no authors.csv.
+	// (identity.ReadAuthorsCSV); nil when the instructor keeps no authors.csv.
 	Authors map[string]string
 	// Claims are the rules that judge the checklist against the deadline
 	// tree (LoadClaims); nil leaves the checklist unjudged.
@@ -202,7 +203,7 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Fin
 	}
 	onRoster := map[string]bool{}
 	for _, id := range roster {
-		id = rosterID(id)
+		id = identity.RosterID(id)
 		if !onRoster[id] && written[id] == 0 {
 			rc.Missing = append(rc.Missing, id)
 		}
@@ -240,7 +241,7 @@ func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, 
 	} else {
 		r.Stats.ReadmeWords = n
 	}
-	people := mergeAuthors(s.Commits, s.Students, authors)
+	people := identity.Merge(s.Commits, s.Students, authors)
 	r.Stats.Contributors = people.Count
 	r.Stats.Contributions = people.Contributions
 	r.Students = people.Students
@@ -283,7 +284,7 @@ func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity) (
 	}
 	var names []string
 	for _, u := range unmapped[:min(len(unmapped), maxIdentitiesNamed)] {
-		names = append(names, fmt.Sprintf("%s, %d commit(s)", (&identity{name: u.Name, email: u.Email}).display(), u.Commits))
+		names = append(names, fmt.Sprintf("%s, %d commit(s)", u.Display(), u.Commits))
 	}
 	if more := len(unmapped) - len(names); more > 0 {
 		names = append(names, fmt.Sprintf("%d more (all in the result's unmapped identities)", more))

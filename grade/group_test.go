@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"handin/grade/identity"
 	"handin/workspace"
 )
 
@@ -34,7 +35,7 @@ func loadSpec(t testing.TB) *Spec {
 
 func courseOptions(t testing.TB) Options {
 	t.Helper()
-	authors, err := ReadAuthorsCSV(filepath.Join(courseDir, "authors.csv"))
+	authors, err := identity.ReadAuthorsCSV(filepath.Join(courseDir, "authors.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"handin/grade"
+	"handin/grade/identity"
 	"handin/internal/atomicfile"
 )
 
@@ -49,7 +49,7 @@ func runAuthors(c *cli.Context) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return ioError("authors: %w", err)
 	}
-	mapped, err := grade.ParseAuthorsCSV(existing, file)
+	mapped, err := identity.ParseAuthorsCSV(existing, file)
 	if err != nil {
 		return usageError("authors: %w (the file is left as it is)", err)
 	}
@@ -62,11 +62,11 @@ func runAuthors(c *cli.Context) error {
 	if len(snaps) == 0 && len(errs) == 0 {
 		return usageError("authors: no snapshots in %s (run 'handin scrape' first)", ws.Root())
 	}
-	groups := make([]grade.AuthorsGroup, len(snaps))
+	groups := make([]identity.AuthorsGroup, len(snaps))
 	for i, s := range snaps {
-		groups[i] = grade.AuthorsGroup{Group: s.Group, Identities: grade.UnmappedIdentities(s.Commits, s.Students, mapped)}
+		groups[i] = identity.AuthorsGroup{Group: s.Group, Identities: identity.ListUnmapped(s.Commits, s.Students, mapped)}
 	}
-	out, added, err := grade.ExtendAuthorsCSV(existing, groups)
+	out, added, err := identity.ExtendAuthorsCSV(existing, groups)
 	if err != nil {
 		return usageError("authors: %s: %w (the file is left as it is)", file, err)
 	}
@@ -86,7 +86,7 @@ func runAuthors(c *cli.Context) error {
 }
 
 // printAuthors says what was added to the file, group by group.
-func printAuthors(io streams, file string, added, all []grade.AuthorsGroup) {
+func printAuthors(io streams, file string, added, all []identity.AuthorsGroup) {
 	identities, suggested := 0, 0
 	for _, g := range added {
 		n := 0

@@ -8,6 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"handin/grade"
+	"handin/grade/identity"
 	"handin/internal/coursetime"
 	"handin/workspace"
 )
@@ -75,7 +76,7 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 		return grade.Options{}, usageError("grade: --tz: %w", err)
 	}
 	if file := c.String("authors"); file != "" {
-		if opts.Authors, err = grade.ReadAuthorsCSV(file); err != nil {
+		if opts.Authors, err = identity.ReadAuthorsCSV(file); err != nil {
 			return grade.Options{}, usageError("grade: %w", err)
 		}
 	}
