@@ -313,8 +313,12 @@ func demoGradebook(t testing.TB) (string, int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if errs := grade.Run(ctx, ws, grade.Options{Spec: spec, Claims: rules}, nil); len(errs) > 0 {
-		t.Fatal(errs)
+	graded, err := grade.Run(ctx, ws, grade.Options{Spec: spec, Claims: rules})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(graded.Errors) > 0 {
+		t.Fatal(graded.Errors)
 	}
 	ws.Close()
 	export(t, wsDir, out)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"handin/export"
 	"handin/grade"
 	"handin/internal/atomicfile"
 	"handin/internal/coursetime"
@@ -163,7 +164,7 @@ func runDemoCourse(ctx context.Context, dir string, course *demo.Course, workers
 	return runPipeline(ctx, ws, pipeline{
 		scrape: scrape.Options{Groups: groups, GroupsFile: filepath.Join(dir, "groups.csv"), Deadline: course.Deadline, Workers: workers, Timeout: time.Minute},
 		grade:  grade.Options{Spec: spec, Claims: rules},
-		out:    filepath.Join(dir, "site"),
+		export: export.Options{Out: filepath.Join(dir, "site")},
 		io:     io,
 	})
 }

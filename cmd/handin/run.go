@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -79,7 +78,7 @@ func runRun(c *cli.Context) error {
 		return err
 	}
 	defer closeWorkspace(ws, p.io)
-	p.out = outDir(c, ws.Root())
+	p.export.Out = outDir(c, ws.Root())
 	sum, err := runPipeline(c.Context, ws, p)
 	if err != nil {
 		return err
@@ -95,7 +94,7 @@ func runRun(c *cli.Context) error {
 type pipeline struct {
 	scrape scrape.Options
 	grade  grade.Options
-	out    string
+	export export.Options
 	io     streams // progress on a terminal, log lines otherwise
 }
 
@@ -163,70 +162,61 @@ func (s *runSummary) exitCode() int {
 	return exitOK
 }
 
-// runPipeline scrapes, grades and exports. An interrupted scrape keeps what
-// finished and ends the run (exit 130); the next run resumes.
+// runPipeline scrapes, grades and exports: three stages of one shape, each
+// shown as it starts and ends. An interrupted stage keeps what finished and
+// ends the run (exit 130); the next run resumes.
 func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*runSummary, error) {
 	start := time.Now()
-	display := newStageDisplay(p.io)
-	sum := &runSummary{Workspace: ws.Root()}
+	d := newStageDisplay(p.io)
+	p.grade.Only, p.export.Only = p.scrape.Only, p.scrape.Only
+	p.grade.Logger, p.export.Logger = d.logger, d.logger
 
-	selected := countSelected(p.scrape)
-	display.begin("scrape", fmt.Sprintf("%s, %s", plural(selected, "group"), plural(max(p.scrape.Workers, 1), "worker")))
-	scraped, err := scrapeWithProgress(ctx, ws, p.scrape, p.io, display.logger)
+	scraped, err := stage(d, "scrape", scrapeStart(p.scrape), func() (*scrape.Summary, error) {
+		return scrapeWithProgress(ctx, ws, p.scrape, p.io, d.logger)
+	}, scrapeDetail)
 	if err != nil {
-		done := 0
-		if scraped != nil {
-			done = len(scraped.Outcomes)
-		}
-		if ctx.Err() != nil { // the whole message, not "context canceled"
-			return nil, fmt.Errorf("while scraping (%d of %s done and kept): run again to resume", done, plural(selected, "group"))
-		}
-		return nil, ioError("while scraping (%d of %s done and kept): %w; run again to resume", done, plural(selected, "group"), err)
+		return nil, scrapeFailed(ctx, p.scrape, scraped, err)
 	}
-	for _, o := range scraped.Outcomes {
-		switch {
-		case o.Resumed:
-			sum.Unchanged++
-		case o.Fetched():
-			sum.Fetched++
-		}
+	graded, err := stage(d, "grade", "", func() (*grade.Summary, error) {
+		return grade.Run(ctx, ws, p.grade)
+	}, gradeDetail)
+	if err != nil {
+		return nil, gradeFailed(ctx, err)
 	}
-	display.end(scrapeDetail(sum, scraped))
-
-	display.begin("grade", "")
-	p.grade.Only = p.scrape.Only
-	// The summary is all the run needs of a result: taken as each is
-	// graded, no result is held while export reads them again.
-	var graded []runGroup
-	gradeErrs := grade.Run(ctx, ws, p.grade, func(r *grade.GroupResult) { graded = append(graded, newRunGroup(r)) })
-	if ctx.Err() != nil {
-		return nil, errors.New("while grading: run again (scraped groups are kept)")
-	}
-	for _, err := range gradeErrs {
-		sum.Warnings = append(sum.Warnings, "grade: "+err.Error())
-	}
-	sum.gradeErrors = len(gradeErrs)
-	display.end(plural(len(graded), "group") + " graded")
-	sum.tally(graded, scraped.Outcomes)
-
-	display.begin("export", "")
-	exported, err := export.Run(ctx, ws, export.Options{Out: p.out, Only: p.scrape.Only, Logger: display.logger})
+	exported, err := stage(d, "export", "", func() (*export.Summary, error) {
+		return export.Run(ctx, ws, p.export)
+	}, exportDetail)
 	if err != nil {
 		return nil, exportError("run: export", err)
 	}
-	sum.Index, sum.Gradebook, sum.Results = exported.Index, exported.Gradebook, exported.Results
-	sum.Warnings = append(sum.Warnings, exported.Warnings...)
-	display.end(fmt.Sprintf("%s in %s", plural(len(exported.Pages), "page"), p.out))
 
+	sum := newRunSummary(ws, scraped, graded, exported)
 	sum.Seconds = time.Since(start).Seconds()
 	return sum, nil
+}
+
+// stage runs one stage of the pipeline between its display lines: the
+// first says what it starts on, the last what it came to.
+func stage[S any](d *stageDisplay, name, detail string, run func() (S, error), outcome func(S) string) (S, error) {
+	d.begin(name, detail)
+	sum, err := run()
+	if err == nil {
+		d.end(outcome(sum))
+	}
+	return sum, err
+}
+
+// scrapeStart is the scrape stage's first line.
+func scrapeStart(opts scrape.Options) string {
+	return fmt.Sprintf("%s, %s", plural(countSelected(opts), "group"), plural(max(opts.Workers, 1), "worker"))
 }
 
 // scrapeDetail is the scrape stage's last line. "failed" counts what the
 // summary counts (Outcome.Failed); "could not be reached" every group
 // handin could not look at, failed or graded from an earlier snapshot.
-func scrapeDetail(sum *runSummary, scraped *scrape.Summary) string {
-	detail := fmt.Sprintf("%d fetched, %d unchanged, %d failed", sum.Fetched, sum.Unchanged, scraped.Failed())
+func scrapeDetail(scraped *scrape.Summary) string {
+	fetched, unchanged := fetchCounts(scraped)
+	detail := fmt.Sprintf("%d fetched, %d unchanged, %d failed", fetched, unchanged, scraped.Failed())
 	if n := scraped.InfrastructureFailures(); n > 0 {
 		detail += fmt.Sprintf(", %d could not be reached", n)
 	}
@@ -234,6 +224,62 @@ func scrapeDetail(sum *runSummary, scraped *scrape.Summary) string {
 		detail += fmt.Sprintf(", %s graded from an earlier snapshot", plural(n, "group"))
 	}
 	return detail
+}
+
+func gradeDetail(graded *grade.Summary) string {
+	return plural(len(graded.Groups), "group") + " graded"
+}
+
+func exportDetail(exported *export.Summary) string {
+	return fmt.Sprintf("%s in %s", plural(len(exported.Pages), "page"), exported.Out)
+}
+
+// scrapeFailed says how far an interrupted or failed scrape got: what
+// finished is kept for the next run.
+func scrapeFailed(ctx context.Context, opts scrape.Options, scraped *scrape.Summary, err error) error {
+	done := 0
+	if scraped != nil {
+		done = len(scraped.Outcomes)
+	}
+	selected := plural(countSelected(opts), "group")
+	if ctx.Err() != nil { // the whole message, not "context canceled"
+		return fmt.Errorf("while scraping (%d of %s done and kept): run again to resume", done, selected)
+	}
+	return ioError("while scraping (%d of %s done and kept): %w; run again to resume", done, selected, err)
+}
+
+func gradeFailed(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return errors.New("while grading: run again (scraped groups are kept)")
+	}
+	return ioError("while grading: %w", err)
+}
+
+// fetchCounts are the repositories a scrape fetched and those it found
+// current (their remote did not move), as after an interruption.
+func fetchCounts(scraped *scrape.Summary) (fetched, unchanged int) {
+	for _, o := range scraped.Outcomes {
+		switch {
+		case o.Resumed:
+			unchanged++
+		case o.Fetched():
+			fetched++
+		}
+	}
+	return fetched, unchanged
+}
+
+// newRunSummary is what the three stages came to.
+func newRunSummary(ws *workspace.Workspace, scraped *scrape.Summary, graded *grade.Summary, exported *export.Summary) *runSummary {
+	sum := &runSummary{Workspace: ws.Root(), Index: exported.Index, Gradebook: exported.Gradebook, Results: exported.Results}
+	sum.Fetched, sum.Unchanged = fetchCounts(scraped)
+	for _, err := range graded.Errors {
+		sum.Warnings = append(sum.Warnings, "grade: "+err.Error())
+	}
+	sum.gradeErrors = len(graded.Errors)
+	sum.tally(graded.Groups, scraped.Outcomes)
+	sum.Warnings = append(sum.Warnings, exported.Warnings...)
+	return sum
 }
 
 // scrapeWithProgress runs a scrape that shows its progress: a live line on
@@ -263,18 +309,18 @@ func countSelected(o scrape.Options) int {
 // unusable number) as failed. A group whose scrape failed this run but
 // whose earlier snapshot was kept is graded from that snapshot; its line
 // says what this run's scrape ran into.
-func (s *runSummary) tally(graded []runGroup, outcomes []scrape.Outcome) {
+func (s *runSummary) tally(graded []grade.Graded, outcomes []scrape.Outcome) {
 	kept := map[int]scrape.Outcome{}
 	for _, o := range outcomes {
 		if o.Kept != "" {
 			kept[o.Group] = o
 		}
 	}
-	slices.SortFunc(graded, func(a, b runGroup) int { return a.Group - b.Group })
 	invalidResult := map[int]bool{}
-	for _, g := range graded {
-		invalidResult[g.Group] = g.Status == workspace.StatusInvalid
-		if o, ok := kept[g.Group]; ok {
+	for _, r := range graded {
+		invalidResult[r.Group] = r.Status == workspace.StatusInvalid
+		g := runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems), Error: printable(r.Error)}
+		if o, ok := kept[r.Group]; ok {
 			g.ScrapeFailed, g.ScrapeError = o.Status, printable(o.Error)
 		}
 		s.add(g)
@@ -285,11 +331,6 @@ func (s *runSummary) tally(graded []runGroup, outcomes []scrape.Outcome) {
 		}
 	}
 	s.Total = len(s.Groups)
-}
-
-// newRunGroup is a graded group's line in the summary.
-func newRunGroup(r *grade.GroupResult) runGroup {
-	return runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems()), Error: printable(r.Error)}
 }
 
 func (s *runSummary) add(g runGroup) {
