@@ -33,7 +33,7 @@ Example:
 					if err != nil {
 						return err
 					}
-					tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+					tw := tabwriter.NewWriter(streamsOf(c).out, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tRULES\tSOURCE")
 					for _, name := range claims.List() {
 						rules, err := claims.Load(name)
@@ -69,7 +69,7 @@ Example:
 					if err != nil {
 						return usageError("claims show: %w", err)
 					}
-					return rules.WriteTOML(c.App.Writer)
+					return rules.WriteTOML(streamsOf(c).out)
 				},
 			},
 		},

@@ -24,15 +24,15 @@ Example:
    source <(handin completion zsh)     # in ~/.zshrc`,
 		BashComplete: func(c *cli.Context) {
 			for _, shell := range completionShells {
-				fmt.Fprintln(c.App.Writer, shell)
+				fmt.Fprintln(streamsOf(c).out, shell)
 			}
 		},
 		Action: func(c *cli.Context) error {
 			switch c.Args().First() {
 			case "bash", "":
-				fmt.Fprint(c.App.Writer, bashCompletion)
+				fmt.Fprint(streamsOf(c).out, bashCompletion)
 			case "zsh":
-				fmt.Fprint(c.App.Writer, zshPrelude+bashCompletion)
+				fmt.Fprint(streamsOf(c).out, zshPrelude+bashCompletion)
 			default:
 				return usageError("completion: unknown shell %q (want bash or zsh)", c.Args().First())
 			}

@@ -136,11 +136,3 @@ func printGrades(io streams, sum *grade.Summary, asJSON bool) error {
 		sum.Count(grade.StateOK), sum.Count(grade.StateProblems), sum.Count(grade.StateFailed))
 	return err
 }
-
-// plural is "1 group", "2 groups".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
-}

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"slices"
@@ -212,9 +214,23 @@ func outcomeNote(o scrape.Outcome) string {
 	return printable(strings.Join(notes, "; "))
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
+// scrapeWithProgress runs a scrape that shows its progress: a live line on
+// a terminal (ended before Run returns), one log line per group otherwise.
+func scrapeWithProgress(ctx context.Context, ws *workspace.Workspace, opts scrape.Options, io streams, logger *slog.Logger) (*scrape.Summary, error) {
+	if !io.tty {
+		opts.Logger = logger
+		return scrape.Run(ctx, ws, opts)
 	}
-	return s
+	live := newLiveProgress(io.err, countSelected(opts))
+	defer live.finish()
+	opts.Progress = live
+	return scrape.Run(ctx, ws, opts)
+}
+
+// countSelected is how many groups a scrape will look at.
+func countSelected(o scrape.Options) int {
+	if len(o.Only) > 0 {
+		return len(o.Only)
+	}
+	return len(o.Groups)
 }

@@ -25,7 +25,7 @@ func specCommand() *cli.Command {
 Example:
    handin spec list`,
 				Action: func(c *cli.Context) error {
-					tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+					tw := tabwriter.NewWriter(streamsOf(c).out, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tQUESTIONS\tSOURCE")
 					for _, name := range grade.BuiltinSpecs() {
 						spec, err := grade.LoadSpec(name)
@@ -58,7 +58,7 @@ Example:
 					if err != nil {
 						return usageError("spec show: %w", err)
 					}
-					return spec.WriteTOML(c.App.Writer)
+					return spec.WriteTOML(streamsOf(c).out)
 				},
 			},
 			{
@@ -90,10 +90,10 @@ Example:
 						return usageError("spec extract: %s: %w", file, err)
 					}
 					if len(undetermined) > 0 {
-						fmt.Fprintf(c.App.ErrWriter, "handin: %s: could not determine questions %s (left unconstrained)\n",
+						fmt.Fprintf(streamsOf(c).err, "handin: %s: could not determine questions %s (left unconstrained)\n",
 							file, joinInts(undetermined))
 					}
-					return spec.WriteTOML(c.App.Writer)
+					return spec.WriteTOML(streamsOf(c).out)
 				},
 			},
 		},
