@@ -13,7 +13,7 @@ import (
 )
 
 func authorsCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "authors",
 		Usage: "list in authors.csv every commit identity not mapped to a student yet",
 		Description: `Reads the scraped histories of the workspace and writes the authors file
@@ -26,10 +26,6 @@ spreadsheet opens the file), then run 'handin grade' again.
 Every line already in the file is kept as it is, mapped or not, and an identity
 the file lists is not added again: run it after every scrape.
 
-Exit code: 0 written (or nothing to add), 2 usage error or an authors file handin
-cannot read (left as it is), 3 I/O error (a snapshot that cannot be read: the
-other groups are still listed).
-
 Example:
    handin authors --workspace ws --authors authors.csv
    handin authors --group 7`,
@@ -39,7 +35,12 @@ Example:
 			&cli.IntSliceFlag{Name: "group", Usage: "list only group `N` (repeatable)"},
 		},
 		Action: runAuthors,
-	}
+	}, exitCodes{
+		exitOK:     "written, or nothing to add",
+		exitUsage:  usageMeaning + ", or an authors file handin cannot read (left as it is)",
+		exitIO:     ioMeaning + " (a snapshot that cannot be read: the other groups are still listed)",
+		exitLocked: lockedMeaning,
+	})
 }
 
 func runAuthors(c *cli.Context) error {

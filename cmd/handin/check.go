@@ -20,7 +20,7 @@ import (
 )
 
 func checkCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:      "check",
 		Usage:     "check report files against a course year's template spec",
 		ArgsUsage: "REPORT.md...",
@@ -49,7 +49,11 @@ Example:
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of tables"},
 		},
 		Action: runCheck,
-	}
+	}, exitCodes{
+		exitOK:         "every question passes",
+		exitViolations: "some question fails",
+		exitUsage:      usageMeaning + ", or a file that cannot be checked (missing, empty, binary, oversized or a folder; the other files are still checked)",
+	})
 }
 
 // checkedFile is one file's outcome: a result, or why there is none.

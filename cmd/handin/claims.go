@@ -11,9 +11,12 @@ import (
 )
 
 func claimsCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "claims",
 		Usage: "list and show the rules that judge checklist claims against a repository",
+		Description: `Lists the built-in claims rules (one set per template year) and prints a set
+in the rules file format, a starting point for rules of your own: see
+'handin claims COMMAND --help'.`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
@@ -73,5 +76,5 @@ Example:
 				},
 			},
 		},
-	}
+	}, exitCodes{exitOK: "printed", exitUsage: usageMeaning})
 }

@@ -12,7 +12,7 @@ var completionShells = []string{"bash", "zsh"}
 // completionCommand prints a shell completion script that uses urfave/cli's
 // --generate-bash-completion protocol.
 func completionCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:      "completion",
 		Usage:     "print a bash or zsh completion script",
 		ArgsUsage: "bash|zsh",
@@ -38,7 +38,7 @@ Example:
 			}
 			return nil
 		},
-	}
+	}, exitCodes{exitOK: "printed", exitUsage: usageMeaning + " (an unknown shell)"})
 }
 
 // hideLeafHelpCommands drops the "help" subcommand urfave/cli gives every

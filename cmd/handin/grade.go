@@ -12,7 +12,7 @@ import (
 )
 
 func gradeCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "grade",
 		Usage: "grade every scraped group: report checks, roster, repository statistics",
 		Description: `Grades the snapshots that 'handin scrape' left in the workspace, without any
@@ -32,9 +32,6 @@ the scrape did not keep are never taken as missing. Groups whose repositories
 share history are told so on both pages; grading one group (--group) also
 updates that note in the results of the groups it shares history with.
 
-Exit code: 0 no group has problems, 1 some group has problems, 2 usage or I/O
-error (a snapshot that cannot be read, a result that cannot be written).
-
 Example:
    handin grade --workspace ws
    handin grade --workspace ws --group 7 --spec 2025 --authors authors.csv --json
@@ -46,7 +43,7 @@ Example:
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of a table"},
 		}, gradeFlags()...),
 		Action: runGrade,
-	}
+	}, workspaceExits("every group ok", "some group has problems or failed"))
 }
 
 // gradeFlags are the flags that configure grading, shared with commands that

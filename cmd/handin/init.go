@@ -11,7 +11,7 @@ import (
 )
 
 func initCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "init",
 		Usage: "write a commented example course file (handin.toml)",
 		Description: `Writes DIR/handin.toml, a commented example of the course file 'handin run'
@@ -19,8 +19,6 @@ reads: groups file, deadline and time zone, spec and claims rules, workspace
 and output folders, workers, timeout, and the path of a token file (never the
 token). Edit it, put groups.csv next to it, and run 'handin run' in that
 folder. An existing file is never overwritten.
-
-Exit code: 0 written, 2 the file exists or cannot be written.
 
 Example:
    mkdir mlops-2026 && cd mlops-2026 && handin init && $EDITOR handin.toml`,
@@ -41,7 +39,7 @@ Example:
 			fmt.Fprintf(streamsOf(c).out, "wrote %s: set groups and deadline, then run 'handin run' in %s\n", name, c.String("dir"))
 			return nil
 		},
-	}
+	}, exitCodes{exitOK: "written", exitUsage: "the file exists (never overwritten) or cannot be written"})
 }
 
 // writeNewFile creates name with data, refusing to replace an existing file.

@@ -9,7 +9,7 @@ import (
 )
 
 func pageCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:      "page",
 		Usage:     "regenerate one group's page and its rows in the index, gradebook and results.json",
 		ArgsUsage: "N...",
@@ -17,8 +17,6 @@ func pageCommand() *cli.Command {
 'handin grade --group N', e.g. for an extension) and updates their rows in
 index.html, gradebook.xlsx (your Grade/Comment columns are kept) and
 results.json. Every other group's page and rows stay as the last export wrote them.
-
-Exit code: 0 written, 2 usage or I/O error (e.g. a group that was never graded).
 
 Example:
    handin page 7 --workspace ws --out site`,
@@ -44,7 +42,7 @@ Example:
 			}
 			return runExport(c, "page", groups)
 		},
-	}
+	}, exportExits())
 }
 
 // parseTrailingFlags applies flags written after the arguments ("handin page

@@ -5,7 +5,7 @@ import (
 )
 
 func runCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "run",
 		Usage: "scrape, grade and export in one go (reads handin.toml)",
 		Description: `Runs the whole job: scrape every group's repository at the deadline, grade
@@ -22,10 +22,6 @@ exports everything again, which is cheap. --group N re-runs only those groups
 and regenerates only their pages and rows (an extension: give the group its
 own deadline column in groups.csv).
 
-Exit code: 0 every group ok, 1 some group has problems or could not be
-scraped (see the summary), 2 usage or I/O error, 130 interrupted (run again
-to resume).
-
 Example:
    handin init && $EDITOR handin.toml && handin run
    handin run --course ~/courses/mlops-2026/handin.toml --json
@@ -34,7 +30,7 @@ Example:
    */10 * * * * cd ~/courses/mlops-2026 && handin run >> handin.log 2>&1`,
 		Flags:  runFlags(),
 		Action: runRun,
-	}
+	}, workspaceExits("every group ok", "some group has problems or failed, or could not be scraped again (graded from its earlier snapshot)"))
 }
 
 // runFlags are the scrape and grade flags, --out and --json.
@@ -61,7 +57,8 @@ func runRun(c *cli.Context) error {
 		return err
 	}
 	defer closeWorkspace(ws, p.io)
-	p.export.Out = outDir(c, ws.Root())
+	out, defaulted := outDir(c, ws.Root())
+	p.export.Out = out
 	sum, err := runPipeline(c.Context, ws, p)
 	if err != nil {
 		return err
@@ -69,6 +66,9 @@ func runRun(c *cli.Context) error {
 	sum.CourseFile = courseFile(c)
 	if err := printRunSummary(p.io, sum, c.Bool("json")); err != nil {
 		return err
+	}
+	if defaulted {
+		printDefaultOut(p.io, out, c.Bool("json"))
 	}
 	return withCode(sum.exitCode())
 }

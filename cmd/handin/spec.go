@@ -12,9 +12,12 @@ import (
 )
 
 func specCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "spec",
 		Usage: "list, show and extract template specs (the per-question constraints)",
+		Description: `Lists the built-in specs (one per course year), prints a spec in the spec
+file format, and derives next year's from a template's text: see
+'handin spec COMMAND --help'.`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
@@ -97,5 +100,5 @@ Example:
 				},
 			},
 		},
-	}
+	}, exitCodes{exitOK: "printed", exitUsage: usageMeaning})
 }
