@@ -17,6 +17,7 @@ import (
 
 	"handin/export"
 	"handin/grade"
+	"handin/internal/slowtest"
 	"handin/scrape/gittest"
 )
 
@@ -44,6 +45,7 @@ const hostileRSSLimit = 256 << 20
 // run ends with 0 or 1, no output holds more than a short excerpt of what
 // the servers sent, and memory stays bounded.
 func TestHostileCourse(t *testing.T) {
+	slowtest.Skip(t, "a course of hostile repositories and servers, a 256 MiB file among them")
 	if err := gittest.GitAvailable(); err != nil {
 		t.Skipf("SKIPPING: %v", err)
 	}
@@ -222,8 +224,10 @@ func TestHostileCourseRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer stderr.Close()
+	// The timeout leaves the repository of 256 MiB room on a loaded
+	// machine (10 s was too little there); the dripping server uses it all.
 	code := run([]string{"handin", "run", "--groups", "groups.csv", "--workspace", "ws", "--deadline", courseDeadline.Format(time.RFC3339),
-		"--timeout", "10s", "--workers", "4", "--json"}, streams{out: stdout, err: stderr})
+		"--timeout", "30s", "--workers", "4", "--json"}, streams{out: stdout, err: stderr})
 	status, err := os.ReadFile("/proc/self/status")
 	if err != nil {
 		t.Fatal(err)
