@@ -44,7 +44,8 @@ Example:
    handin check reports/README.md
    handin check --spec 2024 --json group*/reports/README.md`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE (default: the year whose template the report follows, else the newest)"},
+			&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE",
+				DefaultText: "the year whose template the report follows, else " + grade.DefaultSpec},
 			&cli.StringFlag{Name: "files", Usage: "`LIST` of repository paths, one a line (e.g. git ls-tree -r --name-only HEAD), for figure checks"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of tables"},
 		},
