@@ -266,7 +266,7 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, grou
 			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
 			return atomicfile.Stream(paths[i], 0o644, func(w io.Writer) error {
-				return writeGroupPage(w, ws, opts, r)
+				return writeGroupPage(ctx, w, ws, opts, r)
 			})
 		})
 	}
@@ -326,13 +326,13 @@ func removeStalePages(out string, graded map[int]bool) ([]string, error) {
 // writeGroupPage loads a group's snapshot and report and writes its page.
 // A missing snapshot or report still gives a page, saying so; a group
 // without a deadline commit has neither to show.
-func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult) error {
+func writeGroupPage(ctx context.Context, w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult) error {
 	if !r.Status.Pinned() {
 		return renderPage(w, r, nil, nil, "") // no deadline tree: the page says what happened
 	}
 	snap, err := ws.LoadSnapshot(r.Group)
 	if err != nil {
-		opts.Logger.Warn("snapshot not available", "group", r.Group, "err", err)
+		opts.Logger.WarnContext(ctx, "snapshot not available", "group", r.Group, "err", err)
 		return renderPage(w, r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
 	}
 	if r.ReportPath == "" {
@@ -344,7 +344,7 @@ func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade
 		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
 	}
 	if err != nil {
-		opts.Logger.Warn("report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
+		opts.Logger.WarnContext(ctx, "report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
 		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
 	}
 	return renderPage(w, r, snap, report, "")

@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"handin/export/gradebook"
+	"handin/internal/slowtest"
 )
 
 // typedValue is a value the instructor typed, and where it must stay.
@@ -32,6 +33,7 @@ type typedValue struct {
 // After every export every value is on its row with its type, backups are
 // few and distinct, and the output folder holds only documented files.
 func TestGradebookRoundTrip(t *testing.T) {
+	slowtest.Skip(t, "25 exports of an edited gradebook")
 	ws, out := t.TempDir(), t.TempDir()
 	var groups []testGroup
 	for n := 1; n <= 8; n++ {

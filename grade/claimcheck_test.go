@@ -1,6 +1,9 @@
 package grade
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -256,4 +259,46 @@ func writeTestFile(t *testing.T, name, text string) {
 	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestPanicIsLoggedWithTheGroup: a rule that panics on some unforeseen file
+// is an error for its group, logged with the group in the run's context.
+func TestPanicIsLoggedWithTheGroup(t *testing.T) {
+	rules, err := claims.Load("2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	var runs []any
+	ctx := context.WithValue(context.Background(), runKey{}, "the run")
+	log := groupLog{ctx: ctx, logger: slog.New(runRecorder{slog.NewTextHandler(&out, nil), &runs}).With("group", 7)}
+	tree := claims.Tree{Files: []claims.File{{Path: "src/api.py", Size: 100}}, Read: func(string) ([]byte, bool) { panic("unforeseen") }}
+	_, err = judgeClaims(rules, tree, []claims.Item{{Text: itemFastAPI, Module: "M22", Checked: true, Line: 5}}, log)
+	if err == nil || !strings.Contains(err.Error(), "unforeseen") {
+		t.Errorf("error %v, want the panic's", err)
+	}
+	if line := out.String(); !strings.Contains(line, `level=ERROR msg="grade: claims check panicked" group=7 rules=2026 panic=unforeseen`) {
+		t.Errorf("logged %q", line)
+	}
+	if len(runs) != 1 || runs[0] != "the run" {
+		t.Errorf("logged in the contexts of %v, want the run's", runs)
+	}
+}
+
+// runKey marks a test's run in a context.
+type runKey struct{}
+
+// runRecorder notes the run of every record's context.
+type runRecorder struct {
+	slog.Handler
+	runs *[]any
+}
+
+func (h runRecorder) Handle(ctx context.Context, r slog.Record) error {
+	*h.runs = append(*h.runs, ctx.Value(runKey{}))
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h runRecorder) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return runRecorder{h.Handler.WithAttrs(attrs), h.runs}
 }

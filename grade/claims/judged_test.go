@@ -17,6 +17,7 @@ import (
 	"testing"
 
 	"handin/internal/corpus"
+	"handin/internal/slowtest"
 )
 
 // mirrorRoot is where whole clones of the corpus repositories may lie
@@ -254,6 +255,7 @@ func TestJudgedAccusations(t *testing.T) {
 // (../.mirror/OWNER+NAME/repo); without them only the table's judgements are
 // checked (TestJudgedAccusations).
 func TestJudgedVerdictsOnRealTrees(t *testing.T) {
+	slowtest.Skip(t, "the built-in rules on 25 real repositories' trees, read with git")
 	dir := corpus.Dir(t)
 	root := mirrorRoot()
 	if root == "" {
