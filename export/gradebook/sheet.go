@@ -196,7 +196,7 @@ func (s *sheetStream) add(values []any) error {
 		}
 		cells[j] = styled(value, c.style)
 	}
-	if err := s.rows.Add(row+1, cells, rowHeight(lines)...); err != nil {
+	if err := s.rows.Add(row+1, cells, rowHeight(lines, s.layout.MaxRowHeight)...); err != nil {
 		return err
 	}
 	for _, n := range s.notes[key] {
