@@ -70,7 +70,24 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 			o.Kept = prev.Status
 		}
 	}
+	if err := r.recordReach(g.Number, snap, o.Kept != ""); err != nil {
+		return Outcome{}, &workspaceError{err}
+	}
 	return o, nil
+}
+
+// recordReach notes in the group's folder whether this scrape reached the
+// repository: grading says a group is graded from old data while the last
+// scrape could not reach it and kept its earlier snapshot. A row with an
+// invalid number has no folder of its own to note it in.
+func (r *runner) recordReach(group int, snap *workspace.Snapshot, kept bool) error {
+	switch {
+	case kept:
+		return r.ws.SaveUnreached(group, workspace.Unreached{Time: snap.ScrapedAt, Status: snap.Status, Error: snap.Error})
+	case snap.Status == workspace.StatusInvalid:
+		return nil
+	}
+	return r.ws.ClearUnreached(group)
 }
 
 // snapshotGroupSafely is snapshotGroup, where a panic (go-git reading a

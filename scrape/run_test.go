@@ -665,8 +665,19 @@ func TestRunKeepsGoodSnapshotOnFailure(t *testing.T) {
 		t.Errorf("failed %v (%d), kept %d, unreachable %d; want not failed, 1 kept, 1 unreachable",
 			o.Failed(), sum.Failed(), sum.Kept(), sum.InfrastructureFailures())
 	}
-	if s := loadSnap(t, opts.Workspace, 1); s.Status != workspace.StatusOK || s.Pin.SHA != sha {
+	s := loadSnap(t, opts.Workspace, 1)
+	if s.Status != workspace.StatusOK || s.Pin.SHA != sha {
 		t.Errorf("stored snapshot %s %s, want the earlier ok one", s.Status, s.Pin.SHA)
+	}
+	// The snapshot says the last scrape did not reach the repository, until
+	// one does again (grading says the group is graded from old data).
+	if u := s.Unreached; u == nil || u.Status != workspace.StatusNetworkError || u.Time.Before(s.ScrapedAt) {
+		t.Errorf("unreached %+v, want this run's network error, not before the snapshot's scrape", u)
+	}
+	c.server.Reset("flaky.git")
+	mustRun(t, opts)
+	if s := loadSnap(t, opts.Workspace, 1); s.Unreached != nil {
+		t.Errorf("reached again, yet unreached %+v", s.Unreached)
 	}
 }
 

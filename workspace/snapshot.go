@@ -40,9 +40,50 @@ type Snapshot struct {
 	// Notes are non-fatal remarks (size limits hit, symlinks skipped).
 	Notes []string `json:"notes,omitempty"`
 
+	// Unreached is the last scrape that could not reach the repository
+	// and kept this snapshot (nil when the last scrape reached it): the
+	// group is graded from old data. Read by LoadSnapshot from its own file.
+	Unreached *Unreached `json:"-"`
+
 	// dir is the group folder holding snapshot.json and files/; set by
 	// LoadSnapshot.
 	dir string
+}
+
+// Unreached is a scrape that could not look at a group's repository and
+// kept the group's earlier snapshot.
+type Unreached struct {
+	Time   time.Time `json:"time"`
+	Status Status    `json:"status"`
+	Error  string    `json:"error,omitempty"`
+}
+
+// SaveUnreached records that a scrape could not reach the group's
+// repository and kept its snapshot.
+func (w *Workspace) SaveUnreached(group int, u Unreached) error {
+	if err := WriteJSON(filepath.Join(w.GroupDir(group), unreachedFile), u); err != nil {
+		return fmt.Errorf("save unreached: %w", err)
+	}
+	return nil
+}
+
+// ClearUnreached records that a scrape reached the group's repository.
+func (w *Workspace) ClearUnreached(group int) error {
+	err := os.Remove(filepath.Join(w.GroupDir(group), unreachedFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("clear unreached: %w", err)
+	}
+	return nil
+}
+
+// loadUnreached is the group's unreached record; nil when there is none
+// or it cannot be read (then nothing says the data is old).
+func (w *Workspace) loadUnreached(group int) *Unreached {
+	var u Unreached
+	if ReadJSON(filepath.Join(w.GroupDir(group), unreachedFile), &u) != nil {
+		return nil
+	}
+	return &u
 }
 
 // Commit is one commit's metadata.
@@ -144,6 +185,7 @@ func (w *Workspace) LoadSnapshot(group int) (*Snapshot, error) {
 		return nil, fmt.Errorf("snapshot %s is for group %d, whose folder is %s", name, s.Group, w.GroupDir(s.Group))
 	}
 	s.dir = w.GroupDir(group)
+	s.Unreached = w.loadUnreached(group)
 	return &s, nil
 }
 
