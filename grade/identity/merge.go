@@ -216,8 +216,7 @@ func collectIdentities(commits []workspace.Commit) []*identity {
 			if m := githubNoreply.FindStringSubmatch(email); m != nil {
 				id.login = m[1]
 			}
-			id.bot = strings.HasSuffix(strings.ToLower(name), "[bot]") || strings.HasSuffix(id.login, "[bot]") ||
-				botEmail(email)
+			id.bot = BotName(name) || strings.HasSuffix(id.login, "[bot]") || botEmail(email)
 			byKey[key] = id
 		}
 		id.commits++

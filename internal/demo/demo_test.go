@@ -128,7 +128,7 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 	switch g.Case {
 	case CaseGood:
 		if r.State != grade.StateOK || !r.Check.Pass || r.Pin.LateCommits != 0 || r.Pin.OutOfOrder {
-			t.Errorf("a good group is %s with %+v (pass %v, late %d)", r.State, r.Problems(), r.Check.Pass, r.Pin.LateCommits)
+			t.Errorf("a good group is %s with %+v (pass %v, late %d)", r.State, r.Reasons(), r.Check.Pass, r.Pin.LateCommits)
 		}
 		if len(r.Students) != len(g.Students) || len(r.UnmatchedAuthors) > 0 {
 			t.Errorf("students %+v, unmatched %+v", r.Students, r.UnmatchedAuthors)
