@@ -41,7 +41,8 @@ var testDeadline = time.Date(2026, 1, 23, 23, 59, 0, 0, copenhagen)
 type testGroup struct {
 	result   *grade.GroupResult
 	files    map[string][]byte
-	treeOnly []string // in the deadline tree, not copied into the snapshot
+	treeOnly []string          // in the deadline tree, not copied into the snapshot
+	late     map[string][]byte // figures late commits added, kept apart (workspace.LateFilesDir)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -172,6 +173,9 @@ func writeWorkspace(t testing.TB, dir string, groups ...testGroup) {
 		}
 		for _, p := range g.treeOnly {
 			snap.Tree = append(snap.Tree, workspace.File{Path: p, Mode: workspace.ModeFile})
+		}
+		for p, data := range g.late {
+			writeFile(t, filepath.Join(workspace.LateFilesDir(files), filepath.FromSlash(p)), data)
 		}
 		if err := ws.SaveSnapshot(snap, files); err != nil {
 			t.Fatal(err)

@@ -210,6 +210,11 @@ func (r *reportRenderer) rewriteLink(a *html.Node) {
 func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
 	f := r.figures.resolve(attr(img, "src"))
 	switch {
+	case f.inline() && f.Late != nil: // missing at the deadline: said so, then shown as it arrived
+		img.Parent.InsertBefore(note(f.Note), img)
+		setAttr(img, "class", "late-figure")
+		r.placeFigure(img, f, inLink)
+		return
 	case f.inline():
 		r.placeFigure(img, f, inLink)
 		return

@@ -216,7 +216,16 @@ func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *worksp
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-	return r.copyDeadlineTree(repo, snap)
+	if newFiles, err = r.copyDeadlineTree(repo, snap); err != nil {
+		return "", err
+	}
+	notes, err := keepLateFigures(repo, snap, newFiles)
+	if err != nil {
+		os.RemoveAll(newFiles)
+		return "", err
+	}
+	snap.Notes = append(snap.Notes, notes...)
+	return newFiles, nil
 }
 
 // current returns the stored snapshot when it already answers this run:

@@ -162,4 +162,8 @@ type LateFile struct {
 	Path   string `json:"path"`
 	Report bool   `json:"report,omitempty"`
 	Figure bool   `json:"figure,omitempty"`
+	// Kept: an image the deadline tree lacks, kept in the snapshot as this
+	// commit added it (Snapshot.OpenLate), so that the page can show what
+	// arrived late.
+	Kept bool `json:"kept,omitempty"`
 }

@@ -132,14 +132,35 @@ type File struct {
 // through os.Root, which also refuses symlinks that point outside. Files
 // not copied give fs.ErrNotExist.
 func (s *Snapshot) Open(repoPath string) (*os.File, error) {
+	return s.open(filepath.Join(s.dir, filesDir), repoPath)
+}
+
+// OpenLate opens the version of a figure a late commit added, kept because
+// the deadline tree lacks it (LateFile.Kept), by its repository path.
+func (s *Snapshot) OpenLate(repoPath string) (*os.File, error) {
+	return s.open(LateFilesDir(filepath.Join(s.dir, filesDir)), repoPath)
+}
+
+// LateFilesDir is where, in a snapshot's files folder, the figures late
+// commits added are kept: under ".git", a name no tree copied into the
+// folder has (git refuses it), so no repository path can reach them.
+func LateFilesDir(filesFolder string) string { return filepath.Join(filesFolder, ".git", "late") }
+
+// open opens repoPath (cleaned against the repository root) inside folder,
+// through os.Root; a path with a ".git" component is no file of the
+// repository.
+func (s *Snapshot) open(folder, repoPath string) (*os.File, error) {
 	clean := path.Clean("/" + repoPath)[1:]
 	if clean == "" || !fs.ValidPath(clean) || strings.Contains(repoPath, "\\") {
 		return nil, fmt.Errorf("open %q: %w", repoPath, fs.ErrInvalid)
 	}
+	if slices.ContainsFunc(strings.Split(clean, "/"), func(name string) bool { return strings.EqualFold(name, ".git") }) {
+		return nil, fmt.Errorf("open %q: %w", repoPath, fs.ErrNotExist)
+	}
 	if s.dir == "" {
 		return nil, fmt.Errorf("open %q: snapshot has no folder: %w", repoPath, fs.ErrNotExist)
 	}
-	root, err := os.OpenRoot(filepath.Join(s.dir, filesDir))
+	root, err := os.OpenRoot(folder)
 	if err != nil {
 		return nil, fmt.Errorf("open %q: %w", repoPath, err)
 	}
