@@ -54,14 +54,26 @@ func checkIndexVerdicts(t *testing.T, page *browser.Page, sum *runSummary, resul
 			t.Errorf("group %s is on the index but not in results.json", row.Group)
 			continue
 		}
+		// Cells: group, state, reasons, the numbers, late commits, backdated.
 		if r.State == grade.StateFailed {
-			if numbers := strings.Join(row.Cells[2:len(row.Cells)-1], ""); numbers != "" {
+			if numbers := strings.Join(row.Cells[3:], ""); numbers != "" {
 				t.Errorf("failed group %s shows numbers nobody observed: %q", row.Group, row.Cells)
 			}
 		}
-		if late := row.Cells[len(row.Cells)-2]; strings.Contains(late, "backdated") != r.Pin.Backdated {
-			t.Errorf("group %s: late commits %q, backdated by the evidence: %v", row.Group, late, r.Pin.Backdated)
+		if backdated := row.Cells[len(row.Cells)-1]; (backdated == "backdated") != r.Pin.Backdated ||
+			r.Status.Pinned() && (backdated == "unknown") != (!r.Pin.Backdated && !r.Pin.BackdatingKnown) {
+			t.Errorf("group %s: backdated %q; by the evidence backdated %v, known %v", row.Group, backdated, r.Pin.Backdated, r.Pin.BackdatingKnown)
 		}
+		if reasons := row.Cells[2]; r.State != grade.StateFailed && (reasons == "") != (len(r.Reasons()) == 0) {
+			t.Errorf("group %s: reasons %q for %d findings above information", row.Group, reasons, len(r.Reasons()))
+		}
+	}
+	var order []string
+	for _, row := range rows {
+		order = append(order, states[row.Group])
+	}
+	if !slices.IsSortedFunc(order, func(a, b string) int { return grade.CompareStates(grade.State(a), grade.State(b)) }) {
+		t.Errorf("the rows' states %q: not worked down the levels", order)
 	}
 	if len(rows) != len(results) {
 		t.Errorf("the index has %d groups, results.json %d", len(rows), len(results))
@@ -190,19 +202,24 @@ func checkLateCommits(t *testing.T, page *browser.Page, r *grade.GroupResult) {
 	}
 }
 
-// checkPrinted lays the page out for print: no navigation, the report on a
-// page of its own; and takes a screenshot of its top as printed.
+// checkPrinted lays the page out for print: no navigation; on paper the
+// header, with the state, the reasons and the commit that counts, ends on
+// page 1, and no block taller than half a page is kept together (it would
+// leave a page empty); and takes a screenshot of its top as printed.
 func checkPrinted(t *testing.T, page *browser.Page, name string) {
 	t.Helper()
-	page.EmulateMedia(t, "print")
+	page.EmulatePaper(t)
 	defer page.EmulateMedia(t, "")
 	var printed struct {
-		Nav    string `json:"nav"`
-		Report string `json:"report"`
+		Nav          string  `json:"nav"`
+		HeaderBottom float64 `json:"headerBottom"`
 	}
-	page.Eval(t, `({nav: getComputedStyle(document.querySelector('nav')).display, report: getComputedStyle(document.querySelector('.report')).breakBefore})`, &printed)
-	if printed.Nav != "none" || printed.Report != "page" {
-		t.Errorf("printed: navigation display %q, report break-before %q; want none and page", printed.Nav, printed.Report)
+	page.Eval(t, `({nav: getComputedStyle(document.querySelector('nav')).display, headerBottom: document.querySelector('header').getBoundingClientRect().bottom + scrollY})`, &printed)
+	if printed.Nav != "none" || printed.HeaderBottom > float64(browser.PrintHeight) {
+		t.Errorf("printed: navigation display %q, header ends at %.0f pixels; want none, on page 1 (%d pixels)", printed.Nav, printed.HeaderBottom, browser.PrintHeight)
+	}
+	if kept := page.KeptTogether(t, browser.PrintHeight/2); len(kept) > 0 {
+		t.Errorf("printed, blocks kept together taller than half a page: %q", kept)
 	}
 	page.ScreenshotWindow(t, name)
 }

@@ -272,3 +272,23 @@ func TestMovedAndRenamedColumnsKeepTheInstructorsWork(t *testing.T) {
 		t.Errorf("group 1's row is %.0f points, more than the layout's 30", h)
 	}
 }
+
+// A sheet laid out to print one page wide says so where a spreadsheet
+// program reads it: fit to page (with its filter), landscape, one page wide.
+func TestFitWidthSheetPrintsOnePageWide(t *testing.T) {
+	dir := t.TempDir()
+	wide := groups
+	wide.FitWidth = true
+	if _, err := Write(dir, []Layout{wide}, rowsOf(nil, group(1, "ok", "", true)), now); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, filepath.Join(dir, File))
+	props, err := f.GetSheetProps(groups.Name)
+	if err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("sheet properties %+v (%v): want fit to page", props, err)
+	}
+	layout, err := f.GetPageLayout(groups.Name)
+	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Errorf("page layout %+v (%v): want landscape, one page wide", layout, err)
+	}
+}
