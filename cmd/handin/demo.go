@@ -53,7 +53,7 @@ Example:
 		},
 		Action: runDemo,
 	}, exitCodes{
-		exitOK:        "the pipeline ran (its groups' problems are on purpose)",
+		exitOK:        "the pipeline ran (its groups' findings are on purpose)",
 		exitUsage:     usageMeaning + ", git missing, or a folder the demo did not write",
 		exitIO:        ioMeaning,
 		exitCancelled: interruptedMeaning,
