@@ -22,6 +22,7 @@ import (
 // Copy limits: student repositories are untrusted and sometimes hold
 // datasets; later stages need the report, its figures, and the group's own
 // small text files (code, configuration, workflows) to check claims against.
+// Nothing else is copied, so a partial clone fetches nothing else.
 const (
 	maxCopyFileSize  = 20 << 20
 	maxCopyTotalSize = 200 << 20
@@ -31,11 +32,12 @@ const (
 	maxTextTotalSize = 8 << 20
 )
 
-// reportFolder is copied whole.
+// reportFolder's READMEs, text files and figures come first.
 const reportFolder = "reports/"
 
-// imageExtensions are copied wherever they are (reports link figures
-// from anywhere in the repository).
+// imageExtensions are the figures a page can show: copied wherever they
+// are (reports link figures from anywhere in the repository) when a README
+// names them (namedFigures).
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 // textExtensions are the code, configuration and requirement files later
@@ -58,23 +60,26 @@ const (
 )
 
 // copyPriority orders the files worth copying (see the priorities above);
-// notCopied for the others.
+// notCopied for the others. An image is copied only when a README names it.
 func copyPriority(p string) int {
 	base := strings.ToLower(path.Base(p))
 	switch {
 	case p == reportFolder+"README.md":
 		return priorityReport
-	case strings.HasPrefix(p, reportFolder):
+	case strings.HasPrefix(p, reportFolder) && (base == "readme.md" || isImage(base) || isText(p, base)):
 		return priorityReportFolder
 	case base == "readme.md":
 		return priorityReadme
-	case slices.Contains(imageExtensions, path.Ext(base)):
+	case isImage(base):
 		return priorityImage
 	case isText(p, base) && !workspace.Vendored(p):
 		return priorityText
 	}
 	return notCopied
 }
+
+// isImage: a figure file, by its lower-case name.
+func isImage(base string) bool { return slices.Contains(imageExtensions, path.Ext(base)) }
 
 // isText: a code, configuration or workflow file (base is p's lower-case
 // name).
@@ -90,16 +95,17 @@ type copyResult struct {
 	HasReport bool // a copied README.md contains a question heading
 }
 
-// copyFiles copies the report folder, README files, images and text files
-// of the tree into dst (a fresh folder), within the size limits, and says
-// in each wanted entry's NotCopied why it was not copied. Symlinks and
+// copyFiles copies the README files, the figures they name and the text
+// files of the tree into dst (a fresh folder), within the size limits, and
+// says in each wanted entry's NotCopied why it was not copied. Symlinks and
 // submodules are never materialised.
 func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, error) {
 	var res copyResult
 	var wanted []*treeEntry
+	figures := namedFigures(repo, tree)
 	for i := range tree {
 		e := &tree[i]
-		if copyPriority(e.Path) == notCopied {
+		if copyPriority(e.Path) == notCopied || isImage(strings.ToLower(path.Base(e.Path))) && !figures[strings.ToLower(path.Base(e.Path))] {
 			continue
 		}
 		switch e.Mode {
