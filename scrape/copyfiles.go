@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"handin/workspace"
 )
@@ -93,6 +94,10 @@ type copyResult struct {
 	Copied    []string
 	Notes     []string
 	HasReport bool // a copied README.md contains a question heading
+	// Missing are the blobs of files to copy that the clone does not hold
+	// (a partial clone): counted against the limits as if copied, and not
+	// copied.
+	Missing []plumbing.Hash
 }
 
 // copyFiles copies the README files, the figures they name and the text
@@ -120,7 +125,7 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 	slices.SortStableFunc(wanted, func(a, b *treeEntry) int { return cmp.Compare(copyPriority(a.Path), copyPriority(b.Path)) })
 
 	var total, textTotal int64
-	var overSize, overText, binary []string
+	var overSize, overText, binary, notHeld []string
 	for _, e := range wanted {
 		text := copyPriority(e.Path) == priorityText
 		switch {
@@ -141,7 +146,12 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 			continue
 		}
 		content, err := writeBlob(repo, *e, dst, text)
+		missing := errors.Is(err, plumbing.ErrObjectNotFound)
 		switch {
+		case missing:
+			res.Missing = append(res.Missing, e.blob) // counted below as if copied
+			e.NotCopied = "its contents are not in the clone"
+			notHeld = append(notHeld, e.Path)
 		case errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR):
 			// Only a malformed tree names a path twice, or as file and folder.
 			e.NotCopied = "its path clashes with another path of the tree"
@@ -158,18 +168,21 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 		if text {
 			textTotal += e.Size
 		}
+		if missing {
+			continue
+		}
 		res.Copied = append(res.Copied, e.Path)
 		if strings.EqualFold(path.Base(e.Path), "readme.md") && bytes.Contains(bytes.ToLower(content), []byte(reportMarker)) {
 			res.HasReport = true
 		}
 	}
-	res.Notes = append(res.Notes, leftOutNotes(tree, overSize, overText, binary)...)
+	res.Notes = append(res.Notes, leftOutNotes(tree, overSize, overText, binary, notHeld)...)
 	return res, nil
 }
 
 // leftOutNotes are the snapshot's few lines on what was not copied; each
 // file's reason is in its NotCopied.
-func leftOutNotes(tree []treeEntry, overSize, overText, binary []string) []string {
+func leftOutNotes(tree []treeEntry, overSize, overText, binary, notHeld []string) []string {
 	var notes []string
 	var links []string
 	for _, e := range tree {
@@ -187,6 +200,7 @@ func leftOutNotes(tree []treeEntry, overSize, overText, binary []string) []strin
 		{fmt.Sprintf("files over the size limits (%s a file, %s in all)", mib(maxCopyFileSize), mib(maxCopyTotalSize)), overSize},
 		{fmt.Sprintf("text files over the %s text files may take", mib(maxTextTotalSize)), overText},
 		{"text files with binary content", binary},
+		{"files whose contents are not in the clone", notHeld},
 	} {
 		if len(group.paths) > 0 {
 			notes = append(notes, fmt.Sprintf("not copied: %d %s: %s", len(group.paths), group.what, quotedList(group.paths)))
