@@ -5,28 +5,31 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path"
 	"slices"
+	"strings"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"golang.org/x/sync/errgroup"
 
 	"handin/workspace"
 )
 
 // maxContentRounds bounds the requests for file contents at the commit that
-// counts. The first brings the READMEs and text files copyFiles wants, the
-// second the figures those READMEs name; another is needed only when a
-// text file turns out binary, which leaves room for more within the limits.
+// counts, after fetchFirst's READMEs: the first brings the text files and
+// figures copyFiles wants; another is needed only when a text file turns
+// out binary, which leaves room for more within the limits.
 const maxContentRounds = 4
 
 // copyFetching copies the files of the deadline tree that later stages
 // read (copyFiles) into a new folder of the group's, returned with what
-// copyFiles says. A partial clone fetches the contents it lacks first,
-// asking for the sizes of the others (object-info): copyFiles runs again
+// copyFiles says. A partial clone fetches the contents it lacks first
+// (fetchFirst, then what copyFiles finds missing): copyFiles runs again
 // after each fetch, so that what it finally copies is what it copies from
 // a whole clone.
 func (r *runner) copyFetching(ctx context.Context, cl *clone, group int, tree []treeEntry) (copyResult, string, error) {
 	if cl.remote != nil {
-		if err := r.askSizes(ctx, cl.remote, tree); err != nil {
+		if err := r.fetchFirst(ctx, cl, tree); err != nil {
 			return copyResult{}, "", err
 		}
 	}
@@ -58,6 +61,43 @@ func (r *runner) copyFetching(ctx context.Context, cl *clone, group int, tree []
 	}
 }
 
+// fetchFirst brings a partial clone the contents of the tree's READMEs (they
+// name the figures worth fetching) and symlinks, while it asks the server
+// for the sizes of every file it lacks (object-info): two exchanges at once,
+// each a round trip on a server far away.
+func (r *runner) fetchFirst(ctx context.Context, cl *clone, tree []treeEntry) error {
+	var first, unsized []plumbing.Hash
+	for _, e := range tree {
+		switch {
+		case !e.missing:
+		case e.Mode == workspace.ModeSymlink || e.Mode.Regular() && strings.EqualFold(path.Base(e.Path), "readme.md"):
+			first = append(first, e.blob)
+		case e.SizeUnknown:
+			unsized = append(unsized, e.blob)
+		}
+	}
+	var sizes map[plumbing.Hash]int64
+	var both errgroup.Group
+	p := cl.remote // cl changes if the server refuses the contents
+	both.Go(func() (err error) {
+		sizes, err = r.askSizes(ctx, p, uniqueHashes(unsized))
+		return err
+	})
+	if len(first) > 0 {
+		both.Go(func() error { return r.fetchContents(ctx, cl, uniqueHashes(first)) })
+	}
+	if err := both.Wait(); err != nil {
+		return err
+	}
+	for i := range tree {
+		if size, ok := sizes[tree[i].blob]; ok && tree[i].SizeUnknown {
+			tree[i].Size, tree[i].SizeUnknown = size, false
+		}
+		learnFetched(cl, &tree[i])
+	}
+	return nil
+}
+
 // remoteError: a request to the group's server failed after the fetch (for
 // the contents of files, or their sizes): the group's status says so, as
 // for a failed fetch.
@@ -86,39 +126,28 @@ func (r *runner) fetchContents(ctx context.Context, cl *clone, blobs []plumbing.
 	return err
 }
 
-// askSizes fills in the sizes of the files a partial clone lacks, as the
-// server answers object-info. Where it cannot, they stay unknown and
-// p.sizesNote says why; a failure to reach the server is the group's.
-func (r *runner) askSizes(ctx context.Context, p *server, tree []treeEntry) error {
-	var blobs []plumbing.Hash
-	for _, e := range tree {
-		if e.missing && e.SizeUnknown {
-			blobs = append(blobs, e.blob)
-		}
-	}
+// askSizes is the sizes of blobs a partial clone lacks, as the server
+// answers object-info. Where it cannot, they stay unknown and p.sizesNote
+// says why; a failure to reach the server is the group's.
+func (r *runner) askSizes(ctx context.Context, p *server, blobs []plumbing.Hash) (map[plumbing.Hash]int64, error) {
 	if len(blobs) == 0 {
-		return nil
+		return nil, nil
 	}
 	var sizes map[plumbing.Hash]int64
 	var offered bool
 	err := r.retry.do(ctx, func() (err error) {
-		sizes, offered, err = objectSizes(ctx, p.group.URL, p.auth, uniqueHashes(blobs))
+		sizes, offered, err = objectSizes(ctx, p.group.URL, p.auth, blobs)
 		return err
 	})
 	switch {
 	case err != nil && (transient(err) || ctx.Err() != nil):
-		return &remoteError{err}
+		return nil, &remoteError{err}
 	case err != nil:
 		p.sizesNote = "the server's answer to object-info was unusable: " + oneLine(err.Error())
 	case !offered:
 		p.sizesNote = "the server does not offer object-info (git protocol v2)"
 	}
-	for i := range tree {
-		if size, ok := sizes[tree[i].blob]; ok && tree[i].SizeUnknown {
-			tree[i].Size, tree[i].SizeUnknown = size, false
-		}
-	}
-	return nil
+	return sizes, nil
 }
 
 // learnFetched updates an entry whose blob the clone lacked: its size (and
