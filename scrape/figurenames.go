@@ -2,7 +2,6 @@ package scrape
 
 import (
 	"html"
-	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -54,16 +53,7 @@ func namedFigures(repo *git.Repository, tree []treeEntry) map[string]bool {
 // readmeText is a README as links name files in it (linkText); ok is false
 // when the clone does not hold it.
 func readmeText(repo *git.Repository, e treeEntry) (string, bool) {
-	blob, err := repo.BlobObject(e.blob)
-	if err != nil {
-		return "", false
-	}
-	r, err := blob.Reader()
-	if err != nil {
-		return "", false
-	}
-	defer r.Close()
-	raw, err := io.ReadAll(io.LimitReader(r, maxNamesRead))
+	raw, err := readBlob(repo, e.blob, maxNamesRead)
 	if err != nil {
 		return "", false
 	}

@@ -3,7 +3,6 @@ package scrape
 import (
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -212,15 +211,6 @@ func safeEntryName(name string) bool {
 }
 
 func readSymlinkTarget(repo *git.Repository, h plumbing.Hash) (string, error) {
-	blob, err := repo.BlobObject(h)
-	if err != nil {
-		return "", err
-	}
-	r, err := blob.Reader()
-	if err != nil {
-		return "", err
-	}
-	defer r.Close()
-	target, err := io.ReadAll(io.LimitReader(r, maxSymlinkTarget))
+	target, err := readBlob(repo, h, maxSymlinkTarget)
 	return string(target), err
 }
