@@ -1,7 +1,9 @@
 // Package export turns graded results into what instructors open and grade
 // from: a self-contained HTML page per group, an index of all groups, a
 // gradebook workbook and results.json. It reads the workspace's results and
-// snapshots, never git or the network.
+// snapshots, never git or the network. What each of the gradebook's sheets
+// holds is export's; writing it and carrying the instructor's work over is
+// package export/gradebook's.
 package export
 
 import (
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"log/slog"
 	"maps"
 	"math"
@@ -23,6 +26,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"handin/export/gradebook"
 	"handin/grade"
 	"handin/internal/atomicfile"
 	"handin/internal/lazyregexp"
@@ -30,10 +34,11 @@ import (
 	"handin/workspace"
 )
 
-// Output file names inside Options.Out.
+// Output file names inside Options.Out (the gradebook's others are
+// package gradebook's: its state, backups and pending workbook).
 const (
 	IndexFile     = "index.html"
-	GradebookFile = "gradebook.xlsx"
+	GradebookFile = gradebook.File
 	ResultsFile   = "results.json"
 	PagesDir      = "groups"
 )
@@ -134,7 +139,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		return nil, err
 	}
 	index = nil
-	if err := writeGradebook(opts, gradebookInput{results: resultsIn(sum.Results), gaps: gaps}, sum); err != nil {
+	if err := writeGradebook(opts, resultsIn(sum.Results), gaps, sum); err != nil {
 		return nil, err
 	}
 	return sum, nil
@@ -143,8 +148,8 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 // resultSources are every group's result in group order, and the groups
 // whose pages this run renders. With Only, the other groups come from the
 // previous export's results.json so their rows stay as their pages show
-// them.
-func resultSources(ws *workspace.Workspace, opts Options, sum *Summary) (all resultSource, render []int, err error) {
+// them. The results can be gone through more than once.
+func resultSources(ws *workspace.Workspace, opts Options, sum *Summary) (all iter.Seq2[*grade.GroupResult, error], render []int, err error) {
 	if len(opts.Only) == 0 {
 		groups, err := ws.GradedGroups()
 		if err != nil {
@@ -167,11 +172,14 @@ func resultSources(ws *workspace.Workspace, opts Options, sum *Summary) (all res
 	// Reading results.json up to its first group says whether it can be
 	// used; it is read whole, a group at a time, when results are written.
 	previous := resultsIn(sum.Results)
-	err = previous(func(*grade.GroupResult) error { return errSeen })
+	var first error // of the first group, or of the file before it
+	for _, first = range previous {
+		break
+	}
 	var stale *staleResultsError
 	switch {
-	case err == nil, errors.Is(err, errSeen):
-	case errors.Is(err, fs.ErrNotExist), errors.As(err, &stale):
+	case first == nil:
+	case errors.Is(first, fs.ErrNotExist), errors.As(first, &stale):
 		why := "no previous export in " + opts.Out
 		if stale != nil {
 			why = stale.Error()
@@ -183,60 +191,58 @@ func resultSources(ws *workspace.Workspace, opts Options, sum *Summary) (all res
 		}
 		previous = workspaceResults(ws, groups)
 	default:
-		return nil, nil, fmt.Errorf("previous export: %w", err)
+		return nil, nil, fmt.Errorf("previous export: %w", first)
 	}
 	return withFresh(previous, fresh), render, nil
 }
 
-// errSeen stops a first look into a results source.
-var errSeen = errors.New("seen")
-
 // workspaceResults reads the results of these groups from the workspace.
-func workspaceResults(ws *workspace.Workspace, groups []int) resultSource {
-	return func(each func(*grade.GroupResult) error) error {
+func workspaceResults(ws *workspace.Workspace, groups []int) iter.Seq2[*grade.GroupResult, error] {
+	return func(yield func(*grade.GroupResult, error) bool) {
 		for _, g := range groups {
 			r, err := grade.LoadResult(ws, g)
-			if err != nil {
-				return err
-			}
-			if err := each(r); err != nil {
-				return err
+			if !yield(r, err) || err != nil {
+				return
 			}
 		}
-		return nil
 	}
 }
 
 // withFresh is the previous results with these groups' fresh results in
 // their place, or in group order among them.
-func withFresh(previous resultSource, fresh map[int]*grade.GroupResult) resultSource {
+func withFresh(previous iter.Seq2[*grade.GroupResult, error], fresh map[int]*grade.GroupResult) iter.Seq2[*grade.GroupResult, error] {
 	groups := slices.Sorted(maps.Keys(fresh))
-	return func(each func(*grade.GroupResult) error) error {
+	return func(yield func(*grade.GroupResult, error) bool) {
 		next := 0 // the first fresh group not given yet
-		flushBefore := func(group int) error {
+		// flushBefore gives the fresh groups before this one; false when
+		// the caller stopped.
+		flushBefore := func(group int) bool {
 			for ; next < len(groups) && groups[next] < group; next++ {
-				if err := each(fresh[groups[next]]); err != nil {
-					return err
+				if !yield(fresh[groups[next]], nil) {
+					return false
 				}
 			}
-			return nil
+			return true
 		}
-		err := previous(func(r *grade.GroupResult) error {
-			if err := flushBefore(r.Group); err != nil {
-				return err
+		for r, err := range previous {
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			if !flushBefore(r.Group) {
+				return
 			}
 			if f, ok := fresh[r.Group]; ok {
 				if next < len(groups) && groups[next] == r.Group {
 					next++
 				}
-				return each(f)
+				r = f
 			}
-			return each(r)
-		})
-		if err != nil {
-			return err
+			if !yield(r, nil) {
+				return
+			}
 		}
-		return flushBefore(math.MaxInt)
+		flushBefore(math.MaxInt)
 	}
 }
 
@@ -260,7 +266,7 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, grou
 			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
 			return atomicfile.Stream(paths[i], 0o644, func(w io.Writer) error {
-				return writeGroupPage(w, ws, opts, r)
+				return writeGroupPage(ctx, w, ws, opts, r)
 			})
 		})
 	}
@@ -320,13 +326,13 @@ func removeStalePages(out string, graded map[int]bool) ([]string, error) {
 // writeGroupPage loads a group's snapshot and report and writes its page.
 // A missing snapshot or report still gives a page, saying so; a group
 // without a deadline commit has neither to show.
-func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult) error {
+func writeGroupPage(ctx context.Context, w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult) error {
 	if !r.Status.Pinned() {
 		return renderPage(w, r, nil, nil, "") // no deadline tree: the page says what happened
 	}
 	snap, err := ws.LoadSnapshot(r.Group)
 	if err != nil {
-		opts.Logger.Warn("snapshot not available", "group", r.Group, "err", err)
+		opts.Logger.WarnContext(ctx, "snapshot not available", "group", r.Group, "err", err)
 		return renderPage(w, r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
 	}
 	if r.ReportPath == "" {
@@ -338,7 +344,7 @@ func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade
 		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
 	}
 	if err != nil {
-		opts.Logger.Warn("report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
+		opts.Logger.WarnContext(ctx, "report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
 		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
 	}
 	return renderPage(w, r, snap, report, "")
@@ -348,14 +354,17 @@ func writeGroupPage(w io.Writer, ws *workspace.Workspace, opts Options, r *grade
 // gives them: the same indented JSON as json.MarshalIndent of a
 // resultsFile, without every result in memory. Each result is also given
 // to seen (when not nil).
-func writeResults(name string, results resultSource, invalid []invalidRow, seen func(*grade.GroupResult)) error {
+func writeResults(name string, results iter.Seq2[*grade.GroupResult, error], invalid []invalidRow, seen func(*grade.GroupResult)) error {
 	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
 		if _, err := fmt.Fprintf(w, "{\n  \"schema\": %d,\n  \"groups\": [", grade.SchemaVersion); err != nil {
 			return err
 		}
 		sep := "\n    "
 		closing := "],\n"
-		err := results(func(r *grade.GroupResult) error {
+		for r, err := range results {
+			if err != nil {
+				return err
+			}
 			data, err := json.MarshalIndent(r, "    ", "  ")
 			if err != nil {
 				return fmt.Errorf("group %d: %w", r.Group, err)
@@ -370,10 +379,6 @@ func writeResults(name string, results resultSource, invalid []invalidRow, seen 
 				seen(r)
 			}
 			sep, closing = ",\n    ", "\n  ],\n"
-			return nil
-		})
-		if err != nil {
-			return err
 		}
 		rows, err := json.MarshalIndent(invalid, "  ", "  ")
 		if err != nil {
@@ -406,27 +411,29 @@ func (e *staleResultsError) Error() string {
 
 // resultsIn reads the results of an export's results.json one at a time
 // (as written: "schema" first, then "groups").
-func resultsIn(name string) resultSource {
-	return func(each func(*grade.GroupResult) error) error {
+func resultsIn(name string) iter.Seq2[*grade.GroupResult, error] {
+	return func(yield func(*grade.GroupResult, error) bool) {
 		f, err := os.Open(name)
 		if err != nil {
-			return err
+			yield(nil, err)
+			return
 		}
 		defer f.Close()
 		dec := json.NewDecoder(bufio.NewReader(f))
 		if err := readResultsHeader(dec, name); err != nil {
-			return err
+			yield(nil, err)
+			return
 		}
 		for dec.More() {
 			var r grade.GroupResult
 			if err := dec.Decode(&r); err != nil {
-				return fmt.Errorf("read %s: %w", name, err)
+				yield(nil, fmt.Errorf("read %s: %w", name, err))
+				return
 			}
-			if err := each(&r); err != nil {
-				return err
+			if !yield(&r, nil) {
+				return
 			}
 		}
-		return nil
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 
+	"handin/export/gradebook"
 	"handin/grade"
 	"handin/grade/claims"
 )
@@ -19,21 +20,23 @@ const SheetClaims = "Claims"
 // Ticked without evidence comes first; an unticked item the repository
 // shows is worth a look too (the group may have undersold its work).
 const (
-	flagHeader                = "Flag"
 	flagTickedWithoutEvidence = "ticked without evidence"
 	flagUntickedWithEvidence  = "unticked with evidence"
 )
 
-var claimsLayout = sheetLayout{
+var claimsLayout = gradebook.Layout{
 	Name: SheetClaims,
 	Key:  []string{"Group", "Item"},
-	Lead: []column{
-		{"Group", 8, false}, {"Item", 50, true}, {"Ticked", 8, false}, {"Verdict", 12, false}, {flagHeader, 24, false},
+	Lead: []gradebook.Column{
+		{Header: "Group", Width: 8}, {Header: "Item", Width: 50, Wrap: true}, {Header: "Ticked", Width: 8},
+		{Header: "Verdict", Width: 12},
+		{Header: "Flag", Width: 24, Colors: map[any]gradebook.Color{flagTickedWithoutEvidence: red, flagUntickedWithEvidence: blue}},
 	},
-	Offered: []column{{"Comment", 40, true}, {"Checked by", 12, false}},
-	Facts: []column{
-		{"Evidence", 36, true}, {"Looked for / Reason", 50, true}, {"Files not kept", 8, false}, {"Section", 14, false},
-		{"Module", 10, false}, {"Line in the report", 8, false}, {"Rule", 18, false},
+	Offered: []gradebook.Column{{Header: "Comment", Width: 40, Wrap: true}, {Header: "Checked by", Width: 12}},
+	Facts: []gradebook.Column{
+		{Header: "Evidence", Width: 36, Wrap: true}, {Header: "Looked for / Reason", Width: 50, Wrap: true},
+		{Header: "Files not kept", Width: 8}, {Header: "Section", Width: 14}, {Header: "Module", Width: 10},
+		{Header: "Line in the report", Width: 8}, {Header: "Rule", Width: 18},
 	},
 	Freeze:   2, // the group and the item stay in view beside the evidence
 	FitWidth: true,
@@ -103,7 +106,7 @@ func evidenceCell(evidence []claims.Location, base string) any {
 	}
 	text := strings.Join(lines, "\n")
 	if link := fileLink(base, evidence[0]); link != "" {
-		return linkCell{Text: text, Target: link}
+		return gradebook.Link{Text: text, Target: link}
 	}
 	return text
 }

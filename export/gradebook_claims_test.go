@@ -9,6 +9,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"handin/export/gradebook"
 	"handin/grade"
 	"handin/grade/claims"
 )
@@ -143,7 +144,7 @@ func TestGradebookClaimsSheet(t *testing.T) {
 			t.Errorf("Flag %s of %q: style %+v %v, want fill %s", ref, item, s, err, fill)
 		}
 	}
-	if h, _ := f.GetRowHeight(SheetClaims, rowOf(t, f, SheetClaims, "Group", "7", "Item", itemTests)); h < 2*lineHeight {
+	if h, _ := f.GetRowHeight(SheetClaims, rowOf(t, f, SheetClaims, "Group", "7", "Item", itemTests)); h < 2*oneLine(t, f, SheetClaims) {
 		t.Errorf("row of two evidence lines is %.0f points", h)
 	}
 	// The autofilter spans every row and column: the ticked items without
@@ -256,7 +257,7 @@ func TestClaimsNotesSurviveReexports(t *testing.T) {
 			{"Comment", "tests added after week 2"},
 			{"Verdict", "evidence (seen in their GCP project)"},
 		} {
-			r := findRow(t, f, SheetKept, "Sheet", SheetClaims, "Column", kept.column, "Value", kept.value)
+			r := findRow(t, f, gradebook.KeptSheet, "Sheet", SheetClaims, "Column", kept.column, "Value", kept.value)
 			if r == 0 {
 				t.Errorf("run %d: %s %q of group 3 is not on the Kept sheet", run, kept.column, kept.value)
 			}

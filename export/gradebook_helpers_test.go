@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"testing"
@@ -12,8 +13,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"handin/export/gradebook"
 	"handin/grade"
 	"handin/grade/claims"
+	"handin/internal/xlsxstream"
 	"handin/workspace"
 )
 
@@ -122,6 +125,17 @@ func cellOf(t testing.TB, f *excelize.File, sheet, header string, keyValue ...st
 		t.Fatalf("sheet %s has no column %q: %q", sheet, header, headerRow(t, f, sheet))
 	}
 	return cellValue(t, f, sheet, col+strconv.Itoa(rowOf(t, f, sheet, keyValue...)))
+}
+
+// oneLine is the height of a row of one line of text: the header row's,
+// which handin leaves at the default height.
+func oneLine(t testing.TB, f *excelize.File, sheet string) float64 {
+	t.Helper()
+	h, err := f.GetRowHeight(sheet, 1)
+	if err != nil || h <= 0 {
+		t.Fatalf("sheet %s: header row height %v %v", sheet, h, err)
+	}
+	return h
 }
 
 // setCell plays the instructor typing into a cell: numbers as numbers,
@@ -285,12 +299,17 @@ func outFiles(t testing.TB, out string) []string {
 	return names
 }
 
+// backupFile matches the names of the gradebook's backups, as the README
+// documents them: gradebook.YYYYMMDD-HHMMSS.xlsx, -2, -3, ... for more in
+// the same second.
+var backupFile = regexp.MustCompile(`^gradebook\.[0-9]{8}-[0-9]{6}(-[0-9]+)?\.xlsx$`)
+
 // backupFiles are the gradebook backups in out.
 func backupFiles(t testing.TB, out string) []string {
 	t.Helper()
 	var names []string
 	for _, n := range outFiles(t, out) {
-		if backupName.MatchString(n) {
+		if backupFile.MatchString(n) {
 			names = append(names, n)
 		}
 	}
@@ -303,8 +322,8 @@ func undocumented(t testing.TB, out string) []string {
 	var extra []string
 	for _, n := range outFiles(t, out) {
 		switch {
-		case n == IndexFile, n == ResultsFile, n == PagesDir, n == GradebookFile, n == PendingGradebookFile,
-			n == GradebookStateFile, backupName.MatchString(n):
+		case n == IndexFile, n == ResultsFile, n == PagesDir, n == GradebookFile, n == gradebook.PendingFile,
+			n == gradebook.StateFile, backupFile.MatchString(n):
 		case n == ".~lock."+GradebookFile+"#": // the spreadsheet program's, not handin's
 		default:
 			extra = append(extra, n)
@@ -428,4 +447,31 @@ func judgedLarge(n int, checklist []grade.ChecklistSummary) *grade.ClaimsResult 
 		}
 	}
 	return c
+}
+
+// columnsAscend checks that every sheet of a workbook lists its column
+// formats in ascending order, as spreadsheet programs need them.
+func columnsAscend(t testing.TB, name string) {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := xlsxstream.Open(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sheet := range openWorkbook(t, name).GetSheetList() {
+		scan, err := book.Scan(sheet, func(*xlsxstream.Sheet, int, []xlsxstream.Cell) error { return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := 1; i < len(scan.Cols); i++ {
+			if scan.Cols[i].Min <= scan.Cols[i-1].Max {
+				t.Errorf("sheet %s: column formats out of order: %d-%d after %d-%d", sheet,
+					scan.Cols[i].Min, scan.Cols[i].Max, scan.Cols[i-1].Min, scan.Cols[i-1].Max)
+				break
+			}
+		}
+	}
 }

@@ -1,118 +1,143 @@
 package export
 
 // The gradebook's sheets: which columns handin owns on each, which identify
-// a row from one export to the next, and the rows handin writes.
+// a row from one export to the next, and the rows handin writes. Package
+// gradebook writes them and carries the instructor's work over.
 
 import (
 	"fmt"
-	"slices"
+	"iter"
 	"strings"
 
+	"handin/export/gradebook"
 	"handin/grade"
 )
 
-// Sheet names of the gradebook.
+// Sheet names of the gradebook (and gradebook.KeptSheet).
 const (
 	SheetGroups    = "Groups"
 	SheetQuestions = "Questions"
 	SheetStudents  = "Students"
 	SheetChecklist = "Checklist"
-	// SheetKept holds what an export could not place back on its row: the
-	// value, where it was and why it moved.
-	SheetKept = "Kept"
 )
 
-// column is one column of a sheet: its header, its width in characters and
-// whether its text wraps (the row is then made tall enough for it).
-type column struct {
-	Header string
-	Width  float64
-	Wrap   bool
-}
+// Colours of the values that stand out: a state, a verdict's flag, a
+// question's pass.
+var (
+	green = gradebook.Color{Font: "166534", Fill: "DCFCE7"}
+	amber = gradebook.Color{Font: "92400E", Fill: "FEF3C7"}
+	red   = gradebook.Color{Font: "991B1B", Fill: "FEE2E2"}
+	blue  = gradebook.Color{Font: "1E40AF", Fill: "DBEAFE"}
+)
 
-// sheetLayout is one of handin's sheets. Handin owns the Lead and Facts
-// columns and rewrites them on every export; every other column is the
-// instructor's and is carried over, between Lead and Facts.
-type sheetLayout struct {
-	Name string
-	Key  []string // headers of the Lead columns that identify a row across exports
-	Lead []column
-	// Offered are the instructor's columns a new sheet starts with; once
-	// the sheet exists they are the instructor's to rename, move or delete.
-	Offered []column
-	Facts   []column
-	Freeze  int // columns kept in view when scrolling right
-	// FitWidth prints the sheet one page wide (landscape), for a sheet
-	// whose rows are read across.
-	FitWidth bool
-	// Retired are headers of columns earlier versions of handin filled:
-	// their values were handin's, so they are not carried over.
-	Retired []string
-}
-
-// handinColumns are the columns handin fills, in the order of a row's values.
-func (l sheetLayout) handinColumns() []column { return slices.Concat(l.Lead, l.Facts) }
-
-var groupsLayout = sheetLayout{
+var groupsLayout = gradebook.Layout{
 	Name: SheetGroups,
 	Key:  []string{"Group"},
-	Lead: []column{{"Group", 8, false}, {"Status", 10, false}},
-	Offered: []column{
-		{"Grade", 10, false}, {"Comment", 40, true}, {"Graded by", 12, false},
+	Lead: []gradebook.Column{
+		{Header: "Group", Width: 8},
+		// The group's state (ok, problems, failed), the word the CLI,
+		// index and page use.
+		{Header: "Status", Width: 10, Colors: map[any]gradebook.Color{
+			string(grade.StateOK): green, string(grade.StateProblems): amber, string(grade.StateFailed): red,
+		}},
 	},
-	Facts: []column{
-		{"Problems", 60, true}, {"Questions passed", 10, false}, {"Questions", 10, false}, {"Unanswered", 11, false},
-		{"Missing figures", 10, false}, {"Checklist checked", 10, false}, {"Checklist total", 10, false},
-		{"Ticked without evidence", 10, false}, {"Commits", 9, false}, {"Contributors", 11, false},
-		{"Late commits", 9, false}, {"Backdated", 10, false}, {"History out of order", 10, false},
-		{"Shares history with", 12, false}, {"Students", 28, true}, {"Repository", 40, false},
-		{"Scrape status", 12, false}, {"Deadline SHA", 14, false}, {"Deadline commit time", 18, false}, {"Page", 12, false},
+	Offered: []gradebook.Column{
+		{Header: "Grade", Width: 10}, {Header: "Comment", Width: 40, Wrap: true}, {Header: "Graded by", Width: 12},
+	},
+	Facts: []gradebook.Column{
+		{Header: "Problems", Width: 60, Wrap: true}, {Header: "Questions passed", Width: 10}, {Header: "Questions", Width: 10},
+		{Header: "Unanswered", Width: 11}, {Header: "Missing figures", Width: 10}, {Header: "Checklist checked", Width: 10},
+		{Header: "Checklist total", Width: 10}, {Header: "Ticked without evidence", Width: 10}, {Header: "Commits", Width: 9},
+		{Header: "Contributors", Width: 11}, {Header: "Late commits", Width: 9}, {Header: "Backdated", Width: 10},
+		{Header: "History out of order", Width: 10}, {Header: "Shares history with", Width: 12},
+		{Header: "Students", Width: 28, Wrap: true}, {Header: "Repository", Width: 40}, {Header: "Scrape status", Width: 12},
+		{Header: "Deadline SHA", Width: 14}, {Header: "Deadline commit time", Width: 18}, {Header: "Page", Width: 12},
 	},
 	Freeze:  1,
 	Retired: []string{"Backdating"},
 }
 
-var questionsLayout = sheetLayout{
+var questionsLayout = gradebook.Layout{
 	Name: SheetQuestions,
 	Key:  []string{"Group", "Question"},
-	Lead: []column{{"Group", 8, false}, {"Question", 10, false}, {"Pass", 8, false}},
-	Facts: []column{
-		{"Words", 8, false}, {"Words min", 10, false}, {"Words max", 10, false},
-		{"Images", 8, false}, {"Images min", 10, false}, {"Images max", 10, false}, {"Problems", 70, true},
+	Lead: []gradebook.Column{
+		{Header: "Group", Width: 8}, {Header: "Question", Width: 10},
+		{Header: "Pass", Width: 8, Colors: map[any]gradebook.Color{true: green, false: red}},
+	},
+	Facts: []gradebook.Column{
+		{Header: "Words", Width: 8}, {Header: "Words min", Width: 10}, {Header: "Words max", Width: 10},
+		{Header: "Images", Width: 8}, {Header: "Images min", Width: 10}, {Header: "Images max", Width: 10},
+		{Header: "Problems", Width: 70, Wrap: true},
 	},
 	Freeze: 2,
 }
 
-var studentsLayout = sheetLayout{
+var studentsLayout = gradebook.Layout{
 	Name:    SheetStudents,
 	Key:     []string{"Student"},
-	Lead:    []column{{"Student", 12, false}, {"Group", 8, false}},
-	Offered: []column{{"Comment", 40, true}},
-	Facts:   []column{{"Commits", 9, false}, {"Matched authors", 40, true}, {"Rule", 12, false}},
+	Lead:    []gradebook.Column{{Header: "Student", Width: 12}, {Header: "Group", Width: 8}},
+	Offered: []gradebook.Column{{Header: "Comment", Width: 40, Wrap: true}},
+	Facts:   []gradebook.Column{{Header: "Commits", Width: 9}, {Header: "Matched authors", Width: 40, Wrap: true}, {Header: "Rule", Width: 12}},
 	Freeze:  1,
 }
 
-var checklistLayout = sheetLayout{
-	Name:   SheetChecklist,
-	Key:    []string{"Group", "Item"},
-	Lead:   []column{{"Group", 8, false}, {"Section", 14, false}, {"Item", 80, true}, {"Checked", 9, false}},
-	Facts:  []column{{"Module", 10, false}},
+var checklistLayout = gradebook.Layout{
+	Name: SheetChecklist,
+	Key:  []string{"Group", "Item"},
+	Lead: []gradebook.Column{
+		{Header: "Group", Width: 8}, {Header: "Section", Width: 14}, {Header: "Item", Width: 80, Wrap: true}, {Header: "Checked", Width: 9},
+	},
+	Facts:  []gradebook.Column{{Header: "Module", Width: 10}},
 	Freeze: 1,
 }
 
-// keptLayout is the Kept sheet's columns. Kept is the instructor's sheet:
-// an export only appends to it.
-var keptLayout = []column{
-	{"Moved", 17, false}, {"Sheet", 11, false}, {"Row", 28, true}, {"Column", 16, false},
-	{"Cell", 7, false}, {"Value", 40, true}, {"Why", 60, true},
+// gradebookLayouts are handin's sheets, in workbook order.
+var gradebookLayouts = []gradebook.Layout{groupsLayout, questionsLayout, studentsLayout, checklistLayout, claimsLayout}
+
+// writeGradebook writes the gradebook of these groups, then of the
+// roster's rows without a result, carrying over everything of the
+// instructor's.
+func writeGradebook(opts Options, results iter.Seq2[*grade.GroupResult, error], gaps []rosterGap, sum *Summary) error {
+	written, err := gradebook.Write(opts.Out, gradebookLayouts, gradebookRows(results, gaps), opts.Now())
+	if err != nil {
+		return err
+	}
+	sum.Gradebook, sum.GradebookBackup, sum.Kept = written.Path, written.Backup, written.Kept
+	sum.Warnings = append(sum.Warnings, written.Warnings...)
+	return nil
 }
 
-// gradebookLayouts are handin's sheets, in workbook order.
-var gradebookLayouts = []sheetLayout{groupsLayout, questionsLayout, studentsLayout, checklistLayout, claimsLayout}
-
-// linkCell is a cell holding a hyperlink: to a group page, to evidence on
-// GitHub.
-type linkCell struct{ Text, Target string }
+// gradebookRows are the rows of every group, one group at a time, then
+// those of the roster's rows without a result.
+func gradebookRows(results iter.Seq2[*grade.GroupResult, error], gaps []rosterGap) iter.Seq2[gradebook.Row, error] {
+	return func(yield func(gradebook.Row, error) bool) {
+		// A group's rows in the order of the sheets.
+		each := func(rows map[string][][]any) bool {
+			for _, l := range gradebookLayouts {
+				for _, values := range rows[l.Name] {
+					if !yield(gradebook.Row{Sheet: l.Name, Values: values}, nil) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		for r, err := range results {
+			if err != nil {
+				yield(gradebook.Row{}, err)
+				return
+			}
+			if !each(groupSheetRows(r)) {
+				return
+			}
+		}
+		for _, g := range gaps {
+			if !each(gapSheetRows(g)) {
+				return
+			}
+		}
+	}
+}
 
 // groupSheetRows are a group's rows on each of handin's sheets, by sheet.
 func groupSheetRows(r *grade.GroupResult) map[string][][]any {
@@ -140,10 +165,10 @@ func groupSheetRows(r *grade.GroupResult) map[string][][]any {
 // gapSheetRows are the rows of a roster row without a result: failed on
 // the Groups sheet, with its students.
 func gapSheetRows(g rosterGap) map[string][][]any {
-	row := make([]any, len(groupsLayout.handinColumns()))
+	row := make([]any, len(groupsLayout.Filled()))
 	row[0], row[1], row[2] = g.Key, string(grade.StateFailed), g.Problem
-	row[columnIndex(groupsLayout, "Students")] = strings.Join(g.Students, ", ")
-	row[columnIndex(groupsLayout, "Repository")] = g.URL
+	row[groupsLayout.Index("Students")] = strings.Join(g.Students, ", ")
+	row[groupsLayout.Index("Repository")] = g.URL
 	rows := map[string][][]any{SheetGroups: {row}}
 	for _, id := range g.Students {
 		rows[SheetStudents] = append(rows[SheetStudents], []any{id, g.Key, nil, nil, nil})
@@ -151,8 +176,7 @@ func gapSheetRows(g rosterGap) map[string][][]any {
 	return rows
 }
 
-// groupRow is a group's row on the Groups sheet. Status is the group's
-// state (ok, problems, failed), the word the CLI, index and page use.
+// groupRow is a group's row on the Groups sheet.
 func groupRow(r *grade.GroupResult) []any {
 	w := newRow(r)
 	var passed, questions, unanswered, missing, checked, total any
@@ -168,7 +192,7 @@ func groupRow(r *grade.GroupResult) []any {
 		r.Group, string(r.State), strings.Join(w.Problems, "\n"), passed, questions, unanswered,
 		missing, checked, total, tickedWithoutEvidence(r), w.Commits, w.Contributors, w.LateCommits, backdated,
 		outOfOrder, sharedHistoryGroups(r), studentList(r), r.URL, string(r.Status), r.Pin.SHA, r.Pin.Time,
-		linkCell{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
+		gradebook.Link{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
 	}
 }
 
@@ -191,66 +215,4 @@ func rangeMax(r *grade.Range) any {
 		return nil
 	}
 	return r.Max
-}
-
-// columnIndex is the position of a handin column in a row's values.
-func columnIndex(l sheetLayout, header string) int {
-	return slices.IndexFunc(l.handinColumns(), func(c column) bool { return c.Header == header })
-}
-
-// rowKey identifies a row across exports: the canonical text of its key
-// cells. It is "" when the first (the group, the student) is empty.
-func rowKey(parts []string) string {
-	if parts[0] == "" {
-		return ""
-	}
-	return strings.Join(parts, "\x1f")
-}
-
-// describeKey names a row for the instructor: "Group 7, Question 3"; ""
-// for no key.
-func describeKey(l sheetLayout, key string) string {
-	if key == "" {
-		return ""
-	}
-	parts := strings.Split(key, "\x1f")
-	out := make([]string, len(parts))
-	for i, p := range parts {
-		if i < len(l.Key) {
-			out[i] = l.Key[i] + " " + p
-		} else {
-			out[i] = p
-		}
-	}
-	return strings.Join(out, ", ")
-}
-
-// keyIndexes are the positions of the key columns in a row's values.
-func (l sheetLayout) keyIndexes() []int {
-	idx := make([]int, len(l.Key))
-	for i, k := range l.Key {
-		idx[i] = columnIndex(l, k)
-	}
-	return idx
-}
-
-// handinKey is the key of a row of handin's values, its key columns at
-// these positions.
-func handinKey(values []any, keyIndexes []int) string {
-	parts := make([]string, len(keyIndexes))
-	for i, k := range keyIndexes {
-		parts[i] = keyPart(canonicalOf(values[k]))
-	}
-	return rowKey(parts)
-}
-
-// keyPart is a key cell's text as a key: canonical, without the spaces a
-// spreadsheet program may trim.
-func keyPart(text string) string { return canonical(strings.TrimSpace(text)) }
-
-// headerWidth is a column width that shows the whole header in bold with
-// the filter button beside it.
-func headerWidth(header string) float64 {
-	n := float64(len([]rune(header)))
-	return float64(int(n*1.15)) + 4
 }

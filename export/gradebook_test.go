@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"handin/export/gradebook"
 	"handin/grade"
 	"handin/workspace"
 )
@@ -128,12 +129,13 @@ func TestGradebookIsLaidOutForGrading(t *testing.T) {
 	if err != nil || s.Alignment == nil || !s.Alignment.WrapText {
 		t.Errorf("Problems cell %s does not wrap: %+v %v", ref, s, err)
 	}
-	height, _ := f.GetRowHeight(SheetGroups, row)
-	lines := textLines(cellValue(t, f, SheetGroups, ref), 60)
-	if lines < 9 || height < float64(lines*lineHeight) {
-		t.Errorf("group 1 row is %.0f points for %d lines of problems", height, lines)
+	// Six problems, three of them longer than the column is wide: nine
+	// lines at least (package gradebook tests the estimate itself).
+	line := oneLine(t, f, SheetGroups)
+	if height, _ := f.GetRowHeight(SheetGroups, row); height < 9*line {
+		t.Errorf("group 1 row is %.0f points for 9 lines of problems or more", height)
 	}
-	if h, _ := f.GetRowHeight(SheetGroups, rowOf(t, f, SheetGroups, "Group", "2")); h > 2*lineHeight {
+	if h, _ := f.GetRowHeight(SheetGroups, rowOf(t, f, SheetGroups, "Group", "2")); h > 2*line {
 		t.Errorf("group 2 has no problems but a %.0f point row", h)
 	}
 }
@@ -268,7 +270,7 @@ func TestInstructorColumnsFoundByHeader(t *testing.T) {
 	if got := cellOf(t, f, SheetGroups, "Untitled A", "Group", "1"); got != "first" {
 		t.Errorf("the inserted column (no header) holds %q on group 1, want \"first\"", got)
 	}
-	if sum.Kept != 1 || cellOf(t, f, SheetKept, "Value", "Cell", "A1") != "MLOps 2026" {
+	if sum.Kept != 1 || cellOf(t, f, gradebook.KeptSheet, "Value", "Cell", "A1") != "MLOps 2026" {
 		t.Errorf("kept %d: the title above the header row is not on the Kept sheet", sum.Kept)
 	}
 }
@@ -299,8 +301,8 @@ func TestOpenOrUnreadableGradebookIsLeftAlone(t *testing.T) {
 				if after := readFile(t, filepath.Join(out, GradebookFile)); !bytes.Equal(before, after) {
 					t.Fatalf("run %d: the gradebook was overwritten", run)
 				}
-				if sum.Gradebook != filepath.Join(out, PendingGradebookFile) {
-					t.Errorf("run %d: new gradebook at %s, want %s", run, sum.Gradebook, PendingGradebookFile)
+				if sum.Gradebook != filepath.Join(out, gradebook.PendingFile) {
+					t.Errorf("run %d: new gradebook at %s, want %s", run, sum.Gradebook, gradebook.PendingFile)
 				}
 				if len(sum.Warnings) != 1 || !strings.Contains(sum.Warnings[0], tc.reason) || !strings.Contains(sum.Warnings[0], tc.finish) ||
 					!strings.Contains(sum.Warnings[0], "run handin export again") {
@@ -313,7 +315,7 @@ func TestOpenOrUnreadableGradebookIsLeftAlone(t *testing.T) {
 					t.Errorf("run %d: files %q in the output folder", run, got)
 				}
 			}
-			f := openWorkbook(t, filepath.Join(out, PendingGradebookFile))
+			f := openWorkbook(t, filepath.Join(out, gradebook.PendingFile))
 			if tc.name == "open in LibreOffice" && cellOf(t, f, SheetGroups, "Comment", "Group", "1") != "saved while open" {
 				t.Errorf("the pending gradebook lacks the work saved in the open one")
 			}
@@ -332,7 +334,7 @@ func TestGradebookWrittenOnceClosed(t *testing.T) {
 	// meanwhile (cron), each time replacing the one pending workbook.
 	editGradebook(t, name, map[int][3]string{2: {"10", "graded while open", "NS"}}, nil)
 	for i := range 2 {
-		if sum := exportAt(t, ws, out, fixedNow.Add(time.Duration(i+1)*time.Minute)); sum.Gradebook != filepath.Join(out, PendingGradebookFile) {
+		if sum := exportAt(t, ws, out, fixedNow.Add(time.Duration(i+1)*time.Minute)); sum.Gradebook != filepath.Join(out, gradebook.PendingFile) {
 			t.Fatalf("export while open wrote %s", sum.Gradebook)
 		}
 	}
@@ -341,7 +343,7 @@ func TestGradebookWrittenOnceClosed(t *testing.T) {
 	if sum.Gradebook != name || sum.GradebookBackup == "" || len(sum.Warnings) != 0 {
 		t.Errorf("closed: gradebook %s backup %q warnings %q, want gradebook.xlsx, a backup of the edited one, no warning", sum.Gradebook, sum.GradebookBackup, sum.Warnings)
 	}
-	if _, err := os.Stat(filepath.Join(out, PendingGradebookFile)); !os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(out, gradebook.PendingFile)); !os.IsNotExist(err) {
 		t.Errorf("pending gradebook still there: %v", err)
 	}
 	if got := cellOf(t, openWorkbook(t, name), SheetGroups, "Comment", "Group", "2"); got != "graded while open" {
@@ -352,8 +354,8 @@ func TestGradebookWrittenOnceClosed(t *testing.T) {
 	// before it goes.
 	lockGradebook(t, out)
 	export(t, ws, out)
-	editGradebook(t, filepath.Join(out, PendingGradebookFile), map[int][3]string{1: {"4", "typed in the wrong file", "NS"}}, nil)
-	edited := readFile(t, filepath.Join(out, PendingGradebookFile))
+	editGradebook(t, filepath.Join(out, gradebook.PendingFile), map[int][3]string{1: {"4", "typed in the wrong file", "NS"}}, nil)
+	edited := readFile(t, filepath.Join(out, gradebook.PendingFile))
 	sum = exportAt(t, ws, out, fixedNow.Add(2*time.Hour))
 	if len(sum.Warnings) != 2 || !strings.Contains(sum.Warnings[1], "had been edited") {
 		t.Errorf("warnings %q, want the open workbook and the edited pending one", sum.Warnings)
@@ -402,7 +404,7 @@ func TestValuesWithoutTheirRowGoToKept(t *testing.T) {
 	check := func(run int) {
 		columnsAscend(t, name)
 		f := openWorkbook(t, name)
-		rows, err := f.GetRows(SheetKept)
+		rows, err := f.GetRows(gradebook.KeptSheet)
 		if err != nil {
 			t.Fatalf("run %d: no Kept sheet: %v", run, err)
 		}
@@ -424,12 +426,12 @@ func TestValuesWithoutTheirRowGoToKept(t *testing.T) {
 		if len(got) != len(want) {
 			t.Errorf("run %d: Kept has %d rows, want %d", run, len(got), len(want))
 		}
-		kc := columns(t, f, SheetKept)
-		r := strconv.Itoa(rowOf(t, f, SheetKept, "Row", "Group 2", "Column", "Grade"))
-		if kind, _ := f.GetCellType(SheetKept, kc["Value"]+r); kind == excelize.CellTypeSharedString {
+		kc := columns(t, f, gradebook.KeptSheet)
+		r := strconv.Itoa(rowOf(t, f, gradebook.KeptSheet, "Row", "Group 2", "Column", "Grade"))
+		if kind, _ := f.GetCellType(gradebook.KeptSheet, kc["Value"]+r); kind == excelize.CellTypeSharedString {
 			t.Errorf("run %d: the kept grade 9 became text", run)
 		}
-		if formula, _ := f.GetCellFormula(SheetKept, kc["Value"]+strconv.Itoa(rowOf(t, f, SheetKept, "Column", "Graded by", "Row", "row 6"))); formula != "" {
+		if formula, _ := f.GetCellFormula(gradebook.KeptSheet, kc["Value"]+strconv.Itoa(rowOf(t, f, gradebook.KeptSheet, "Column", "Graded by", "Row", "row 6"))); formula != "" {
 			t.Errorf("run %d: a kept formula is a formula away from its row: %q", run, formula)
 		}
 		if findRow(t, f, SheetGroups, "Group", "2") != 0 {
@@ -473,7 +475,7 @@ func TestBackupOnlyOfAnEditedGradebook(t *testing.T) {
 		}
 	}
 	// Losing the state costs one backup at most, never an edit.
-	if err := os.Remove(filepath.Join(out, GradebookStateFile)); err != nil {
+	if err := os.Remove(filepath.Join(out, gradebook.StateFile)); err != nil {
 		t.Fatal(err)
 	}
 	exportNext()
@@ -725,7 +727,7 @@ func TestGradebookOfAnEarlierHandinIsCarriedOver(t *testing.T) {
 	if got := cellOf(t, f, SheetStudents, "Comment", "Student", "s100011"); got != "old comment" {
 		t.Errorf("student comment %q", got)
 	}
-	if sum.Kept != 3 || cellOf(t, f, SheetKept, "Value", "Row", "Group 5", "Column", "Grade") != "8" {
+	if sum.Kept != 3 || cellOf(t, f, gradebook.KeptSheet, "Value", "Row", "Group 5", "Column", "Grade") != "8" {
 		t.Errorf("kept %d: group 5's entries (no result any more) are not on the Kept sheet", sum.Kept)
 	}
 	if got := undocumented(t, out); len(got) != 0 {

@@ -2,7 +2,6 @@ package grade
 
 import (
 	"fmt"
-	"log/slog"
 	"strings"
 
 	"handin/grade/claims"
@@ -88,7 +87,7 @@ func claimsForYear(spec *Spec) (string, error) {
 
 // checkClaims judges the checklist of the checked report against the
 // snapshot's deadline tree, with the text files the scrape kept.
-func (r *GroupResult) checkClaims(s *workspace.Snapshot, rules *claims.RuleSet) {
+func (r *GroupResult) checkClaims(s *workspace.Snapshot, rules *claims.RuleSet, log groupLog) {
 	if rules == nil || r.Check == nil {
 		return
 	}
@@ -96,7 +95,7 @@ func (r *GroupResult) checkClaims(s *workspace.Snapshot, rules *claims.RuleSet) 
 	if len(items) == 0 {
 		return
 	}
-	verdicts, err := judgeClaims(rules, snapshotTree(s), items)
+	verdicts, err := judgeClaims(rules, snapshotTree(s), items, log)
 	if err != nil {
 		r.add(KindClaimsNotChecked, 0, "checklist claims not checked: %v", err)
 		return
@@ -107,10 +106,10 @@ func (r *GroupResult) checkClaims(s *workspace.Snapshot, rules *claims.RuleSet) 
 
 // judgeClaims runs the rules. A panic on some unforeseen file becomes an
 // error for this group only, as in checkReport.
-func judgeClaims(rules *claims.RuleSet, tree claims.Tree, items []claims.Item) (verdicts []claims.Verdict, err error) {
+func judgeClaims(rules *claims.RuleSet, tree claims.Tree, items []claims.Item, log groupLog) (verdicts []claims.Verdict, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			slog.Error("grade: claims check panicked", "rules", rules.Name, "panic", v)
+			log.panicked("claims check", v, "rules", rules.Name)
 			verdicts, err = nil, fmt.Errorf("internal error: %v", v)
 		}
 	}()
@@ -157,8 +156,8 @@ func claimFindings(verdicts []claims.Verdict) []Finding {
 		var f Finding
 		switch {
 		case tickedWithoutEvidence(v):
-			f = newFinding(KindTickedWithoutEvidence, 0, "ticked without evidence in the repository: %s: looked for %s",
-				itemLabel(v.Item), strings.Join(v.Missing, "; "))
+			f = newFinding(KindTickedWithoutEvidence, 0, "ticked without evidence in the repository: %s: looked for %s%s",
+				itemLabel(v.Item), strings.Join(v.Missing, "; "), notCounted(v))
 		case untickedWithEvidence(v):
 			f = newFinding(KindUntickedWithEvidence, 0, "not ticked, but the repository shows it: %s: %s",
 				itemLabel(v.Item), locations(v.Evidence))
@@ -169,6 +168,16 @@ func claimFindings(verdicts []claims.Verdict) []Finding {
 		out = append(out, f)
 	}
 	return out
+}
+
+// notCounted names what was found but is not the group's work (the course
+// template's files unchanged, a dependency declared but never imported), so
+// the instructor sees why it did not count.
+func notCounted(v claims.Verdict) string {
+	if len(v.Skipped) == 0 {
+		return ""
+	}
+	return "; " + v.Reason
 }
 
 // itemLabel is a checklist item as the report writes it (with its tag).

@@ -1,6 +1,9 @@
 package grade
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -121,7 +124,7 @@ func TestGradeJudgesClaimsOnARealTree(t *testing.T) {
 		unread   string   // one of the files it could not read
 	}{
 		{item: itemFastAPI, status: claims.NoEvidence},
-		{item: itemLogging, status: claims.Evidence, evidence: []string{"pyproject.toml:3", "src/project/data.py:3"}},
+		{item: itemLogging, status: claims.Evidence, evidence: []string{"src/project/data.py:3"}}, // the import, not the declaration
 		{item: itemDocker, status: claims.Evidence, evidence: []string{"dockerfiles/train.dockerfile", "dockerfiles/train.gpu.dockerfile"}},
 		{item: itemDataTest, status: claims.Evidence, evidence: []string{"tests/test_data.py"}},
 		{item: itemCICache, status: claims.CannotTell, unread: ".github/workflows/tests.yaml"},
@@ -157,17 +160,30 @@ func TestGradeJudgesClaimsOnARealTree(t *testing.T) {
 	}
 }
 
+// What was found but is not the group's work is named in the problem, so the
+// instructor sees why it did not count.
+func TestTickedWithoutEvidenceNamesWhatDidNotCount(t *testing.T) {
+	code := colmerayCode()
+	code["pyproject.toml"] = "[project]\nname = \"project\"\ndependencies = [\"torch\", \"fastapi\"]\n"
+	s := colmeraySnapshot(t, testWorkspace(t), claimsReport("* [x] "+itemFastAPI), code)
+	r := Grade(s, claimsOptions(t, "2026"))
+	f := findingsOf(r, KindTickedWithoutEvidence)
+	if len(f) != 1 || !strings.HasSuffix(f[0].Message, "; not counted: pyproject.toml:3 (fastapi declared, never imported or used)") {
+		t.Errorf("declared, never imported: %v", texts(f))
+	}
+}
+
 // A file the scrape did not keep is a file that could not be read, never
-// one without evidence: without pyproject.toml FastAPI could be declared
-// there, so the ticked item is "cannot tell", not a problem.
+// one without evidence: without train.py FastAPI could be imported there,
+// so the ticked item is "cannot tell", not a problem.
 func TestClaimsNeverAccuseOnFilesNotKept(t *testing.T) {
 	code := colmerayCode()
-	delete(code, "pyproject.toml")
+	delete(code, "src/project/train.py")
 	s := colmeraySnapshot(t, testWorkspace(t), claimsReport("* [x] "+itemFastAPI), code)
 	r := Grade(s, claimsOptions(t, "2026"))
 	v := verdictOf(t, r, itemFastAPI)
-	if v.Status != claims.CannotTell || !slices.Contains(v.Unread, "pyproject.toml") {
-		t.Errorf("FastAPI with pyproject.toml not kept: %s, unread %v; want cannot tell naming pyproject.toml", v.Status, v.Unread)
+	if v.Status != claims.CannotTell || !slices.Contains(v.Unread, "src/project/train.py") {
+		t.Errorf("FastAPI with train.py not kept: %s, unread %v; want cannot tell naming src/project/train.py", v.Status, v.Unread)
 	}
 	if f := findingsOf(r, KindTickedWithoutEvidence); len(f) != 0 {
 		t.Errorf("a file not kept made a problem: %v", texts(f))
@@ -243,4 +259,46 @@ func writeTestFile(t *testing.T, name, text string) {
 	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestPanicIsLoggedWithTheGroup: a rule that panics on some unforeseen file
+// is an error for its group, logged with the group in the run's context.
+func TestPanicIsLoggedWithTheGroup(t *testing.T) {
+	rules, err := claims.Load("2026")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	var runs []any
+	ctx := context.WithValue(context.Background(), runKey{}, "the run")
+	log := groupLog{ctx: ctx, logger: slog.New(runRecorder{slog.NewTextHandler(&out, nil), &runs}).With("group", 7)}
+	tree := claims.Tree{Files: []claims.File{{Path: "src/api.py", Size: 100}}, Read: func(string) ([]byte, bool) { panic("unforeseen") }}
+	_, err = judgeClaims(rules, tree, []claims.Item{{Text: itemFastAPI, Module: "M22", Checked: true, Line: 5}}, log)
+	if err == nil || !strings.Contains(err.Error(), "unforeseen") {
+		t.Errorf("error %v, want the panic's", err)
+	}
+	if line := out.String(); !strings.Contains(line, `level=ERROR msg="grade: claims check panicked" group=7 rules=2026 panic=unforeseen`) {
+		t.Errorf("logged %q", line)
+	}
+	if len(runs) != 1 || runs[0] != "the run" {
+		t.Errorf("logged in the contexts of %v, want the run's", runs)
+	}
+}
+
+// runKey marks a test's run in a context.
+type runKey struct{}
+
+// runRecorder notes the run of every record's context.
+type runRecorder struct {
+	slog.Handler
+	runs *[]any
+}
+
+func (h runRecorder) Handle(ctx context.Context, r slog.Record) error {
+	*h.runs = append(*h.runs, ctx.Value(runKey{}))
+	return h.Handler.Handle(ctx, r)
+}
+
+func (h runRecorder) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return runRecorder{h.Handler.WithAttrs(attrs), h.runs}
 }

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +29,29 @@ func ExtractSpec(template []byte, name string) (*Spec, []int, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("extract spec: %w", err)
 	}
+	return extractSpec(r, name)
+}
+
+// TemplateSpecs names the built-in specs whose template the report follows:
+// every question of the spec, in its order, with the constraints the
+// report's own prompts state (a filled-in template keeps them). A report
+// whose prompts were edited or deleted follows none; 2023 and 2024 share
+// one table, so a report of either follows both.
+func TemplateSpecs(r *parse.Report) []string {
+	own, _, err := extractSpec(r, "")
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, name := range BuiltinSpecs() {
+		if slices.EqualFunc(builtins()[name].Questions, own.Questions, QuestionSpec.same) {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
+func extractSpec(r *parse.Report, name string) (*Spec, []int, error) {
 	if len(r.Questions) == 0 {
 		return nil, nil, fmt.Errorf("extract spec: no \"### Question N\" headings in the template")
 	}

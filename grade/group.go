@@ -2,6 +2,7 @@ package grade
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"log/slog"
 	"path"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"handin/grade/claims"
+	"handin/grade/identity"
 	"handin/internal/coursetime"
 	"handin/parse"
 	"handin/workspace"
@@ -22,13 +24,16 @@ type Options struct {
 	// coursetime.DefaultZone.
 	TimeZone *time.Location
 	// Authors maps a normalised author email or name to a student id
-	// (ReadAuthorsCSV); nil when the instructor keeps no authors.csv.
+	// (identity.ReadAuthorsCSV); nil when the instructor keeps no authors.csv.
 	Authors map[string]string
 	// Claims are the rules that judge the checklist against the deadline
 	// tree (LoadClaims); nil leaves the checklist unjudged.
 	Claims *claims.RuleSet
 	// Only restricts Run to these groups (all graded when empty).
 	Only []int
+	// Logger reports a check that panicked on some unforeseen input (the
+	// group's result says so too); nil: no logs.
+	Logger *slog.Logger
 }
 
 // Grade grades one group's snapshot: the report found in the deadline tree
@@ -36,6 +41,12 @@ type Options struct {
 // contributions. It reads only the snapshot's files and never fails:
 // whatever is wrong with the input ends up in Findings.
 func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
+	return gradeSnapshot(context.Background(), s, opts)
+}
+
+// gradeSnapshot is Grade in a run: what it logs carries the run's context.
+func gradeSnapshot(ctx context.Context, s *workspace.Snapshot, opts Options) *GroupResult {
+	log := groupLog{ctx: ctx, logger: cmp.Or(opts.Logger, slog.New(slog.DiscardHandler)).With("group", s.Group)}
 	tz := opts.TimeZone
 	if tz == nil {
 		tz, _ = coursetime.LoadZone(coursetime.DefaultZone) // embedded tzdata: cannot fail
@@ -60,12 +71,24 @@ func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)")
 	}
 	if hasRepository(s) {
-		r.gradeReport(s, opts.Spec)
-		r.checkClaims(s, opts.Claims)
+		r.gradeReport(s, opts.Spec, log)
+		r.checkClaims(s, opts.Claims, log)
 	}
 	r.repositoryStats(s, tz, opts.Authors)
 	r.State = stateOf(r.Status, r.Findings)
 	return r
+}
+
+// groupLog is where grading one group logs: every line carries the group
+// and the run's context.
+type groupLog struct {
+	ctx    context.Context
+	logger *slog.Logger
+}
+
+// panicked reports a check that panicked on some unforeseen input.
+func (l groupLog) panicked(check string, v any, attrs ...any) {
+	l.logger.ErrorContext(l.ctx, "grade: "+check+" panicked", append(attrs, "panic", v)...)
 }
 
 // hasRepository: the scrape got a deadline tree to look at.
@@ -79,7 +102,7 @@ func (r *GroupResult) add(kind Kind, question int, format string, args ...any) {
 
 // gradeReport locates, parses and checks the report, then compares its
 // group information with the roster.
-func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec) {
+func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec, log groupLog) {
 	loc := locateReport(s)
 	if loc.Path == "" {
 		r.add(KindNoReport, 0, "no report: no %s and no README with the template's questions", ExpectedReportPath)
@@ -100,7 +123,7 @@ func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec) {
 		r.add(KindNotChecked, 0, "report not checked: no spec")
 		return
 	}
-	check, err := checkReport(loc, spec, s)
+	check, err := checkReport(loc, spec, s, log)
 	if err != nil {
 		r.add(KindReportUnreadable, 0, "report %s: %v", loc.Path, err)
 		return
@@ -115,10 +138,10 @@ func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec) {
 // checkReport parses and checks the report. A panic in the parser or checker
 // on some unforeseen input becomes an error for this group only, so that one
 // report cannot stop a whole course from being graded.
-func checkReport(loc reportLocation, spec *Spec, s *workspace.Snapshot) (check *CheckResult, err error) {
+func checkReport(loc reportLocation, spec *Spec, s *workspace.Snapshot, log groupLog) (check *CheckResult, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			slog.Error("grade: report check panicked", "report", loc.Path, "panic", v)
+			log.panicked("report check", v, "report", loc.Path)
 			check, err = nil, fmt.Errorf("internal error while checking: %v", v)
 		}
 	}()
@@ -202,7 +225,7 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Fin
 	}
 	onRoster := map[string]bool{}
 	for _, id := range roster {
-		id = rosterID(id)
+		id = identity.RosterID(id)
 		if !onRoster[id] && written[id] == 0 {
 			rc.Missing = append(rc.Missing, id)
 		}
@@ -240,7 +263,7 @@ func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, 
 	} else {
 		r.Stats.ReadmeWords = n
 	}
-	people := mergeAuthors(s.Commits, s.Students, authors)
+	people := identity.Merge(s.Commits, s.Students, authors)
 	r.Stats.Contributors = people.Count
 	r.Stats.Contributions = people.Contributions
 	r.Students = people.Students
@@ -283,7 +306,7 @@ func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity) (
 	}
 	var names []string
 	for _, u := range unmapped[:min(len(unmapped), maxIdentitiesNamed)] {
-		names = append(names, fmt.Sprintf("%s, %d commit(s)", (&identity{name: u.Name, email: u.Email}).display(), u.Commits))
+		names = append(names, fmt.Sprintf("%s, %d commit(s)", u.Display(), u.Commits))
 	}
 	if more := len(unmapped) - len(names); more > 0 {
 		names = append(names, fmt.Sprintf("%d more (all in the result's unmapped identities)", more))

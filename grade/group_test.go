@@ -16,6 +16,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"handin/grade/identity"
 	"handin/workspace"
 )
 
@@ -34,7 +35,7 @@ func loadSpec(t testing.TB) *Spec {
 
 func courseOptions(t testing.TB) Options {
 	t.Helper()
-	authors, err := ReadAuthorsCSV(filepath.Join(courseDir, "authors.csv"))
+	authors, err := identity.ReadAuthorsCSV(filepath.Join(courseDir, "authors.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,11 +63,26 @@ func openCourse(t testing.TB) *workspace.Workspace {
 	return ws
 }
 
-// runAll grades the workspace and collects every result, by group.
+// runAll grades the workspace and loads every result it saved, by group;
+// the errors are the summary's, then Run's.
 func runAll(ctx context.Context, ws *workspace.Workspace, opts Options) ([]*GroupResult, []error) {
+	sum, err := Run(ctx, ws, opts)
 	var results []*GroupResult
-	errs := Run(ctx, ws, opts, func(r *GroupResult) { results = append(results, r) })
-	slices.SortFunc(results, func(a, b *GroupResult) int { return a.Group - b.Group })
+	var errs []error
+	if sum != nil {
+		errs = sum.Errors
+		for _, g := range sum.Groups {
+			r, err := LoadResult(ws, g.Group)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			results = append(results, r)
+		}
+	}
+	if err != nil {
+		errs = append(errs, err)
+	}
 	return results, errs
 }
 
@@ -469,6 +485,34 @@ func TestGroupTimeZoneOption(t *testing.T) {
 	}
 }
 
+// TestRunSummary: a line per group graded, in group order, saying what
+// its saved result says.
+func TestRunSummary(t *testing.T) {
+	ws := testWorkspace(t)
+	for _, g := range []int{3, 1, 2} {
+		saveSnapshot(t, ws, &workspace.Snapshot{Group: g, Status: workspace.StatusOK, Students: []string{"s111111"}},
+			map[string]string{"reports/README.md": reportText(1, 2, 3)})
+	}
+	sum, err := Run(context.Background(), ws, Options{Spec: loadSpec(t)})
+	if err != nil || len(sum.Errors) > 0 || len(sum.Groups) != 3 {
+		t.Fatalf("Run: %v, summary %+v", err, sum)
+	}
+	for i, g := range sum.Groups {
+		r, err := LoadResult(ws, g.Group)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Group != i+1 || g.State != r.State || g.Status != r.Status || g.Report != r.ReportPath ||
+			g.Passed != r.Check.Passed || g.Questions != len(r.Check.Questions) || !slices.Equal(g.Problems, texts(r.Problems())) {
+			t.Errorf("line %d: %+v, result: group %d %s %s %s %d/%d %v", i, g, r.Group, r.State, r.Status, r.ReportPath,
+				r.Check.Passed, len(r.Check.Questions), texts(r.Problems()))
+		}
+	}
+	if sum.Count(StateProblems) != 3 || sum.Count(StateOK) != 0 {
+		t.Errorf("counts: %d with problems, %d ok", sum.Count(StateProblems), sum.Count(StateOK))
+	}
+}
+
 func TestSaveLoadResultAndRun(t *testing.T) {
 	ws := testWorkspace(t)
 	for _, g := range []int{3, 1, 2} {
@@ -487,12 +531,12 @@ func TestSaveLoadResultAndRun(t *testing.T) {
 		if r.Schema != SchemaVersion || r.State != StateProblems {
 			t.Errorf("group %d: schema %d state %q, want %d and problems", r.Group, r.Schema, r.State, SchemaVersion)
 		}
-		loaded, err := LoadResult(ws, r.Group)
+		snap, err := ws.LoadSnapshot(r.Group)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(marshal(t, loaded), marshal(t, r)) {
-			t.Errorf("group %d: loaded result differs from the graded one", r.Group)
+		if !bytes.Equal(marshal(t, Grade(snap, opts)), marshal(t, r)) {
+			t.Errorf("group %d: the saved result differs from the snapshot's grade", r.Group)
 		}
 	}
 	first, err := os.ReadFile(ws.ResultPath(2))

@@ -7,6 +7,7 @@ package grade
 import (
 	"time"
 
+	"handin/grade/identity"
 	"handin/workspace"
 )
 
@@ -187,38 +188,11 @@ type RepoStats struct {
 	ReadmeWords     int `json:"readme_words"`
 }
 
-// Author is one merged commit identity.
-type Author struct {
-	Names   []string `json:"names"`
-	Emails  []string `json:"emails"`
-	Commits int      `json:"commits"`
-	// Hint says why a likely match was refused (an id not on the roster).
-	Hint string `json:"hint,omitempty"`
-	// Identities are the person's commit identities and why they were merged.
-	Identities []Identity `json:"identities,omitempty"`
-}
-
-// Identity is one commit identity (a name and an address) of a person. Every
-// identity but the person's main one (the first) says which identity it was
-// merged with (Via), by which rule (MergeEmail, MergeName, ...) and on what.
-type Identity struct {
-	Name     string `json:"name"`
-	Email    string `json:"email"`
-	Commits  int    `json:"commits"`
-	Rule     string `json:"rule,omitempty"`
-	Evidence string `json:"evidence,omitempty"`
-	Via      string `json:"via,omitempty"`
-}
-
-// StudentStats is one roster student's contribution.
-type StudentStats struct {
-	ID      string   `json:"id"`
-	Commits int      `json:"commits"`
-	Authors []string `json:"authors"`        // matched author names/emails
-	Rule    string   `json:"rule,omitempty"` // which rule matched: authors.csv, email, email-user, name, login
-	// Evidence is what the rule matched on: the email, name, login or
-	// authors.csv key.
-	Evidence string `json:"evidence,omitempty"`
-	// Identities are the student's commit identities and why they were merged.
-	Identities []Identity `json:"identities,omitempty"`
-}
+// The people of a result (who wrote the commits, see package identity),
+// under the names the rest of the result's types have.
+type (
+	StudentStats     = identity.StudentStats
+	Author           = identity.Author
+	Identity         = identity.Identity
+	UnmappedIdentity = identity.Unmapped
+)

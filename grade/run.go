@@ -34,29 +34,79 @@ func LoadResult(ws *workspace.Workspace, group int) (*GroupResult, error) {
 	return &r, nil
 }
 
-// Run grades the snapshots of the workspace (only opts.Only, when given),
-// saves each result and hands it to each (when not nil; calls come one at a
-// time, in no particular order). A snapshot that cannot be loaded or a
-// result that cannot be saved is reported in the errors and the others go
-// on. Groups are graded in parallel, one per CPU, and no more results are
-// held than there are workers: memory does not grow with the course.
+// Summary is what grading a workspace came to: a line per group graded,
+// in group order, and what could not be graded or saved.
+type Summary struct {
+	Groups []Graded
+	// Errors are the snapshots that could not be read and the results that
+	// could not be saved (each error names its group); every other group
+	// was graded.
+	Errors []error
+}
+
+// Count is how many groups graded are in state.
+func (s *Summary) Count(state State) int {
+	n := 0
+	for _, g := range s.Groups {
+		if g.State == state {
+			n++
+		}
+	}
+	return n
+}
+
+// Graded is what the summary says of a group's result; the result itself
+// is saved in the workspace (LoadResult), so that grading holds no more of
+// the course than its workers.
+type Graded struct {
+	Group     int              `json:"group"`
+	State     State            `json:"state"`
+	Status    workspace.Status `json:"status"`
+	Report    string           `json:"report,omitempty"`
+	Passed    int              `json:"passed"`
+	Questions int              `json:"questions"` // 0 when the report was not checked
+	Problems  []string         `json:"problems"`
+	// Error is why the scrape found no deadline commit (the result's
+	// Error); Status says as much for scripts, so it is not in the JSON.
+	Error string `json:"-"`
+}
+
+// graded is the summary's line of a result.
+func graded(r *GroupResult) Graded {
+	g := Graded{Group: r.Group, State: r.State, Status: r.Status, Report: r.ReportPath, Problems: []string{}, Error: r.Error}
+	for _, p := range r.Problems() {
+		g.Problems = append(g.Problems, p.Text())
+	}
+	if r.Check != nil {
+		g.Passed, g.Questions = r.Check.Passed, len(r.Check.Questions)
+	}
+	return g
+}
+
+// Run grades the snapshots of the workspace (only opts.Only, when given)
+// and saves each result. A snapshot that cannot be loaded or a result that
+// cannot be saved is one of the summary's errors and the other groups go
+// on; Run returns an error only when it cannot go on (the workspace cannot
+// be listed, ctx was cancelled), and then still returns the groups graded
+// so far. Groups are graded in parallel, one per CPU, and no more results
+// are held than there are workers: memory does not grow with the course.
 //
 // Groups whose repositories share history are told so in both results. With
 // opts.Only the graded groups are compared with every group of the
 // workspace, and the saved results of the others are updated where what
 // they share with the graded groups changed.
-func Run(ctx context.Context, ws *workspace.Workspace, opts Options, each func(*GroupResult)) []error {
+func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, error) {
 	groups, err := ws.SnapshotGroups(opts.Only)
 	if err != nil {
-		return []error{err}
+		return nil, err
 	}
+	sum := &Summary{}
 	others, err := otherGroups(ws, groups, opts.Only)
-	var errs []error
 	if err != nil {
-		errs = append(errs, err)
+		sum.Errors = append(sum.Errors, err)
 	}
 	shared := sharedHistories(lineages(ws, slices.Concat(groups, others)))
-	var mu sync.Mutex // guards errs and each
+	var mu sync.Mutex // guards sum
 	var workers errgroup.Group
 	workers.SetLimit(runtime.GOMAXPROCS(0))
 	for _, g := range groups {
@@ -64,38 +114,39 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options, each func(*
 			if ctx.Err() != nil {
 				return nil // interrupted: the groups graded so far are kept
 			}
-			r, err := gradeGroup(ws, g, opts, shared[g])
+			r, err := gradeGroup(ctx, ws, g, opts, shared[g])
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
-				errs = append(errs, err)
+				sum.Errors = append(sum.Errors, err)
 			}
-			if r != nil && each != nil {
-				each(r)
+			if r != nil {
+				sum.Groups = append(sum.Groups, graded(r))
 			}
 			return nil
 		})
 	}
 	workers.Wait()
+	slices.SortFunc(sum.Groups, func(a, b Graded) int { return a.Group - b.Group })
 	if err := ctx.Err(); err != nil {
-		return append(errs, fmt.Errorf("grade: %w", err))
+		return sum, err
 	}
 	for _, g := range others {
 		if err := updateSharedHistory(ws, g, shared[g]); err != nil {
-			errs = append(errs, err)
+			sum.Errors = append(sum.Errors, err)
 		}
 	}
-	return errs
+	return sum, nil
 }
 
 // gradeGroup grades and saves one group's snapshot. The result comes back
 // even when saving it failed; nil when the snapshot could not be loaded.
-func gradeGroup(ws *workspace.Workspace, group int, opts Options, shared []SharedHistory) (*GroupResult, error) {
+func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Options, shared []SharedHistory) (*GroupResult, error) {
 	s, err := ws.LoadSnapshot(group)
 	if err != nil {
 		return nil, fmt.Errorf("group %d: %w", group, err)
 	}
-	r := Grade(s, opts)
+	r := gradeSnapshot(ctx, s, opts)
 	r.setSharedHistory(shared)
 	return r, SaveResult(ws, r)
 }

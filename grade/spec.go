@@ -166,6 +166,15 @@ func (s *Spec) Question(n int) (QuestionSpec, bool) {
 	return QuestionSpec{}, false
 }
 
+// same reports whether two questions have the same number and constraints.
+func (q QuestionSpec) same(other QuestionSpec) bool {
+	return q.Number == other.Number && sameRange(q.Words, other.Words) && sameRange(q.Images, other.Images)
+}
+
+func sameRange(a, b *Range) bool {
+	return (a == nil && b == nil) || (a != nil && b != nil && *a == *b)
+}
+
 // WriteTOML writes the spec in the format LoadSpec reads.
 func (s *Spec) WriteTOML(w io.Writer) error {
 	var b strings.Builder

@@ -1,14 +1,17 @@
 package grade
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"handin/internal/corpus"
+	"handin/parse"
 )
 
 func mustSpec(t *testing.T, name string) *Spec {
@@ -158,4 +161,41 @@ func TestExtractMatchesBuiltins(t *testing.T) {
 			t.Errorf("%s: only %d questions determined (undetermined %v)", version, determined, undetermined)
 		}
 	}
+}
+
+// TestTemplateSpecs: a report follows the built-in specs whose constraints
+// its prompts state, and none once a prompt was edited.
+func TestTemplateSpecs(t *testing.T) {
+	for name, want := range map[string][]string{"2023": {"2023", "2024"}, "2024": {"2023", "2024"}, "2025": {"2025"}, "2026": {"2026"}} {
+		if got := TemplateSpecs(parseTemplate(t, mustSpec(t, name))); !slices.Equal(got, want) {
+			t.Errorf("the template of %s follows %v, want %v", name, got, want)
+		}
+	}
+	edited := mustSpec(t, "2025")
+	edited.Questions[5].Words = &Range{Min: 1, Max: 500}
+	if got := TemplateSpecs(parseTemplate(t, edited)); len(got) != 0 {
+		t.Errorf("an edited prompt follows %v, want none", got)
+	}
+}
+
+// parseTemplate parses a template whose prompts state spec's constraints
+// in the course's words.
+func parseTemplate(t *testing.T, spec *Spec) *parse.Report {
+	t.Helper()
+	var b strings.Builder
+	for _, q := range spec.Questions {
+		fmt.Fprintf(&b, "### Question %d\n\n> Question text.\n>\n", q.Number)
+		if q.Words != nil {
+			fmt.Fprintf(&b, "> Answer length: %d-%d words.\n>\n", q.Words.Min, q.Words.Max)
+		}
+		if q.Images != nil {
+			fmt.Fprintf(&b, "> **Upload %d to %d screenshots.**\n>\n", q.Images.Min, q.Images.Max)
+		}
+		b.WriteString("> Answer:\n\nAn answer.\n\n")
+	}
+	r, err := parse.Parse([]byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
 }

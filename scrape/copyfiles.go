@@ -31,6 +31,10 @@ const (
 	// Text files have limits of their own, inside the ones above.
 	maxTextFileSize  = 256 << 10
 	maxTextTotalSize = 8 << 20
+	// Dependency files are read whole up to a larger size: they are where
+	// a project declares what it uses, and some list hundreds of pinned
+	// packages with hashes.
+	maxDependencyFileSize = 2 << 20
 )
 
 // reportFolder's READMEs, text files and figures come first.
@@ -43,7 +47,11 @@ var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 // textExtensions are the code, configuration and requirement files later
 // checks read.
-var textExtensions = []string{".py", ".toml", ".cfg", ".ini", ".txt", ".yaml", ".yml", ".json", ".md", ".sh", ".dvc", ".lock", ".dockerfile"}
+var textExtensions = []string{".py", ".toml", ".cfg", ".ini", ".txt", ".yaml", ".yml", ".json", ".md", ".sh", ".dvc", ".lock", ".dockerfile",
+	".js", ".ts", ".properties"}
+
+// textNames are text files known by their whole (lowercased) name.
+var textNames = []string{"makefile", "justfile", "pipfile", ".gitattributes"}
 
 // reportMarker is the heading every question of the exam template starts
 // with; a copied README without it is not a filled-in report.
@@ -83,10 +91,32 @@ func copyPriority(p string) int {
 func isImage(base string) bool { return slices.Contains(imageExtensions, path.Ext(base)) }
 
 // isText: a code, configuration or workflow file (base is p's lower-case
-// name).
+// name). DVC's config is kept in a project one folder down too.
 func isText(p, base string) bool {
-	return slices.Contains(textExtensions, path.Ext(base)) || strings.HasPrefix(base, "dockerfile") || base == "makefile" ||
-		strings.HasPrefix(p, ".github/workflows/") || p == ".dvc/config"
+	return slices.Contains(textExtensions, path.Ext(base)) || strings.HasPrefix(base, "dockerfile") || slices.Contains(textNames, base) ||
+		strings.HasPrefix(p, ".github/workflows/") || p == ".dvc/config" || strings.HasSuffix(p, "/.dvc/config")
+}
+
+// isDependencyFile: a file that declares a Python project's dependencies
+// (base is p's lower-case name).
+func isDependencyFile(base string) bool {
+	switch {
+	case base == "pyproject.toml" || base == "setup.py" || base == "setup.cfg" || base == "pipfile":
+		return true
+	case strings.HasSuffix(base, ".txt") && strings.Contains(base, "requirements"):
+		return true
+	case strings.HasPrefix(base, "environment") && (strings.HasSuffix(base, ".yml") || strings.HasSuffix(base, ".yaml")):
+		return true
+	}
+	return false
+}
+
+// textLimit is the size a text file may have to be copied.
+func textLimit(p string) int64 {
+	if isDependencyFile(strings.ToLower(path.Base(p))) {
+		return maxDependencyFileSize
+	}
+	return maxTextFileSize
 }
 
 // copyResult is what copyFiles copied and what it had to leave out.
@@ -133,8 +163,8 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 			e.NotCopied = fmt.Sprintf("%s, over the %s a file may take", mib(e.Size), mib(maxCopyFileSize))
 			overSize = append(overSize, e.Path)
 			continue
-		case text && e.Size > maxTextFileSize:
-			e.NotCopied = fmt.Sprintf("a text file of %s, over the %s one may take", mib(e.Size), mib(maxTextFileSize))
+		case text && e.Size > textLimit(e.Path):
+			e.NotCopied = fmt.Sprintf("a text file of %s, over the %s one may take", mib(e.Size), mib(textLimit(e.Path)))
 			continue
 		case total+e.Size > maxCopyTotalSize || len(res.Copied) >= maxCopyFiles:
 			e.NotCopied = fmt.Sprintf("the copy limit of %d files or %s was reached", maxCopyFiles, mib(maxCopyTotalSize))

@@ -166,7 +166,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			}
 			outcomes[i] = &out
 			opts.Progress.Finished(g.Number, &out)
-			r.logOutcome(out)
+			r.logOutcome(poolCtx, out)
 			return nil
 		})
 	}
@@ -260,7 +260,8 @@ func dirOwners(groups []Group) map[int]int {
 	return owners
 }
 
-func (r *runner) logOutcome(o Outcome) {
+// logOutcome logs a group's outcome in the run's context.
+func (r *runner) logOutcome(ctx context.Context, o Outcome) {
 	attrs := []any{"group", o.Group, "status", o.Status, "duration", o.Duration.Round(time.Millisecond)}
 	if o.Pin.SHA != "" {
 		attrs = append(attrs, "sha", o.Pin.SHA, "late", o.Pin.LateCommits)
@@ -281,7 +282,7 @@ func (r *runner) logOutcome(o Outcome) {
 	if o.Status.Infrastructure() {
 		level = slog.LevelWarn
 	}
-	r.opts.Logger.Log(context.Background(), level, "group scraped", attrs...)
+	r.opts.Logger.Log(ctx, level, "group scraped", attrs...)
 }
 
 // noProgress is the Progress of a run nobody watches.

@@ -16,6 +16,27 @@ import (
 	"handin/workspace"
 )
 
+// Dependency files are kept whole up to a larger size than other text: a
+// real group's pinned requirements.txt was 265 KB.
+func TestDependencyFilesHaveALargerTextLimit(t *testing.T) {
+	for p, want := range map[string]int64{
+		"requirements.txt":          maxDependencyFileSize,
+		"api/requirements_dev.txt":  maxDependencyFileSize,
+		"requirements/base.txt":     maxTextFileSize, // named by its folder: rare, and the text limit holds
+		"project/pyproject.toml":    maxDependencyFileSize,
+		"setup.py":                  maxDependencyFileSize,
+		"environment-gpu.yml":       maxDependencyFileSize,
+		"Pipfile":                   maxDependencyFileSize,
+		"src/train.py":              maxTextFileSize,
+		"notes.txt":                 maxTextFileSize,
+		"configs/requirements.yaml": maxTextFileSize,
+	} {
+		if got := textLimit(p); got != want {
+			t.Errorf("textLimit(%q) = %d, want %d", p, got, want)
+		}
+	}
+}
+
 func TestCopySelection(t *testing.T) {
 	for p, want := range map[string]int{
 		"reports/README.md":                 priorityReport,
@@ -34,6 +55,12 @@ func TestCopySelection(t *testing.T) {
 		".github/workflows/tests.yml":       priorityText,
 		".github/workflows/no-extension":    priorityText,
 		".dvc/config":                       priorityText,
+		"project/.dvc/config":               priorityText, // a project one folder down
+		"project/.dvc/cache/x":              notCopied,
+		"frontend/src/App.ts":               priorityText,
+		"Pipfile":                           priorityText,
+		"justfile":                          priorityText,
+		".gitattributes":                    priorityText,
 		"data.dvc":                          priorityText,
 		"uv.lock":                           priorityText,
 		"pyproject.toml":                    priorityText,

@@ -8,12 +8,12 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"handin/grade"
+	"handin/grade/identity"
 	"handin/internal/atomicfile"
 )
 
 func authorsCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "authors",
 		Usage: "list in authors.csv every commit identity not mapped to a student yet",
 		Description: `Reads the scraped histories of the workspace and writes the authors file
@@ -26,10 +26,6 @@ spreadsheet opens the file), then run 'handin grade' again.
 Every line already in the file is kept as it is, mapped or not, and an identity
 the file lists is not added again: run it after every scrape.
 
-Exit code: 0 written (or nothing to add), 2 usage error or an authors file handin
-cannot read (left as it is), 3 I/O error (a snapshot that cannot be read: the
-other groups are still listed).
-
 Example:
    handin authors --workspace ws --authors authors.csv
    handin authors --group 7`,
@@ -39,7 +35,12 @@ Example:
 			&cli.IntSliceFlag{Name: "group", Usage: "list only group `N` (repeatable)"},
 		},
 		Action: runAuthors,
-	}
+	}, exitCodes{
+		exitOK:     "written, or nothing to add",
+		exitUsage:  usageMeaning + ", or an authors file handin cannot read (left as it is)",
+		exitIO:     ioMeaning + " (a snapshot that cannot be read: the other groups are still listed)",
+		exitLocked: lockedMeaning,
+	})
 }
 
 func runAuthors(c *cli.Context) error {
@@ -49,7 +50,7 @@ func runAuthors(c *cli.Context) error {
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return ioError("authors: %w", err)
 	}
-	mapped, err := grade.ParseAuthorsCSV(existing, file)
+	mapped, err := identity.ParseAuthorsCSV(existing, file)
 	if err != nil {
 		return usageError("authors: %w (the file is left as it is)", err)
 	}
@@ -62,11 +63,11 @@ func runAuthors(c *cli.Context) error {
 	if len(snaps) == 0 && len(errs) == 0 {
 		return usageError("authors: no snapshots in %s (run 'handin scrape' first)", ws.Root())
 	}
-	groups := make([]grade.AuthorsGroup, len(snaps))
+	groups := make([]identity.AuthorsGroup, len(snaps))
 	for i, s := range snaps {
-		groups[i] = grade.AuthorsGroup{Group: s.Group, Identities: grade.UnmappedIdentities(s.Commits, s.Students, mapped)}
+		groups[i] = identity.AuthorsGroup{Group: s.Group, Identities: identity.ListUnmapped(s.Commits, s.Students, mapped)}
 	}
-	out, added, err := grade.ExtendAuthorsCSV(existing, groups)
+	out, added, err := identity.ExtendAuthorsCSV(existing, groups)
 	if err != nil {
 		return usageError("authors: %s: %w (the file is left as it is)", file, err)
 	}
@@ -86,7 +87,7 @@ func runAuthors(c *cli.Context) error {
 }
 
 // printAuthors says what was added to the file, group by group.
-func printAuthors(io streams, file string, added, all []grade.AuthorsGroup) {
+func printAuthors(io streams, file string, added, all []identity.AuthorsGroup) {
 	identities, suggested := 0, 0
 	for _, g := range added {
 		n := 0

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -9,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -22,7 +20,7 @@ import (
 )
 
 func checkCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:      "check",
 		Usage:     "check report files against a course year's template spec",
 		ArgsUsage: "REPORT.md...",
@@ -35,27 +33,37 @@ reads other text than the answer (a sub-heading inside it, a heading after the
 last one, "Answer:" twice), the whole answer's counts are given beside them, and
 where it would stop with an error, handin's counts of each whole answer.
 
+Without --spec, a report that follows exactly one year's template (its prompts
+state that year's word and image ranges) is checked against that year, and a
+note says so; any other report is checked against the newest spec.
+
 Figure files are looked up among the files git tracks in the work tree holding
 the report (or in --files): a figure never added is missing for the graders too.
-
-Exit code: 0 every question passes, 1 some question fails, 2 usage or I/O error.
 
 Example:
    handin check reports/README.md
    handin check --spec 2024 --json group*/reports/README.md`,
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE"},
+			&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE",
+				DefaultText: "the year whose template the report follows, else " + grade.DefaultSpec},
 			&cli.StringFlag{Name: "files", Usage: "`LIST` of repository paths, one a line (e.g. git ls-tree -r --name-only HEAD), for figure checks"},
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of tables"},
 		},
 		Action: runCheck,
-	}
+	}, exitCodes{
+		exitOK:         "every question passes",
+		exitViolations: "some question fails",
+		exitUsage:      usageMeaning + ", or a file that cannot be checked (missing, empty, binary, oversized or a folder; the other files are still checked)",
+	})
 }
 
 // checkedFile is one file's outcome: a result, or why there is none.
 type checkedFile struct {
 	*grade.CheckResult
 	Error string `json:"error,omitempty"`
+	// followed is the year whose template the report follows, when it was
+	// checked against that year rather than the spec asked for.
+	followed string
 }
 
 func runCheck(c *cli.Context) error {
@@ -66,6 +74,7 @@ func runCheck(c *cli.Context) error {
 	if err != nil {
 		return usageError("check: %w", err)
 	}
+	followTemplate := !c.IsSet("spec")
 	var listed *grade.RepoFiles
 	if list := c.String("files"); list != "" {
 		data, err := os.ReadFile(list)
@@ -81,63 +90,73 @@ func runCheck(c *cli.Context) error {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, file := range files {
 		g.Go(func() error {
-			res, err := checkFile(file, spec, listed)
-			if err != nil {
-				res = &grade.CheckResult{File: file, Spec: spec.Name}
-				results[i] = checkedFile{CheckResult: res, Error: err.Error()}
-			} else {
-				results[i] = checkedFile{CheckResult: res}
-			}
+			results[i] = checkFile(file, spec, followTemplate, listed)
 			return nil
 		})
 	}
 	_ = g.Wait() // workers record failures per file and never return one
+	io := streamsOf(c)
 	code := exitOK
 	unchecked := false
 	for _, r := range results {
 		unchecked = unchecked || (r.Error == "" && !r.FilesChecked)
+		if r.followed != "" {
+			fmt.Fprintf(io.err, "handin: note: %s follows the %s template: checked against spec %s, not %s (--spec chooses)\n",
+				r.File, r.followed, r.followed, spec.Name)
+		}
 		switch {
 		case r.Error != "":
-			fmt.Fprintf(c.App.ErrWriter, "handin: %s: %v\n", r.File, r.Error)
+			fmt.Fprintf(io.err, "handin: %s: %v\n", r.File, r.Error)
 			code = exitUsage
 		case r.InvalidUTF8 > 0:
 			// Checked anyway, but the file needs fixing: an input error.
-			fmt.Fprintf(c.App.ErrWriter, "handin: %s:%d: not valid UTF-8 (checked with invalid bytes replaced)\n", r.File, r.InvalidUTF8)
+			fmt.Fprintf(io.err, "handin: %s:%d: not valid UTF-8 (checked with invalid bytes replaced)\n", r.File, r.InvalidUTF8)
 			code = exitUsage
 		case !r.Pass && code == exitOK:
 			code = exitViolations
 		}
 	}
 	if c.Bool("json") {
-		enc := json.NewEncoder(c.App.Writer)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(results); err != nil {
+		if err := io.printJSON(results); err != nil {
 			return err
 		}
 	} else {
 		for _, r := range results {
 			if r.Error == "" {
-				printCheck(c.App.Writer, r.CheckResult)
+				printCheck(io.out, r.CheckResult)
 			}
 		}
 	}
 	if unchecked {
-		fmt.Fprintln(c.App.ErrWriter, "handin: note: figure files were not checked (no git work tree around the report): "+
+		fmt.Fprintln(io.err, "handin: note: figure files were not checked (no git work tree around the report): "+
 			"run handin check inside the repository's work tree, or pass --files LIST (git ls-tree -r --name-only HEAD > LIST)")
 	}
 	return withCode(code)
 }
 
-// checkFile reads, parses and checks one report. Figures are looked up in
-// listed, or else in the git work tree around the file.
-func checkFile(file string, spec *grade.Spec, listed *grade.RepoFiles) (*grade.CheckResult, error) {
+// checkFile reads, parses and checks one report against spec, or against
+// the year whose template it follows (followTemplate, when exactly one).
+// Figures are looked up in listed, or else in the git work tree around the
+// file.
+func checkFile(file string, spec *grade.Spec, followTemplate bool, listed *grade.RepoFiles) checkedFile {
+	failed := func(err error) checkedFile {
+		return checkedFile{CheckResult: &grade.CheckResult{File: file, Spec: spec.Name}, Error: err.Error()}
+	}
 	data, err := readReport(file)
 	if err != nil {
-		return nil, err
+		return failed(err)
 	}
 	r, err := parse.Parse(data)
 	if err != nil {
-		return nil, err
+		return failed(err)
+	}
+	var followed string
+	if years := grade.TemplateSpecs(r); followTemplate && len(years) == 1 && years[0] != spec.Name {
+		year, err := grade.LoadSpec(years[0])
+		if err != nil {
+			return failed(err) // a built-in spec: cannot happen
+		}
+		spec, followed = year, years[0]
 	}
 	repo := grade.Repository{ReportDir: "reports", Files: listed}
 	if root, ok := gitRoot(file); ok {
@@ -151,7 +170,7 @@ func checkFile(file string, spec *grade.Spec, listed *grade.RepoFiles) (*grade.C
 		// without the remotes they are remote images
 		repo.URLs, repo.Branch, _ = scrape.WorkTreeRemotes(root)
 	}
-	return grade.Check(file, r, spec, repo), nil
+	return checkedFile{CheckResult: grade.Check(file, r, spec, repo), followed: followed}
 }
 
 // readReport reads a report file without slurping huge or special files.
@@ -306,12 +325,4 @@ func driftText(d grade.Drift) string {
 		parts = append(parts, d.Mismatch)
 	}
 	return strings.Join(parts, "; ")
-}
-
-func joinInts(nums []int) string {
-	parts := make([]string, len(nums))
-	for i, n := range nums {
-		parts[i] = strconv.Itoa(n)
-	}
-	return strings.Join(parts, ", ")
 }

@@ -11,9 +11,12 @@ import (
 )
 
 func claimsCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "claims",
 		Usage: "list and show the rules that judge checklist claims against a repository",
+		Description: `Lists the built-in claims rules (one set per template year) and prints a set
+in the rules file format, a starting point for rules of your own: see
+'handin claims COMMAND --help'.`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
@@ -33,7 +36,7 @@ Example:
 					if err != nil {
 						return err
 					}
-					tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+					tw := tabwriter.NewWriter(streamsOf(c).out, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tRULES\tSOURCE")
 					for _, name := range claims.List() {
 						rules, err := claims.Load(name)
@@ -69,9 +72,9 @@ Example:
 					if err != nil {
 						return usageError("claims show: %w", err)
 					}
-					return rules.WriteTOML(c.App.Writer)
+					return rules.WriteTOML(streamsOf(c).out)
 				},
 			},
 		},
-	}
+	}, exitCodes{exitOK: "printed", exitUsage: usageMeaning})
 }

@@ -12,7 +12,7 @@ var completionShells = []string{"bash", "zsh"}
 // completionCommand prints a shell completion script that uses urfave/cli's
 // --generate-bash-completion protocol.
 func completionCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:      "completion",
 		Usage:     "print a bash or zsh completion script",
 		ArgsUsage: "bash|zsh",
@@ -24,21 +24,21 @@ Example:
    source <(handin completion zsh)     # in ~/.zshrc`,
 		BashComplete: func(c *cli.Context) {
 			for _, shell := range completionShells {
-				fmt.Fprintln(c.App.Writer, shell)
+				fmt.Fprintln(streamsOf(c).out, shell)
 			}
 		},
 		Action: func(c *cli.Context) error {
 			switch c.Args().First() {
 			case "bash", "":
-				fmt.Fprint(c.App.Writer, bashCompletion)
+				fmt.Fprint(streamsOf(c).out, bashCompletion)
 			case "zsh":
-				fmt.Fprint(c.App.Writer, zshPrelude+bashCompletion)
+				fmt.Fprint(streamsOf(c).out, zshPrelude+bashCompletion)
 			default:
 				return usageError("completion: unknown shell %q (want bash or zsh)", c.Args().First())
 			}
 			return nil
 		},
-	}
+	}, exitCodes{exitOK: "printed", exitUsage: usageMeaning + " (an unknown shell)"})
 }
 
 // hideLeafHelpCommands drops the "help" subcommand urfave/cli gives every

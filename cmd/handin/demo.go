@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"handin/export"
 	"handin/grade"
 	"handin/internal/atomicfile"
 	"handin/internal/coursetime"
@@ -24,7 +25,7 @@ import (
 const demoMarker = ".handin-demo"
 
 func demoCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "demo",
 		Usage: "run the whole pipeline on a synthetic course, offline",
 		Description: `Builds a synthetic course of 24 groups (repositories with histories by several
@@ -40,9 +41,6 @@ DIR becomes a course folder: handin.toml, groups.csv, workspace/ and site/
 --keep-serving the repositories stay served until Ctrl-C, so 'handin run' in
 DIR works from another terminal.
 
-Exit code: 0 the pipeline ran (the demo groups' problems are on purpose),
-2 usage or I/O error (e.g. git missing, DIR not empty), 130 interrupted.
-
 Example:
    go run ./cmd/handin demo
    handin demo --out /tmp/demo --keep-serving`,
@@ -54,7 +52,12 @@ Example:
 			&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
 		},
 		Action: runDemo,
-	}
+	}, exitCodes{
+		exitOK:        "the pipeline ran (its groups' problems are on purpose)",
+		exitUsage:     usageMeaning + ", git missing, or a folder the demo did not write",
+		exitIO:        ioMeaning,
+		exitCancelled: interruptedMeaning,
+	})
 }
 
 // demoSummary is the run summary plus what the demo course is.
@@ -163,7 +166,7 @@ func runDemoCourse(ctx context.Context, dir string, course *demo.Course, workers
 	return runPipeline(ctx, ws, pipeline{
 		scrape: scrape.Options{Groups: groups, GroupsFile: filepath.Join(dir, "groups.csv"), Deadline: course.Deadline, Workers: workers, Timeout: time.Minute},
 		grade:  grade.Options{Spec: spec, Claims: rules},
-		out:    filepath.Join(dir, "site"),
+		export: export.Options{Out: filepath.Join(dir, "site")},
 		io:     io,
 	})
 }

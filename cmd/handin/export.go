@@ -2,16 +2,21 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
-	"io"
+	"io/fs"
+	"os"
 	"path/filepath"
-	"strconv"
 
 	"github.com/urfave/cli/v2"
 
 	"handin/export"
+	"handin/workspace"
 )
+
+// exportExits are the exit codes of export and page.
+func exportExits() exitCodes {
+	return workspaceExits("written", "").with(exitUsage, usageMeaning+" (nothing graded yet, or a group without a result)")
+}
 
 // exportFlags are shared by export and page. page checks --workspace itself:
 // it may come after the group numbers, where urfave/cli does not look.
@@ -24,7 +29,7 @@ func exportFlags(requireWorkspace bool) []cli.Flag {
 }
 
 func exportCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "export",
 		Usage: "write a page per group, the index, gradebook.xlsx and results.json",
 		Description: `Turns the graded workspace into what instructors open and grade from:
@@ -33,15 +38,16 @@ group: the report at the deadline with its figures inlined, violations, checklis
 statistics), OUT/gradebook.xlsx and OUT/results.json. Pages work offline and
 print to PDF; student HTML is sanitized and pages load nothing from anywhere.
 
-The gradebook's Grade, Comment and Graded by columns (and the Students sheet's
-Comment) are yours: every export carries them over, also for a group or student
-that has no result any more (its row stays, status "no result"), and keeps the
-previous file as gradebook.YYYYMMDD-HHMMSS.xlsx (the 20 newest backups are
-kept). If the gradebook is open in a spreadsheet program or unreadable it is
-left alone and the new one is written beside it. Pages of groups that have no
-result any more are removed.
-
-Exit code: 0 written, 2 usage or I/O error.
+The gradebook is yours except handin's columns: every export reads it back by
+header and puts each of your values (Grade, Comment, Graded by, columns you add,
+cell comments) on the same row of the new one; a value whose row is gone moves
+to its Kept sheet. When you edited the gradebook since the last export, it is
+first kept as gradebook.YYYYMMDD-HHMMSS.xlsx; a backup is deleted only when
+every value of yours it holds is in a newer backup or in the gradebook. If the
+gradebook is open in a spreadsheet program or unreadable it is left alone and
+the new one is gradebook.new.xlsx. Pages of groups that have no result any more
+are removed. Without --out (or out in handin.toml) everything goes to
+WORKSPACE/export, and the last line says so.
 
 Example:
    handin export --workspace ws --out site
@@ -53,76 +59,7 @@ Example:
 			}
 			return runExport(c, "export", nil)
 		},
-	}
-}
-
-func pageCommand() *cli.Command {
-	return &cli.Command{
-		Name:      "page",
-		Usage:     "regenerate one group's page and its rows in the index, gradebook and results.json",
-		ArgsUsage: "N...",
-		Description: `Re-renders the pages of the given groups from their current result (after
-'handin grade --group N', e.g. for an extension) and updates their rows in
-index.html, gradebook.xlsx (your Grade/Comment columns are kept) and
-results.json. Every other group's page and rows stay as the last export wrote them.
-
-Exit code: 0 written, 2 usage or I/O error (e.g. a group that was never graded).
-
-Example:
-   handin page 7 --workspace ws --out site`,
-		Flags: exportFlags(false),
-		Action: func(c *cli.Context) error {
-			args, err := parseTrailingFlags(c)
-			if err != nil {
-				return c.Command.OnUsageError(c, err, false)
-			}
-			if len(args) == 0 {
-				return usageError("page: no group number given (try 'handin page 7 --workspace ws')")
-			}
-			if c.String("workspace") == "" {
-				return usageError("page: --workspace DIR is required")
-			}
-			var groups []int
-			for _, arg := range args {
-				n, err := strconv.Atoi(arg)
-				if err != nil || n < 0 {
-					return usageError("page: %q is not a group number", arg)
-				}
-				groups = append(groups, n)
-			}
-			return runExport(c, "page", groups)
-		},
-	}
-}
-
-// parseTrailingFlags applies flags written after the arguments ("handin page
-// 7 --workspace ws"): urfave/cli stops parsing flags at the first argument.
-// It returns the arguments alone.
-func parseTrailingFlags(c *cli.Context) ([]string, error) {
-	set := flag.NewFlagSet(c.Command.Name, flag.ContinueOnError)
-	set.SetOutput(io.Discard)
-	for _, f := range c.Command.Flags {
-		if err := f.Apply(set); err != nil {
-			return nil, err
-		}
-	}
-	var args []string
-	rest := c.Args().Slice()
-	for len(rest) > 0 {
-		if err := set.Parse(rest); err != nil {
-			return nil, err
-		}
-		if rest = set.Args(); len(rest) > 0 {
-			args, rest = append(args, rest[0]), rest[1:]
-		}
-	}
-	var err error
-	set.Visit(func(f *flag.Flag) {
-		if setErr := c.Set(f.Name, f.Value.String()); setErr != nil && err == nil {
-			err = setErr
-		}
-	})
-	return args, err
+	}, exportExits())
 }
 
 func runExport(c *cli.Context, name string, only []int) error {
@@ -132,8 +69,12 @@ func runExport(c *cli.Context, name string, only []int) error {
 		return err
 	}
 	defer closeWorkspace(ws, io)
+	if err := checkGraded(ws, only); err != nil {
+		return err
+	}
+	out, defaulted := outDir(c, ws.Root())
 	sum, err := export.Run(c.Context, ws, export.Options{
-		Out:  outDir(c, ws.Root()),
+		Out:  out,
 		Only: only,
 		// Warnings go to the summary (printed below); the log carries
 		// per-group remarks such as an unreadable snapshot.
@@ -142,7 +83,28 @@ func runExport(c *cli.Context, name string, only []int) error {
 	if err != nil {
 		return exportError(name, err)
 	}
-	return printExport(io, sum, c.Bool("json"))
+	if err := printExport(io, sum, c.Bool("json")); err != nil {
+		return err
+	}
+	if defaulted {
+		printDefaultOut(io, out, c.Bool("json"))
+	}
+	return nil
+}
+
+// checkGraded says what to run for the first of the groups 'handin page'
+// was given that has no result yet.
+func checkGraded(ws *workspace.Workspace, groups []int) error {
+	for _, g := range groups {
+		if _, err := os.Stat(ws.ResultPath(g)); !errors.Is(err, fs.ErrNotExist) {
+			continue // a result, or an error export.Run reports
+		}
+		if _, err := os.Stat(ws.SnapshotPath(g)); err == nil {
+			return usageError("page: group %d has no result yet: it was scraped, not graded; run 'handin grade --group %d', then 'handin page %d'", g, g, g)
+		}
+		return usageError("page: group %d has no result yet: it was never scraped; run 'handin run --group %d' to scrape, grade and export it", g, g)
+	}
+	return nil
 }
 
 // exportError: nothing graded yet is a usage error, anything else a
@@ -154,12 +116,25 @@ func exportError(command string, err error) error {
 	return ioError("%s: %w", command, err)
 }
 
-// outDir is --out, or WORKSPACE/export.
-func outDir(c *cli.Context, workspace string) string {
+// outDir is --out (or out in the course file), else WORKSPACE/export
+// (defaulted).
+func outDir(c *cli.Context, workspace string) (dir string, defaulted bool) {
 	if out := c.String("out"); out != "" {
-		return out
+		return out, false
 	}
-	return filepath.Join(workspace, "export")
+	return filepath.Join(workspace, "export"), true
+}
+
+// printDefaultOut ends the output of a command that wrote into the default
+// output folder: an instructor who keeps the gradebook elsewhere must not
+// take this one for theirs. With --json it goes to stderr.
+func printDefaultOut(io streams, out string, asJSON bool) {
+	w := io.out
+	if asJSON {
+		w = io.err
+	}
+	fmt.Fprintf(w, "written to %s, the default folder (no --out, no out in %s): a gradebook you keep elsewhere was not updated\n",
+		out, CourseFileName)
 }
 
 func printExport(io streams, sum *export.Summary, asJSON bool) error {

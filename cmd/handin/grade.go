@@ -2,18 +2,17 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
 
 	"handin/grade"
+	"handin/grade/identity"
 	"handin/internal/coursetime"
-	"handin/workspace"
 )
 
 func gradeCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "grade",
 		Usage: "grade every scraped group: report checks, roster, repository statistics",
 		Description: `Grades the snapshots that 'handin scrape' left in the workspace, without any
@@ -33,9 +32,6 @@ the scrape did not keep are never taken as missing. Groups whose repositories
 share history are told so on both pages; grading one group (--group) also
 updates that note in the results of the groups it shares history with.
 
-Exit code: 0 no group has problems, 1 some group has problems, 2 usage or I/O
-error (a snapshot that cannot be read, a result that cannot be written).
-
 Example:
    handin grade --workspace ws
    handin grade --workspace ws --group 7 --spec 2025 --authors authors.csv --json
@@ -47,7 +43,7 @@ Example:
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of a table"},
 		}, gradeFlags()...),
 		Action: runGrade,
-	}
+	}, workspaceExits("every group ok", "some group has problems or failed"))
 }
 
 // gradeFlags are the flags that configure grading, shared with commands that
@@ -75,7 +71,7 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 		return grade.Options{}, usageError("grade: --tz: %w", err)
 	}
 	if file := c.String("authors"); file != "" {
-		if opts.Authors, err = grade.ReadAuthorsCSV(file); err != nil {
+		if opts.Authors, err = identity.ReadAuthorsCSV(file); err != nil {
 			return grade.Options{}, usageError("grade: %w", err)
 		}
 	}
@@ -89,94 +85,51 @@ func runGrade(c *cli.Context) error {
 		return err
 	}
 	io := streamsOf(c)
+	opts.Logger = io.logger()
 	ws, err := openWorkspace(c.String("workspace"), false)
 	if err != nil {
 		return err
 	}
 	defer closeWorkspace(ws, io)
-	var lines []gradeLine
-	errs := grade.Run(c.Context, ws, opts, func(r *grade.GroupResult) { lines = append(lines, newGradeLine(r)) })
-	if err := c.Context.Err(); err != nil {
-		return fmt.Errorf("grade: %w", err)
+	sum, err := grade.Run(c.Context, ws, opts)
+	if err != nil {
+		return ioError("grade: %w", err)
 	}
-	if len(lines) == 0 && len(errs) == 0 {
+	if len(sum.Groups) == 0 && len(sum.Errors) == 0 {
 		return usageError("grade: no snapshots in %s (run 'handin scrape' first)", ws.Root())
 	}
-	slices.SortFunc(lines, func(a, b gradeLine) int { return a.Group - b.Group })
-	if err := printGrades(io, lines, c.Bool("json")); err != nil {
+	if err := printGrades(io, sum, c.Bool("json")); err != nil {
 		return err
 	}
-	for _, err := range errs {
+	for _, err := range sum.Errors {
 		fmt.Fprintln(io.err, "handin: grade:", err)
 	}
 	switch {
-	case len(errs) > 0:
+	case len(sum.Errors) > 0:
 		return withCode(exitIO)
-	case countState(lines, grade.StateProblems)+countState(lines, grade.StateFailed) > 0:
+	case sum.Count(grade.StateProblems)+sum.Count(grade.StateFailed) > 0:
 		return withCode(exitViolations)
 	}
 	return nil
 }
 
-// gradeLine is one group in the table and in --json.
-type gradeLine struct {
-	Group     int              `json:"group"`
-	State     grade.State      `json:"state"`
-	Status    workspace.Status `json:"status"`
-	Report    string           `json:"report,omitempty"`
-	Passed    int              `json:"passed"`
-	Questions int              `json:"questions"` // 0 when the report was not checked
-	Problems  []string         `json:"problems"`
-}
-
-// newGradeLine is what the table says of a result: the result itself is
-// not kept, so that grading holds no more of the course than its workers.
-func newGradeLine(r *grade.GroupResult) gradeLine {
-	l := gradeLine{Group: r.Group, State: r.State, Status: r.Status, Report: r.ReportPath, Problems: []string{}}
-	for _, p := range r.Problems() {
-		l.Problems = append(l.Problems, p.Text())
-	}
-	if r.Check != nil {
-		l.Passed, l.Questions = r.Check.Passed, len(r.Check.Questions)
-	}
-	return l
-}
-
-func printGrades(io streams, lines []gradeLine, asJSON bool) error {
+func printGrades(io streams, sum *grade.Summary, asJSON bool) error {
 	if asJSON {
-		return io.printJSON(lines)
+		return io.printJSON(sum.Groups)
 	}
 	tw := tabwriter.NewWriter(io.out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "GROUP\tSTATE\tSTATUS\tPASSED\tPROBLEMS\tREPORT")
-	for _, l := range lines {
+	for _, g := range sum.Groups {
 		passed := "-"
-		if l.Questions > 0 {
-			passed = fmt.Sprintf("%d/%d", l.Passed, l.Questions)
+		if g.Questions > 0 {
+			passed = fmt.Sprintf("%d/%d", g.Passed, g.Questions)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", l.Group, l.State, l.Status, passed, len(l.Problems), orDash(printable(l.Report)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", g.Group, g.State, g.Status, passed, len(g.Problems), orDash(printable(g.Report)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(io.out, "%s graded: %d ok, %d with problems, %d failed\n", plural(len(lines), "group"),
-		countState(lines, grade.StateOK), countState(lines, grade.StateProblems), countState(lines, grade.StateFailed))
+	_, err := fmt.Fprintf(io.out, "%s graded: %d ok, %d with problems, %d failed\n", plural(len(sum.Groups), "group"),
+		sum.Count(grade.StateOK), sum.Count(grade.StateProblems), sum.Count(grade.StateFailed))
 	return err
-}
-
-func countState(lines []gradeLine, state grade.State) int {
-	n := 0
-	for _, r := range lines {
-		if r.State == state {
-			n++
-		}
-	}
-	return n
-}
-
-// plural is "1 group", "2 groups".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

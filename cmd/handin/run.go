@@ -1,29 +1,11 @@
 package main
 
 import (
-	"context"
-	"errors"
-	"fmt"
-	"io"
-	"io/fs"
-	"log/slog"
-	"os"
-	"path/filepath"
-	"slices"
-	"strings"
-	"text/tabwriter"
-	"time"
-
 	"github.com/urfave/cli/v2"
-
-	"handin/export"
-	"handin/grade"
-	"handin/scrape"
-	"handin/workspace"
 )
 
 func runCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "run",
 		Usage: "scrape, grade and export in one go (reads handin.toml)",
 		Description: `Runs the whole job: scrape every group's repository at the deadline, grade
@@ -40,10 +22,6 @@ exports everything again, which is cheap. --group N re-runs only those groups
 and regenerates only their pages and rows (an extension: give the group its
 own deadline column in groups.csv).
 
-Exit code: 0 every group ok, 1 some group has problems or could not be
-scraped (see the summary), 2 usage or I/O error, 130 interrupted (run again
-to resume).
-
 Example:
    handin init && $EDITOR handin.toml && handin run
    handin run --course ~/courses/mlops-2026/handin.toml --json
@@ -52,7 +30,7 @@ Example:
    */10 * * * * cd ~/courses/mlops-2026 && handin run >> handin.log 2>&1`,
 		Flags:  runFlags(),
 		Action: runRun,
-	}
+	}, workspaceExits("every group ok", "some group has problems or failed, or could not be scraped again (graded from its earlier snapshot)"))
 }
 
 // runFlags are the scrape and grade flags, --out and --json.
@@ -79,7 +57,8 @@ func runRun(c *cli.Context) error {
 		return err
 	}
 	defer closeWorkspace(ws, p.io)
-	p.out = outDir(c, ws.Root())
+	out, defaulted := outDir(c, ws.Root())
+	p.export.Out = out
 	sum, err := runPipeline(c.Context, ws, p)
 	if err != nil {
 		return err
@@ -88,15 +67,10 @@ func runRun(c *cli.Context) error {
 	if err := printRunSummary(p.io, sum, c.Bool("json")); err != nil {
 		return err
 	}
+	if defaulted {
+		printDefaultOut(p.io, out, c.Bool("json"))
+	}
 	return withCode(sum.exitCode())
-}
-
-// pipeline is everything one run of scrape, grade and export needs.
-type pipeline struct {
-	scrape scrape.Options
-	grade  grade.Options
-	out    string
-	io     streams // progress on a terminal, log lines otherwise
 }
 
 // pipelineFromFlags reads the run's flags through the scrape and grade
@@ -111,337 +85,4 @@ func pipelineFromFlags(c *cli.Context) (pipeline, error) {
 		return pipeline{}, err
 	}
 	return pipeline{scrape: scrapeOpts, grade: gradeOpts, io: streamsOf(c)}, nil
-}
-
-// runSummary is what 'handin run' and 'handin demo' report.
-type runSummary struct {
-	Total        int `json:"total"`
-	OK           int `json:"ok"`
-	WithProblems int `json:"with_problems"`
-	// Failed groups have no deadline commit graded from this run: the
-	// repository was not found, handin could not reach it, ...
-	Failed int `json:"failed"`
-	// NotScrapedAgain groups could not be scraped this run and are graded
-	// from their earlier snapshot (counted by that grade above too).
-	NotScrapedAgain int `json:"not_scraped_again"`
-	// Fetched repositories this run; Unchanged were current in the
-	// workspace (their remote did not move), as after an interruption.
-	Fetched    int        `json:"fetched"`
-	Unchanged  int        `json:"unchanged"`
-	Groups     []runGroup `json:"groups"`
-	Workspace  string     `json:"workspace"`
-	Index      string     `json:"index"`
-	Gradebook  string     `json:"gradebook"`
-	Results    string     `json:"results"`
-	CourseFile string     `json:"course_file,omitempty"`
-	Warnings   []string   `json:"warnings,omitempty"`
-	Seconds    float64    `json:"seconds"`
-	// gradeErrors are snapshots that could not be graded (exit 3).
-	gradeErrors int
-}
-
-// runGroup is one group's line in the summary.
-type runGroup struct {
-	Group    int              `json:"group"`
-	State    grade.State      `json:"state"`  // ok, problems or failed
-	Status   workspace.Status `json:"status"` // how the scrape of the graded snapshot ended
-	Problems int              `json:"problems"`
-	Error    string           `json:"error,omitempty"`
-	// ScrapeFailed is how this run's scrape ended when it failed and the
-	// group was graded from its earlier snapshot (ScrapeError says why).
-	ScrapeFailed workspace.Status `json:"scrape_failed,omitempty"`
-	ScrapeError  string           `json:"scrape_error,omitempty"`
-}
-
-func (s *runSummary) exitCode() int {
-	switch {
-	case s.gradeErrors > 0:
-		return exitIO
-	case s.WithProblems+s.Failed+s.NotScrapedAgain > 0:
-		return exitViolations // a cron job's owner must look
-	}
-	return exitOK
-}
-
-// runPipeline scrapes, grades and exports. An interrupted scrape keeps what
-// finished and ends the run (exit 130); the next run resumes.
-func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*runSummary, error) {
-	start := time.Now()
-	display := newStageDisplay(p.io)
-	sum := &runSummary{Workspace: ws.Root()}
-
-	selected := countSelected(p.scrape)
-	display.begin("scrape", fmt.Sprintf("%s, %s", plural(selected, "group"), plural(max(p.scrape.Workers, 1), "worker")))
-	scraped, err := scrapeWithProgress(ctx, ws, p.scrape, p.io, display.logger)
-	if err != nil {
-		done := 0
-		if scraped != nil {
-			done = len(scraped.Outcomes)
-		}
-		if ctx.Err() != nil { // the whole message, not "context canceled"
-			return nil, fmt.Errorf("while scraping (%d of %s done and kept): run again to resume", done, plural(selected, "group"))
-		}
-		return nil, ioError("while scraping (%d of %s done and kept): %w; run again to resume", done, plural(selected, "group"), err)
-	}
-	for _, o := range scraped.Outcomes {
-		switch {
-		case o.Resumed:
-			sum.Unchanged++
-		case o.Fetched():
-			sum.Fetched++
-		}
-	}
-	display.end(scrapeDetail(sum, scraped))
-
-	display.begin("grade", "")
-	p.grade.Only = p.scrape.Only
-	// The summary is all the run needs of a result: taken as each is
-	// graded, no result is held while export reads them again.
-	var graded []runGroup
-	gradeErrs := grade.Run(ctx, ws, p.grade, func(r *grade.GroupResult) { graded = append(graded, newRunGroup(r)) })
-	if ctx.Err() != nil {
-		return nil, errors.New("while grading: run again (scraped groups are kept)")
-	}
-	for _, err := range gradeErrs {
-		sum.Warnings = append(sum.Warnings, "grade: "+err.Error())
-	}
-	sum.gradeErrors = len(gradeErrs)
-	display.end(plural(len(graded), "group") + " graded")
-	sum.tally(graded, scraped.Outcomes)
-
-	display.begin("export", "")
-	exported, err := export.Run(ctx, ws, export.Options{Out: p.out, Only: p.scrape.Only, Logger: display.logger})
-	if err != nil {
-		return nil, exportError("run: export", err)
-	}
-	sum.Index, sum.Gradebook, sum.Results = exported.Index, exported.Gradebook, exported.Results
-	sum.Warnings = append(sum.Warnings, exported.Warnings...)
-	display.end(fmt.Sprintf("%s in %s", plural(len(exported.Pages), "page"), p.out))
-
-	sum.Seconds = time.Since(start).Seconds()
-	return sum, nil
-}
-
-// scrapeDetail is the scrape stage's last line. "failed" counts what the
-// summary counts (Outcome.Failed); "could not be reached" every group
-// handin could not look at, failed or graded from an earlier snapshot.
-func scrapeDetail(sum *runSummary, scraped *scrape.Summary) string {
-	detail := fmt.Sprintf("%d fetched, %d unchanged, %d failed", sum.Fetched, sum.Unchanged, scraped.Failed())
-	if n := scraped.InfrastructureFailures(); n > 0 {
-		detail += fmt.Sprintf(", %d could not be reached", n)
-	}
-	if n := scraped.Kept(); n > 0 {
-		detail += fmt.Sprintf(", %s graded from an earlier snapshot", plural(n, "group"))
-	}
-	return detail
-}
-
-// scrapeWithProgress runs a scrape that shows its progress: a live line on
-// a terminal (ended before Run returns), one log line per group otherwise.
-func scrapeWithProgress(ctx context.Context, ws *workspace.Workspace, opts scrape.Options, io streams, logger *slog.Logger) (*scrape.Summary, error) {
-	if !io.tty {
-		opts.Logger = logger
-		return scrape.Run(ctx, ws, opts)
-	}
-	live := newLiveProgress(io.err, countSelected(opts))
-	defer live.finish()
-	opts.Progress = live
-	return scrape.Run(ctx, ws, opts)
-}
-
-// countSelected is how many groups a scrape will look at.
-func countSelected(o scrape.Options) int {
-	if len(o.Only) > 0 {
-		return len(o.Only)
-	}
-	return len(o.Groups)
-}
-
-// tally sorts every group of the course into ok, problems or failed, as
-// the index and the gradebook do: each graded group by its result's state,
-// and each groups.csv row that gave no group of its own (a duplicated or
-// unusable number) as failed. A group whose scrape failed this run but
-// whose earlier snapshot was kept is graded from that snapshot; its line
-// says what this run's scrape ran into.
-func (s *runSummary) tally(graded []runGroup, outcomes []scrape.Outcome) {
-	kept := map[int]scrape.Outcome{}
-	for _, o := range outcomes {
-		if o.Kept != "" {
-			kept[o.Group] = o
-		}
-	}
-	slices.SortFunc(graded, func(a, b runGroup) int { return a.Group - b.Group })
-	invalidResult := map[int]bool{}
-	for _, g := range graded {
-		invalidResult[g.Group] = g.Status == workspace.StatusInvalid
-		if o, ok := kept[g.Group]; ok {
-			g.ScrapeFailed, g.ScrapeError = o.Status, printable(o.Error)
-		}
-		s.add(g)
-	}
-	for _, o := range outcomes {
-		if o.Status == workspace.StatusInvalid && !invalidResult[o.Group] {
-			s.add(runGroup{Group: o.Group, State: grade.StateFailed, Status: o.Status, Error: printable(o.Error)})
-		}
-	}
-	s.Total = len(s.Groups)
-}
-
-// newRunGroup is a graded group's line in the summary.
-func newRunGroup(r *grade.GroupResult) runGroup {
-	return runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems()), Error: printable(r.Error)}
-}
-
-func (s *runSummary) add(g runGroup) {
-	if g.ScrapeFailed != "" {
-		s.NotScrapedAgain++
-	}
-	switch g.State {
-	case grade.StateFailed:
-		s.Failed++
-	case grade.StateProblems:
-		s.WithProblems++
-	default:
-		s.OK++
-	}
-	s.Groups = append(s.Groups, g)
-}
-
-func printRunSummary(io streams, s *runSummary, asJSON bool) error {
-	if asJSON {
-		return io.printJSON(s)
-	}
-	w := io.out
-	fmt.Fprintf(w, "%s: %d ok, %d with problems, %d failed (%d fetched, %d unchanged, %.1fs)\n",
-		plural(s.Total, "group"), s.OK, s.WithProblems, s.Failed, s.Fetched, s.Unchanged, s.Seconds)
-	if s.Failed > 0 {
-		fmt.Fprintln(w, "failed:")
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		for _, g := range s.Groups {
-			if g.State == grade.StateFailed {
-				fmt.Fprintf(tw, "  %d\t%s\t%s\n", g.Group, g.Status, g.Error)
-			}
-		}
-		if err := tw.Flush(); err != nil {
-			return err
-		}
-	}
-	if err := printKept(w, s.Groups); err != nil {
-		return err
-	}
-	for _, warning := range s.Warnings {
-		fmt.Fprintln(w, "warning:", printable(warning))
-	}
-	fmt.Fprintf(w, "index:     %s\n", s.Index)
-	fmt.Fprintf(w, "gradebook: %s\n", s.Gradebook)
-	_, err := fmt.Fprintf(w, "results:   %s\n", s.Results)
-	return err
-}
-
-// printKept lists the groups this run could not scrape that are graded
-// from their earlier snapshot.
-func printKept(w io.Writer, groups []runGroup) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	header := false
-	for _, g := range groups {
-		if g.ScrapeFailed == "" {
-			continue
-		}
-		if !header {
-			fmt.Fprintln(w, "not scraped again (graded from the earlier snapshot):")
-			header = true
-		}
-		fmt.Fprintf(tw, "  %d\t%s\t%s\n", g.Group, g.ScrapeFailed, g.ScrapeError)
-	}
-	return tw.Flush()
-}
-
-// stageDisplay shows the run's three stages as one display: on a terminal a
-// line per stage with scrape's live progress line between; elsewhere (cron)
-// plain log lines, one per stage and one per group scraped.
-type stageDisplay struct {
-	live    io.Writer // the terminal, or nil
-	logger  *slog.Logger
-	stage   int
-	name    string
-	started time.Time
-}
-
-const stageCount = 3
-
-func newStageDisplay(s streams) *stageDisplay {
-	d := &stageDisplay{logger: s.logger()}
-	if s.tty {
-		d.live = s.err
-	}
-	return d
-}
-
-func (d *stageDisplay) begin(name, detail string) {
-	d.stage++
-	d.name, d.started = name, time.Now()
-	if d.live != nil {
-		fmt.Fprintln(d.live, strings.TrimSpace(fmt.Sprintf("[%d/%d] %s %s", d.stage, stageCount, name, detail)))
-		return
-	}
-	d.logger.Info("stage started", "stage", name, "step", fmt.Sprintf("%d/%d", d.stage, stageCount))
-}
-
-func (d *stageDisplay) end(detail string) {
-	took := time.Since(d.started).Round(time.Millisecond)
-	if d.live != nil {
-		fmt.Fprintf(d.live, "[%d/%d] %s done in %s: %s\n", d.stage, stageCount, d.name, took, detail)
-		return
-	}
-	d.logger.Info("stage finished", "stage", d.name, "duration", took, "result", detail)
-}
-
-func initCommand() *cli.Command {
-	return &cli.Command{
-		Name:  "init",
-		Usage: "write a commented example course file (handin.toml)",
-		Description: `Writes DIR/handin.toml, a commented example of the course file 'handin run'
-reads: groups file, deadline and time zone, spec and claims rules, workspace
-and output folders, workers, timeout, and the path of a token file (never the
-token). Edit it, put groups.csv next to it, and run 'handin run' in that
-folder. An existing file is never overwritten.
-
-Exit code: 0 written, 2 the file exists or cannot be written.
-
-Example:
-   mkdir mlops-2026 && cd mlops-2026 && handin init && $EDITOR handin.toml`,
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "dir", Value: ".", Usage: "write the course file into `DIR`"},
-		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usageError("init: unexpected argument %q (use --dir DIR)", c.Args().First())
-			}
-			if err := os.MkdirAll(c.String("dir"), 0o755); err != nil {
-				return usageError("init: %w", err)
-			}
-			name := filepath.Join(c.String("dir"), CourseFileName)
-			if err := writeNewFile(name, []byte(exampleCourseFile)); err != nil {
-				return usageError("init: %w", err)
-			}
-			fmt.Fprintf(c.App.Writer, "wrote %s: set groups and deadline, then run 'handin run' in %s\n", name, c.String("dir"))
-			return nil
-		},
-	}
-}
-
-// writeNewFile creates name with data, refusing to replace an existing file.
-func writeNewFile(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrExist) {
-		return fmt.Errorf("%s already exists: not overwritten", name)
-	}
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

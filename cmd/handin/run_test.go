@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"handin/internal/coursetime"
 	"io"
 	"os"
 	"path/filepath"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"handin/internal/coursetime"
 )
 
 // courseValues runs a command with run's flags that applies the course file

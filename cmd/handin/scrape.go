@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"maps"
 	"os"
 	"slices"
@@ -16,7 +18,7 @@ import (
 )
 
 func scrapeCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "scrape",
 		Usage: "clone every group's repository and pin the commit that counts at the deadline",
 		Description: `Clones (or fetches, on later runs) every group's repository in parallel into the
@@ -39,18 +41,14 @@ The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
 --token-host hosts (and, for the push log, to api.github.com when github.com
 is one of them) and never written anywhere.
 
-Exit code: 0 every group is scraped (ok, or a status about what the students
-handed in: invalid, not-found, empty-repo, no-commit-before-deadline,
-no-report), 1 some group could not be looked at (timeout, network-error,
-auth-failed, error), 2 usage or I/O error, 130 interrupted (finished groups
-are kept; run again to resume).
-
 Example:
    handin scrape --groups groups.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws
    handin scrape --groups groups.csv --deadline "2026-01-23 23:59" --workspace ws --group 7 --refresh`,
 		Flags:  append(scrapeFlags(), &cli.BoolFlag{Name: "json", Usage: "print the outcomes as JSON instead of a table"}),
 		Action: runScrape,
-	}
+	}, workspaceExits(
+		"every group scraped: ok or a status about what was handed in (invalid, not-found, empty-repo, no-commit-before-deadline, no-report)",
+		"some group could not be looked at (timeout, network-error, auth-failed, error)"))
 }
 
 // scrapeFlags are the flags that configure a scrape, shared with commands
@@ -212,9 +210,23 @@ func outcomeNote(o scrape.Outcome) string {
 	return printable(strings.Join(notes, "; "))
 }
 
-func orDash(s string) string {
-	if s == "" {
-		return "-"
+// scrapeWithProgress runs a scrape that shows its progress: a live line on
+// a terminal (ended before Run returns), one log line per group otherwise.
+func scrapeWithProgress(ctx context.Context, ws *workspace.Workspace, opts scrape.Options, io streams, logger *slog.Logger) (*scrape.Summary, error) {
+	if !io.tty {
+		opts.Logger = logger
+		return scrape.Run(ctx, ws, opts)
 	}
-	return s
+	live := newLiveProgress(io.err, countSelected(opts))
+	defer live.finish()
+	opts.Progress = live
+	return scrape.Run(ctx, ws, opts)
+}
+
+// countSelected is how many groups a scrape will look at.
+func countSelected(o scrape.Options) int {
+	if len(o.Only) > 0 {
+		return len(o.Only)
+	}
+	return len(o.Groups)
 }

@@ -12,9 +12,12 @@ import (
 )
 
 func specCommand() *cli.Command {
-	return &cli.Command{
+	return withExitCodes(&cli.Command{
 		Name:  "spec",
 		Usage: "list, show and extract template specs (the per-question constraints)",
+		Description: `Lists the built-in specs (one per course year), prints a spec in the spec
+file format, and derives next year's from a template's text: see
+'handin spec COMMAND --help'.`,
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
@@ -25,7 +28,7 @@ func specCommand() *cli.Command {
 Example:
    handin spec list`,
 				Action: func(c *cli.Context) error {
-					tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+					tw := tabwriter.NewWriter(streamsOf(c).out, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tQUESTIONS\tSOURCE")
 					for _, name := range grade.BuiltinSpecs() {
 						spec, err := grade.LoadSpec(name)
@@ -58,7 +61,7 @@ Example:
 					if err != nil {
 						return usageError("spec show: %w", err)
 					}
-					return spec.WriteTOML(c.App.Writer)
+					return spec.WriteTOML(streamsOf(c).out)
 				},
 			},
 			{
@@ -90,12 +93,12 @@ Example:
 						return usageError("spec extract: %s: %w", file, err)
 					}
 					if len(undetermined) > 0 {
-						fmt.Fprintf(c.App.ErrWriter, "handin: %s: could not determine questions %s (left unconstrained)\n",
+						fmt.Fprintf(streamsOf(c).err, "handin: %s: could not determine questions %s (left unconstrained)\n",
 							file, joinInts(undetermined))
 					}
-					return spec.WriteTOML(c.App.Writer)
+					return spec.WriteTOML(streamsOf(c).out)
 				},
 			},
 		},
-	}
+	}, exitCodes{exitOK: "printed", exitUsage: usageMeaning})
 }

@@ -15,11 +15,10 @@ import (
 // snapshot an earlier run kept, is not failed, and the summary says why it
 // was not scraped; a groups.csv row without a group of its own is failed.
 func TestRunSummaryCountsAsTheResults(t *testing.T) {
-	results := []*grade.GroupResult{
+	graded := []grade.Graded{
 		{Group: 1, State: grade.StateOK, Status: workspace.StatusOK},
 		{Group: 2, State: grade.StateFailed, Status: workspace.StatusNotFound, Error: "repository not found"},
-		{Group: 3, State: grade.StateProblems, Status: workspace.StatusOK,
-			Findings: []grade.Finding{{Kind: grade.KindWords, Severity: grade.SeverityProblem, Question: 3}}},
+		{Group: 3, State: grade.StateProblems, Status: workspace.StatusOK, Problems: []string{"Q3: too few words"}},
 	}
 	outcomes := []scrape.Outcome{
 		{Group: 1, Status: workspace.StatusNetworkError, Error: "could not resolve the host example.invalid", Kept: workspace.StatusOK},
@@ -28,7 +27,7 @@ func TestRunSummaryCountsAsTheResults(t *testing.T) {
 		{Group: 0, Status: workspace.StatusInvalid, Error: `groups.csv:5: group number "x" is not a positive integer`},
 	}
 	sum := &runSummary{}
-	sum.tally(runGroups(results), outcomes)
+	sum.tally(graded, outcomes)
 	if sum.Total != 4 || sum.OK != 1 || sum.WithProblems != 1 || sum.Failed != 2 {
 		t.Errorf("summary %d groups: %d ok, %d with problems, %d failed; want 4: 1, 1, 2", sum.Total, sum.OK, sum.WithProblems, sum.Failed)
 	}
@@ -50,7 +49,7 @@ func TestRunSummaryCountsAsTheResults(t *testing.T) {
 // A cron job's owner learns from the exit code that some group could not be
 // scraped again, even when every grade is ok.
 func TestRunExitsOneWhenAGroupWasNotScrapedAgain(t *testing.T) {
-	results := []*grade.GroupResult{{Group: 1, State: grade.StateOK, Status: workspace.StatusOK}}
+	graded := []grade.Graded{{Group: 1, State: grade.StateOK, Status: workspace.StatusOK}}
 	for _, tc := range []struct {
 		outcome scrape.Outcome
 		want    int
@@ -59,17 +58,9 @@ func TestRunExitsOneWhenAGroupWasNotScrapedAgain(t *testing.T) {
 		{scrape.Outcome{Group: 1, Status: workspace.StatusTimeout, Kept: workspace.StatusOK}, exitViolations},
 	} {
 		sum := &runSummary{}
-		sum.tally(runGroups(results), []scrape.Outcome{tc.outcome})
+		sum.tally(graded, []scrape.Outcome{tc.outcome})
 		if got := sum.exitCode(); got != tc.want || sum.OK != 1 {
 			t.Errorf("outcome %s: exit %d (%d ok), want %d", tc.outcome.Status, got, sum.OK, tc.want)
 		}
 	}
-}
-
-func runGroups(results []*grade.GroupResult) []runGroup {
-	var out []runGroup
-	for _, r := range results {
-		out = append(out, newRunGroup(r))
-	}
-	return out
 }

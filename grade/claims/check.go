@@ -36,8 +36,9 @@ func (s *RuleSet) Check(tree Tree, items []Item) []Verdict {
 
 // needResult is what the searches of one need found.
 type needResult struct {
-	found  []Location
-	unread []string // files that could have met it but were not kept
+	found   []Location
+	unread  []string // files that could have met it but were not kept
+	skipped []Skip   // files that would have met it but are not the group's work
 }
 
 func (g *groupIndex) judge(r *compiledRule) Verdict {
@@ -49,7 +50,12 @@ func (g *groupIndex) judge(r *compiledRule) Verdict {
 	var unread []string
 	for i := range r.needs {
 		n := &r.needs[i]
-		res := g.search(n)
+		res := g.search(n, r.template == templateCounts)
+		for _, sk := range res.skipped {
+			if !slices.Contains(v.Skipped, sk) {
+				v.Skipped = append(v.Skipped, sk)
+			}
+		}
 		switch {
 		case len(res.found) > 0:
 			for _, l := range res.found {
@@ -67,6 +73,9 @@ func (g *groupIndex) judge(r *compiledRule) Verdict {
 	switch {
 	case len(v.Missing) > 0 && r.cannotTell != "":
 		v.Status, v.Reason, v.Evidence = CannotTell, r.cannotTell, nil
+	case len(v.Missing) > 0 && r.template == templateCannotTell && slices.ContainsFunc(v.Skipped, fromTemplateSkip):
+		v.Status, v.Evidence = CannotTell, nil
+		v.Reason = "the course template's file is there unchanged: whether the group uses it, the tree cannot tell"
 	case len(v.Missing) > 0:
 		v.Status, v.Evidence = NoEvidence, nil
 	case len(unread) > 0:
@@ -77,16 +86,40 @@ func (g *groupIndex) judge(r *compiledRule) Verdict {
 	default:
 		v.Status = Evidence
 	}
+	if v.Status == Evidence {
+		v.Skipped = nil // what did not count changes nothing
+	} else if len(v.Skipped) > 0 {
+		v.Reason = strings.TrimPrefix(v.Reason+"; not counted: "+skipList(v.Skipped), "; ")
+	}
 	return v
 }
 
+// Values of Rule.Template.
+const (
+	templateCounts     = "counts"
+	templateCannotTell = "cannot tell"
+)
+
+func fromTemplateSkip(sk Skip) bool { return sk.Why == templateUnchanged }
+
+// maxSkipped is how many files that did not count a need names.
+const maxSkipped = 3
+
 // search runs a need's searches, cheapest first, until it has maxEvidence
-// locations.
-func (g *groupIndex) search(n *compiledNeed) needResult {
+// locations. A file that is not the group's work is named as skipped
+// instead; a declared dependency shows nothing by itself, and is named
+// when nothing in the code uses it.
+func (g *groupIndex) search(n *compiledNeed, templateCounts bool) needResult {
 	var res needResult
-	add := func(l Location) bool {
+	add := func(l Location, i int) bool {
 		if slices.ContainsFunc(res.found, func(f Location) bool { return f.Path == l.Path }) {
 			return false // one location per file: the file is already shown
+		}
+		if why := g.whyNotOwn(i, templateCounts); why != "" {
+			if len(res.skipped) < maxSkipped {
+				res.skipped = append(res.skipped, Skip{Path: l.Path, Line: l.Line, Why: why})
+			}
+			return false
 		}
 		l.What = n.what
 		res.found = append(res.found, l)
@@ -94,22 +127,9 @@ func (g *groupIndex) search(n *compiledNeed) needResult {
 	}
 	if n.paths >= 0 {
 		for _, i := range g.selected(n.paths) {
-			if add(Location{Path: g.files[i].Path}) {
+			if add(Location{Path: g.files[i].Path}, i) {
 				return res
 			}
-		}
-	}
-	if len(n.deps) > 0 {
-		declared := g.declared()
-		for _, d := range n.deps {
-			for _, l := range declared[d] {
-				if !g.excluded(l.Path, n.exclude) && add(l) {
-					return res
-				}
-			}
-		}
-		if len(res.found) == 0 {
-			res.unread = append(res.unread, g.depsUnread...)
 		}
 	}
 	for k := range n.texts {
@@ -122,12 +142,36 @@ func (g *groupIndex) search(n *compiledNeed) needResult {
 				}
 				continue
 			}
-			if add(Location{Path: g.files[i].Path, Line: line}) {
+			if add(Location{Path: g.files[i].Path, Line: line}, i) {
 				return res
 			}
 		}
 	}
+	if len(res.found) == 0 && len(n.deps) > 0 {
+		declared := g.declared()
+		for _, d := range n.deps {
+			for _, l := range declared[d] {
+				if len(res.skipped) < maxSkipped && !g.excluded(l.Path, n.exclude) {
+					res.skipped = append(res.skipped, Skip{Path: l.Path, Line: l.Line, Why: d + " declared, never imported or used"})
+				}
+			}
+		}
+	}
 	return res
+}
+
+// skipList names the files that did not count and why, for a verdict's
+// reason.
+func skipList(skipped []Skip) string {
+	parts := make([]string, len(skipped))
+	for i, sk := range skipped {
+		where := sk.Path
+		if sk.Line > 0 {
+			where = fmt.Sprintf("%s:%d", sk.Path, sk.Line)
+		}
+		parts[i] = where + " (" + sk.Why + ")"
+	}
+	return strings.Join(parts, "; ")
 }
 
 // excluded reports whether a path matches one of a need's exclude globs.

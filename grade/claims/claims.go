@@ -1,9 +1,11 @@
 // Package claims checks a report's checklist against the repository at the
 // deadline. For every checklist item it finds the rule that judges it (by
-// module tag and wording) and looks in the deadline tree for the files, text
-// or declared dependencies that show the work: the verdict is evidence (with
-// the files and lines), no evidence (with what was looked for), or cannot tell
-// (work done in the cloud, files that were not kept, understanding).
+// module tag and wording) and looks in the deadline tree for the files or
+// the code that show the work (comments, a dependency declared and never
+// imported, and files that are not the group's work never do): the verdict
+// is evidence (with the files and lines), no evidence (with what was looked
+// for), or cannot tell (work done in the cloud, files that were not kept,
+// understanding).
 //
 // The rules are data, one TOML file per template year (rules/*.toml), loaded
 // with Load; an instructor can override a rule with a file of their own. The
@@ -60,6 +62,19 @@ type Verdict struct {
 	Reason string `json:"reason,omitempty"`
 	// Unread lists files that could have shown it but were not kept.
 	Unread []string `json:"unread,omitempty"`
+	// Skipped lists files that would have shown it but are not the group's
+	// work (the course template's files unchanged, copies of the course
+	// material, agent instructions) and dependencies declared but never
+	// imported, each with why; the reason names them too. Empty when the
+	// verdict is evidence.
+	Skipped []Skip `json:"skipped,omitempty"`
+}
+
+// Skip is a file (or a line of one) that did not count, and why.
+type Skip struct {
+	Path string `json:"path"`
+	Line int    `json:"line,omitempty"`
+	Why  string `json:"why"`
 }
 
 // Location is one piece of evidence.

@@ -14,6 +14,7 @@ type compiled struct {
 	globs   []glob // every distinct glob of the set, indexed by the ids below
 	globIDs map[string]int
 	ignore  []int
+	skips   []compiledSkip
 	// selections are the distinct file selections of the searches (many
 	// text searches read **/*.py): a group lists each once.
 	selections   []selection
@@ -28,9 +29,15 @@ type compiled struct {
 	literals    *ahocorasick.Automaton
 }
 
+type compiledSkip struct {
+	why   string
+	globs []int
+}
+
 type compiledRule struct {
 	id         string
 	cannotTell string
+	template   string // Rule.Template
 	needs      []compiledNeed
 }
 
@@ -58,6 +65,16 @@ func compile(s *RuleSet) (*compiled, error) {
 	var err error
 	if c.ignore, err = c.addGlobs(s.Ignore); err != nil {
 		return nil, fmt.Errorf("ignore: %w", err)
+	}
+	for i, sk := range s.Skip {
+		if strings.TrimSpace(sk.Why) == "" {
+			return nil, fmt.Errorf("skip %d: no why: say why these files are not the group's work", i+1)
+		}
+		globs, err := c.addGlobs(sk.Files)
+		if err != nil {
+			return nil, fmt.Errorf("skip %d: %w", i+1, err)
+		}
+		c.skips = append(c.skips, compiledSkip{why: sk.Why, globs: globs})
 	}
 	depFiles, err := c.addGlobs(s.Dependencies.Files)
 	if err != nil {
@@ -95,7 +112,12 @@ func compile(s *RuleSet) (*compiled, error) {
 }
 
 func (c *compiled) compileRule(r Rule) (compiledRule, error) {
-	cr := compiledRule{id: r.ID, cannotTell: r.CannotTell}
+	cr := compiledRule{id: r.ID, cannotTell: r.CannotTell, template: r.Template}
+	switch r.Template {
+	case "", templateCounts, templateCannotTell:
+	default:
+		return cr, fmt.Errorf("template %q: want %q or %q (or leave it out: the template's files never count)", r.Template, templateCounts, templateCannotTell)
+	}
 	if len(r.Items) == 0 {
 		return cr, errors.New("no items: list the checklist wording it judges")
 	}

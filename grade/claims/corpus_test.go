@@ -59,10 +59,9 @@ func TestRealTrees(t *testing.T) {
 		{"alexciru__mlops-finalProject", "torchserve", Evidence, []string{"mlops_finalproject/inference/model_store/mnet.mar"}, ""},                             // size unknown: kept
 		{"hallamaria1997__02476_mlops", "cookiecutter", Evidence, []string{"docs/commands.rst", "docs/getting-started.rst", "src/models/predict_model.py"}, ""}, // build_features.py is empty
 		{"borisrakovan__dtu-mlops-project", "cookiecutter", Evidence, []string{"dtu_mlops_project/models/predict_model.py", "dtu_mlops_project/visualization/visualize.py"}, ""},
-		{"lucialarraona__dtu_mlops23_project", "wandb", Evidence, []string{ // its run folders, inside Hydra's
-			"outputs/2023-01-15/12-42-06/wandb/run-20230115_124208-3c5fcna6/files/config.yaml",
+		{"lucialarraona__dtu_mlops23_project", "wandb", Evidence, []string{ // its runs, inside Hydra's folders (not the copies W&B writes into files/)
 			"outputs/2023-01-15/12-42-06/wandb/run-20230115_124208-3c5fcna6/run-3c5fcna6.wandb",
-			"outputs/2023-01-15/13-21-08/wandb/run-20230115_132110-34tql8bt/files/config.yaml"}, ""},
+			"outputs/2023-01-15/13-21-08/wandb/run-20230115_132110-34tql8bt/run-34tql8bt.wandb"}, ""},
 		// A fork of the course's material, not a project: the screenshots
 		// of its lessons are no evidence of anything.
 		{"tinghui8576__DTU02476-Machine-Learning-Operations", "ci", NoEvidence, nil, ""},

@@ -2,6 +2,7 @@ package claims
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -50,7 +51,8 @@ func TestDeclaredPackages(t *testing.T) {
 	}
 }
 
-// Declared means in a dependency file the rules name: a lock file (which
+// A declared dependency is named, never evidence. Declared means in a
+// dependency file the rules name: a lock file (which
 // also lists what other packages pull in) and the environment copies that
 // Weights & Biases writes into its run folders are not declarations.
 func TestOnlyDeclaredDependenciesCount(t *testing.T) {
@@ -66,7 +68,13 @@ func TestOnlyDeclaredDependenciesCount(t *testing.T) {
 		}
 	}
 	v := checkOne(t, s, newTree(map[string]string{"api/requirements.txt": "uvicorn\nfastapi\n"}), "fastapi")
-	if !reflect.DeepEqual(v.evidenceList(), []string{"api/requirements.txt:2"}) {
-		t.Errorf("nested requirements: %v", v.evidenceList())
+	if v.Status != NoEvidence || !reflect.DeepEqual(v.Skipped, []Skip{{Path: "api/requirements.txt", Line: 2, Why: "fastapi declared, never imported or used"}}) ||
+		!strings.Contains(v.Reason, "api/requirements.txt:2 (fastapi declared, never imported or used)") {
+		t.Errorf("declared in nested requirements, never imported: %+v", v)
+	}
+	// Declared and imported: the import is the evidence.
+	v = checkOne(t, s, newTree(map[string]string{"api/requirements.txt": "uvicorn\nfastapi\n", "api/main.py": pyFastAPI}), "fastapi")
+	if !reflect.DeepEqual(v.evidenceList(), []string{"api/main.py:2"}) || v.Skipped != nil {
+		t.Errorf("declared and imported: %+v", v)
 	}
 }

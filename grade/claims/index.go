@@ -32,12 +32,24 @@ type groupIndex struct {
 	sel   [][]int               // per selection id: the files selected; nil until asked
 	texts []*fileText           // per file: its contents; nil until read
 	deps  map[string][]Location // package name -> where it is declared; nil until asked
-	// depsUnread are dependency files that were not kept.
-	depsUnread []string
+	// notOwn says, per file, why it is not the group's work ("" when it
+	// is); template whether it is the course template's, unchanged.
+	notOwn   []string
+	template []tristate
 }
 
+// tristate is a fact about a file not yet looked at, true or false.
+type tristate int8
+
+const (
+	unknown tristate = iota
+	yes
+	no
+)
+
 type fileText struct {
-	raw  []byte
+	raw  []byte // as committed
+	code []byte // raw with its comments blanked out: what text searches read
 	kept bool
 	// literals lists where the rule set's literals occur, in order, found
 	// in one pass once scanned, and present which of them do.
@@ -61,7 +73,49 @@ func newGroupIndex(c *compiled, tree Tree) *groupIndex {
 	g.hits = make([][]bool, len(c.globs))
 	g.sel = make([][]int, len(c.selections))
 	g.texts = make([]*fileText, len(g.files))
+	g.template = make([]tristate, len(g.files))
+	if len(c.skips) > 0 {
+		g.notOwn = make([]string, len(g.files))
+		for i := range g.files {
+			for _, sk := range c.skips {
+				if g.matchesAny(sk.globs, i) {
+					g.notOwn[i] = sk.why
+					break
+				}
+			}
+		}
+	}
 	return g
+}
+
+// templateUnchanged is why the course template's files never show a
+// group's work (but the rule on using the template).
+const templateUnchanged = "the course template's file, unchanged"
+
+// whyNotOwn is why file i does not count as the group's work, "" when it
+// does. The course template's unchanged files count where the rule says so.
+func (g *groupIndex) whyNotOwn(i int, templateCounts bool) string {
+	if g.notOwn != nil && g.notOwn[i] != "" {
+		return g.notOwn[i]
+	}
+	if !templateCounts && g.fromTemplate(i) {
+		return templateUnchanged
+	}
+	return ""
+}
+
+// fromTemplate reports whether file i is the course template's, unchanged;
+// only a file named as one of the template's is read for it.
+func (g *groupIndex) fromTemplate(i int) bool {
+	if g.template[i] == unknown {
+		g.template[i] = no
+		if len(templateFiles()[g.base[i]]) > 0 {
+			if t := g.text(i); t.kept && templateFiles().holds(g.lower[i], t.raw) {
+				g.template[i] = yes
+			}
+		}
+	}
+	return g.template[i] == yes
 }
 
 // environmentRoots are the folders that hold a Python environment.
@@ -137,6 +191,7 @@ func (g *groupIndex) text(i int) *fileText {
 		t := &fileText{}
 		if g.read != nil {
 			t.raw, t.kept = g.read(g.files[i].Path)
+			t.code = withoutComments(t.raw, commentStyleOf(g.lower[i]))
 		}
 		g.texts[i] = t
 	}
@@ -149,7 +204,7 @@ func (g *groupIndex) literalsIn(t *fileText) ([]ahocorasick.Match, literalSet) {
 	if !t.scanned {
 		t.scanned = true
 		if g.c.literals != nil {
-			t.literals = g.c.literals.FindAllOverlapping(t.raw)
+			t.literals = g.c.literals.FindAllOverlapping(t.code)
 		}
 		for _, m := range t.literals {
 			t.present.add(m.PatternID)
@@ -159,17 +214,16 @@ func (g *groupIndex) literalsIn(t *fileText) ([]ahocorasick.Match, literalSet) {
 }
 
 // declared returns where each package is declared, parsing the dependency
-// files on first use.
+// files on first use (a file not kept declares nothing it can show).
 func (g *groupIndex) declared() map[string][]Location {
 	if g.deps == nil {
 		g.deps = map[string][]Location{}
 		for _, i := range g.selected(g.c.depFiles) {
 			t := g.text(i)
 			if !t.kept {
-				g.depsUnread = append(g.depsUnread, g.files[i].Path)
 				continue
 			}
-			declaredPackages(t.raw, func(name string, line int) {
+			declaredPackages(t.code, func(name string, line int) {
 				g.deps[name] = append(g.deps[name], Location{Path: g.files[i].Path, Line: line})
 			})
 		}

@@ -85,6 +85,7 @@ func (x itemIndex) match(it Item) (int, bool) {
 }
 
 func (x itemIndex) closest(it Item) (int, bool) {
+	it = withInlineTag(it)
 	w := words(it.Text)
 	sims := make([]float64, len(x.rules))
 	for i, r := range x.rules {
@@ -152,6 +153,27 @@ func (x itemIndex) withModules(mods []string, exact bool) []int {
 		}
 	}
 	return out
+}
+
+// inlineTag is a module tag inside an item's text: "(M9)", "(M2+M6)".
+var inlineTag = &lazyregexp.Regexp{Expr: `\((M\d+(?:[ \t]*[+,/&][ \t]*M\d+)*)\)`}
+
+// withInlineTag: an item whose tag is not at its end (a remark appended
+// after it: "... (M9) (notation: ...)") has that tag, and its wording is the
+// text before the tag, the remark left out.
+func withInlineTag(it Item) Item {
+	if it.Module != "" {
+		return it
+	}
+	loc := inlineTag.Re().FindStringSubmatchIndex(it.Text)
+	if loc == nil {
+		return it
+	}
+	it.Module = strings.Join(strings.Fields(it.Text[loc[2]:loc[3]]), "")
+	if before := strings.TrimSpace(it.Text[:loc[0]]); len(words(before)) > 0 {
+		it.Text = before
+	}
+	return it
 }
 
 // splitModules splits a tag such as "M2+M6" into its modules.

@@ -19,9 +19,15 @@ func checklist(t testing.TB, file string) []Item {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return checklistOf(t, file, data)
+}
+
+// checklistOf parses the checklist of a report's contents into items.
+func checklistOf(t testing.TB, name string, data []byte) []Item {
+	t.Helper()
 	r, err := parse.Parse(data)
 	if err != nil {
-		t.Fatalf("%s: %v", file, err)
+		t.Fatalf("%s: %v", name, err)
 	}
 	var items []Item
 	for _, sec := range r.Checklist {

@@ -23,11 +23,21 @@ type RuleSet struct {
 	Source string // the template the rules were written against
 	// Ignore lists globs that never count as evidence (the report itself);
 	// vendored environments never count, whatever this says.
-	Ignore       []string
+	Ignore []string
+	// Skip lists files that are not the group's work (copies of the course
+	// material, instructions for coding agents): never evidence, and named
+	// in a verdict where they would have been.
+	Skip         []SkipFiles
 	Dependencies Dependencies
 	Rules        []Rule
 
 	c *compiled
+}
+
+// SkipFiles are a kind of file that never counts as the group's work.
+type SkipFiles struct {
+	Why   string   `toml:"why"`   // shown to the instructor beside each such file
+	Files []string `toml:"files"` // globs, at any depth when they start with **/
 }
 
 // Dependencies says which files declare a project's dependencies.
@@ -44,6 +54,12 @@ type Rule struct {
 	// CannotTell is why the repository cannot settle the item. Without needs
 	// the verdict is always "cannot tell"; with needs it replaces "no evidence".
 	CannotTell string
+	// Template says what the course template's files, left unchanged, are
+	// to this rule: never evidence (""), evidence ("counts": the rule on
+	// using the template), or a reason to say "cannot tell" instead of "no
+	// evidence" ("cannot tell": the template's workflow or pre-commit config
+	// may be what the group uses, which the tree cannot tell).
+	Template string
 	// Needs must all be met for evidence; each is met by any of its searches.
 	Needs []Need
 }
@@ -61,6 +77,9 @@ type Need struct {
 type TextSearch struct {
 	Files  []string `toml:"files"`
 	Regexp string   `toml:"regexp"`
+	// Comments: search comments too (they are where code is documented);
+	// every other search reads code only.
+	Comments bool `toml:"comments"`
 }
 
 // ruleSetFile is a rules file as written: it may start from a built-in set
@@ -72,6 +91,7 @@ type ruleSetFile struct {
 	Base         string        `toml:"base"`
 	Drop         []string      `toml:"drop"`
 	Ignore       []string      `toml:"ignore"`
+	Skip         []SkipFiles   `toml:"skip"`
 	Dependencies *Dependencies `toml:"dependencies"`
 	Rules        []ruleFile    `toml:"rule"`
 }
@@ -83,6 +103,7 @@ type ruleFile struct {
 	Modules    []string `toml:"modules"`
 	Items      []string `toml:"items"`
 	CannotTell *string  `toml:"cannot_tell"`
+	Template   *string  `toml:"template"`
 	Needs      []Need   `toml:"need"`
 }
 
@@ -207,6 +228,9 @@ func (s *RuleSet) merge(f *ruleSetFile) error {
 	if f.Ignore != nil {
 		s.Ignore = f.Ignore
 	}
+	if f.Skip != nil {
+		s.Skip = f.Skip
+	}
 	if f.Dependencies != nil {
 		s.Dependencies = *f.Dependencies
 	}
@@ -246,6 +270,9 @@ func (rf *ruleFile) applyTo(r *Rule) {
 	if rf.CannotTell != nil {
 		r.CannotTell = *rf.CannotTell
 	}
+	if rf.Template != nil {
+		r.Template = *rf.Template
+	}
 	if rf.Needs != nil {
 		r.Needs = rf.Needs
 	}
@@ -260,6 +287,10 @@ func (s *RuleSet) ruleIndex(id string) int {
 func (s *RuleSet) clone() *RuleSet {
 	c := *s
 	c.Ignore = slices.Clone(s.Ignore)
+	c.Skip = slices.Clone(s.Skip)
+	for i := range c.Skip {
+		c.Skip[i].Files = slices.Clone(c.Skip[i].Files)
+	}
 	c.Dependencies = Dependencies{Files: slices.Clone(s.Dependencies.Files), Exclude: slices.Clone(s.Dependencies.Exclude)}
 	c.Rules = make([]Rule, len(s.Rules))
 	for i, r := range s.Rules {

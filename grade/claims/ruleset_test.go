@@ -172,6 +172,9 @@ func TestBadRuleFilesAreErrorsNamingTheFile(t *testing.T) {
 		"duplicate rule": {"name = \"x\"\n[[rule]]\nid = \"r\"\nitems = [\"a\"]\ncannot_tell = \"c\"\n[[rule]]\nid = \"r\"\nitems = [\"b\"]\n", ""},
 		"item twice":     {"name = \"x\"\n[[rule]]\nid = \"r\"\nitems = [\"Do it\"]\ncannot_tell = \"c\"\n[[rule]]\nid = \"s\"\nitems = [\"do  IT\"]\ncannot_tell = \"c\"\n", "both list"},
 		"item no words":  {"name = \"x\"\n[[rule]]\nid = \"r\"\nitems = [\"(M3)\"]\ncannot_tell = \"c\"\n", "no words"},
+		"bad template":   {"name = \"x\"\n[[rule]]\nid = \"r\"\nitems = [\"a\"]\ncannot_tell = \"c\"\ntemplate = \"yes\"\n", "template \"yes\""},
+		"skip no why":    {"name = \"x\"\n[[skip]]\nfiles = [\"a/**\"]\n[[rule]]\nid = \"r\"\nitems = [\"a\"]\ncannot_tell = \"c\"\n", "no why"},
+		"skip bad glob":  {"name = \"x\"\n[[skip]]\nwhy = \"w\"\nfiles = [\"[a\"]\n[[rule]]\nid = \"r\"\nitems = [\"a\"]\ncannot_tell = \"c\"\n", "skip 1"},
 	}
 	for name, tc := range bad {
 		file := writeFile(t, dir, strings.ReplaceAll(name, " ", "_")+".toml", tc.text)

@@ -16,8 +16,9 @@ import (
 // is then searched by finding where that text occurs (all the rule set's
 // literals at once) and running the regexp on those lines only.
 type textSearch struct {
-	files int // selection id
-	re    *regexp.Regexp
+	files    int // selection id
+	re       *regexp.Regexp
+	comments bool // searches the file as committed, comments and all
 	// literals (ids in compiled.literalList) of which every match holds one;
 	// a file holding none cannot match. Empty when there are none (a regexp
 	// in any letter case, or with no fixed text).
@@ -55,7 +56,11 @@ func (c *compiled) compileTextSearch(t TextSearch, exclude []int) (textSearch, e
 	if err != nil {
 		return textSearch{}, fmt.Errorf("regexp: %w", err)
 	}
-	ts := textSearch{files: c.addSelection(files, exclude), re: re, literals: c.literalIDsOf(parsed)}
+	ts := textSearch{files: c.addSelection(files, exclude), re: re, comments: t.Comments}
+	if t.Comments {
+		return ts, nil // the literal scan reads code only: run the regexp over the whole file
+	}
+	ts.literals = c.literalIDsOf(parsed)
 	if matchesNewline(parsed) {
 		return ts, nil
 	}
@@ -138,9 +143,13 @@ func (g *groupIndex) find(t *textSearch, i int) (int, bool) {
 			return 0, false
 		}
 	}
+	text := f.code
+	if t.comments {
+		text = f.raw
+	}
 	first := -1
 	if t.branches == nil {
-		if loc := t.re.FindIndex(f.raw); loc != nil {
+		if loc := t.re.FindIndex(text); loc != nil {
 			first = loc[0]
 		}
 	}
@@ -151,14 +160,14 @@ func (g *groupIndex) find(t *textSearch, i int) (int, bool) {
 				offsets = append(offsets, m.Start)
 			}
 		}
-		if start := b.firstMatchingLine(f.raw, offsets); start >= 0 && (first < 0 || start < first) {
+		if start := b.firstMatchingLine(f.code, offsets); start >= 0 && (first < 0 || start < first) {
 			first = start
 		}
 	}
 	if first < 0 {
 		return 0, false
 	}
-	return 1 + bytes.Count(f.raw[:first], []byte("\n")), true
+	return 1 + bytes.Count(text[:first], []byte("\n")), true
 }
 
 // firstMatchingLine returns the offset of the first line on which the

@@ -18,6 +18,10 @@ func (s *RuleSet) WriteTOML(w io.Writer) error {
 		fmt.Fprintf(&b, "source = %s\n", tomlString(s.Source))
 	}
 	writeList(&b, "ignore", s.Ignore)
+	for _, sk := range s.Skip {
+		fmt.Fprintf(&b, "\n[[skip]]\nwhy = %s\n", tomlString(sk.Why))
+		writeList(&b, "files", sk.Files)
+	}
 	if len(s.Dependencies.Files)+len(s.Dependencies.Exclude) > 0 {
 		b.WriteString("\n[dependencies]\n")
 		writeList(&b, "files", s.Dependencies.Files)
@@ -30,13 +34,20 @@ func (s *RuleSet) WriteTOML(w io.Writer) error {
 		if r.CannotTell != "" {
 			fmt.Fprintf(&b, "cannot_tell = %s\n", tomlString(r.CannotTell))
 		}
+		if r.Template != "" {
+			fmt.Fprintf(&b, "template = %s\n", tomlString(r.Template))
+		}
 		for _, n := range r.Needs {
 			fmt.Fprintf(&b, "[[rule.need]]\nwhat = %s\n", tomlString(n.What))
 			writeList(&b, "paths", n.Paths)
 			if len(n.Text) > 0 {
 				b.WriteString("text = [\n")
 				for _, t := range n.Text {
-					fmt.Fprintf(&b, "  { files = %s, regexp = %s },\n", tomlList(t.Files), tomlString(t.Regexp))
+					comments := ""
+					if t.Comments {
+						comments = ", comments = true"
+					}
+					fmt.Fprintf(&b, "  { files = %s, regexp = %s%s },\n", tomlList(t.Files), tomlString(t.Regexp), comments)
 				}
 				b.WriteString("]\n")
 			}

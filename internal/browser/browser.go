@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"handin/internal/slowtest"
 )
 
 // actionTimeout bounds every step in the browser: a page that never loads
@@ -32,6 +34,7 @@ type Browser struct {
 // the slow part. Without Chromium the test is skipped with a loud message.
 func Open(t testing.TB) *Browser {
 	t.Helper()
+	slowtest.Skip(t, "headless Chromium loads the pages")
 	path := find(t)
 	// chromedp gives the process a fresh temporary profile (--user-data-dir)
 	// and removes it after. Without the background-networking flags Chromium

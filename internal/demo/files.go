@@ -73,16 +73,20 @@ func (b *groupBuilder) codeFiles(i int) map[string][]byte {
 }
 
 // moduleRoles end the modules that do what the demo's checklists claim:
-// parallel data loading, a compiled model, an API that stores what it is
-// asked and answers.
+// parallel data loading, a compiled model trained from the command line
+// with Hydra, an API that stores what it is asked and answers and counts
+// its requests.
 var moduleRoles = map[string]string{
 	"data.py": "\n\nfrom torch.utils.data import DataLoader\n\n\ndef loader(dataset):\n" +
 		"    \"\"\"Batches of the dataset, loaded by parallel workers.\"\"\"\n    return DataLoader(dataset, batch_size=64, num_workers=4)\n",
-	"train.py": "\n\nimport torch\n\n\ndef compiled(model):\n    \"\"\"The model compiled for faster inference.\"\"\"\n    return torch.compile(model)\n",
+	"train.py": "\n\nimport torch\n\n\ndef compiled(model):\n    \"\"\"The model compiled for faster inference.\"\"\"\n    return torch.compile(model)\n" +
+		"\n\nimport hydra\nimport typer\n\ncli = typer.Typer()\n\n\n@hydra.main(config_path=\"../../configs\", config_name=\"config\", version_base=None)\n" +
+		"def train(cfg) -> None:\n    \"\"\"Train with the configured hyperparameters.\"\"\"\n    log.info(\"training with %s\", cfg)\n",
 	"api.py": "\n\nfrom fastapi import BackgroundTasks, FastAPI\n\napp = FastAPI()\n\n\n@app.post(\"/predict\")\n" +
 		"def predict(values: list[float], background_tasks: BackgroundTasks) -> list[float]:\n" +
 		"    \"\"\"Answer, and store the request and the answer for drift checks.\"\"\"\n" +
-		"    answer = step_8_0(values)\n    background_tasks.add_task(log.info, \"request %s answer %s\", values, answer)\n    return answer\n",
+		"    answer = step_8_0(values)\n    background_tasks.add_task(log.info, \"request %s answer %s\", values, answer)\n    return answer\n" +
+		"\n\nfrom prometheus_client import Counter\n\nrequests_total = Counter(\"requests_total\", \"Requests answered\")\n",
 }
 
 // pythonModule is a plausible Python module; n varies its length and names.

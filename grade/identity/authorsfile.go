@@ -1,10 +1,13 @@
-package grade
+package identity
 
 import (
 	"bytes"
 	"cmp"
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 	"unicode"
@@ -13,9 +16,9 @@ import (
 	"handin/workspace"
 )
 
-// UnmappedIdentity is a commit identity that no rule maps to a roster
+// Unmapped is a commit identity that no rule maps to a roster
 // student: a line for the instructor to fill in authors.csv.
-type UnmappedIdentity struct {
+type Unmapped struct {
 	Key     string `json:"key"` // what authors.csv maps: the address, or the name when there is none
 	Name    string `json:"name"`
 	Email   string `json:"email"`
@@ -29,29 +32,32 @@ type UnmappedIdentity struct {
 	Reason    string `json:"reason,omitempty"`
 }
 
-// UnmappedIdentities lists a group's commit identities that no rule maps
+// Display is the identity as pages and findings name it: "name <email>".
+func (u Unmapped) Display() string { return (&identity{name: u.Name, email: u.Email}).display() }
+
+// ListUnmapped lists a group's commit identities that no rule maps
 // to a roster student (bots excluded): person by person, most commits
 // first, each identity with a suggested student id where a rule suggests
 // one.
-func UnmappedIdentities(commits []workspace.Commit, roster []string, authors map[string]string) []UnmappedIdentity {
+func ListUnmapped(commits []workspace.Commit, roster []string, authors map[string]string) []Unmapped {
 	return mergeIdentities(commits, roster, authors).unmapped(roster)
 }
 
-func (m *merged) unmapped(roster []string) []UnmappedIdentity {
+func (m *merged) unmapped(roster []string) []Unmapped {
 	people := slices.DeleteFunc(m.people(), func(p person) bool { return p.bot || p.match.id != "" })
 	slices.SortStableFunc(people, func(a, b person) int { return cmp.Compare(b.commits, a.commits) })
 	idle := idleStudents(m, roster)
-	var out []UnmappedIdentity
+	var out []Unmapped
 	for _, p := range people {
 		suggested, reason := m.suggest(p, roster)
 		if suggested == "" && len(idle) == 1 && len(people) == 1 {
 			suggested, reason = idle[0], "the only roster student without commits, and the only unmapped person: check before mapping"
 		}
 		for i, id := range m.identities(p) {
-			u := UnmappedIdentity{Key: id.Email, Name: id.Name, Email: id.Email, Commits: id.Commits,
+			u := Unmapped{Key: id.Email, Name: id.Name, Email: id.Email, Commits: id.Commits,
 				Suggested: suggested, Reason: reason}
 			if u.Key == "" {
-				u.Key = NormalizeName(id.Name)
+				u.Key = normalizeName(id.Name)
 			}
 			if i > 0 { // identities lists the person's main identity first
 				u.Person = m.ids[m.main(p)].display()
@@ -70,7 +76,7 @@ func idleStudents(m *merged, roster []string) []string {
 	}
 	var idle []string
 	for _, s := range roster {
-		if sid := rosterID(s); !active[sid] && !slices.Contains(idle, sid) {
+		if sid := RosterID(s); !active[sid] && !slices.Contains(idle, sid) {
 			idle = append(idle, sid)
 		}
 	}
@@ -93,7 +99,7 @@ func (m *merged) suggest(p person, roster []string) (suggested, reason string) {
 				written = strings.ToLower(written)
 				var near []string
 				for _, s := range roster {
-					if sid := rosterID(s); oneEditApart(written, sid) && !slices.Contains(near, sid) {
+					if sid := RosterID(s); oneEditApart(written, sid) && !slices.Contains(near, sid) {
 						near = append(near, sid)
 					}
 				}
@@ -131,7 +137,7 @@ func oneEditApart(a, b string) bool {
 // AuthorsGroup is one group's unmapped identities, for ExtendAuthorsCSV.
 type AuthorsGroup struct {
 	Group      int
-	Identities []UnmappedIdentity
+	Identities []Unmapped
 }
 
 // authorsHeader starts a new authors.csv.
@@ -199,7 +205,7 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) (out []byte, added
 }
 
 // identityNote describes an unmapped identity in its comment line.
-func identityNote(u UnmappedIdentity) string {
+func identityNote(u Unmapped) string {
 	note := fmt.Sprintf("%s <%s>: %d commits", u.Name, u.Email, u.Commits)
 	if u.Person != "" {
 		note += "; same person as " + u.Person
@@ -223,4 +229,100 @@ func authorsComment(text string, sep rune) string {
 		}
 		return r
 	}, text)
+}
+
+// ReadAuthorsCSV reads the instructor's authors.csv: two columns, a commit
+// author's email or name and the student id it belongs to. A header line,
+// blank lines, lines starting with # and a spreadsheet's byte-order mark and
+// semicolon separators are allowed; a line without a student id lists an
+// author not mapped yet (as ExtendAuthorsCSV writes them), and a leading '
+// (a spreadsheet's mark for text) is not part of the author. Keys are
+// normalised (normalizeEmail / normalizeName), ids lower-cased.
+func ReadAuthorsCSV(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("authors: %w", err)
+	}
+	return ParseAuthorsCSV(data, path)
+}
+
+// ParseAuthorsCSV reads an authors.csv's content (see ReadAuthorsCSV); name
+// is the file's name, for errors. Empty content maps nothing.
+func ParseAuthorsCSV(data []byte, name string) (map[string]string, error) {
+	records, err := readAuthorsRecords(data, name)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	lineOf := map[string]int{}
+	for _, r := range records {
+		if r.id == "" {
+			continue
+		}
+		if prev, ok := out[r.key]; ok && prev != r.id {
+			return nil, fmt.Errorf("%s:%d: %q is mapped to %s on line %d and to %s here", name, r.line, r.author, prev, lineOf[r.key], r.id)
+		}
+		out[r.key], lineOf[r.key] = r.id, r.line
+	}
+	return out, nil
+}
+
+// authorsRecord is one line of authors.csv; id is "" for an author listed
+// but not mapped yet.
+type authorsRecord struct {
+	author, key, id string
+	line            int
+}
+
+// authorsSeparator is ';' when the file's first line is separated by
+// semicolons (spreadsheets in Danish locales write them), else ','.
+func authorsSeparator(data []byte) rune {
+	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	if bytes.Contains(firstLine, []byte(";")) && !bytes.Contains(firstLine, []byte(",")) {
+		return ';'
+	}
+	return ','
+}
+
+func readAuthorsRecords(data []byte, name string) ([]authorsRecord, error) {
+	data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.Comma = authorsSeparator(data)
+	r.Comment = '#'
+	r.FieldsPerRecord = -1
+	r.TrimLeadingSpace = true
+	var out []authorsRecord
+	for first := true; ; first = false {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("authors %s: %w", name, err)
+		}
+		line, _ := r.FieldPos(0)
+		if len(rec) != 2 {
+			return nil, fmt.Errorf("%s:%d: want 2 columns (author email or name, student id), got %d", name, line, len(rec))
+		}
+		author, sid := strings.TrimSpace(rec[0]), RosterID(rec[1])
+		if sid != "" && !studentIDExact.MatchString(sid) {
+			if first && !strings.ContainsAny(sid, "0123456789") {
+				continue // a header ("author,student_id"), not a mistyped first id
+			}
+			return nil, fmt.Errorf("%s:%d: student id %q is not s + 6 digits", name, line, rec[1])
+		}
+		key := authorsKey(strings.TrimPrefix(author, "'")) // how a spreadsheet marks a cell as text
+		if key == "" {
+			return nil, fmt.Errorf("%s:%d: empty author", name, line)
+		}
+		out = append(out, authorsRecord{author: author, key: key, id: sid, line: line})
+	}
+}
+
+// authorsKey is the form an authors.csv author is looked up in.
+func authorsKey(author string) string {
+	if strings.Contains(author, "@") {
+		return normalizeEmail(author)
+	}
+	return normalizeName(author)
 }

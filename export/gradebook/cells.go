@@ -1,4 +1,4 @@
-package export
+package gradebook
 
 // Cell values: how handin writes its own, how it compares a cell read back
 // with what it wrote, and how an instructor's cell moves from one workbook
@@ -26,7 +26,8 @@ func canonical(raw string) string {
 }
 
 // canonicalOf is canonical for a value handin writes (see cellText and
-// workbookWriter.value).
+// workbookWriter.cellValue), as the stream writer writes it (xlsxstream's
+// TestStreamWriterWritesNumbersAsTheirValue).
 func canonicalOf(v any) string {
 	switch v := v.(type) {
 	case nil:
@@ -45,7 +46,7 @@ func canonicalOf(v any) string {
 			return ""
 		}
 		return canonical(strconv.FormatFloat(excelSerial(v), 'g', -1, 64))
-	case linkCell:
+	case Link:
 		return canonical(cellText(v.Text))
 	}
 	return fmt.Sprint(v) // a type handin does not write: value refuses it

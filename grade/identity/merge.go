@@ -1,13 +1,8 @@
-package grade
+package identity
 
 import (
-	"bytes"
 	"cmp"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"slices"
 	"strings"
 
@@ -17,26 +12,26 @@ import (
 
 // Rules that map a commit identity to a roster student, strongest first.
 const (
-	RuleAuthorsCSV = "authors.csv" // the instructor's authors.csv names the author
-	RuleEmail      = "email"       // sNNNNNN@student.dtu.dk / sNNNNNN@dtu.dk
-	RuleEmailUser  = "email-user"  // another address whose user part holds the id
-	RuleName       = "name"        // the author name holds the id
-	RuleLogin      = "login"       // the GitHub login (noreply address) holds the id
+	ruleAuthorsCSV = "authors.csv" // the instructor's authors.csv names the author
+	ruleEmail      = "email"       // sNNNNNN@student.dtu.dk / sNNNNNN@dtu.dk
+	ruleEmailUser  = "email-user"  // another address whose user part holds the id
+	ruleName       = "name"        // the author name holds the id
+	ruleLogin      = "login"       // the GitHub login (noreply address) holds the id
 )
 
 // ruleStrength orders the rules, strongest (0) first.
 func ruleStrength(rule string) int {
 	switch rule {
-	case RuleAuthorsCSV:
+	case ruleAuthorsCSV:
 		return 0
-	case RuleEmail:
+	case ruleEmail:
 		return 1
-	case RuleEmailUser:
+	case ruleEmailUser:
 		return 2
-	case RuleName:
+	case ruleName:
 		return 3
 	}
-	return 4 // RuleLogin
+	return 4 // ruleLogin
 }
 
 // studentIDExact is a whole student id; studentIDInText finds one inside a
@@ -48,20 +43,20 @@ var (
 	githubNoreply   = &lazyregexp.Regexp{Expr: `^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$`}
 )
 
-// NormalizeEmail is the form emails are compared in (authors.csv keys too).
-func NormalizeEmail(email string) string {
+// normalizeEmail is the form emails are compared in (authors.csv keys too).
+func normalizeEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(strings.ToValidUTF8(email, "\uFFFD")))
 }
 
-// NormalizeName is the form author names are compared in: lower case, runs
+// normalizeName is the form author names are compared in: lower case, runs
 // of white space folded (authors.csv keys too).
-func NormalizeName(name string) string {
+func normalizeName(name string) string {
 	return strings.Join(strings.Fields(strings.ToLower(strings.ToValidUTF8(name, "\uFFFD"))), " ")
 }
 
-// rosterID is the form student ids are compared in (groups.csv, Question 2,
+// RosterID is the form student ids are compared in (groups.csv, Question 2,
 // authors.csv): "S123456 " and "s123456" are one student.
-func rosterID(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
+func RosterID(id string) string { return strings.ToLower(strings.TrimSpace(id)) }
 
 // evidence is why an identity belongs to a student.
 type evidence struct {
@@ -95,18 +90,9 @@ func (id *identity) display() string {
 	return id.name + " <" + id.email + ">"
 }
 
-// contributors is the outcome of merging the history's identities.
-type contributors struct {
-	Contributions map[string]int
-	Count         int // people, bots excluded
-	Students      []StudentStats
-	Unmatched     []Author
-	Unmapped      []UnmappedIdentity // the identities of Unmatched, one by one
-}
-
-// mergeAuthors merges the commit identities of a history into people, maps
+// Merge merges the commit identities of a history into people, maps
 // them to roster ids and counts their commits.
-func mergeAuthors(commits []workspace.Commit, roster []string, authors map[string]string) contributors {
+func Merge(commits []workspace.Commit, roster []string, authors map[string]string) Contributors {
 	m := mergeIdentities(commits, roster, authors)
 	c := summarize(m, roster)
 	c.Unmapped = m.unmapped(roster)
@@ -132,7 +118,7 @@ type mergeEdge struct {
 func mergeIdentities(commits []workspace.Commit, roster []string, authors map[string]string) *merged {
 	onRoster := map[string]bool{}
 	for _, s := range roster {
-		onRoster[rosterID(s)] = true
+		onRoster[RosterID(s)] = true
 	}
 	m := &merged{ids: collectIdentities(commits)}
 	for _, id := range m.ids {
@@ -143,10 +129,10 @@ func mergeIdentities(commits []workspace.Commit, roster []string, authors map[st
 	for i, id := range m.ids {
 		keys[i] = mergeKeys(id)
 	}
-	m.mergeOn(keys, MergeEmail, keyEmail)
-	m.mergeOn(keys, MergeStudentID, keyStudentID)
-	m.mergeOn(keys, MergeName, keyName)
-	m.mergeOn(keys, MergeLogin, keyName, keyLogin)
+	m.mergeOn(keys, mergeEmail, keyEmail)
+	m.mergeOn(keys, mergeStudentID, keyStudentID)
+	m.mergeOn(keys, mergeName, keyName)
+	m.mergeOn(keys, mergeLogin, keyName, keyLogin)
 	byStudent := map[string]int{}
 	for i := range m.ids {
 		sid := m.uf.match(i).id
@@ -154,7 +140,7 @@ func mergeIdentities(commits []workspace.Commit, roster []string, authors map[st
 			continue
 		}
 		if j, ok := byStudent[sid]; ok {
-			m.union(j, i, MergeStudent, "both map to "+sid)
+			m.union(j, i, mergeStudent, "both map to "+sid)
 		} else {
 			byStudent[sid] = i
 		}
@@ -169,7 +155,7 @@ type holder struct {
 }
 
 // mergeOn merges the identities that share a key value of the given kinds.
-// For MergeLogin a login must be among them (equal names merged already).
+// For mergeLogin a login must be among them (equal names merged already).
 func (m *merged) mergeOn(keys [][]mergeKey, rule string, kinds ...keyKind) {
 	byValue := map[string][]holder{}
 	var values []string // in identity order, so merging is deterministic
@@ -187,7 +173,7 @@ func (m *merged) mergeOn(keys [][]mergeKey, rule string, kinds ...keyKind) {
 	for _, v := range values {
 		hs := byValue[v]
 		first := 0
-		if rule == MergeLogin {
+		if rule == mergeLogin {
 			first = slices.IndexFunc(hs, func(h holder) bool { return h.key.kind == keyLogin })
 			if first < 0 {
 				continue
@@ -202,7 +188,7 @@ func (m *merged) mergeOn(keys [][]mergeKey, rule string, kinds ...keyKind) {
 }
 
 func evidenceOf(rule string, a, b mergeKey) string {
-	if rule == MergeEmail || rule == MergeStudentID || a.from == b.from {
+	if rule == mergeEmail || rule == mergeStudentID || a.from == b.from {
 		return a.from
 	}
 	return a.from + " = " + b.from
@@ -222,7 +208,7 @@ func collectIdentities(commits []workspace.Commit) []*identity {
 	byKey := map[[2]string]*identity{}
 	for _, c := range commits {
 		name := strings.TrimSpace(strings.ToValidUTF8(c.AuthorName, "\uFFFD"))
-		email := NormalizeEmail(c.AuthorEmail)
+		email := normalizeEmail(c.AuthorEmail)
 		key := [2]string{name, email}
 		id := byKey[key]
 		if id == nil {
@@ -250,22 +236,22 @@ func collectIdentities(commits []workspace.Commit) []*identity {
 // that names a roster student; hint records an id found off the roster.
 func matchStudent(id *identity, onRoster map[string]bool, authors map[string]string) (evidence, string) {
 	var found []evidence
-	for _, key := range []string{id.email, NormalizeName(id.name), id.login} {
+	for _, key := range []string{id.email, normalizeName(id.name), id.login} {
 		if sid, ok := authors[key]; ok && key != "" {
-			found = append(found, evidence{strings.ToLower(sid), RuleAuthorsCSV, key})
+			found = append(found, evidence{strings.ToLower(sid), ruleAuthorsCSV, key})
 		}
 	}
 	user, domain, _ := strings.Cut(id.email, "@")
 	if studentIDExact.MatchString(user) && (domain == "dtu.dk" || strings.HasSuffix(domain, ".dtu.dk")) {
-		found = append(found, evidence{user, RuleEmail, id.email})
+		found = append(found, evidence{user, ruleEmail, id.email})
 	} else if m := studentIDInText.FindStringSubmatch(user); m != nil && id.login == "" {
-		found = append(found, evidence{strings.ToLower(m[1]), RuleEmailUser, id.email})
+		found = append(found, evidence{strings.ToLower(m[1]), ruleEmailUser, id.email})
 	}
 	if m := studentIDInText.FindStringSubmatch(id.name); m != nil {
-		found = append(found, evidence{strings.ToLower(m[1]), RuleName, id.name})
+		found = append(found, evidence{strings.ToLower(m[1]), ruleName, id.name})
 	}
 	if m := studentIDInText.FindStringSubmatch(id.login); m != nil {
-		found = append(found, evidence{strings.ToLower(m[1]), RuleLogin, id.login})
+		found = append(found, evidence{strings.ToLower(m[1]), ruleLogin, id.login})
 	}
 	var hint string
 	for _, e := range found {
@@ -352,11 +338,11 @@ func (m *merged) people() []person {
 	return out
 }
 
-func summarize(m *merged, roster []string) contributors {
-	out := contributors{Contributions: map[string]int{}, Students: []StudentStats{}, Unmatched: []Author{}}
+func summarize(m *merged, roster []string) Contributors {
+	out := Contributors{Contributions: map[string]int{}, Students: []StudentStats{}, Unmatched: []Author{}}
 	student := map[string]int{} // id -> index in out.Students
 	for _, s := range roster {
-		sid := rosterID(s)
+		sid := RosterID(s)
 		if _, dup := student[sid]; !dup {
 			student[sid] = len(out.Students)
 			out.Students = append(out.Students, StudentStats{ID: sid, Authors: []string{}})
@@ -453,100 +439,4 @@ func (m *merged) author(p person) Author {
 	slices.Sort(a.Emails)
 	a.Names, a.Emails = slices.Compact(a.Names), slices.Compact(a.Emails)
 	return a
-}
-
-// ReadAuthorsCSV reads the instructor's authors.csv: two columns, a commit
-// author's email or name and the student id it belongs to. A header line,
-// blank lines, lines starting with # and a spreadsheet's byte-order mark and
-// semicolon separators are allowed; a line without a student id lists an
-// author not mapped yet (as ExtendAuthorsCSV writes them), and a leading '
-// (a spreadsheet's mark for text) is not part of the author. Keys are
-// normalised (NormalizeEmail / NormalizeName), ids lower-cased.
-func ReadAuthorsCSV(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("authors: %w", err)
-	}
-	return ParseAuthorsCSV(data, path)
-}
-
-// ParseAuthorsCSV reads an authors.csv's content (see ReadAuthorsCSV); name
-// is the file's name, for errors. Empty content maps nothing.
-func ParseAuthorsCSV(data []byte, name string) (map[string]string, error) {
-	records, err := readAuthorsRecords(data, name)
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]string{}
-	lineOf := map[string]int{}
-	for _, r := range records {
-		if r.id == "" {
-			continue
-		}
-		if prev, ok := out[r.key]; ok && prev != r.id {
-			return nil, fmt.Errorf("%s:%d: %q is mapped to %s on line %d and to %s here", name, r.line, r.author, prev, lineOf[r.key], r.id)
-		}
-		out[r.key], lineOf[r.key] = r.id, r.line
-	}
-	return out, nil
-}
-
-// authorsRecord is one line of authors.csv; id is "" for an author listed
-// but not mapped yet.
-type authorsRecord struct {
-	author, key, id string
-	line            int
-}
-
-// authorsSeparator is ';' when the file's first line is separated by
-// semicolons (spreadsheets in Danish locales write them), else ','.
-func authorsSeparator(data []byte) rune {
-	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
-	if bytes.Contains(firstLine, []byte(";")) && !bytes.Contains(firstLine, []byte(",")) {
-		return ';'
-	}
-	return ','
-}
-
-func readAuthorsRecords(data []byte, name string) ([]authorsRecord, error) {
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(data))
-	r.Comma = authorsSeparator(data)
-	r.Comment = '#'
-	r.FieldsPerRecord = -1
-	r.TrimLeadingSpace = true
-	var out []authorsRecord
-	for first := true; ; first = false {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("authors %s: %w", name, err)
-		}
-		line, _ := r.FieldPos(0)
-		if len(rec) != 2 {
-			return nil, fmt.Errorf("%s:%d: want 2 columns (author email or name, student id), got %d", name, line, len(rec))
-		}
-		author, sid := strings.TrimSpace(rec[0]), rosterID(rec[1])
-		if sid != "" && !studentIDExact.MatchString(sid) {
-			if first && !strings.ContainsAny(sid, "0123456789") {
-				continue // a header ("author,student_id"), not a mistyped first id
-			}
-			return nil, fmt.Errorf("%s:%d: student id %q is not s + 6 digits", name, line, rec[1])
-		}
-		key := authorsKey(strings.TrimPrefix(author, "'")) // how a spreadsheet marks a cell as text
-		if key == "" {
-			return nil, fmt.Errorf("%s:%d: empty author", name, line)
-		}
-		out = append(out, authorsRecord{author: author, key: key, id: sid, line: line})
-	}
-}
-
-// authorsKey is the form an authors.csv author is looked up in.
-func authorsKey(author string) string {
-	if strings.Contains(author, "@") {
-		return NormalizeEmail(author)
-	}
-	return NormalizeName(author)
 }

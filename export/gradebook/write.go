@@ -1,4 +1,4 @@
-package export
+package gradebook
 
 // Writing a gradebook: handin's sheets with the instructor's columns put
 // back on their rows, the instructor's own sheets, and the Kept sheet for
@@ -7,23 +7,23 @@ package export
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
-	"handin/grade"
+	"handin/internal/xlsxstream"
 )
 
-// builtGradebook is a workbook ready to be written and what the state
-// keeps of it.
-type builtGradebook struct {
+// builtBook is a workbook ready to be written and what the state keeps of it.
+type builtBook struct {
 	data    []byte
 	headers map[string][]string      // each sheet's header row
 	values  map[string]*writtenSheet // handin's values, by sheet
 	plain   []string                 // sheets holding nothing of the instructor's
-	moved   int                      // values this export moved to the Kept sheet
+	moved   int                      // values this write moved to the Kept sheet
 }
 
 // Row heights, in points: one line of the default font, and the largest
@@ -39,20 +39,17 @@ type workbookWriter struct {
 	now time.Time
 	// style ids
 	header, top, wrap, date, link int
-	status                        map[grade.State]int // the Status cell of each state
-	flag                          map[string]int      // the Flag cell of each flag
-	pass, fail                    int
+	colors                        map[Color]int           // styles of coloured values, by colour
 	links                         map[string]int          // hyperlinks written, by sheet
 	kept                          map[*excelize.Style]int // styles of kept cells, by the style read
 }
 
-// buildGradebook lays out handin's sheets for these groups with the
-// instructor's work (nil for a new gradebook) put back. The results come
-// one at a time and each row goes to disk as it is made: memory holds the
-// rows of one group, whatever the course's size. The rows wait in dir (the
-// output folder) as temporary files that an export killed meanwhile
-// leaves for the next one to remove.
-func buildGradebook(in gradebookInput, work *instructorWork, now time.Time, dir string) (*builtGradebook, error) {
+// build lays out handin's sheets with these rows and the instructor's
+// work (nil for a new gradebook) put back. Each row goes to disk as it
+// comes: memory holds one row, whatever the course's size. The rows wait
+// in dir (the gradebook's folder) as temporary files that a process
+// killed meanwhile leaves for the next one to remove.
+func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, now time.Time, dir string) (*builtBook, error) {
 	w, err := newWorkbookWriter(now)
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
@@ -61,38 +58,34 @@ func buildGradebook(in gradebookInput, work *instructorWork, now time.Time, dir 
 	if work == nil {
 		work = &instructorWork{}
 	}
-	streams := make([]*sheetStream, len(gradebookLayouts))
+	streams := make([]*sheetStream, len(sheets))
 	defer func() {
 		for _, s := range streams {
 			if s != nil {
-				s.rows.close()
+				s.rows.Close()
 			}
 		}
 	}()
-	for i, l := range gradebookLayouts {
+	byName := map[string]*sheetStream{}
+	for i, l := range sheets {
 		if streams[i], err = w.newSheetStream(i, l, work.sheets[l.Name], dir); err != nil {
 			return nil, fmt.Errorf("gradebook sheet %s: %w", l.Name, err)
 		}
+		byName[l.Name] = streams[i]
 	}
-	add := func(rows map[string][][]any) error {
-		for _, s := range streams {
-			for _, row := range rows[s.layout.Name] {
-				if err := s.add(row); err != nil {
-					return fmt.Errorf("gradebook sheet %s: %w", s.layout.Name, err)
-				}
-			}
-		}
-		return nil
-	}
-	if err := in.results(func(r *grade.GroupResult) error { return add(groupSheetRows(r)) }); err != nil {
-		return nil, err
-	}
-	for _, g := range in.gaps {
-		if err := add(gapSheetRows(g)); err != nil {
+	for row, err := range rows {
+		if err != nil {
 			return nil, err
 		}
+		s, ok := byName[row.Sheet]
+		if !ok {
+			return nil, fmt.Errorf("gradebook: a row for sheet %q, which it does not have", row.Sheet)
+		}
+		if err := s.add(row.Values); err != nil {
+			return nil, fmt.Errorf("gradebook sheet %s: %w", row.Sheet, err)
+		}
 	}
-	b := &builtGradebook{headers: map[string][]string{}, values: map[string]*writtenSheet{}}
+	b := &builtBook{headers: map[string][]string{}, values: map[string]*writtenSheet{}}
 	var moved []keptValue
 	for _, s := range streams {
 		out, err := s.finish()
@@ -109,7 +102,7 @@ func buildGradebook(in gradebookInput, work *instructorWork, now time.Time, dir 
 	moved = slices.Concat(work.unplaced, moved)
 	var kept *ownSheet
 	for _, own := range work.own {
-		if strings.EqualFold(own.name, SheetKept) && kept == nil {
+		if strings.EqualFold(own.name, KeptSheet) && kept == nil {
 			kept = own
 			continue
 		}
@@ -119,74 +112,39 @@ func buildGradebook(in gradebookInput, work *instructorWork, now time.Time, dir 
 	}
 	if kept != nil || len(moved) > 0 {
 		if err := w.keptSheet(kept, moved); err != nil {
-			return nil, fmt.Errorf("gradebook sheet %s: %w", SheetKept, err)
+			return nil, fmt.Errorf("gradebook sheet %s: %w", KeptSheet, err)
 		}
 	}
 	b.moved = len(moved)
-	// The Groups sheet is the workbook's first and active one (no
-	// SetActiveSheet: it would load every streamed sheet back).
+	// The first of handin's sheets is the workbook's first and active one
+	// (no SetActiveSheet: it would load every streamed sheet back).
 	book, err := w.f.WriteToBuffer()
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
 	}
 	w.close() // its sheets' links and comments are in book now
-	spools := map[string]*rowSpool{}
+	spools := map[string]*xlsxstream.Spool{}
 	for _, s := range streams {
 		spools[s.layout.Name] = s.rows
 	}
-	if b.data, err = spliceRows(book.Bytes(), spools); err != nil {
+	if b.data, err = xlsxstream.Splice(book.Bytes(), spools); err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
 	}
 	return b, nil
 }
 
 func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
-	w := &workbookWriter{f: excelize.NewFile(), now: now, status: map[grade.State]int{}, flag: map[string]int{},
-		links: map[string]int{}, kept: map[*excelize.Style]int{}}
-	top := &excelize.Alignment{Vertical: "top"}
-	wrap := &excelize.Alignment{Vertical: "top", WrapText: true}
+	w := &workbookWriter{f: excelize.NewFile(), now: now, colors: map[Color]int{}, links: map[string]int{}, kept: map[*excelize.Style]int{}}
 	dateFormat := "yyyy-mm-dd hh:mm"
-	fill := func(color string) excelize.Fill {
-		return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
-	}
-	// Colours are cell styles, not conditional formats: LibreOffice 7.4
-	// fails to print a long sheet with a conditional format to PDF.
 	styles := []struct {
 		id    *int
 		style *excelize.Style
 	}{
-		{&w.header, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill("E5E7EB"), Alignment: top}},
-		{&w.top, &excelize.Style{Alignment: top}},
-		{&w.wrap, &excelize.Style{Alignment: wrap}},
-		{&w.date, &excelize.Style{CustomNumFmt: &dateFormat, Alignment: top}},
-		{&w.link, &excelize.Style{Font: &excelize.Font{Color: "1D4ED8", Underline: "single"}, Alignment: wrap}},
-		{&w.pass, &excelize.Style{Font: &excelize.Font{Color: "166534"}, Fill: fill("DCFCE7"), Alignment: top}},
-		{&w.fail, &excelize.Style{Font: &excelize.Font{Color: "991B1B"}, Fill: fill("FEE2E2"), Alignment: top}},
-	}
-	states := map[grade.State]*excelize.Style{
-		grade.StateOK:       {Font: &excelize.Font{Color: "166534"}, Fill: fill("DCFCE7"), Alignment: top},
-		grade.StateProblems: {Font: &excelize.Font{Color: "92400E"}, Fill: fill("FEF3C7"), Alignment: top},
-		grade.StateFailed:   {Font: &excelize.Font{Color: "991B1B"}, Fill: fill("FEE2E2"), Alignment: top},
-	}
-	for state, style := range states {
-		id, err := w.f.NewStyle(style)
-		if err != nil {
-			w.f.Close()
-			return nil, err
-		}
-		w.status[state] = id
-	}
-	flags := map[string]*excelize.Style{
-		flagTickedWithoutEvidence: states[grade.StateFailed],
-		flagUntickedWithEvidence:  {Font: &excelize.Font{Color: "1E40AF"}, Fill: fill("DBEAFE"), Alignment: top},
-	}
-	for flag, style := range flags {
-		id, err := w.f.NewStyle(style)
-		if err != nil {
-			w.f.Close()
-			return nil, err
-		}
-		w.flag[flag] = id
+		{&w.header, &excelize.Style{Font: &excelize.Font{Bold: true}, Fill: fill("E5E7EB"), Alignment: alignTop}},
+		{&w.top, &excelize.Style{Alignment: alignTop}},
+		{&w.wrap, &excelize.Style{Alignment: alignWrap}},
+		{&w.date, &excelize.Style{CustomNumFmt: &dateFormat, Alignment: alignTop}},
+		{&w.link, &excelize.Style{Font: &excelize.Font{Color: "1D4ED8", Underline: "single"}, Alignment: alignWrap}},
 	}
 	for _, s := range styles {
 		var err error
@@ -198,12 +156,35 @@ func newWorkbookWriter(now time.Time) (*workbookWriter, error) {
 	return w, nil
 }
 
+// Cell alignments: text at the top of its cell, wrapped or not.
+var (
+	alignTop  = &excelize.Alignment{Vertical: "top"}
+	alignWrap = &excelize.Alignment{Vertical: "top", WrapText: true}
+)
+
+func fill(color string) excelize.Fill {
+	return excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{color}}
+}
+
 // close lets the workbook go.
 func (w *workbookWriter) close() {
 	if w.f != nil {
 		w.f.Close()
 		w.f = nil
 	}
+}
+
+// colorStyle is the id of the style of a value of this colour.
+func (w *workbookWriter) colorStyle(c Color) (int, error) {
+	if id, ok := w.colors[c]; ok {
+		return id, nil
+	}
+	id, err := w.f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: c.Font}, Fill: fill(c.Fill), Alignment: alignTop})
+	if err != nil {
+		return 0, err
+	}
+	w.colors[c] = id
+	return id, nil
 }
 
 // style is the id of a kept cell's style in this workbook.
@@ -221,9 +202,9 @@ func (w *workbookWriter) style(s *excelize.Style) (int, error) {
 
 // cellValue is one of handin's values as the stream writes it, by its Go
 // type: text is always a string value, so a student's "=HYPERLINK(...)"
-// stays text and never becomes a formula. The Status, Flag and Pass cells
-// are coloured by value; a link's target is set on its cell at.
-func (w *workbookWriter) cellValue(sheet, at, header string, v any) (any, error) {
+// stays text and never becomes a formula. A value colors names is
+// coloured; a link's target is set on its cell at.
+func (w *workbookWriter) cellValue(sheet, at string, colors map[any]Color, v any) (any, error) {
 	switch v := v.(type) {
 	case nil:
 		return nil, nil
@@ -231,33 +212,20 @@ func (w *workbookWriter) cellValue(sheet, at, header string, v any) (any, error)
 		if v == "" {
 			return nil, nil
 		}
-		text := cellText(v)
-		if id, ok := w.status[grade.State(v)]; ok && header == "Status" {
-			return excelize.Cell{StyleID: id, Value: text}, nil
-		}
-		if id, ok := w.flag[v]; ok && header == flagHeader {
-			return excelize.Cell{StyleID: id, Value: text}, nil
-		}
-		return text, nil
+		return w.colored(cellText(v), colors[v])
 	case int:
 		return v, nil
 	case bool:
-		if header != "Pass" {
-			return v, nil
-		}
-		style := w.fail
-		if v {
-			style = w.pass
-		}
-		return excelize.Cell{StyleID: style, Value: v}, nil
+		return w.colored(v, colors[v])
 	case time.Time:
 		if v.IsZero() {
 			return nil, nil
 		}
 		// excelize's own conversion: a float would round the date to 15
-		// digits, which LibreOffice shows as 22:58:59 for 22:59.
+		// digits, which LibreOffice shows as 22:58:59 for 22:59 (xlsxstream's
+		// TestStreamWriterWritesNumbersAsTheirValue).
 		return excelize.Cell{StyleID: w.date, Value: wallClock(v)}, nil
-	case linkCell:
+	case Link:
 		text := cellText(v.Text)
 		// Past a spreadsheet program's limits the text is enough: the
 		// group's page links it too.
@@ -273,6 +241,18 @@ func (w *workbookWriter) cellValue(sheet, at, header string, v any) (any, error)
 	return nil, fmt.Errorf("unsupported cell value %T", v)
 }
 
+// colored is a value in its colour's style; as it is without one.
+func (w *workbookWriter) colored(v any, c Color) (any, error) {
+	if c == (Color{}) {
+		return v, nil
+	}
+	id, err := w.colorStyle(c)
+	if err != nil {
+		return nil, err
+	}
+	return excelize.Cell{StyleID: id, Value: v}, nil
+}
+
 // maxLinkLength is the longest hyperlink address Excel follows.
 const maxLinkLength = 2079
 
@@ -282,7 +262,7 @@ func shownText(v any) string {
 	switch v := v.(type) {
 	case string:
 		return v
-	case linkCell:
+	case Link:
 		return v.Text
 	}
 	return ""
@@ -343,7 +323,7 @@ func (w *workbookWriter) newOwnSheet(name string, s *ownSheet, cols, rows int) (
 	if err != nil {
 		return nil, err
 	}
-	for i := range lastFirst(len(s.columns)) {
+	for i := range xlsxstream.FormatOrder(len(s.columns)) {
 		c := s.columns[i]
 		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
 			return nil, err
@@ -409,9 +389,9 @@ func (w *workbookWriter) keptSheet(existing *ownSheet, moved []keptValue) error 
 			existing.columns = append(existing.columns, ownColumn{width: max(c.Width, headerWidth(c.Header))})
 		}
 	}
-	existing.name = SheetKept
+	existing.name = KeptSheet
 	start := existing.rows // first free row, 0-based
-	sw, err := w.newOwnSheet(SheetKept, existing, max(len(keptLayout), len(existing.columns)), start+len(moved))
+	sw, err := w.newOwnSheet(KeptSheet, existing, max(len(keptLayout), len(existing.columns)), start+len(moved))
 	if err != nil {
 		return err
 	}
@@ -426,7 +406,7 @@ func (w *workbookWriter) keptSheet(existing *ownSheet, moved []keptValue) error 
 		row := start + i
 		values := make([]any, len(keptLayout))
 		for j, v := range []any{w.now, m.Sheet, m.Row, m.Column, m.Cell, nil, m.Why} {
-			if values[j], err = w.cellValue(SheetKept, ref(j, row), "", v); err != nil {
+			if values[j], err = w.cellValue(KeptSheet, ref(j, row), nil, v); err != nil {
 				return err
 			}
 		}
@@ -440,7 +420,7 @@ func (w *workbookWriter) keptSheet(existing *ownSheet, moved []keptValue) error 
 			return err
 		}
 	}
-	if err := w.ownNotes(SheetKept, existing); err != nil {
+	if err := w.ownNotes(KeptSheet, existing); err != nil {
 		return err
 	}
 	return sw.Flush()
@@ -450,7 +430,7 @@ func (w *workbookWriter) keptSheet(existing *ownSheet, moved []keptValue) error 
 // column styles.
 func (w *workbookWriter) newKeptHeader(sw *excelize.StreamWriter) error {
 	header := make([]any, len(keptLayout))
-	for i := range lastFirst(len(keptLayout)) {
+	for i := range xlsxstream.FormatOrder(len(keptLayout)) {
 		c := keptLayout[i]
 		style := w.top
 		if c.Wrap {

@@ -1,4 +1,4 @@
-package export
+package gradebook
 
 // What handin remembers of the gradebook it last wrote, in a small file
 // next to it: the SHA-256 of the bytes (an unchanged file was not edited,
@@ -24,15 +24,13 @@ import (
 	"handin/internal/atomicfile"
 )
 
-// GradebookStateFile is the state file's name in the output folder.
-const GradebookStateFile = ".gradebook-state.json.gz"
-
-// gradebookStateSchema changes when a field of the state changes meaning;
+// stateSchema changes when a field of the state changes meaning;
 // a state of another schema is ignored (the next export then keeps a
 // backup, which is safe).
-const gradebookStateSchema = 2
+const stateSchema = 2
 
-type gradebookState struct {
+// state is what handin remembers of the gradebook it last wrote (StateFile).
+type state struct {
 	Schema int `json:"schema"`
 	// Book: SHA-256 of gradebook.xlsx as handin last wrote it, and of the
 	// file that one replaced when that was handin's own too (the state is
@@ -175,10 +173,10 @@ func digest(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// loadGradebookState reads the state; a missing, unreadable or older one is
-// an empty state: every workbook on disk then counts as edited.
-func loadGradebookState(name string) *gradebookState {
-	empty := &gradebookState{Schema: gradebookStateSchema}
+// loadState reads the state; a missing, unreadable or older one is an
+// empty state: every workbook on disk then counts as edited.
+func loadState(name string) *state {
+	empty := &state{Schema: stateSchema}
 	f, err := os.Open(name)
 	if err != nil {
 		return empty
@@ -189,8 +187,8 @@ func loadGradebookState(name string) *gradebookState {
 		return empty
 	}
 	dec := json.NewDecoder(zr)
-	var s gradebookState
-	if err := dec.Decode(&s); err != nil || s.Schema != gradebookStateSchema {
+	var s state
+	if err := dec.Decode(&s); err != nil || s.Schema != stateSchema {
 		return empty
 	}
 	digests := io.MultiReader(dec.Buffered(), zr)
@@ -216,7 +214,7 @@ func loadGradebookState(name string) *gradebookState {
 // save writes the state atomically: its JSON, then the digests of each
 // sheet of Values (in the order of their names) as raw bytes, which JSON
 // would hold in memory as one base64 string.
-func (s *gradebookState) save(name string) error {
+func (s *state) save(name string) error {
 	return atomicfile.Stream(name, 0o644, func(w io.Writer) error {
 		zw := gzip.NewWriter(w)
 		for _, v := range s.Values {

@@ -1,37 +1,26 @@
-package export
+package gradebook
 
 // Writing one of handin's sheets a row at a time: each row as it comes,
 // with the instructor's cells and comments of its key put on it, goes to
-// a spool on disk (see rowspool.go); hyperlinks and comments are set on
-// the sheet as the rows go. excelize writes a stream sheet's hyperlinks,
-// comments, filter and print setup from what was set on the sheet before
-// its Flush (the gradebook tests check that each survives).
+// a spool on disk (see xlsxstream.Spool); hyperlinks and comments are set
+// on the sheet as the rows go. excelize writes a stream sheet's
+// hyperlinks, comments, filter and print setup from what was set on the
+// sheet before its Flush, and its properties and extent from what was set
+// before the stream started (see xlsxstream's excelize_test.go).
 
 import (
 	"cmp"
 	"fmt"
-	"iter"
 	"slices"
 
 	"github.com/xuri/excelize/v2"
 
-	"handin/grade"
+	"handin/internal/xlsxstream"
 )
-
-// resultSource gives every group's result in group order, one at a time,
-// to each; it can be gone through more than once.
-type resultSource func(each func(*grade.GroupResult) error) error
-
-// gradebookInput is what the gradebook lists: the graded groups, then the
-// roster's rows without a result.
-type gradebookInput struct {
-	results resultSource
-	gaps    []rosterGap
-}
 
 // outColumn is a column of a handin sheet as written.
 type outColumn struct {
-	column
+	Column
 	handin int               // index in the row's values; -1 for an instructor column
 	own    *instructorColumn // the instructor's column, with its cells
 	hidden bool
@@ -59,13 +48,13 @@ type noteAt struct {
 // extent, and the rows spliced in when the workbook is saved.
 type sheetStream struct {
 	w          *workbookWriter
-	layout     sheetLayout
+	layout     Layout
 	cols       []outColumn
 	keyIndexes []int
 	headers    []string            // of handin's values, in a row's order
 	notes      map[string][]noteAt // comments not yet placed, by row key
 	unplaced   []noteAt            // comments whose column is gone
-	rows       *rowSpool
+	rows       *xlsxstream.Spool
 	row        int      // rows written, the header included
 	placed     int      // comments placed
 	cells      []uint64 // digests of the cells written (see writtenSheet)
@@ -74,7 +63,7 @@ type sheetStream struct {
 
 // newSheetStream starts the sheet: its columns and the header's comments.
 // index is its place in the workbook.
-func (w *workbookWriter) newSheetStream(index int, l sheetLayout, work *sheetWork, dir string) (*sheetStream, error) {
+func (w *workbookWriter) newSheetStream(index int, l Layout, work *sheetWork, dir string) (*sheetStream, error) {
 	f, name := w.f, l.Name
 	var err error
 	if index == 0 {
@@ -90,35 +79,23 @@ func (w *workbookWriter) newSheetStream(index int, l sheetLayout, work *sheetWor
 		return nil, err
 	}
 	s := &sheetStream{w: w, layout: l, cols: cols, keyIndexes: l.keyIndexes(), notes: map[string][]noteAt{}, row: 1}
-	for _, c := range l.handinColumns() {
+	for _, c := range l.Filled() {
 		s.headers = append(s.headers, c.Header)
 	}
-	// Widths first: a comment's box is placed by them. Last column first:
-	// see lastFirst.
-	for i := range lastFirst(len(cols)) {
+	// Widths first: a comment's box is placed by them; in the order
+	// excelize needs to write them in ascending order.
+	for i := range xlsxstream.FormatOrder(len(cols)) {
 		c := cols[i]
 		if err := w.columnFormat(name, i, c.Width, c.hidden, c.style); err != nil {
 			return nil, err
 		}
 	}
-	if s.rows, err = newRowSpool(dir); err != nil {
+	// Named as atomicfile names its temporary files, so that the spool of
+	// a process killed meanwhile goes with them (atomicfile.RemoveTemps).
+	if s.rows, err = xlsxstream.NewSpool(dir, ".gradebook-rows.tmp-*"); err != nil {
 		return nil, err
 	}
 	return s, s.fileNotes(work)
-}
-
-// lastFirst counts n-1 down to 0: the order to format a sheet's columns
-// in. excelize puts the column formatted last first, and a stream sheet is
-// written in that order, while spreadsheet programs need the columns in
-// ascending order (LibreOffice ignores the widths otherwise).
-func lastFirst(n int) iter.Seq[int] {
-	return func(yield func(int) bool) {
-		for i := n - 1; i >= 0; i-- {
-			if !yield(i) {
-				return
-			}
-		}
-	}
 }
 
 func (w *workbookWriter) columnFormat(sheet string, i int, width float64, hidden bool, style int) error {
@@ -178,9 +155,12 @@ func (s *sheetStream) addNote(n noteAt, row int) error {
 	return nil
 }
 
-// add writes a row of handin's values (aligned with handinColumns) with
+// add writes a row of handin's values (aligned with Layout.Filled) with
 // the instructor's cells and comments of its key, on its key's first row.
 func (s *sheetStream) add(values []any) error {
+	if len(values) != len(s.headers) {
+		return fmt.Errorf("a row of %d values for %d columns", len(values), len(s.headers))
+	}
 	name, row := s.layout.Name, s.row
 	key := handinKey(values, s.keyIndexes)
 	s.keys = append(s.keys, keyDigest(key))
@@ -195,7 +175,7 @@ func (s *sheetStream) add(values []any) error {
 		switch {
 		case c.handin >= 0:
 			v := values[c.handin]
-			if value, err = s.w.cellValue(name, ref(j, row), c.Header, v); err != nil {
+			if value, err = s.w.cellValue(name, ref(j, row), c.Colors, v); err != nil {
 				return fmt.Errorf("%s: %w", ref(j, row), err)
 			}
 			if c.Wrap {
@@ -216,7 +196,7 @@ func (s *sheetStream) add(values []any) error {
 		}
 		cells[j] = styled(value, c.style)
 	}
-	if err := s.rows.add(row+1, cells, rowHeight(lines)...); err != nil {
+	if err := s.rows.Add(row+1, cells, rowHeight(lines)...); err != nil {
 		return err
 	}
 	for _, n := range s.notes[key] {
@@ -326,14 +306,14 @@ func fitToPageWidth(f *excelize.File, sheet string) error {
 
 // sheetColumns are a handin sheet's columns: Lead, the instructor's (as
 // found, or the offered ones on a new sheet), Facts.
-func (w *workbookWriter) sheetColumns(l sheetLayout, sw *sheetWork) ([]outColumn, error) {
-	handinColumn := func(c column, i int) outColumn {
+func (w *workbookWriter) sheetColumns(l Layout, sw *sheetWork) ([]outColumn, error) {
+	handinColumn := func(c Column, i int) outColumn {
 		c.Width = max(c.Width, headerWidth(c.Header))
 		style := w.top
 		if c.Wrap {
 			style = w.wrap
 		}
-		return outColumn{column: c, handin: i, style: style, hidden: sw != nil && sw.hidden[c.Header]}
+		return outColumn{Column: c, handin: i, style: style, hidden: sw != nil && sw.hidden[c.Header]}
 	}
 	var cols []outColumn
 	for i, c := range l.Lead {
@@ -354,7 +334,7 @@ func (w *workbookWriter) sheetColumns(l sheetLayout, sw *sheetWork) ([]outColumn
 					return nil, err
 				}
 			}
-			cols = append(cols, outColumn{column: column{Header: own.header, Width: own.width, Wrap: wraps(own.style)},
+			cols = append(cols, outColumn{Column: Column{Header: own.header, Width: own.width, Wrap: wraps(own.style)},
 				handin: -1, own: own, hidden: own.hidden, style: style, placed: map[string]bool{}})
 		}
 	}

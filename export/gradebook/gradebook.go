@@ -1,16 +1,17 @@
-package export
+package gradebook
 
 // The gradebook's life cycle on disk: read back what the instructor put
 // into the current workbook, write the new one over it (keeping the old as
 // a backup when the instructor had edited it) or, while it is open in a
 // spreadsheet program, beside it as the one pending workbook. The sheets
-// are laid out in gradebook_sheets.go and written in gradebook_write.go;
-// the instructor's work is read back in gradebook_kept.go.
+// are written in write.go and sheet.go; the instructor's work is read
+// back in read.go.
 
 import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,43 +21,77 @@ import (
 	"handin/internal/atomicfile"
 )
 
-// PendingGradebookFile is the new gradebook while GradebookFile is open in
-// a spreadsheet program or cannot be read: one file, replaced by every
-// export until GradebookFile can be written again.
-const PendingGradebookFile = "gradebook.new.xlsx"
+// The gradebook's files in its folder (backups aside: see backup.go).
+const (
+	// File is the gradebook: the workbook the instructor grades in.
+	File = "gradebook.xlsx"
+	// PendingFile is the new gradebook while File is open in a
+	// spreadsheet program or cannot be read: one file, replaced by every
+	// write until File can be written again.
+	PendingFile = "gradebook.new.xlsx"
+	// StateFile is what handin last wrote into the gradebook (see
+	// state.go).
+	StateFile = ".gradebook-state.json.gz"
+)
 
-// gradebookFiles are the gradebook's files in the output folder.
-type gradebookFiles struct{ dir string }
+// Written says what Write did.
+type Written struct {
+	// Path is the workbook written: File, or PendingFile while File is
+	// open or cannot be read.
+	Path string
+	// Backup is the backup made of the instructor's edited gradebook
+	// before it was replaced; "" when none was needed.
+	Backup string
+	// Kept counts the instructor's values that could not be put back on
+	// their row and were moved to the Kept sheet.
+	Kept int
+	// Warnings need the instructor's attention (the gradebook was open,
+	// a column was renamed, values were moved to Kept).
+	Warnings []string
+}
 
-func (g gradebookFiles) book() string      { return filepath.Join(g.dir, GradebookFile) }
-func (g gradebookFiles) pending() string   { return filepath.Join(g.dir, PendingGradebookFile) }
-func (g gradebookFiles) statePath() string { return filepath.Join(g.dir, GradebookStateFile) }
+// files are the gradebook's files in its folder.
+type files struct{ dir string }
 
-// gradebookExport is one export's work on the gradebook's files.
-type gradebookExport struct {
-	gradebookFiles
-	state *gradebookState
-	now   time.Time
-	sum   *Summary
+func (g files) book() string      { return filepath.Join(g.dir, File) }
+func (g files) pending() string   { return filepath.Join(g.dir, PendingFile) }
+func (g files) statePath() string { return filepath.Join(g.dir, StateFile) }
+
+// job is one Write's work on the gradebook's files.
+type job struct {
+	files
+	sheets []Layout
+	state  *state
+	now    time.Time
+	out    *Written
 	// work is what the instructor has in gradebook.xlsx (nil when there is
 	// none, or it cannot be read); it is all carried into the new workbook.
 	work *instructorWork
-	// backedUp: this export made a backup, so backups are pruned.
+	// backedUp: this write made a backup, so backups are pruned.
 	backedUp bool
 }
 
-// writeGradebook writes the gradebook of these groups, carrying over
-// everything of the instructor's.
-func writeGradebook(opts Options, in gradebookInput, sum *Summary) error {
-	files := gradebookFiles{dir: opts.Out}
-	g := &gradebookExport{gradebookFiles: files, state: loadGradebookState(files.statePath()), now: opts.Now(), sum: sum}
+// Write writes the gradebook into dir: handin's sheets as laid out by
+// sheets, in that order, with these rows (each sheet's in the order they
+// come), and everything of the instructor's carried over from the
+// gradebook there. The rows are read once, a row at a time, and wait in
+// dir as temporary files until the workbook is saved, so that memory holds
+// one row whatever the course's size (the files are named as atomicfile
+// names its own: atomicfile.RemoveTemps removes those of a process killed
+// meanwhile). now names backups and dates the values moved to Kept.
+func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Time) (*Written, error) {
+	if err := checkLayouts(sheets); err != nil {
+		return nil, err
+	}
+	g := &job{files: files{dir: dir}, sheets: sheets, now: now, out: &Written{}}
+	g.state = loadState(g.statePath())
 	current, err := readIfExists(g.book())
 	if err != nil {
-		return fmt.Errorf("gradebook: %w", err)
+		return nil, fmt.Errorf("gradebook: %w", err)
 	}
 	if current != nil {
-		if g.backedUp, err = adoptLegacyPending(g.dir, g.state); err != nil {
-			return fmt.Errorf("gradebook backups: %w", err)
+		if g.backedUp, err = adoptLegacyPending(g.dir, sheets, g.state); err != nil {
+			return nil, fmt.Errorf("gradebook backups: %w", err)
 		}
 	}
 	// A workbook that is byte for byte what handin wrote was not edited:
@@ -72,7 +107,7 @@ func writeGradebook(opts Options, in gradebookInput, sum *Summary) error {
 				read.plain[name] = g.state.Headers[name]
 			}
 		}
-		g.work, unreadable = readInstructorWork(current, read)
+		g.work, unreadable = readInstructorWork(current, sheets, read)
 	}
 	// Where the new workbook goes is known before it is built, so that
 	// what is not needed any more is let go first: for a large course the
@@ -84,7 +119,7 @@ func writeGradebook(opts Options, in gradebookInput, sum *Summary) error {
 	if replacing {
 		if edited {
 			if err := g.backUp(current); err != nil {
-				return err
+				return nil, err
 			}
 		} else if current != nil {
 			unedited = digest(current)
@@ -92,52 +127,59 @@ func writeGradebook(opts Options, in gradebookInput, sum *Summary) error {
 		g.state.Values = nil // the new workbook's replace them
 	}
 	current = nil
-	built, err := buildGradebook(in, g.work, g.now, g.dir)
+	built, err := build(sheets, rows, g.work, g.now, g.dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if sum.Kept = built.moved; built.moved > 0 {
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+	if g.out.Kept = built.moved; built.moved > 0 {
+		g.warn(fmt.Sprintf(
 			"gradebook: %d value(s) could not be put back on their row and were moved to the %s sheet, each with where it was and why",
-			built.moved, SheetKept))
+			built.moved, KeptSheet))
 	}
 	if g.work != nil {
 		if msg := renamedColumns(g.state.Headers, g.work); msg != "" {
-			sum.Warnings = append(sum.Warnings, msg)
+			g.warn(msg)
 		}
 		g.state.Headers = g.work.headers() // each rename is announced once
 	}
 	switch {
 	case unreadable != nil:
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+		g.warn(fmt.Sprintf(
 			"%s could not be read (%v): it was left untouched and the new gradebook is %s. To finish: repair %s or move it away, then run handin export again",
 			name, unreadable, pending, name))
-		return g.writePending(built)
+		err = g.writePending(built)
 	case lock != "":
-		sum.Warnings = append(sum.Warnings, fmt.Sprintf(
+		g.warn(fmt.Sprintf(
 			"%s is open in a spreadsheet program (%s exists): it was left untouched and the new gradebook is %s, with your work as last saved. "+
 				"To finish: save and close %s, then run handin export again (it carries your changes over and removes %s). If no program has it open, delete %s",
 			name, lock, pending, name, pending, lock))
-		return g.writePending(built)
+		err = g.writePending(built)
+	default:
+		err = g.replace(built, unedited)
 	}
-	return g.replace(built, unedited)
+	if err != nil {
+		return nil, err
+	}
+	return g.out, nil
 }
+
+func (g *job) warn(msg string) { g.out.Warnings = append(g.out.Warnings, msg) }
 
 // backUp keeps the instructor's edited workbook as a backup, before it is
 // replaced.
-func (g *gradebookExport) backUp(current []byte) error {
+func (g *job) backUp(current []byte) error {
 	backup, err := keepBackup(g.dir, current, g.work.values(), g.now, g.state)
 	if err != nil {
 		return fmt.Errorf("gradebook backup: %w", err)
 	}
-	g.sum.GradebookBackup, g.backedUp = backup, true
+	g.out.Backup, g.backedUp = backup, true
 	return nil
 }
 
 // replace writes gradebook.xlsx and removes a pending workbook it
 // supersedes. unedited is the digest of the gradebook it replaces when
 // that was handin's own, else "".
-func (g *gradebookExport) replace(built *builtGradebook, unedited string) error {
+func (g *job) replace(built *builtBook, unedited string) error {
 	pending, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
@@ -161,7 +203,7 @@ func (g *gradebookExport) replace(built *builtGradebook, unedited string) error 
 	if err := atomicfile.Write(g.book(), built.data, 0o644); err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
-	g.sum.Gradebook = g.book()
+	g.out.Path = g.book()
 	if err := os.Remove(g.pending()); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("gradebook: %w", err)
 	}
@@ -169,7 +211,7 @@ func (g *gradebookExport) replace(built *builtGradebook, unedited string) error 
 }
 
 // writePending writes gradebook.new.xlsx, leaving gradebook.xlsx alone.
-func (g *gradebookExport) writePending(built *builtGradebook) error {
+func (g *job) writePending(built *builtBook) error {
 	previous, err := readIfExists(g.pending())
 	if err != nil {
 		return fmt.Errorf("gradebook: %w", err)
@@ -191,34 +233,34 @@ func (g *gradebookExport) writePending(built *builtGradebook) error {
 	if err := atomicfile.Write(g.pending(), built.data, 0o644); err != nil {
 		return fmt.Errorf("gradebook: %w", err)
 	}
-	g.sum.Gradebook = g.pending()
+	g.out.Path = g.pending()
 	return nil
 }
 
 // keepIfEdited keeps a pending workbook the instructor typed into as a
 // backup before it is replaced or removed: only gradebook.xlsx is read
 // back, so what was typed there must be copied over by hand.
-func (g *gradebookExport) keepIfEdited(pending []byte) error {
+func (g *job) keepIfEdited(pending []byte) error {
 	if slices.Contains(g.state.Pending, digest(pending)) {
 		return nil
 	}
-	values, _ := instructorValues(pending) // unreadable: a backup with no values known
+	values, _ := instructorValues(pending, g.sheets) // unreadable: a backup with no values known
 	backup, err := keepBackup(g.dir, pending, values, g.now, g.state)
 	if err != nil {
 		return fmt.Errorf("gradebook backup: %w", err)
 	}
 	g.backedUp = true
-	g.sum.Warnings = append(g.sum.Warnings, fmt.Sprintf(
+	g.warn(fmt.Sprintf(
 		"%s had been edited: it is kept as %s. Only %s is read back: copy what you typed there into it",
 		g.pending(), backup, g.book()))
 	return nil
 }
 
-// pruneAndSave prunes the backups when this export made one, and saves the
+// pruneAndSave prunes the backups when this write made one, and saves the
 // state, before the new workbook is written.
-func (g *gradebookExport) pruneAndSave() error {
+func (g *job) pruneAndSave() error {
 	if g.backedUp {
-		if err := pruneBackups(g.dir, g.work.values(), g.state); err != nil {
+		if err := pruneBackups(g.dir, g.sheets, g.work.values(), g.state); err != nil {
 			return err
 		}
 	}
@@ -252,7 +294,7 @@ func (w *instructorWork) headers() map[string][]string {
 // before). "" when none, or nothing to compare with.
 func renamedColumns(previous map[string][]string, w *instructorWork) string {
 	var renames []string
-	for _, l := range gradebookLayouts {
+	for _, l := range w.layouts {
 		s, before := w.sheets[l.Name], previous[l.Name]
 		if s == nil || len(before) == 0 {
 			continue
@@ -276,7 +318,7 @@ func renamedColumns(previous map[string][]string, w *instructorWork) string {
 				continue
 			}
 			msg := fmt.Sprintf("%s %q is now %q", l.Name, old, now[at])
-			if columnIndex(l, old) >= 0 {
+			if l.Index(old) >= 0 {
 				msg += fmt.Sprintf(" (its values stay in your column; handin adds its %q column again)", old)
 			}
 			renames = append(renames, msg)

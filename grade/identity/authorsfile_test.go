@@ -1,4 +1,4 @@
-package grade
+package identity
 
 import (
 	"bytes"
@@ -16,9 +16,9 @@ func TestUnmappedIdentities(t *testing.T) {
 		who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"},
 		who{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"},
 	)
-	got := UnmappedIdentities(commits, roster, nil)
+	got := ListUnmapped(commits, roster, nil)
 	typo := `"s23162" in EstebanAguayo <s23162@dtu.dk> is one typo away from roster id s213162`
-	want := []UnmappedIdentity{
+	want := []Unmapped{
 		{Key: "zed@x.org", Name: "Zed", Email: "zed@x.org", Commits: 4},
 		{Key: "s23162@dtu.dk", Name: "EstebanAguayo", Email: "s23162@dtu.dk", Commits: 2, Suggested: "s213162", Reason: typo},
 		{Key: "7+estebanaguayo@users.noreply.github.com", Name: "EstebanAguayo", Email: "7+estebanaguayo@users.noreply.github.com",
@@ -28,7 +28,7 @@ func TestUnmappedIdentities(t *testing.T) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 	// Mapping one identity in authors.csv maps the whole person.
-	got = UnmappedIdentities(commits, roster, map[string]string{"7+estebanaguayo@users.noreply.github.com": "s213162"})
+	got = ListUnmapped(commits, roster, map[string]string{"7+estebanaguayo@users.noreply.github.com": "s213162"})
 	if len(got) != 1 || got[0].Key != "zed@x.org" {
 		t.Errorf("after mapping Esteban: %+v", got)
 	}
@@ -37,13 +37,13 @@ func TestUnmappedIdentities(t *testing.T) {
 // TestUnmappedIdentitiesOnlyIdleStudent: one unmapped person and one roster
 // student without commits: suggested, with a warning to check.
 func TestUnmappedIdentitiesOnlyIdleStudent(t *testing.T) {
-	got := UnmappedIdentities(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}),
+	got := ListUnmapped(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}),
 		[]string{"s111111", "s222222"}, nil)
 	if len(got) != 1 || got[0].Suggested != "s222222" || !strings.Contains(got[0].Reason, "check before mapping") {
 		t.Errorf("got %+v", got)
 	}
 	// Two unmapped people: nothing to suggest.
-	got = UnmappedIdentities(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}, who{"Cy", "cy@x.org"}),
+	got = ListUnmapped(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}, who{"Cy", "cy@x.org"}),
 		[]string{"s111111", "s222222"}, nil)
 	if len(got) != 2 || got[0].Suggested != "" || got[1].Suggested != "" {
 		t.Errorf("got %+v", got)
@@ -53,7 +53,7 @@ func TestUnmappedIdentitiesOnlyIdleStudent(t *testing.T) {
 // TestUnmappedIdentitiesOffRosterID: an id that is not on the roster (and
 // not one typo from it) is reported, not suggested.
 func TestUnmappedIdentitiesOffRosterID(t *testing.T) {
-	got := UnmappedIdentities(history(who{"Ann", "s999999@student.dtu.dk"}), []string{"s111111", "s222222"}, nil)
+	got := ListUnmapped(history(who{"Ann", "s999999@student.dtu.dk"}), []string{"s111111", "s222222"}, nil)
 	if len(got) != 1 || got[0].Suggested != "" || !strings.Contains(got[0].Reason, "s999999") {
 		t.Errorf("got %+v", got)
 	}
@@ -72,15 +72,15 @@ func TestOneEditApart(t *testing.T) {
 }
 
 var authorsGroups = []AuthorsGroup{
-	{Group: 3, Identities: []UnmappedIdentity{
+	{Group: 3, Identities: []Unmapped{
 		{Key: "zed@x.org", Name: "Zed, the laptop", Email: "zed@x.org", Commits: 4},
 		{Key: "s23162@dtu.dk", Name: "Esteban", Email: "s23162@dtu.dk", Commits: 2, Suggested: "s213162", Reason: "one typo away"},
 	}},
-	{Group: 5, Identities: []UnmappedIdentity{
+	{Group: 5, Identities: []Unmapped{
 		{Key: "=cmd|' /C calc'!A0", Name: "=cmd|' /C calc'!A0", Commits: 1},
 		{Key: "zed@x.org", Name: "Zed", Email: "zed@x.org", Commits: 1}, // listed under group 3 already
 	}},
-	{Group: 7, Identities: []UnmappedIdentity{{Key: "ann@proton.me", Name: "Ann", Email: "ann@proton.me", Commits: 9}}},
+	{Group: 7, Identities: []Unmapped{{Key: "ann@proton.me", Name: "Ann", Email: "ann@proton.me", Commits: 9}}},
 }
 
 // TestExtendAuthorsCSVNew: a new file gets a header, a section per group

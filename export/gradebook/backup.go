@@ -1,4 +1,4 @@
-package export
+package gradebook
 
 // Backups of the gradebook: gradebook.YYYYMMDD-HHMMSS[-N].xlsx, one for each
 // workbook the instructor had edited, never two of the same bytes. Pruning
@@ -60,7 +60,7 @@ func listBackups(dir string) ([]backup, error) {
 // adoptLegacyPending turns the pending workbooks of earlier versions into
 // backups (they may hold what an instructor typed), so that pruning judges
 // them like any backup. It says whether there were any.
-func adoptLegacyPending(dir string, state *gradebookState) (bool, error) {
+func adoptLegacyPending(dir string, sheets []Layout, st *state) (bool, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return false, err
@@ -80,8 +80,8 @@ func adoptLegacyPending(dir string, state *gradebookState) (bool, error) {
 		if err != nil {
 			continue
 		}
-		values, _ := instructorValues(data) // unreadable: kept with no values known
-		if _, err := keepBackup(dir, data, values, stamp, state); err != nil {
+		values, _ := instructorValues(data, sheets) // unreadable: kept with no values known
+		if _, err := keepBackup(dir, data, values, stamp, st); err != nil {
 			return adopted, err
 		}
 		if err := os.Remove(name); err != nil {
@@ -95,7 +95,7 @@ func adoptLegacyPending(dir string, state *gradebookState) (bool, error) {
 // keepBackup stores data, whose instructor values are these, as a new
 // backup, unless a backup already holds these bytes; it returns the
 // backup's path.
-func keepBackup(dir string, data []byte, values []string, now time.Time, state *gradebookState) (string, error) {
+func keepBackup(dir string, data []byte, values []string, now time.Time, st *state) (string, error) {
 	backups, err := listBackups(dir)
 	if err != nil {
 		return "", err
@@ -117,17 +117,17 @@ func keepBackup(dir string, data []byte, values []string, now time.Time, state *
 	if err := atomicfile.Write(name, data, 0o644); err != nil {
 		return "", err
 	}
-	if state.Backups == nil {
-		state.Backups = map[string]backupValues{}
+	if st.Backups == nil {
+		st.Backups = map[string]backupValues{}
 	}
-	state.Backups[filepath.Base(name)] = backupValues{SHA256: want, Values: valueDigests(values)}
+	st.Backups[filepath.Base(name)] = backupValues{SHA256: want, Values: valueDigests(values)}
 	return name, nil
 }
 
 // pruneBackups deletes the backups that hold no instructor value missing
 // from the live workbooks (whose values are live) and every newer backup.
 // The newest backup, and any backup that cannot be read, are kept.
-func pruneBackups(dir string, live []string, state *gradebookState) error {
+func pruneBackups(dir string, sheets []Layout, live []string, st *state) error {
 	backups, err := listBackups(dir)
 	if err != nil {
 		return err
@@ -141,9 +141,9 @@ func pruneBackups(dir string, live []string, state *gradebookState) error {
 		if err != nil {
 			continue
 		}
-		values, ok := state.Backups[b.name]
+		values, ok := st.Backups[b.name]
 		if sum := digest(data); !ok || values.SHA256 != sum {
-			all, err := instructorValues(data)
+			all, err := instructorValues(data, sheets)
 			if err != nil {
 				continue // unreadable: kept, never judged
 			}
@@ -158,7 +158,7 @@ func pruneBackups(dir string, live []string, state *gradebookState) error {
 		addAll(seen, values.Values)
 		kept[b.name] = values
 	}
-	state.Backups = kept
+	st.Backups = kept
 	return nil
 }
 
@@ -168,9 +168,10 @@ func addAll(set map[string]bool, values []string) {
 	}
 }
 
-// instructorValues are the instructor's values in a workbook's bytes.
-func instructorValues(data []byte) ([]string, error) {
-	w, err := readInstructorWork(data, readOptions{})
+// instructorValues are the instructor's values in a workbook's bytes,
+// handin's sheets laid out as sheets say.
+func instructorValues(data []byte, sheets []Layout) ([]string, error) {
+	w, err := readInstructorWork(data, sheets, readOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -187,7 +188,7 @@ func (w *instructorWork) values() []string {
 	}
 	var out []string
 	add := func(parts ...string) { out = append(out, strings.Join(parts, "\x00")) }
-	for _, l := range gradebookLayouts {
+	for _, l := range w.layouts {
 		s := w.sheets[l.Name]
 		if s == nil {
 			continue
@@ -214,7 +215,7 @@ func (w *instructorWork) values() []string {
 		for _, n := range own.notes {
 			add(own.name, n.from+" (comment)", n.text)
 		}
-		if strings.EqualFold(own.name, SheetKept) {
+		if strings.EqualFold(own.name, KeptSheet) {
 			for _, e := range own.keptEntries() {
 				add(e[:]...)
 			}

@@ -1,8 +1,11 @@
-package grade
+package identity
 
 import (
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 
 	"handin/internal/corpus"
@@ -10,15 +13,16 @@ import (
 	"handin/workspace"
 )
 
-// corpusGroup is one real repository's history, roster and group number
-// (the ids its report writes in Question 2 and the number in Question 1;
-// none when it has no report).
+// corpusGroup is one real repository's history and roster: the student
+// ids its report writes in Question 2 (none when it has no report).
 type corpusGroup struct {
 	name    string
 	commits []workspace.Commit
 	roster  []string
-	number  int
 }
+
+// writtenID is a student id as Question 2 holds it.
+var writtenID = regexp.MustCompile(`(?i)\bs\d{6}\b`)
 
 func loadCorpusGroups(t *testing.T) []corpusGroup {
 	t.Helper()
@@ -30,19 +34,16 @@ func loadCorpusGroups(t *testing.T) []corpusGroup {
 	var groups []corpusGroup
 	for _, path := range repos {
 		g := corpusGroup{name: filepath.Base(filepath.Dir(path))}
-		g.commits = corpusCommits(t, dir, g.name)
+		for _, c := range corpus.Commits(t, dir, g.name) {
+			g.commits = append(g.commits, workspace.Commit{AuthorName: c.AuthorName, AuthorEmail: c.AuthorEmail})
+		}
 		if src, err := os.ReadFile(filepath.Join(dir, "reports", g.name+".md")); err == nil {
 			r, err := parse.Parse(src)
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, q := range r.Questions {
-				switch n, _ := groupNumber(q.Answer); {
-				case q.Number == 1 && n != nil && g.number == 0:
-					g.number = *n
-				case q.Number == 2 && g.roster == nil:
-					g.roster = studentIDs(q.Answer)
-				}
+			if i := slices.IndexFunc(r.Questions, func(q parse.Question) bool { return q.Number == 2 }); i >= 0 {
+				g.roster = writtenID.FindAllString(r.Questions[i].Answer, -1)
 			}
 		}
 		groups = append(groups, g)
@@ -137,6 +138,24 @@ func TestMergeRealIdentities(t *testing.T) {
 				}
 			}
 		}
+		// Every commit is credited: to a roster student, to a person matched
+		// to none, or to a bot.
+		credited := 0
+		c := Merge(g.commits, g.roster, nil)
+		for _, st := range c.Students {
+			credited += st.Commits
+		}
+		for _, a := range c.Unmatched {
+			credited += a.Commits
+		}
+		for _, commit := range g.commits {
+			if botEmail(normalizeEmail(commit.AuthorEmail)) || strings.HasSuffix(strings.ToLower(commit.AuthorName), "[bot]") {
+				credited++
+			}
+		}
+		if credited != len(g.commits) {
+			t.Errorf("%s: %d of %d commits credited to students, unmatched people and bots", g.name, credited, len(g.commits))
+		}
 		want := people[g.name]
 		totalIDs, totalBefore, totalAfter = totalIDs+ids, totalBefore+want.before, totalAfter+after
 		t.Logf("%-50s identities %2d  people before %d  after %d", g.name, ids, want.before, after)
@@ -160,7 +179,7 @@ func TestMergeRealIdentities(t *testing.T) {
 			if g.name != c.group {
 				continue
 			}
-			for _, st := range mergeAuthors(g.commits, g.roster, nil).Students {
+			for _, st := range Merge(g.commits, g.roster, nil).Students {
 				if st.ID == c.student && st.Commits != c.commits {
 					t.Errorf("%s: %s has %d commits, want %d (%v)", c.group, c.student, st.Commits, c.commits, st.Identities)
 				}
@@ -181,7 +200,7 @@ func TestMergeRealIdentities(t *testing.T) {
 func TestUnmappedRealIdentities(t *testing.T) {
 	total, suggested := 0, 0
 	for _, g := range loadCorpusGroups(t) {
-		list := UnmappedIdentities(g.commits, g.roster, nil)
+		list := ListUnmapped(g.commits, g.roster, nil)
 		total += len(list)
 		for _, u := range list {
 			if u.Suggested != "" {

@@ -1,11 +1,12 @@
-package export
+package xlsxstream
 
 // Reading a workbook's sheets one row at a time, straight from the zip:
 // excelize reads a sheet's cell types, styles and formulas only by loading
 // the whole sheet (some 120 MB for the Claims sheet of 1,000 groups), while
-// an export needs each cell once. Values are read as excelize's GetRows
-// with RawCellValue reads them; styles and comments still come from
-// excelize, which does not load a sheet for them.
+// the gradebook needs each cell once. Values are read as excelize's GetRows
+// with RawCellValue reads them (TestScanReadsAsExcelize); styles and
+// comments still come from excelize, which does not load a sheet for them
+// (TestCommentsAndStylesAreReadWithoutLoadingTheSheet).
 
 import (
 	"archive/zip"
@@ -24,22 +25,21 @@ import (
 	"handin/internal/lazyregexp"
 )
 
-// workbookParts are a workbook's sheets, found by name, and its shared
+// Book is a workbook's parts: its sheets, found by name, and its shared
 // strings.
-type workbookParts struct {
+type Book struct {
 	files  map[string]*zip.File
 	sheets map[string]string // sheet name -> part name
 	shared []string
 }
 
-// openWorkbookParts reads where a workbook's sheets are and its shared
-// strings.
-func openWorkbookParts(data []byte) (*workbookParts, error) {
+// Open reads where a workbook's sheets are and its shared strings.
+func Open(data []byte) (*Book, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, err
 	}
-	p := &workbookParts{files: map[string]*zip.File{}, sheets: map[string]string{}}
+	p := &Book{files: map[string]*zip.File{}, sheets: map[string]string{}}
 	for _, f := range zr.File {
 		p.files[strings.TrimPrefix(strings.ReplaceAll(f.Name, `\`, "/"), "/")] = f
 	}
@@ -88,7 +88,7 @@ type relationship struct {
 
 // relationships reads a .rels part, its targets made part names (relative
 // ones are relative to dir).
-func (p *workbookParts) relationships(name, dir string) ([]relationship, error) {
+func (p *Book) relationships(name, dir string) ([]relationship, error) {
 	var rels struct {
 		Rels []relationship `xml:"Relationship"`
 	}
@@ -105,7 +105,7 @@ func (p *workbookParts) relationships(name, dir string) ([]relationship, error) 
 	return rels.Rels, nil
 }
 
-func (p *workbookParts) open(name string) (io.ReadCloser, error) {
+func (p *Book) open(name string) (io.ReadCloser, error) {
 	f, ok := p.files[name]
 	if !ok {
 		return nil, fmt.Errorf("the workbook has no part %s", name)
@@ -113,7 +113,7 @@ func (p *workbookParts) open(name string) (io.ReadCloser, error) {
 	return f.Open()
 }
 
-func (p *workbookParts) decode(name string, v any) error {
+func (p *Book) decode(name string, v any) error {
 	rc, err := p.open(name)
 	if err != nil {
 		return err
@@ -178,7 +178,7 @@ func elementText(dec *xml.Decoder) (string, error) {
 	return b.String(), nil
 }
 
-func (p *workbookParts) sharedStrings(name string) ([]string, error) {
+func (p *Book) sharedStrings(name string) ([]string, error) {
 	rc, err := p.open(name)
 	if err != nil {
 		return nil, err
@@ -219,18 +219,18 @@ func unescapeOOXML(s string) string {
 	})
 }
 
-// sheetCell is one cell as read: its value as text, type, effective style
-// and formula.
-type sheetCell struct {
-	col     int    // 0-based
-	value   string // the raw value: text, a number, 1/0 for booleans
-	typ     string // the t attribute: "", n, s, str, inlineStr, b, d, e
-	style   int    // the cell's style, else its row's, else its column's
-	formula string // without the leading =; shared formulas are resolved
+// Cell is one cell as read: its value as text, type, effective style and
+// formula.
+type Cell struct {
+	Col     int    // 0-based
+	Value   string // the raw value: text, a number, 1/0 for booleans
+	Type    string // the t attribute: "", n, s, str, inlineStr, b, d, e
+	Style   int    // the cell's style, else its row's, else its column's
+	Formula string // without the leading =; shared formulas are resolved
 }
 
-// colRange is a <col> element: the format of columns min..max (1-based).
-type colRange struct {
+// ColRange is a <col> element: the format of columns Min..Max (1-based).
+type ColRange struct {
 	Min    int     `xml:"min,attr"`
 	Max    int     `xml:"max,attr"`
 	Width  float64 `xml:"width,attr"`
@@ -238,21 +238,21 @@ type colRange struct {
 	Style  int     `xml:"style,attr"`
 }
 
-// sheetScan is what a sheet says besides its rows; the columns and the
+// Sheet is what a sheet says besides its rows; the columns and the
 // dimension are known before the first row is read, the merged ranges
 // after the last.
-type sheetScan struct {
-	dimension    string
-	cols         []colRange
-	defaultWidth float64
-	merged       []string
+type Sheet struct {
+	Dimension    string
+	Cols         []ColRange // in the order the sheet lists them
+	DefaultWidth float64
+	Merged       []string // "A1:C2" ranges
 }
 
 // col is the format of a column (0-based), the last <col> naming it.
-func (s *sheetScan) col(c int) (colRange, bool) {
-	var found colRange
+func (s *Sheet) col(c int) (ColRange, bool) {
+	var found ColRange
 	ok := false
-	for _, r := range s.cols {
+	for _, r := range s.Cols {
 		if r.Min <= c+1 && c+1 <= r.Max {
 			found, ok = r, true
 		}
@@ -260,13 +260,13 @@ func (s *sheetScan) col(c int) (colRange, bool) {
 	return found, ok
 }
 
-// width is a column's width as excelize's GetColWidth gives it.
-func (s *sheetScan) width(c int) float64 {
+// Width is a column's width (0-based) as excelize's GetColWidth gives it.
+func (s *Sheet) Width(c int) float64 {
 	if r, ok := s.col(c); ok && r.Width != 0 {
 		return r.Width
 	}
-	if s.defaultWidth > 0 {
-		return s.defaultWidth
+	if s.DefaultWidth > 0 {
+		return s.DefaultWidth
 	}
 	return defaultColumnWidth
 }
@@ -274,20 +274,22 @@ func (s *sheetScan) width(c int) float64 {
 // defaultColumnWidth is a column's width when the sheet says none.
 const defaultColumnWidth = 9.140625
 
-func (s *sheetScan) hidden(c int) bool {
+// Hidden says whether a column (0-based) is hidden.
+func (s *Sheet) Hidden(c int) bool {
 	r, ok := s.col(c)
 	return ok && r.Hidden
 }
 
-func (s *sheetScan) style(c int) int {
+// Style is a column's (0-based) default style.
+func (s *Sheet) Style(c int) int {
 	r, _ := s.col(c)
 	return r.Style
 }
 
-// lastCell is the dimension's bottom-right cell as 0-based column and row
-// counts (0, 0 when the sheet says none).
-func (s *sheetScan) lastCell() (cols, rows int) {
-	last := s.dimension[strings.LastIndex(s.dimension, ":")+1:]
+// Extent is how many columns and rows the sheet's dimension says it has
+// (0, 0 when it says none).
+func (s *Sheet) Extent() (cols, rows int) {
+	last := s.Dimension[strings.LastIndex(s.Dimension, ":")+1:]
 	if c, r, err := excelize.CellNameToCoordinates(last); err == nil {
 		return c, r
 	}
@@ -349,9 +351,9 @@ type sharedFormula struct {
 	col, row int // 1-based, of the cell that holds it
 }
 
-// scanSheet reads a sheet in order, giving each row (0-based) with its
-// cells to row.
-func (p *workbookParts) scanSheet(sheet string, row func(s *sheetScan, i int, cells []sheetCell) error) (*sheetScan, error) {
+// Scan reads a sheet in order, giving each row (0-based) with its cells to
+// row.
+func (p *Book) Scan(sheet string, row func(s *Sheet, i int, cells []Cell) error) (*Sheet, error) {
 	name, ok := p.sheets[sheet]
 	if !ok {
 		return nil, fmt.Errorf("no sheet %s", sheet)
@@ -361,7 +363,7 @@ func (p *workbookParts) scanSheet(sheet string, row func(s *sheetScan, i int, ce
 		return nil, err
 	}
 	defer rc.Close()
-	s := &sheetScan{}
+	s := &Sheet{}
 	shared := map[int]sharedFormula{}
 	dec := xml.NewDecoder(rc)
 	rowAt := 0
@@ -379,20 +381,20 @@ func (p *workbookParts) scanSheet(sheet string, row func(s *sheetScan, i int, ce
 		}
 		switch se.Name.Local {
 		case "dimension":
-			s.dimension = xmlAttr(se, "ref")
+			s.Dimension = xmlAttr(se, "ref")
 		case "sheetFormatPr":
-			s.defaultWidth, _ = strconv.ParseFloat(xmlAttr(se, "defaultColWidth"), 64)
-			if s.defaultWidth == 0 {
-				s.defaultWidth, _ = strconv.ParseFloat(xmlAttr(se, "baseColWidth"), 64)
+			s.DefaultWidth, _ = strconv.ParseFloat(xmlAttr(se, "defaultColWidth"), 64)
+			if s.DefaultWidth == 0 {
+				s.DefaultWidth, _ = strconv.ParseFloat(xmlAttr(se, "baseColWidth"), 64)
 			}
 		case "col":
-			var c colRange
+			var c ColRange
 			if err := dec.DecodeElement(&c, &se); err != nil {
 				return nil, err
 			}
-			s.cols = append(s.cols, c)
+			s.Cols = append(s.Cols, c)
 		case "mergeCell":
-			s.merged = append(s.merged, xmlAttr(se, "ref"))
+			s.Merged = append(s.Merged, xmlAttr(se, "ref"))
 		case "row":
 			rowAt++
 			if r, err := strconv.Atoi(xmlAttr(se, "r")); err == nil {
@@ -411,8 +413,8 @@ func (p *workbookParts) scanSheet(sheet string, row func(s *sheetScan, i int, ce
 }
 
 // rowCells reads the cells of a <row> (row is 1-based).
-func (p *workbookParts) rowCells(dec *xml.Decoder, start xml.StartElement, row, rowStyle int, s *sheetScan, shared map[int]sharedFormula) ([]sheetCell, error) {
-	var cells []sheetCell
+func (p *Book) rowCells(dec *xml.Decoder, start xml.StartElement, row, rowStyle int, s *Sheet, shared map[int]sharedFormula) ([]Cell, error) {
+	var cells []Cell
 	col := 0
 	for {
 		tok, err := dec.Token()
@@ -441,12 +443,12 @@ func (p *workbookParts) rowCells(dec *xml.Decoder, start xml.StartElement, row, 
 					return nil, err
 				}
 			}
-			cell := sheetCell{col: col - 1, typ: c.t, style: c.s, value: c.v}
-			if cell.style == 0 {
-				cell.style = rowStyle
+			cell := Cell{Col: col - 1, Type: c.t, Style: c.s, Value: c.v}
+			if cell.Style == 0 {
+				cell.Style = rowStyle
 			}
-			if cell.style == 0 {
-				cell.style = s.style(col - 1)
+			if cell.Style == 0 {
+				cell.Style = s.Style(col - 1)
 			}
 			switch c.t {
 			case "s":
@@ -455,18 +457,18 @@ func (p *workbookParts) rowCells(dec *xml.Decoder, start xml.StartElement, row, 
 					return nil, fmt.Errorf("cell %s: no shared string %q", c.r, c.v)
 				}
 				if c.v != "" {
-					cell.value = p.shared[i]
+					cell.Value = p.shared[i]
 				}
 			case "inlineStr":
-				cell.value = c.text
+				cell.Value = c.text
 			}
 			if f := c.f; f != nil {
-				cell.formula = f.text
+				cell.Formula = f.text
 				if f.t == "shared" && f.si >= 0 {
 					if f.ref != "" {
 						shared[f.si] = sharedFormula{formula: f.text, col: col, row: row}
 					} else if master, ok := shared[f.si]; ok {
-						cell.formula = master.shifted(col, row)
+						cell.Formula = master.shifted(col, row)
 					}
 				}
 			}

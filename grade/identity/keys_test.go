@@ -1,4 +1,4 @@
-package grade
+package identity
 
 import (
 	"reflect"
@@ -11,8 +11,8 @@ func TestFoldName(t *testing.T) {
 		"Rebekka Jóhannsdóttir": "rebekkajohannsdottir", "Thomas Schiøler": "thomasschioler", "bruijnis-b": "bruijnisb",
 		"Straße": "strasse", "Łukasz": "lukasz", "  ": "", "An\xffn": "ann",
 	} {
-		if got := FoldName(in); got != want {
-			t.Errorf("FoldName(%q) = %q, want %q", in, got, want)
+		if got := foldName(in); got != want {
+			t.Errorf("foldName(%q) = %q, want %q", in, got, want)
 		}
 	}
 	if got := foldNameVariants("Morten Helsø"); !reflect.DeepEqual(got, []string{"helsomorten", "mortenhelso", "mortenhelsoe"}) {
@@ -43,7 +43,7 @@ type mergedPerson struct {
 	rules []string
 }
 
-func peopleOf(c contributors) []mergedPerson {
+func peopleOf(c Contributors) []mergedPerson {
 	var out []mergedPerson
 	add := func(ids []Identity) {
 		var p mergedPerson
@@ -76,45 +76,45 @@ func TestMergeRules(t *testing.T) {
 		{
 			name:    "case, spaces and punctuation",
 			commits: []who{{"Anna Berg", "anna@berg.dk"}, {"AnnaBerg", "1+annaberg@users.noreply.github.com"}},
-			want:    []mergedPerson{{[]string{"AnnaBerg <1+annaberg@users.noreply.github.com>", "Anna Berg <anna@berg.dk>"}, []string{"", MergeName}}},
+			want:    []mergedPerson{{[]string{"AnnaBerg <1+annaberg@users.noreply.github.com>", "Anna Berg <anna@berg.dk>"}, []string{"", mergeName}}},
 		},
 		{
 			name:    "accents",
 			commits: []who{{"Jiří Novák", "jiri@x.cz"}, {"Jiri Novak", "jn@y.com"}, {"Jiri Novak", "jn@y.com"}},
-			want:    []mergedPerson{{[]string{"Jiri Novak <jn@y.com>", "Jiří Novák <jiri@x.cz>"}, []string{"", MergeName}}},
+			want:    []mergedPerson{{[]string{"Jiri Novak <jn@y.com>", "Jiří Novák <jiri@x.cz>"}, []string{"", mergeName}}},
 		},
 		{
 			name:    "address user part with the words the other way round",
 			commits: []who{{"bergann", "berg.anna@gmail.com"}, {"Anna Berg", "s111111@student.dtu.dk"}},
 			roster:  []string{"s111111"},
-			want:    []mergedPerson{{[]string{"bergann <berg.anna@gmail.com>", "Anna Berg <s111111@student.dtu.dk>"}, []string{"", MergeLogin}}},
+			want:    []mergedPerson{{[]string{"bergann <berg.anna@gmail.com>", "Anna Berg <s111111@student.dtu.dk>"}, []string{"", mergeLogin}}},
 		},
 		{
 			name:    "a name in parentheses is a login",
 			commits: []who{{"Nick (S123456)", "nick@proton.me"}, {"Nicolai Holm (Nick)", "holm@gmail.com"}},
 			roster:  []string{"s123456"},
-			want:    []mergedPerson{{[]string{"Nicolai Holm (Nick) <holm@gmail.com>", "Nick (S123456) <nick@proton.me>"}, []string{"", MergeLogin}}},
+			want:    []mergedPerson{{[]string{"Nicolai Holm (Nick) <holm@gmail.com>", "Nick (S123456) <nick@proton.me>"}, []string{"", mergeLogin}}},
 		},
 		{
 			name:    "a login and a full name separated by a slash",
 			commits: []who{{"magolimbo / Gabriele Turetta", "gt@x.it"}, {"Gabriele Turetta", "7+gturetta@users.noreply.github.com"}},
-			want:    []mergedPerson{{[]string{"Gabriele Turetta <7+gturetta@users.noreply.github.com>", "magolimbo / Gabriele Turetta <gt@x.it>"}, []string{"", MergeLogin}}},
+			want:    []mergedPerson{{[]string{"Gabriele Turetta <7+gturetta@users.noreply.github.com>", "magolimbo / Gabriele Turetta <gt@x.it>"}, []string{"", mergeLogin}}},
 		},
 		{
 			name:    "a login with digits appended",
 			commits: []who{{"ntina", "ntinafre@gmail.com"}, {"Konstantina Freri", "74+ntina10@users.noreply.github.com"}},
-			want:    []mergedPerson{{[]string{"Konstantina Freri <74+ntina10@users.noreply.github.com>", "ntina <ntinafre@gmail.com>"}, []string{"", MergeLogin}}},
+			want:    []mergedPerson{{[]string{"Konstantina Freri <74+ntina10@users.noreply.github.com>", "ntina <ntinafre@gmail.com>"}, []string{"", mergeLogin}}},
 		},
 		{
 			name:    "transliterated letters",
 			commits: []who{{"Morten Helsø", "morten@x.dk"}, {"mortenhelsoe", "9+mortenhelsoe@users.noreply.github.com"}},
-			want:    []mergedPerson{{[]string{"mortenhelsoe <9+mortenhelsoe@users.noreply.github.com>", "Morten Helsø <morten@x.dk>"}, []string{"", MergeName}}},
+			want:    []mergedPerson{{[]string{"mortenhelsoe <9+mortenhelsoe@users.noreply.github.com>", "Morten Helsø <morten@x.dk>"}, []string{"", mergeName}}},
 		},
 		{
 			name:    "a student id not on the roster",
 			commits: []who{{"Anna (s999999)", "anna@x.dk"}, {"ab", "s999999@student.dtu.dk"}},
 			roster:  []string{"s111111"},
-			want:    []mergedPerson{{[]string{"Anna (s999999) <anna@x.dk>", "ab <s999999@student.dtu.dk>"}, []string{"", MergeStudentID}}},
+			want:    []mergedPerson{{[]string{"Anna (s999999) <anna@x.dk>", "ab <s999999@student.dtu.dk>"}, []string{"", mergeStudentID}}},
 		},
 		{
 			name: "laptop user names and generic names never merge by name",
@@ -134,19 +134,19 @@ func TestMergeRules(t *testing.T) {
 			name:    "two roster students with one folded name stay apart",
 			commits: []who{{"Anna Berg", "s111111@dtu.dk"}, {"AnnaBerg", "s222222@dtu.dk"}, {"anna.berg", "anna@berg.dk"}},
 			roster:  []string{"s111111", "s222222"},
-			want: []mergedPerson{{[]string{"anna.berg <anna@berg.dk>", "Anna Berg <s111111@dtu.dk>"}, []string{"", MergeName}},
+			want: []mergedPerson{{[]string{"anna.berg <anna@berg.dk>", "Anna Berg <s111111@dtu.dk>"}, []string{"", mergeName}},
 				{[]string{"AnnaBerg <s222222@dtu.dk>"}, []string{""}}},
 		},
 		{
 			name:    "roster students found by separate rules are one person",
 			commits: []who{{"Lucas", "s203768@dtu.dk"}, {"DeepEasterbunny", "s203768@student.dtu.dk"}},
 			roster:  []string{"s203768"},
-			want:    []mergedPerson{{[]string{"Lucas <s203768@dtu.dk>", "DeepEasterbunny <s203768@student.dtu.dk>"}, []string{"", MergeStudentID}}},
+			want:    []mergedPerson{{[]string{"Lucas <s203768@dtu.dk>", "DeepEasterbunny <s203768@student.dtu.dk>"}, []string{"", mergeStudentID}}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := peopleOf(mergeAuthors(history(tt.commits...), tt.roster, nil))
+			got := peopleOf(Merge(history(tt.commits...), tt.roster, nil))
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("people\n got %+v\nwant %+v", got, tt.want)
 			}

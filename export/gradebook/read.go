@@ -1,4 +1,4 @@
-package export
+package gradebook
 
 // Reading back what the instructor put into a gradebook: the columns of
 // handin's sheets that are not handin's, keyed by row; comments; their own
@@ -12,12 +12,15 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
+
+	"handin/internal/xlsxstream"
 )
 
 // instructorWork is everything of the instructor's in a gradebook.
 type instructorWork struct {
-	sheets map[string]*sheetWork // handin's sheets found in the workbook, by name
-	own    []*ownSheet           // the instructor's own sheets (Kept among them), in workbook order
+	layouts []Layout              // handin's sheets, as the workbook was read with them
+	sheets  map[string]*sheetWork // handin's sheets found in the workbook, by name
+	own     []*ownSheet           // the instructor's own sheets (Kept among them), in workbook order
 	// unplaced are values no row key can place: they go to Kept.
 	unplaced []keptValue
 }
@@ -84,10 +87,10 @@ type ownColumn struct {
 }
 
 // workbookReader reads one workbook: its sheets row by row from the zip
-// (see xlsxscan.go), its styles (each once) and comments through excelize.
+// (see xlsxstream), its styles (each once) and comments through excelize.
 type workbookReader struct {
 	f      *excelize.File
-	parts  *workbookParts
+	parts  *xlsxstream.Book
 	styles map[int]*excelize.Style
 }
 
@@ -108,22 +111,22 @@ func (r *workbookReader) style(id int) (*excelize.Style, error) {
 
 // keptCell is a cell as the instructor left it, with its formula, type
 // and style. ok is false for an empty cell.
-func (r *workbookReader) keptCell(c *sheetCell) (k keptCell, ok bool, err error) {
-	if c == nil || c.value == "" && c.formula == "" {
+func (r *workbookReader) keptCell(c *xlsxstream.Cell) (k keptCell, ok bool, err error) {
+	if c == nil || c.Value == "" && c.Formula == "" {
 		return k, false, nil
 	}
-	k = keptCell{Value: c.value, Formula: c.formula}
-	switch c.typ {
+	k = keptCell{Value: c.Value, Formula: c.Formula}
+	switch c.Type {
 	case "b":
 		k.Kind = kindBool
 	case "d":
 		k.Kind = kindDate
 	case "", "n":
-		if _, err := strconv.ParseFloat(c.value, 64); err == nil {
+		if _, err := strconv.ParseFloat(c.Value, 64); err == nil {
 			k.Kind = kindNumber
 		}
 	}
-	k.Style, err = r.style(c.style)
+	k.Style, err = r.style(c.Style)
 	return k, true, err
 }
 
@@ -139,24 +142,26 @@ type readOptions struct {
 	plain map[string][]string
 }
 
-// readInstructorWork reads a gradebook's instructor work.
-func readInstructorWork(data []byte, opts readOptions) (*instructorWork, error) {
+// readInstructorWork reads a gradebook's instructor work, handin's sheets
+// laid out as sheets say.
+func readInstructorWork(data []byte, sheets []Layout, opts readOptions) (*instructorWork, error) {
 	// excelize keeps sheets larger than this on disk: only their styles
-	// and comments are read through it.
+	// and comments are read through it, which leaves them there
+	// (xlsxstream's TestCommentsAndStylesAreReadWithoutLoadingTheSheet).
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipXMLSizeLimit: 64 << 10})
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	parts, err := openWorkbookParts(data)
+	parts, err := xlsxstream.Open(data)
 	if err != nil {
 		return nil, err
 	}
 	r := &workbookReader{f: f, parts: parts, styles: map[int]*excelize.Style{}}
-	w := &instructorWork{sheets: map[string]*sheetWork{}}
+	w := &instructorWork{layouts: sheets, sheets: map[string]*sheetWork{}}
 	for _, name := range f.GetSheetList() {
-		i := slices.IndexFunc(gradebookLayouts, func(l sheetLayout) bool { return strings.EqualFold(l.Name, name) })
-		if i < 0 || w.sheets[gradebookLayouts[i].Name] != nil {
+		i := slices.IndexFunc(sheets, func(l Layout) bool { return strings.EqualFold(l.Name, name) })
+		if i < 0 || w.sheets[sheets[i].Name] != nil {
 			own, err := r.readOwnSheet(name)
 			if err != nil {
 				return nil, fmt.Errorf("sheet %s: %w", name, err)
@@ -164,7 +169,7 @@ func readInstructorWork(data []byte, opts readOptions) (*instructorWork, error) 
 			w.own = append(w.own, own)
 			continue
 		}
-		l := gradebookLayouts[i]
+		l := sheets[i]
 		if headers, ok := opts.plain[l.Name]; ok {
 			w.sheets[l.Name] = &sheetWork{headers: headers, hidden: map[string]bool{}, notes: map[noteKey]cellNote{}}
 			continue
@@ -181,17 +186,17 @@ func readInstructorWork(data []byte, opts readOptions) (*instructorWork, error) 
 
 // rowValues are a row's values by column, as far as its last cell with a
 // value or formula (as GetRows reads a row), and its cells by column.
-func rowValues(cells []sheetCell) ([]string, []*sheetCell) {
+func rowValues(cells []xlsxstream.Cell) ([]string, []*xlsxstream.Cell) {
 	n := 0
 	for _, c := range cells {
-		if c.value != "" || c.formula != "" {
-			n = max(n, c.col+1)
+		if c.Value != "" || c.Formula != "" {
+			n = max(n, c.Col+1)
 		}
 	}
-	values, byCol := make([]string, n), make([]*sheetCell, n)
+	values, byCol := make([]string, n), make([]*xlsxstream.Cell, n)
 	for i := range cells {
-		if c := &cells[i]; c.col < n {
-			values[c.col], byCol[c.col] = c.value, c
+		if c := &cells[i]; c.Col < n {
+			values[c.Col], byCol[c.Col] = c.Value, c
 		}
 	}
 	return values, byCol
@@ -235,7 +240,7 @@ const headerRows = 10
 type handinSheetReader struct {
 	r       *workbookReader
 	name    string
-	layout  sheetLayout
+	layout  Layout
 	written *writtenSheet
 	sheet   *sheetWork
 
@@ -253,12 +258,12 @@ type handinSheetReader struct {
 
 type bufferedRow struct {
 	i     int
-	cells []sheetCell
+	cells []xlsxstream.Cell
 }
 
 // readHandinSheet reads the instructor's columns and comments of one of
 // handin's sheets, wherever its header row and columns are.
-func (r *workbookReader) readHandinSheet(name string, l sheetLayout, written *writtenSheet) (*sheetWork, []keptValue, error) {
+func (r *workbookReader) readHandinSheet(name string, l Layout, written *writtenSheet) (*sheetWork, []keptValue, error) {
 	notes, err := r.notes(name)
 	if err != nil {
 		return nil, nil, err
@@ -269,7 +274,7 @@ func (r *workbookReader) readHandinSheet(name string, l sheetLayout, written *wr
 	for _, n := range notes {
 		h.notesAt[n.row] = append(h.notesAt[n.row], n)
 	}
-	scan, err := r.parts.scanSheet(name, h.row)
+	scan, err := r.parts.Scan(name, h.row)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -288,7 +293,7 @@ func (r *workbookReader) readHandinSheet(name string, l sheetLayout, written *wr
 }
 
 // row takes the next row of the sheet: the top rows wait for the header.
-func (h *handinSheetReader) row(scan *sheetScan, i int, cells []sheetCell) error {
+func (h *handinSheetReader) row(scan *xlsxstream.Sheet, i int, cells []xlsxstream.Cell) error {
 	if !h.found && i < headerRows {
 		h.top = append(h.top, bufferedRow{i, cells})
 		return nil
@@ -303,7 +308,7 @@ func (h *handinSheetReader) row(scan *sheetScan, i int, cells []sheetCell) error
 
 // findHeader finds the header row among the top rows, classifies the
 // columns and reads the rows held so far.
-func (h *handinSheetReader) findHeader(scan *sheetScan) error {
+func (h *handinSheetReader) findHeader(scan *xlsxstream.Sheet) error {
 	h.found = true
 	top := make([][]string, headerRows)
 	for _, b := range h.top {
@@ -311,7 +316,7 @@ func (h *handinSheetReader) findHeader(scan *sheetScan) error {
 	}
 	h.headerAt, h.missingKey = findHeaderRow(top, h.layout)
 	h.sheet.headers = slices.Clone(top[h.headerAt])
-	width, _ := scan.lastCell()
+	width, _ := scan.Extent()
 	for _, b := range h.top {
 		values, _ := rowValues(b.cells)
 		width = max(width, len(values))
@@ -334,7 +339,7 @@ func (h *handinSheetReader) findHeader(scan *sheetScan) error {
 
 // readRow reads the instructor's cells of row i and the values typed into
 // handin's columns.
-func (h *handinSheetReader) readRow(scan *sheetScan, i int, cells []sheetCell) error {
+func (h *handinSheetReader) readRow(scan *xlsxstream.Sheet, i int, cells []xlsxstream.Cell) error {
 	l := h.layout
 	values, byCol := rowValues(cells)
 	if len(values) > len(h.cols) {
@@ -438,7 +443,7 @@ func typedWhy(header string, known, wroteEmpty bool) string {
 
 // findHeaderRow is the first of the top rows that holds every key header.
 // When none does, it is row 1 and missingKey names the key header missing.
-func findHeaderRow(rows [][]string, l sheetLayout) (at int, missingKey string) {
+func findHeaderRow(rows [][]string, l Layout) (at int, missingKey string) {
 	for i := range min(len(rows), headerRows) {
 		if !slices.ContainsFunc(l.Key, func(k string) bool { return !containsHeader(rows[i], k) }) {
 			return i, ""
@@ -463,15 +468,15 @@ func containsHeader(row []string, header string) bool {
 // classifyColumns tells handin's columns (found by header, the first of
 // each) from the instructor's (every other header, or cells under none),
 // for the columns up to width not yet classified.
-func (h *handinSheetReader) classifyColumns(scan *sheetScan, width int) error {
-	handin := h.layout.handinColumns()
+func (h *handinSheetReader) classifyColumns(scan *xlsxstream.Sheet, width int) error {
+	handin := h.layout.Filled()
 	for c := len(h.cols); c < width; c++ {
 		header := ""
 		if c < len(h.sheet.headers) {
 			header = strings.TrimSpace(h.sheet.headers[c])
 		}
-		visible := !scan.hidden(c)
-		i := slices.IndexFunc(handin, func(hc column) bool { return strings.EqualFold(hc.Header, header) })
+		visible := !scan.Hidden(c)
+		i := slices.IndexFunc(handin, func(hc Column) bool { return strings.EqualFold(hc.Header, header) })
 		switch {
 		case i >= 0 && !h.claimed[handin[i].Header]:
 			h.claimed[handin[i].Header] = true
@@ -488,11 +493,11 @@ func (h *handinSheetReader) classifyColumns(scan *sheetScan, width int) error {
 		if untitled {
 			header = "Untitled " + columnLetter(c)
 		}
-		style, err := h.r.style(scan.style(c))
+		style, err := h.r.style(scan.Style(c))
 		if err != nil {
 			return err
 		}
-		own := &instructorColumn{header: header, width: scan.width(c), hidden: !visible, style: style, untitled: untitled, cells: map[string]placedCell{}}
+		own := &instructorColumn{header: header, width: scan.Width(c), hidden: !visible, style: style, untitled: untitled, cells: map[string]placedCell{}}
 		h.cols = append(h.cols, sheetColumn{header: header, own: own})
 		h.sheet.columns = append(h.sheet.columns, own)
 	}
@@ -517,6 +522,8 @@ func (r *workbookReader) notes(name string) ([]placedNote, error) {
 		if err != nil {
 			continue
 		}
+		// The text of a comment in runs (as LibreOffice writes them) is in
+		// its runs only (xlsxstream's TestCommentTextIsInTextOrInItsRuns).
 		text := c.Text
 		for _, run := range c.Paragraph {
 			text += run.Text
@@ -531,7 +538,7 @@ func (r *workbookReader) notes(name string) ([]placedNote, error) {
 func (r *workbookReader) readOwnSheet(name string) (*ownSheet, error) {
 	s := &ownSheet{name: name}
 	width := 0
-	scan, err := r.parts.scanSheet(name, func(_ *sheetScan, i int, cells []sheetCell) error {
+	scan, err := r.parts.Scan(name, func(_ *xlsxstream.Sheet, i int, cells []xlsxstream.Cell) error {
 		values, byCol := rowValues(cells)
 		width = max(width, len(values))
 		for c := range values {
@@ -557,10 +564,10 @@ func (r *workbookReader) readOwnSheet(name string) (*ownSheet, error) {
 		s.notes = append(s.notes, n.cellNote)
 		s.rows = max(s.rows, n.row+1)
 	}
-	dimCols, _ := scan.lastCell()
+	dimCols, _ := scan.Extent()
 	for c := range max(width, dimCols) {
-		s.columns = append(s.columns, ownColumn{width: scan.width(c), hidden: scan.hidden(c)})
+		s.columns = append(s.columns, ownColumn{width: scan.Width(c), hidden: scan.Hidden(c)})
 	}
-	s.merged = scan.merged
+	s.merged = scan.Merged
 	return s, nil
 }

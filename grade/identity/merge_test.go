@@ -1,4 +1,4 @@
-package grade
+package identity
 
 import (
 	"os"
@@ -40,68 +40,68 @@ func TestMergeAuthors(t *testing.T) {
 		{
 			name:    "student email",
 			commits: history(who{"Ann", "s111111@student.dtu.dk"}, who{"Bo", "S222222@DTU.DK"}),
-			want:    map[string]match{"s111111": {1, RuleEmail}, "s222222": {1, RuleEmail}}, contributors: 2,
+			want:    map[string]match{"s111111": {1, ruleEmail}, "s222222": {1, ruleEmail}}, contributors: 2,
 		},
 		{
 			name:    "other dtu.dk host",
 			commits: history(who{"Ann", "s111111@win.dtu.dk"}),
-			want:    map[string]match{"s111111": {1, RuleEmail}}, contributors: 1,
+			want:    map[string]match{"s111111": {1, ruleEmail}}, contributors: 1,
 		},
 		{
 			name:    "id in the user part of another address",
 			commits: history(who{"Ann", "s111111@gmail.com"}),
-			want:    map[string]match{"s111111": {1, RuleEmailUser}}, contributors: 1,
+			want:    map[string]match{"s111111": {1, ruleEmailUser}}, contributors: 1,
 		},
 		{
 			name:    "id in the name",
 			commits: history(who{"Ann Andersen (s111111)", "ann@proton.me"}, who{"bo-s222222", "bo@x.org"}),
-			want:    map[string]match{"s111111": {1, RuleName}, "s222222": {1, RuleName}}, contributors: 2,
+			want:    map[string]match{"s111111": {1, ruleName}, "s222222": {1, ruleName}}, contributors: 2,
 		},
 		{
 			name:    "id in the GitHub login",
 			commits: history(who{"Ann", "4242+anns111111@users.noreply.github.com"}),
-			want:    map[string]match{"s111111": {1, RuleLogin}}, contributors: 1,
+			want:    map[string]match{"s111111": {1, ruleLogin}}, contributors: 1,
 		},
 		{
 			name:    "authors.csv by email and by name",
 			commits: history(who{"Ann", "ann@proton.me"}, who{"Bo  Berg", "bo@x.org"}),
 			authors: map[string]string{"ann@proton.me": "s111111", "bo berg": "s222222"},
-			want:    map[string]match{"s111111": {1, RuleAuthorsCSV}, "s222222": {1, RuleAuthorsCSV}}, contributors: 2,
+			want:    map[string]match{"s111111": {1, ruleAuthorsCSV}, "s222222": {1, ruleAuthorsCSV}}, contributors: 2,
 		},
 		{
 			name:    "authors.csv wins over a weaker rule",
 			commits: history(who{"Ann s222222", "ann@proton.me"}),
 			authors: map[string]string{"ann@proton.me": "s111111"},
-			want:    map[string]match{"s111111": {1, RuleAuthorsCSV}}, contributors: 1,
+			want:    map[string]match{"s111111": {1, ruleAuthorsCSV}}, contributors: 1,
 		},
 		{
 			name: "same email, several names",
 			commits: history(who{"Ann", "s111111@student.dtu.dk"}, who{"ann-laptop", "S111111@student.dtu.dk"},
 				who{"Ann A.", "s111111@student.dtu.dk"}),
-			want: map[string]match{"s111111": {3, RuleEmail}}, contributors: 1,
+			want: map[string]match{"s111111": {3, ruleEmail}}, contributors: 1,
 		},
 		{
 			name:    "same name, several emails",
 			commits: history(who{"Ann Andersen", "s111111@student.dtu.dk"}, who{"ann  andersen", "ann@home.lan"}),
-			want:    map[string]match{"s111111": {2, RuleEmail}}, contributors: 1,
+			want:    map[string]match{"s111111": {2, ruleEmail}}, contributors: 1,
 		},
 		{
 			name: "GitHub login merges with the name used elsewhere",
 			commits: history(who{"Ann Andersen", "12345+annand@users.noreply.github.com"},
 				who{"annand", "ann@home.lan"}, who{"annand", "s111111@student.dtu.dk"}),
-			want: map[string]match{"s111111": {3, RuleEmail}}, contributors: 1,
+			want: map[string]match{"s111111": {3, ruleEmail}}, contributors: 1,
 		},
 		{
 			name:      "generic names are not merged",
 			commits:   history(who{"root", "s111111@student.dtu.dk"}, who{"root", "root@gpu-box"}),
-			want:      map[string]match{"s111111": {1, RuleEmail}},
+			want:      map[string]match{"s111111": {1, ruleEmail}},
 			unmatched: 1, contributors: 2,
 		},
 		{
 			name: "two students sharing a name stay apart",
 			commits: history(who{"MacBook User", "s111111@student.dtu.dk"}, who{"MacBook User", "s222222@student.dtu.dk"},
 				who{"MacBook User", "x@y.z"}),
-			want:         map[string]match{"s111111": {2, RuleEmail}, "s222222": {1, RuleEmail}},
+			want:         map[string]match{"s111111": {2, ruleEmail}, "s222222": {1, ruleEmail}},
 			contributors: 2,
 		},
 		{
@@ -113,7 +113,7 @@ func TestMergeAuthors(t *testing.T) {
 			name: "bots are not people",
 			commits: history(who{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"}, who{"Ann", "s111111@dtu.dk"},
 				who{"GitHub Action", "action@github.com"}),
-			want: map[string]match{"s111111": {1, RuleEmail}}, contributors: 1,
+			want: map[string]match{"s111111": {1, ruleEmail}}, contributors: 1,
 		},
 		{
 			name:      "empty and broken identities",
@@ -123,13 +123,13 @@ func TestMergeAuthors(t *testing.T) {
 		{
 			name:      "an id inside a longer number is not an id",
 			commits:   history(who{"s1111112", "a@b.c"}, who{"9s111111", "d@e.f"}),
-			want:      map[string]match{"s111111": {1, RuleName}},
+			want:      map[string]match{"s111111": {1, ruleName}},
 			unmatched: 1, contributors: 2,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := mergeAuthors(tt.commits, roster, tt.authors)
+			got := Merge(tt.commits, roster, tt.authors)
 			for _, st := range got.Students {
 				want := tt.want[st.ID]
 				if st.Commits != want.commits || st.Rule != want.rule {
@@ -164,14 +164,14 @@ func TestMergeAuthors(t *testing.T) {
 // listed with their distinct names and emails, sorted, all their commits and
 // every identity with the merge that joined it.
 func TestUnmatchedAuthorListsEachNameAndEmailOnce(t *testing.T) {
-	got := mergeAuthors(history(who{"Zed", "zed@home.lan"}, who{"zed", "zed@home.lan"}, who{"Zed", "z@work.com"},
+	got := Merge(history(who{"Zed", "zed@home.lan"}, who{"zed", "zed@home.lan"}, who{"Zed", "z@work.com"},
 		who{"Zed", "zed@home.lan"}, who{"", "z@work.com"}), []string{"s111111"}, nil)
 	want := []Author{{Names: []string{"Zed", "zed"}, Emails: []string{"z@work.com", "zed@home.lan"}, Commits: 5,
 		Identities: []Identity{
 			{Name: "Zed", Email: "zed@home.lan", Commits: 2},
-			{Name: "zed", Email: "zed@home.lan", Commits: 1, Rule: MergeEmail, Evidence: "address zed@home.lan", Via: "Zed <zed@home.lan>"},
-			{Name: "Zed", Email: "z@work.com", Commits: 1, Rule: MergeName, Evidence: `name "Zed"`, Via: "Zed <zed@home.lan>"},
-			{Email: "z@work.com", Commits: 1, Rule: MergeEmail, Evidence: "address z@work.com", Via: "Zed <z@work.com>"},
+			{Name: "zed", Email: "zed@home.lan", Commits: 1, Rule: mergeEmail, Evidence: "address zed@home.lan", Via: "Zed <zed@home.lan>"},
+			{Name: "Zed", Email: "z@work.com", Commits: 1, Rule: mergeName, Evidence: `name "Zed"`, Via: "Zed <zed@home.lan>"},
+			{Email: "z@work.com", Commits: 1, Rule: mergeEmail, Evidence: "address z@work.com", Via: "Zed <z@work.com>"},
 		}}}
 	if !reflect.DeepEqual(got.Unmatched, want) {
 		t.Errorf("unmatched %+v, want %+v", got.Unmatched, want)
@@ -187,8 +187,8 @@ func TestMergeAuthorsOrderIndependent(t *testing.T) {
 	for i, c := range cs {
 		reversed[len(cs)-1-i] = c
 	}
-	a := mergeAuthors(cs, []string{"s111111", "s222222"}, nil)
-	b := mergeAuthors(reversed, []string{"s111111", "s222222"}, nil)
+	a := Merge(cs, []string{"s111111", "s222222"}, nil)
+	b := Merge(reversed, []string{"s111111", "s222222"}, nil)
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("order matters:\n%+v\n%+v", a, b)
 	}

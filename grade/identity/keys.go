@@ -1,4 +1,4 @@
-package grade
+package identity
 
 import (
 	"slices"
@@ -17,13 +17,13 @@ import (
 // Rules that merge two commit identities into one person, strongest first
 // (Identity.Rule).
 const (
-	MergeEmail     = "same-email"      // the same address
-	MergeStudentID = "same-student-id" // the same student id in a name, address or login
-	MergeName      = "same-name"       // names equal once case, accents, spaces and punctuation are folded
-	// MergeLogin: a login (GitHub noreply address, address user part, a name
+	mergeEmail     = "same-email"      // the same address
+	mergeStudentID = "same-student-id" // the same student id in a name, address or login
+	mergeName      = "same-name"       // names equal once case, accents, spaces and punctuation are folded
+	// mergeLogin: a login (GitHub noreply address, address user part, a name
 	// in parentheses) equals the other identity's login or folded name.
-	MergeLogin   = "login"
-	MergeStudent = "same-student" // both map to the same roster student
+	mergeLogin   = "login"
+	mergeStudent = "same-student" // both map to the same roster student
 )
 
 // keyKind is the kind of fact a merge key is: each merge rule compares keys
@@ -130,14 +130,14 @@ var (
 	})
 )
 
-// FoldName is the form names and logins are compared in: lower case, no
+// foldName is the form names and logins are compared in: lower case, no
 // accents, letters and digits only ("Jiří Novák", "jiri.novak" and
 // "JiriNovak" are "jirinovak").
-func FoldName(s string) string {
+func foldName(s string) string {
 	return foldLetters(plainLetters().Replace(s))
 }
 
-// foldNameVariants are the folds a name or login is compared in: FoldName;
+// foldNameVariants are the folds a name or login is compared in: foldName;
 // the transliterated fold; the Latin letters alone of a name also written
 // in another script ("Ting-Hui Cheng鄭婷卉"); and its words in sorted order
 // ("berg.anna" is "Anna Berg").
@@ -185,7 +185,7 @@ func foldLetters(s string) string {
 // genericName: a name that says nothing about who wrote the commit.
 func genericName(name string) bool {
 	name = strings.TrimSpace(name)
-	folded := FoldName(name)
+	folded := foldName(name)
 	return placeholderName(folded) || len([]rune(folded)) < minKeyLength || machineName.MatchString(name)
 }
 
@@ -193,7 +193,7 @@ func genericName(name string) bool {
 // root@ a server): never a reason to merge.
 func genericEmail(email string) bool {
 	user, _, ok := strings.Cut(email, "@")
-	return exampleEmail(email) || !ok || sharedAccount(FoldName(user))
+	return exampleEmail(email) || !ok || sharedAccount(foldName(user))
 }
 
 // mergeKeys are the facts that may tie an identity to another of the same
@@ -212,7 +212,7 @@ func mergeKeys(id *identity) []mergeKey {
 	keys.addName(id.name)
 	for _, login := range identityLogins(id) {
 		keys.addFolds(keyLogin, login.value, login.from)
-		folded := FoldName(login.value)
+		folded := foldName(login.value)
 		if stripped := strings.TrimRightFunc(folded, unicode.IsDigit); stripped != folded && len([]rune(stripped)) >= minStrippedLogin {
 			keys.add(keyLogin, stripped, login.from+" without its digits")
 		}

@@ -1,0 +1,106 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+
+	"github.com/urfave/cli/v2"
+)
+
+func initCommand() *cli.Command {
+	return withExitCodes(&cli.Command{
+		Name:  "init",
+		Usage: "write a commented example course file (handin.toml)",
+		Description: `Writes DIR/handin.toml, a commented example of the course file 'handin run'
+reads: groups file, deadline and time zone, spec and claims rules, workspace
+and output folders, workers, timeout, and the path of a token file (never the
+token). Edit it, put groups.csv next to it, and run 'handin run' in that
+folder. An existing file is never overwritten.
+
+Example:
+   mkdir mlops-2026 && cd mlops-2026 && handin init && $EDITOR handin.toml`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "dir", Value: ".", Usage: "write the course file into `DIR`"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usageError("init: unexpected argument %q (use --dir DIR)", c.Args().First())
+			}
+			if err := os.MkdirAll(c.String("dir"), 0o755); err != nil {
+				return usageError("init: %w", err)
+			}
+			name := filepath.Join(c.String("dir"), CourseFileName)
+			if err := writeNewFile(name, []byte(exampleCourseFile)); err != nil {
+				return usageError("init: %w", err)
+			}
+			fmt.Fprintf(streamsOf(c).out, "wrote %s: set groups and deadline, then run 'handin run' in %s\n", name, c.String("dir"))
+			return nil
+		},
+	}, exitCodes{exitOK: "written", exitUsage: "the file exists (never overwritten) or cannot be written"})
+}
+
+// writeNewFile creates name with data, refusing to replace an existing file.
+func writeNewFile(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("%s already exists: not overwritten", name)
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// exampleCourseFile is what 'handin init' writes.
+const exampleCourseFile = `# handin course file: what stays the same on every run of this course.
+# 'handin run' in this folder reads it. Paths are relative to this file's folder.
+# A flag overrides a key (--workers 8), and so does its environment variable
+# (HANDIN_WORKERS=8, HANDIN_DEADLINE=..., HANDIN_TOKEN_FILE=...).
+
+# One row per group: group_number,student_1,...,student_5,repo_url
+# (optional columns: deadline for an extension, branch).
+groups = "groups.csv"
+
+# The hand-in deadline: with a UTC offset (2026-01-23T23:59:59+01:00), or a
+# wall-clock time in time_zone.
+deadline = "2026-01-23 23:59:59"
+time_zone = "Europe/Copenhagen"
+
+# The report template's constraints: a built-in year ('handin spec list') or a
+# spec file ('handin spec extract').
+spec = "2026"
+
+# The rules that judge the checklist against each repository: by default the
+# built-in rules of the spec's year ('handin claims list'); or a rules file
+# that adjusts them ('handin claims show 2026 > claims.toml').
+# claims = "claims.toml"
+
+# Clones, snapshots, the observation log and results. Keep it between runs:
+# later runs only fetch what changed, and the log is the evidence of what was
+# pushed before the deadline.
+workspace = "workspace"
+
+# index.html, one page per group, gradebook.xlsx and results.json.
+out = "site"
+
+# Parallel clones, and how long one repository may take (retries included).
+workers = 4
+timeout = "5m"
+
+# Private repositories: a file holding a GitHub token, one line (never the token
+# itself here). Without it, $GITHUB_TOKEN or $GH_TOKEN is used when set. The
+# token is sent to token_hosts only.
+# token_file = "~/.config/handin/github-token"
+# token_hosts = ["github.com"]
+
+# Commit authors the roster cannot match by email or id: CSV of
+# "author email or name,student id".
+# authors = "authors.csv"
+`

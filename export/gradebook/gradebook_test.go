@@ -1,0 +1,204 @@
+package gradebook
+
+import (
+	"errors"
+	"iter"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+var (
+	green = Color{Font: "166534", Fill: "DCFCE7"}
+	red   = Color{Font: "991B1B", Fill: "FEE2E2"}
+	now   = time.Date(2026, 1, 26, 9, 30, 0, 0, time.UTC)
+)
+
+// groups is a sheet as a caller lays one out: a key, a coloured state,
+// a column offered to the instructor, a wrapped fact and a coloured bool.
+var groups = Layout{
+	Name:    "Groups",
+	Key:     []string{"Group"},
+	Lead:    []Column{{Header: "Group", Width: 8}, {Header: "Status", Width: 10, Colors: map[any]Color{"ok": green, "failed": red}}},
+	Offered: []Column{{Header: "Grade", Width: 10}},
+	Facts:   []Column{{Header: "Problems", Width: 60, Wrap: true}, {Header: "Pass", Width: 8, Colors: map[any]Color{true: green}}},
+	Freeze:  1,
+}
+
+// rowsOf gives these rows, then err when it is not nil.
+func rowsOf(err error, rows ...Row) iter.Seq2[Row, error] {
+	return func(yield func(Row, error) bool) {
+		for _, r := range rows {
+			if !yield(r, nil) {
+				return
+			}
+		}
+		if err != nil {
+			yield(Row{}, err)
+		}
+	}
+}
+
+func group(n int, status, problems string, pass bool) Row {
+	return Row{Sheet: groups.Name, Values: []any{n, status, problems, pass}}
+}
+
+func write(t *testing.T, dir string, rows ...Row) *Written {
+	t.Helper()
+	w, err := Write(dir, []Layout{groups}, rowsOf(nil, rows...), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+func open(t *testing.T, name string) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// fillOf is the fill colour of a cell, "" for none.
+func fillOf(t *testing.T, f *excelize.File, sheet, cell string) string {
+	t.Helper()
+	id, err := f.GetCellStyle(sheet, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := f.GetStyle(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Fill.Color) == 0 {
+		return ""
+	}
+	return s.Fill.Color[0]
+}
+
+// A wrapped cell's row is as tall as its lines need, by the estimate of
+// how many lines a text takes in a column that wide; a row of one line
+// keeps the default height.
+func TestWrappedRowsAreTallEnough(t *testing.T) {
+	dir := t.TempDir()
+	var messages []string
+	for i := range 6 {
+		messages = append(messages, strings.Repeat("a long problem text that needs more than one line ", 1+i%2))
+	}
+	problems := strings.Join(messages, "\n")
+	write(t, dir, group(1, "problems", problems, false), group(2, "ok", "", true))
+	f := open(t, filepath.Join(dir, File))
+	height, _ := f.GetRowHeight(groups.Name, 2)
+	lines := textLines(problems, 60)
+	if lines < 9 || height < float64(lines*lineHeight) {
+		t.Errorf("group 1 row is %.0f points for %d lines of problems", height, lines)
+	}
+	if h, _ := f.GetRowHeight(groups.Name, 3); h > 2*lineHeight {
+		t.Errorf("group 2 has no problems but a %.0f point row", h)
+	}
+}
+
+// A value its column colours is written in its colour, as a cell style;
+// other values of the column are not coloured.
+func TestColumnsColourTheirValues(t *testing.T) {
+	dir := t.TempDir()
+	write(t, dir, group(1, "ok", "", true), group(2, "problems", "x", false), group(3, "failed", "y", false))
+	f := open(t, filepath.Join(dir, File))
+	for cell, want := range map[string]string{"B2": green.Fill, "B3": "", "B4": red.Fill, "E2": green.Fill, "E3": ""} {
+		if got := fillOf(t, f, groups.Name, cell); got != want {
+			t.Errorf("%s filled %q, want %q", cell, got, want)
+		}
+	}
+	if formats, err := f.GetConditionalFormats(groups.Name); err != nil || len(formats) != 0 {
+		t.Errorf("conditional formats %v %v", formats, err)
+	}
+}
+
+// Rows Write cannot place, or a source that fails, leave the folder as it
+// was: no gradebook is half written, no spool left behind.
+func TestWriteRefusesRowsItCannotPlace(t *testing.T) {
+	failed := errors.New("results.json: unexpected EOF")
+	for _, c := range []struct {
+		name string
+		rows iter.Seq2[Row, error]
+		want string
+	}{
+		{"unknown sheet", rowsOf(nil, Row{Sheet: "Other", Values: []any{1}}), `sheet "Other"`},
+		{"short row", rowsOf(nil, Row{Sheet: groups.Name, Values: []any{1, "ok"}}), "2 values for 4 columns"},
+		{"failing source", rowsOf(failed, group(1, "ok", "", true)), failed.Error()},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, err := Write(dir, []Layout{groups}, c.rows, now)
+			if err == nil || !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error %v, want one saying %q", err, c.want)
+			}
+			if c.name == "failing source" && !errors.Is(err, failed) {
+				t.Errorf("error %v is not the source's", err)
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+				t.Errorf("left in the folder: %v", entries)
+			}
+		})
+	}
+}
+
+// A layout whose key is not one of its columns is refused before anything
+// is written.
+func TestWriteRefusesALayoutWithoutItsKey(t *testing.T) {
+	dir := t.TempDir()
+	l := groups
+	l.Key = []string{"Grade"} // the instructor's column, not handin's
+	if _, err := Write(dir, []Layout{l}, rowsOf(nil), now); err == nil || !strings.Contains(err.Error(), `key ["Grade"]`) {
+		t.Errorf("error %v, want one naming the key", err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("left in the folder: %v", entries)
+	}
+}
+
+// The instructor's grade stays on its group's row through rewrites, in
+// whatever order the rows come; the edited workbook is backed up once.
+func TestInstructorColumnIsCarriedOver(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, File)
+	if w := write(t, dir, group(1, "ok", "", true), group(2, "ok", "", true)); w.Path != name || w.Backup != "" {
+		t.Fatalf("first write: %+v", w)
+	}
+	f := open(t, name)
+	if err := f.SetCellInt(groups.Name, "C3", 7); err != nil { // group 2's Grade
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 {
+		w := write(t, dir, group(2, "failed", "gone", false), group(1, "ok", "", true))
+		if (w.Backup != "") != (run == 0) || w.Kept != 0 || len(w.Warnings) != 0 {
+			t.Errorf("run %d: %+v, want a backup of the edited workbook only", run, w)
+		}
+		g := open(t, name)
+		rows, err := g.GetRows(groups.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, r := range rows[1:] {
+			if grade := r[2]; (r[0] == "2") != (grade == "7") {
+				t.Errorf("run %d: row %d %q: the grade is not on group 2's row", run, i+2, r)
+			}
+		}
+		if kind, _ := g.GetCellType(groups.Name, "C2"); kind == excelize.CellTypeSharedString || kind == excelize.CellTypeInlineString {
+			t.Errorf("run %d: the grade 7 became text", run)
+		}
+	}
+	if backups, _ := filepath.Glob(filepath.Join(dir, "gradebook.*-*.xlsx")); len(backups) != 1 {
+		t.Errorf("backups %q, want one", backups)
+	}
+}

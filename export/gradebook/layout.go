@@ -1,0 +1,148 @@
+package gradebook
+
+// What Write is given: the layouts of handin's sheets and their rows, and
+// how a row is known again from one export to the next (its key).
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// KeptSheet holds what an export could not place back on its row: the
+// value, where it was and why it moved.
+const KeptSheet = "Kept"
+
+// Column is one column of a sheet: its header, its width in characters,
+// whether its text wraps (the row is then made tall enough for it) and
+// the colours of some of its values.
+type Column struct {
+	Header string
+	Width  float64
+	Wrap   bool
+	// Colors colour the cells of these values (a string, a bool, as a row
+	// gives them): cell styles, not conditional formats, which LibreOffice
+	// 7.4 fails to print to PDF on a long sheet.
+	Colors map[any]Color
+}
+
+// Color is a cell's font and fill colour, as RGB hex digits ("991B1B").
+type Color struct{ Font, Fill string }
+
+// Layout is one of handin's sheets. Handin owns the Lead and Facts
+// columns and rewrites them on every export; every other column is the
+// instructor's and is carried over, between Lead and Facts.
+type Layout struct {
+	Name string
+	Key  []string // headers of the Lead columns that identify a row across exports
+	Lead []Column
+	// Offered are the instructor's columns a new sheet starts with; once
+	// the sheet exists they are the instructor's to rename, move or delete.
+	Offered []Column
+	Facts   []Column
+	Freeze  int // columns kept in view when scrolling right
+	// FitWidth prints the sheet one page wide (landscape), for a sheet
+	// whose rows are read across.
+	FitWidth bool
+	// Retired are headers of columns earlier versions of handin filled:
+	// their values were handin's, so they are not carried over.
+	Retired []string
+}
+
+// Filled are the columns handin fills, in the order of a row's values.
+func (l Layout) Filled() []Column { return slices.Concat(l.Lead, l.Facts) }
+
+// Index is the position of a column handin fills in a row's values, -1
+// when it fills none of that header.
+func (l Layout) Index(header string) int {
+	return slices.IndexFunc(l.Filled(), func(c Column) bool { return c.Header == header })
+}
+
+// Row is a row of one of handin's sheets: a value for each column handin
+// fills (Layout.Filled), each nil, a string, an int, a bool, a time.Time
+// (written as its wall clock) or a Link. A string is always written as
+// text, never as a formula.
+type Row struct {
+	Sheet  string
+	Values []any
+}
+
+// Link is a cell holding a hyperlink: to a group page, to evidence on
+// GitHub.
+type Link struct{ Text, Target string }
+
+// keptLayout is the Kept sheet's columns. Kept is the instructor's sheet:
+// an export only appends to it.
+var keptLayout = []Column{
+	{Header: "Moved", Width: 17}, {Header: "Sheet", Width: 11}, {Header: "Row", Width: 28, Wrap: true},
+	{Header: "Column", Width: 16}, {Header: "Cell", Width: 7}, {Header: "Value", Width: 40, Wrap: true},
+	{Header: "Why", Width: 60, Wrap: true},
+}
+
+// rowKey identifies a row across exports: the canonical text of its key
+// cells. It is "" when the first (the group, the student) is empty.
+func rowKey(parts []string) string {
+	if parts[0] == "" {
+		return ""
+	}
+	return strings.Join(parts, "\x1f")
+}
+
+// describeKey names a row for the instructor: "Group 7, Question 3"; ""
+// for no key.
+func describeKey(l Layout, key string) string {
+	if key == "" {
+		return ""
+	}
+	parts := strings.Split(key, "\x1f")
+	out := make([]string, len(parts))
+	for i, p := range parts {
+		if i < len(l.Key) {
+			out[i] = l.Key[i] + " " + p
+		} else {
+			out[i] = p
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// checkLayouts says what is wrong with the layouts: a sheet without a key among
+// the columns handin fills cannot carry anything over.
+func checkLayouts(sheets []Layout) error {
+	for _, l := range sheets {
+		if len(l.Key) == 0 || slices.Contains(l.keyIndexes(), -1) {
+			return fmt.Errorf("gradebook sheet %s: its key %q is not among the columns handin fills", l.Name, l.Key)
+		}
+	}
+	return nil
+}
+
+// keyIndexes are the positions of the key columns in a row's values.
+func (l Layout) keyIndexes() []int {
+	idx := make([]int, len(l.Key))
+	for i, k := range l.Key {
+		idx[i] = l.Index(k)
+	}
+	return idx
+}
+
+// handinKey is the key of a row of handin's values, its key columns at
+// these positions.
+func handinKey(values []any, keyIndexes []int) string {
+	parts := make([]string, len(keyIndexes))
+	for i, k := range keyIndexes {
+		parts[i] = keyPart(canonicalOf(values[k]))
+	}
+	return rowKey(parts)
+}
+
+// keyPart is a key cell's text as a key: canonical, without the spaces a
+// spreadsheet program may trim.
+func keyPart(text string) string { return canonical(strings.TrimSpace(text)) }
+
+// headerWidth is a column width that shows the whole header in bold with
+// the filter button beside it.
+func headerWidth(header string) float64 {
+	n := float64(len([]rune(header)))
+	return float64(int(n*1.15)) + 4
+}
