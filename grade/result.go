@@ -181,7 +181,11 @@ type RepoStats struct {
 	UsesDVC           bool  `json:"dvc"`
 	TestFiles         int   `json:"test_files"`
 	RepoSize          int64 `json:"repo_size"`
-	ReadmeWords       int   `json:"readme_words"`
+	// RepoSizeUnsized counts the files of the deadline tree whose size the
+	// scrape could not learn (a partial clone, from a server that does not
+	// answer object-info): RepoSize is the size of the others.
+	RepoSizeUnsized int `json:"repo_size_unsized,omitempty"`
+	ReadmeWords     int `json:"readme_words"`
 }
 
 // The people of a result (who wrote the commits, see package identity),

@@ -5,17 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/transport"
 
-	"handin/scrape/packstore"
 	"handin/workspace"
 )
 
@@ -117,7 +113,7 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	auth := tokenAuth(g.URL, r.opts.Token, r.opts.TokenHosts)
 	var remote remoteTip
 	err = r.retry.do(repoCtx, func() (err error) {
-		remote, err = listRemote(repoCtx, g.URL, auth, g.Branch)
+		remote, err = listRemote(repoCtx, g, auth)
 		return err
 	})
 	if err != nil {
@@ -137,12 +133,11 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 		}
 	}
 
-	repo, omitted, err := r.fetch(repoCtx, g, remote.Branch, auth)
+	cl, err := r.fetch(repoCtx, g, remote, auth)
 	if err != nil {
 		return r.failed(ctx, repoCtx, g, snap, auth != nil, err)
 	}
-	snap.Notes = append(snap.Notes, omittedNote(omitted)...)
-	tip, err := localTip(repo, remote.Branch)
+	tip, err := localTip(cl.repo, remote.Branch)
 	if err != nil {
 		return r.internalError(snap, err)
 	}
@@ -151,10 +146,18 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 		return nil, false, err
 	}
 	pushLog, pushLogNote := r.pushLogSightings(repoCtx, g, snap.Branch, snap.Deadline)
-	newFiles, err := r.analyse(repoCtx, repo, snap, pushLog, pushLogNote)
+	newFiles, err := r.analyse(repoCtx, cl, snap, pushLog, pushLogNote)
+	var remoteErr *remoteError
+	if errors.As(err, &remoteErr) { // the server failed us after the fetch
+		failed := r.newSnapshot(g)
+		failed.Branch, failed.MovedTo = snap.Branch, snap.MovedTo
+		return r.failed(ctx, repoCtx, g, failed, auth != nil, remoteErr.err)
+	}
 	if err != nil {
 		return r.internalError(snap, err)
 	}
+	snap.Notes = append(snap.Notes, cl.notes()...)
+	snap.Notes = append(snap.Notes, omittedNote(cl.omissions())...)
 	snap.Notes = append(snap.Notes, dateNotes(snap.Commits)...)
 	return snap, false, r.store(snap, newFiles)
 }
@@ -171,7 +174,8 @@ func (r *runner) deadlineFor(g Group) time.Time {
 // fills the snapshot and copies the files into a new folder of the group's
 // (copyDeadlineTree), returned for store to move into place ("" when nothing
 // was pinned).
-func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *workspace.Snapshot, pushLog []workspace.Evidence, pushLogNote string) (newFiles string, err error) {
+func (r *runner) analyse(ctx context.Context, cl *clone, snap *workspace.Snapshot, pushLog []workspace.Evidence, pushLogNote string) (newFiles string, err error) {
+	repo := cl.repo
 	obs, err := r.ws.Observations(snap.Group)
 	if err != nil {
 		return "", err
@@ -199,7 +203,7 @@ func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *worksp
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-	return r.copyDeadlineTree(repo, snap)
+	return r.copyDeadlineTree(ctx, cl, snap)
 }
 
 // current returns the stored snapshot when it already answers this run:
@@ -220,43 +224,6 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 		}
 	}
 	return prev
-}
-
-// fetch brings the branch into the group's workspace clone: incrementally
-// into an existing clone, or as a fresh bare clone built in the workspace's
-// tmp folder and renamed into place once complete. omitted is what the
-// clone's pack store left out of the packs this fetch brought.
-func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transport.AuthMethod) (repo *git.Repository, omitted []packstore.Omission, err error) {
-	final := r.ws.ClonePath(g.Number)
-	redacted := RedactURL(g.URL)
-	if existing, ok := openClone(ctx, final, redacted); ok {
-		err := r.retry.do(ctx, func() error { return fetchBranch(ctx, existing, g.URL, auth, branch) })
-		return existing, omissions(existing), err
-	}
-	tmp, err := r.ws.NewCloneDir(g.Number)
-	if err != nil {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: %w", err)}
-	}
-	defer os.RemoveAll(tmp) // no-op once renamed
-	repo, err = initClone(ctx, tmp, redacted, branch)
-	if err != nil {
-		return nil, nil, &workspaceError{err}
-	}
-	if err := r.retry.do(ctx, func() error { return fetchBranch(ctx, repo, g.URL, auth, branch) }); err != nil {
-		return nil, nil, err
-	}
-	omitted = omissions(repo) // the storage opened on tmp: the clone is opened again once moved
-	if err := os.RemoveAll(final); err != nil {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: replace %s: %w", final, err)}
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: %w", err)}
-	}
-	repo, ok := openClone(ctx, final, redacted)
-	if !ok {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: %s unreadable after rename", final)}
-	}
-	return repo, omitted, nil
 }
 
 // failed turns a failed list or fetch into the group's status, stored

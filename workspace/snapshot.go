@@ -80,6 +80,10 @@ type File struct {
 	Size   int64    `json:"size"`
 	Mode   FileMode `json:"mode"`
 	Target string   `json:"target,omitempty"` // symlink target, recorded, never followed
+	// SizeUnknown: the scrape could not learn the file's size, and Size is
+	// 0: its contents were not fetched, and the server does not answer
+	// object-info (partial clones).
+	SizeUnknown bool `json:"size_unknown,omitempty"`
 	// NotCopied says why a file the scrape copies (report, figure, README,
 	// text file) was not copied: too large, a symlink, binary content, ...
 	NotCopied string `json:"not_copied,omitempty"`
