@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 
+	"handin/internal/github"
 	"handin/scrape/packstore"
 	"handin/workspace"
 )
@@ -24,7 +25,8 @@ type runner struct {
 	opts      Options
 	ws        *workspace.Workspace
 	retry     retryPolicy
-	dirOwners map[int]int // group number -> index of the row owning its folder
+	dirOwners map[int]int    // group number -> index of the row owning its folder
+	gitHub    *github.Client // nil without a token
 }
 
 // workspaceError marks a failure to write the workspace, which ends the run.

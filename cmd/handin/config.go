@@ -42,6 +42,8 @@ var courseKeys = []courseKey{
 	{key: "timeout", flag: "timeout"},
 	{key: "token_file", flag: "token-file", path: true},
 	{key: "token_hosts", flag: "token-host"},
+	{key: "github_host", flag: "github-host"},
+	{key: "github_api", flag: "github-api"},
 }
 
 // envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE

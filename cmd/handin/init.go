@@ -100,6 +100,12 @@ timeout = "5m"
 # token_file = "~/.config/handin/github-token"
 # token_hosts = ["github.com"]
 
+# GitHub's API, read with the token for the repositories on github_host: the
+# push log, the accounts behind commit addresses, the CI status of the commit
+# that counts. For GitHub Enterprise: its host, and https://HOST/api/v3.
+# github_host = "github.com"
+# github_api = "https://api.github.com"
+
 # Commit authors the roster cannot match by email or id: CSV of
 # "author email or name,student id".
 # authors = "authors.csv"

@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"handin/internal/coursetime"
+	"handin/internal/github"
 	"handin/scrape"
 	"handin/workspace"
 )
@@ -32,14 +33,14 @@ first scrape after the deadline bounds what was pushed by then: a commit dated
 at or before the deadline that it did not see was pushed after the deadline
 and is flagged backdated. In between, commits dated at or before the deadline
 get the benefit of the doubt. So run scrape on a schedule (cron) around the
-deadline, and once right after it. For repositories on github.com, with a
-token, GitHub's push log (api.github.com) gives the same evidence by
-GitHub's clock, no cron needed. Groups whose snapshot is current and whose
-remote did not move are not fetched again unless --refresh.
+deadline, and once right after it. For repositories on GitHub (--github-host,
+github.com by default), with a token, GitHub's push log gives the same
+evidence by GitHub's clock, no cron needed. Groups whose snapshot is current
+and whose remote did not move are not fetched again unless --refresh.
 
 The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
---token-host hosts (and, for the push log, to api.github.com when github.com
-is one of them) and never written anywhere.
+--token-host hosts (and to GitHub's API, --github-api, when --github-host is
+one of them) and never written anywhere.
 
 Example:
    handin scrape --groups groups.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws
@@ -65,6 +66,8 @@ func scrapeFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
 		&cli.StringFlag{Name: "token-file", Usage: "read the access token from `FILE` (default: $GITHUB_TOKEN, then $GH_TOKEN)"},
 		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only (repeatable)"},
+		&cli.StringFlag{Name: "github-host", Value: github.DefaultHost, Usage: "`HOST` whose repositories GitHub's API serves (a GitHub Enterprise server's)"},
+		&cli.StringFlag{Name: "github-api", Usage: "GitHub's REST API `URL` (default: https://api.github.com for github.com, else https://HOST/api/v3)"},
 	}
 }
 
@@ -87,6 +90,10 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 		Refresh:    c.Bool("refresh"),
 		Only:       c.IntSlice("group"),
 		TokenHosts: c.StringSlice("token-host"),
+		GitHub:     github.Config{Host: c.String("github-host"), API: c.String("github-api")}.WithDefaults(),
+	}
+	if err := opts.GitHub.Check(); err != nil {
+		return scrape.Options{}, usageError("scrape: --github-api: %w", err)
 	}
 	if opts.Workers < 1 {
 		return scrape.Options{}, usageError("scrape: --workers must be at least 1")
