@@ -94,6 +94,7 @@ func (r *runner) newSnapshot(g Group) *workspace.Snapshot {
 	return &workspace.Snapshot{
 		Group:     g.Number,
 		Students:  g.Students,
+		Roster:    withStudents(g, r.opts.Students),
 		URL:       RedactURL(g.URL),
 		WebURL:    g.WebURL,
 		Branch:    g.Branch,
@@ -206,8 +207,8 @@ func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *worksp
 
 // current returns the stored snapshot when it already answers this run:
 // same deadline, URL and branch, the remote tip unchanged, and a result that
-// is not a failure to look. Students and web URL follow groups.csv, MovedTo
-// the remote.
+// is not a failure to look. Students, what the roster says of them and web
+// URL follow groups.csv (and the students file), MovedTo the remote.
 func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace.Snapshot {
 	prev, err := r.ws.LoadSnapshot(snap.Group)
 	if err != nil || prev.Status.Infrastructure() || prev.Status == workspace.StatusInvalid ||
@@ -215,8 +216,8 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 		prev.TipSHA != tip.String() {
 		return nil
 	}
-	if !slices.Equal(prev.Students, snap.Students) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
-		prev.Students, prev.WebURL, prev.MovedTo = snap.Students, snap.WebURL, snap.MovedTo
+	if !slices.Equal(prev.Students, snap.Students) || !slices.Equal(prev.Roster, snap.Roster) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
+		prev.Students, prev.Roster, prev.WebURL, prev.MovedTo = snap.Students, snap.Roster, snap.WebURL, snap.MovedTo
 		if r.ws.UpdateSnapshot(prev) != nil {
 			return nil // scrape it again; store will report a real write failure
 		}
@@ -335,7 +336,7 @@ func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 	err := r.ws.SaveSnapshot(snap, newFiles)
 	if errors.Is(err, workspace.ErrUnencodable) {
 		*snap = workspace.Snapshot{
-			Group: snap.Group, Students: snap.Students, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
+			Group: snap.Group, Students: snap.Students, Roster: snap.Roster, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
 			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
 			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
 		}

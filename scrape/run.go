@@ -24,6 +24,9 @@ type Options struct {
 	Groups []Group
 	// GroupsFile names the file Groups were read from, kept with the roster.
 	GroupsFile string
+	// Students is the students file (ReadStudentsFile): what it says of a
+	// student fills in what groups.csv's columns leave empty.
+	Students []workspace.Student
 	// Deadline applies to every group without its own (Group.Deadline).
 	Deadline time.Time
 	Workers  int           // parallel clones; default 4

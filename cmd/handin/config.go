@@ -31,6 +31,7 @@ type courseKey struct {
 // one of them: only the file holding it.
 var courseKeys = []courseKey{
 	{key: "groups", flag: "groups", path: true},
+	{key: "students", flag: "students", path: true},
 	{key: "deadline", flag: "deadline"},
 	{key: "time_zone", flag: "tz"},
 	{key: "spec", flag: "spec", path: true},

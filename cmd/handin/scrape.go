@@ -57,6 +57,7 @@ Example:
 func scrapeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "groups", Usage: "groups `FILE` (CSV: group_number,student_1..student_5,repo_url[,deadline][,branch])", Required: true},
+		&cli.StringFlag{Name: "students", Usage: "students `FILE` (CSV: id,name,email,github, as the class list has them): whom commits are matched to"},
 		&cli.StringFlag{Name: "deadline", Usage: "deadline `TIME`, RFC 3339 (2026-01-23T23:59:59+01:00) or local to --tz (2026-01-23 23:59); required unless every group has its own"},
 		&cli.StringFlag{Name: "tz", Value: coursetime.DefaultZone, Usage: "course time `ZONE`: deadlines written without an offset are read in it"},
 		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (clones, snapshots)", Required: true},
@@ -82,8 +83,15 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 	if err != nil {
 		return scrape.Options{}, usageError("scrape: %w", err)
 	}
+	var students []workspace.Student
+	if file := c.String("students"); file != "" {
+		if students, err = scrape.ReadStudentsFile(file); err != nil {
+			return scrape.Options{}, usageError("scrape: %w", err)
+		}
+	}
 	opts := scrape.Options{
 		Groups:     groups,
+		Students:   students,
 		GroupsFile: c.String("groups"),
 		Workers:    c.Int("workers"),
 		Timeout:    c.Duration("timeout"),
