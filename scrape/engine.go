@@ -27,6 +27,7 @@ type runner struct {
 	retry     retryPolicy
 	dirOwners map[int]int    // group number -> index of the row owning its folder
 	gitHub    *github.Client // nil without a token
+	cache     *gitHubCache   // what GitHub's API answered; nil without a token
 }
 
 // workspaceError marks a failure to write the workspace, which ends the run.
@@ -56,6 +57,9 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 	snap, resumed, err := r.snapshotGroupSafely(ctx, i, g)
 	if err != nil {
 		return Outcome{}, err
+	}
+	if err := r.cache.save(); err != nil {
+		return Outcome{}, &workspaceError{err}
 	}
 	o := Outcome{
 		Group:    g.Number,
@@ -136,6 +140,11 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	}
 	if !r.opts.Refresh {
 		if prev := r.current(snap, remote.Tip); prev != nil {
+			if r.gitHubFacts(repoCtx, g, prev) {
+				if err := r.ws.UpdateSnapshot(prev); err != nil {
+					return nil, false, &workspaceError{err}
+				}
+			}
 			return prev, true, r.observe(prev, prev.TipSHA)
 		}
 	}
@@ -159,6 +168,7 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 		return r.internalError(snap, err)
 	}
 	snap.Notes = append(snap.Notes, dateNotes(snap.Commits)...)
+	r.gitHubFacts(repoCtx, g, snap)
 	return snap, false, r.store(snap, newFiles)
 }
 

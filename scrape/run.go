@@ -156,6 +156,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	installTransport()
 	r := &runner{opts: opts, ws: ws, retry: retryPolicy{Attempts: retryAttempts, BaseDelay: opts.RetryDelay}, dirOwners: dirOwners(groups),
 		gitHub: client}
+	if client != nil {
+		r.cache = &gitHubCache{ws: ws, data: ws.LoadGitHubCache(opts.GitHub.API)}
+	}
 	opts.Logger.Info("scrape started", "groups", len(groups), "workers", opts.Workers, "workspace", ws.Root())
 
 	outcomes := make([]*Outcome, len(groups))

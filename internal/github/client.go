@@ -195,7 +195,7 @@ func (c *Client) do(ctx context.Context, call func() (*gh.Response, error)) erro
 			return refusal(resp.StatusCode, err)
 		}
 		if end, ok := ctx.Deadline(); waits >= maxRateLimitWaits || (ok && c.now().Add(wait).After(end)) {
-			return fmt.Errorf("%w for %s more, beyond the time this has", ErrRateLimited, wait.Round(time.Second))
+			return fmt.Errorf("%w for %s more, beyond the time left", ErrRateLimited, wait.Round(time.Second))
 		}
 		if err := c.sleep(ctx, wait); err != nil {
 			return err

@@ -134,3 +134,17 @@ func (c *Client) ProfileName(ctx context.Context, login string) (string, error) 
 	})
 	return user.GetName(), err
 }
+
+// NoreplyLogin is the login in a noreply address of the config's host
+// (ID+LOGIN@users.noreply.github.com, or LOGIN@... as older accounts have
+// it); ok is false for any other address.
+func (c Config) NoreplyLogin(email string) (login string, ok bool) {
+	user, domain, found := strings.Cut(strings.ToLower(strings.TrimSpace(email)), "@")
+	if !found || domain != "users.noreply."+strings.ToLower(c.Host) {
+		return "", false
+	}
+	if _, after, plus := strings.Cut(user, "+"); plus {
+		user = after
+	}
+	return user, ValidLogin(user)
+}
