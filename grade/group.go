@@ -263,7 +263,7 @@ func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, 
 	} else {
 		r.Stats.ReadmeWords = n
 	}
-	people := identity.Merge(s.Commits, s.Students, authors)
+	people := identity.Merge(identity.HistoryOf(s, authors))
 	r.Stats.Contributors = people.Count
 	r.Stats.Contributions = people.Contributions
 	r.Students = people.Students
