@@ -126,11 +126,14 @@ func identityNote(u Unmapped) string {
 }
 
 // authorsComment is a comment line that a spreadsheet opens as one text
-// cell: no separator, quote or control character of the student's text
-// survives in it.
+// cell: no separator, double quote (it becomes a single one) or control
+// character of the student's text survives in it.
 func authorsComment(text string, sep rune) string {
 	return "# " + strings.Map(func(r rune) rune {
-		if r == sep || r == '"' || unicode.IsControl(r) {
+		switch {
+		case r == '"':
+			return '\'' // a quote, not the start of a quoted field
+		case r == sep || unicode.IsControl(r):
 			return ' '
 		}
 		return r
