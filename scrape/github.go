@@ -89,7 +89,7 @@ func (r *runner) gitHubFacts(ctx context.Context, g Group, snap *workspace.Snaps
 // statuses, from the cache once settled.
 func (r *runner) ciStatus(ctx context.Context, g Group, repo github.Repo, snap *workspace.Snapshot) *workspace.CI {
 	key := repo.String() + "@" + snap.Pin.SHA
-	if ci, ok := r.cache.ci(key); ok && !r.opts.Refresh {
+	if ci, ok := cached(r.cache, r.cache.data.CI, key); ok && !r.opts.Refresh {
 		return &ci
 	}
 	checks, err := r.gitHub.CommitChecks(ctx, repo, snap.Pin.SHA)
@@ -99,7 +99,7 @@ func (r *runner) ciStatus(ctx context.Context, g Group, repo github.Repo, snap *
 	ci := ciOf(checks)
 	if ci.State == workspace.CIPassing || ci.State == workspace.CIFailing ||
 		(ci.State == workspace.CINone && r.opts.Now().After(snap.Deadline.Add(ciSettledAfter))) {
-		r.cache.setCI(key, ci)
+		remember(r.cache, r.cache.data.CI, key, ci)
 	}
 	return &ci
 }
@@ -163,7 +163,7 @@ func (r *runner) accounts(ctx context.Context, repo github.Repo, commits []works
 	for _, email := range addresses {
 		login, ok := r.opts.GitHub.NoreplyLogin(email)
 		if !ok {
-			if login, ok = r.cache.login(email); !ok || r.opts.Refresh {
+			if login, ok = cached(r.cache, r.cache.data.Logins, email); !ok || r.opts.Refresh {
 				if asked++; asked > maxAccountLookups {
 					break
 				}
@@ -171,13 +171,13 @@ func (r *runner) accounts(ctx context.Context, repo github.Repo, commits []works
 				if login, err = r.gitHub.CommitAuthor(ctx, repo, firstCommit[email]); err != nil {
 					break // the API refuses or the time is up: what is known so far
 				}
-				r.cache.setLogin(email, login)
+				remember(r.cache, r.cache.data.Logins, email, login)
 			}
 		}
 		if login == "" || strings.HasSuffix(login, "[bot]") {
 			continue
 		}
-		name, known := r.cache.profile(login)
+		name, known := cached(r.cache, r.cache.data.Profiles, strings.ToLower(login))
 		if !known || r.opts.Refresh {
 			if asked++; asked > maxAccountLookups {
 				break
@@ -186,7 +186,7 @@ func (r *runner) accounts(ctx context.Context, repo github.Repo, commits []works
 			if name, err = r.gitHub.ProfileName(ctx, login); err != nil && !errors.Is(err, github.ErrNotFound) {
 				break
 			}
-			r.cache.setProfile(login, name)
+			remember(r.cache, r.cache.data.Profiles, strings.ToLower(login), name)
 		}
 		out = append(out, workspace.Account{Email: email, Login: login, Name: strings.Join(strings.Fields(name), " ")})
 	}
@@ -202,43 +202,19 @@ type gitHubCache struct {
 	changed bool
 }
 
-func (c *gitHubCache) ci(key string) (workspace.CI, bool) {
+// cached is what the cache's map m (one of c.data's) holds at key.
+func cached[V any](c *gitHubCache, m map[string]V, key string) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	ci, ok := c.data.CI[key]
-	return ci, ok
+	v, ok := m[key]
+	return v, ok
 }
 
-func (c *gitHubCache) setCI(key string, ci workspace.CI) {
+// remember puts v at key in the cache's map m (one of c.data's).
+func remember[V any](c *gitHubCache, m map[string]V, key string, v V) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.data.CI[key], c.changed = ci, true
-}
-
-func (c *gitHubCache) login(email string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	login, ok := c.data.Logins[email]
-	return login, ok
-}
-
-func (c *gitHubCache) setLogin(email, login string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.data.Logins[email], c.changed = login, true
-}
-
-func (c *gitHubCache) profile(login string) (string, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	name, ok := c.data.Profiles[strings.ToLower(login)]
-	return name, ok
-}
-
-func (c *gitHubCache) setProfile(login, name string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.data.Profiles[strings.ToLower(login)], c.changed = name, true
+	m[key], c.changed = v, true
 }
 
 // save writes the cache when it changed since the last save (a run

@@ -152,7 +152,7 @@ func TestCIStatus(t *testing.T) {
 				!strings.Contains(snap.CI.Reason, tc.says) || strings.Contains(snap.CI.Reason, testToken) {
 				t.Errorf("CI %+v, want %s failing %v saying %q", snap.CI, tc.want, tc.failing, tc.says)
 			}
-			if _, cached := r.cache.ci(repo + "@" + sha); cached != tc.cached {
+			if _, cached := cached(r.cache, r.cache.data.CI, repo+"@"+sha); cached != tc.cached {
 				t.Errorf("cached %v, want %v", cached, tc.cached)
 			}
 		})
@@ -167,7 +167,7 @@ func TestCIStatus(t *testing.T) {
 	api.Checks(repo, sha, nil, nil)
 	r.gitHubFacts(context.Background(), Group{Number: 1, URL: "https://github.com/org/mlops.git"},
 		&workspace.Snapshot{Status: workspace.StatusOK, Deadline: testDeadline, Pin: workspace.Pin{SHA: sha}})
-	if ci, cached := r.cache.ci(repo + "@" + sha); !cached || ci.State != workspace.CINone {
+	if ci, cached := cached(r.cache, r.cache.data.CI, repo+"@"+sha); !cached || ci.State != workspace.CINone {
 		t.Errorf("none after the deadline: %+v, cached %v", ci, cached)
 	}
 
