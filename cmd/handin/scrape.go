@@ -38,13 +38,23 @@ github.com by default), with a token, GitHub's push log gives the same
 evidence by GitHub's clock, no cron needed. Groups whose snapshot is current
 and whose remote did not move are not fetched again unless --refresh.
 
+The students' names, addresses and GitHub logins (--students, a class list's
+CSV with the columns id,name,email,github, or groups.csv's student_N_name,
+student_N_email and student_N_github columns) go into the snapshot: 'handin
+grade' matches commits with them. With a token, for repositories on GitHub,
+the scrape also reads the GitHub account behind each commit address, the
+name on its profile, and the CI status of the commit that counts (passing,
+failing, pending, none, unknown), each once: WORKSPACE/github.json keeps
+GitHub's answers.
+
 The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
 --token-host hosts (and to GitHub's API, --github-api, when --github-host is
 one of them) and never written anywhere.
 
 Example:
    handin scrape --groups groups.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws
-   handin scrape --groups groups.csv --deadline "2026-01-23 23:59" --workspace ws --group 7 --refresh`,
+   handin scrape --groups groups.csv --deadline "2026-01-23 23:59" --workspace ws --group 7 --refresh
+   handin scrape --groups groups.csv --students classlist.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws`,
 		Flags:  append(scrapeFlags(), &cli.BoolFlag{Name: "json", Usage: "print the outcomes as JSON instead of a table"}),
 		Action: runScrape,
 	}, workspaceExits(
