@@ -67,22 +67,19 @@ func (r *runner) gitHubFacts(ctx context.Context, g Group, snap *workspace.Snaps
 	if snap.Pin.SHA == "" || !snap.Status.Pinned() {
 		return false
 	}
-	before := struct {
-		ci       *workspace.CI
-		accounts []workspace.Account
-	}{snap.CI, snap.Accounts}
+	ci, accounts := snap.CI, snap.Accounts
 	repo, ok := r.gitHubRepo(g.URL)
 	if !ok {
 		if _, onGitHub := r.opts.GitHub.Repo(g.URL); onGitHub {
 			snap.CI = &workspace.CI{State: workspace.CIUnknown, Reason: "no token for " + r.opts.GitHub.Host + ": GitHub's API was not asked"}
 		}
-		return !reflect.DeepEqual(before.ci, snap.CI)
+		return !reflect.DeepEqual(ci, snap.CI)
 	}
 	ctx, cancel := withMargin(ctx)
 	defer cancel()
 	snap.CI = r.ciStatus(ctx, g, repo, snap)
 	snap.Accounts = r.accounts(ctx, repo, snap.Commits)
-	return !reflect.DeepEqual(before.ci, snap.CI) || !slices.Equal(before.accounts, snap.Accounts)
+	return !reflect.DeepEqual(ci, snap.CI) || !slices.Equal(accounts, snap.Accounts)
 }
 
 // ciStatus is the CI status of the pinned commit: its check runs and
