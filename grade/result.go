@@ -133,6 +133,10 @@ type GroupResult struct {
 	// SharedHistory lists the other groups whose repositories share commits
 	// with this one at their deadline commits, by group.
 	SharedHistory []SharedHistory `json:"shared_history,omitempty"`
+	// CI is the CI status of the commit that counts, as GitHub reports its
+	// checks: its state and the failing checks; nil when the repository is
+	// not on GitHub.
+	CI *workspace.CI `json:"ci,omitempty"`
 	// Findings lists every problem and piece of information about the
 	// group and its questions, for the index, the gradebook and the page.
 	Findings []Finding `json:"findings"`

@@ -12,6 +12,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 
+	"handin/internal/github"
 	"handin/workspace"
 )
 
@@ -20,7 +21,9 @@ type runner struct {
 	opts      Options
 	ws        *workspace.Workspace
 	retry     retryPolicy
-	dirOwners map[int]int // group number -> index of the row owning its folder
+	dirOwners map[int]int    // group number -> index of the row owning its folder
+	gitHub    *github.Client // nil without a token
+	cache     *gitHubCache   // what GitHub's API answered; nil without a token
 }
 
 // workspaceError marks a failure to write the workspace, which ends the run.
@@ -50,6 +53,9 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 	snap, resumed, err := r.snapshotGroupSafely(ctx, i, g)
 	if err != nil {
 		return Outcome{}, err
+	}
+	if err := r.cache.save(); err != nil {
+		return Outcome{}, &workspaceError{err}
 	}
 	o := Outcome{
 		Group:    g.Number,
@@ -88,6 +94,7 @@ func (r *runner) newSnapshot(g Group) *workspace.Snapshot {
 	return &workspace.Snapshot{
 		Group:     g.Number,
 		Students:  g.Students,
+		Roster:    withStudents(g, r.opts.Students),
 		URL:       RedactURL(g.URL),
 		WebURL:    g.WebURL,
 		Branch:    g.Branch,
@@ -129,6 +136,11 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	}
 	if !r.opts.Refresh {
 		if prev := r.current(snap, remote.Tip); prev != nil {
+			if r.gitHubFacts(repoCtx, g, prev) {
+				if err := r.ws.UpdateSnapshot(prev); err != nil {
+					return nil, false, &workspaceError{err}
+				}
+			}
 			return prev, true, r.observe(prev, prev.TipSHA)
 		}
 	}
@@ -159,6 +171,7 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	snap.Notes = append(snap.Notes, cl.notes()...)
 	snap.Notes = append(snap.Notes, omittedNote(cl.omissions())...)
 	snap.Notes = append(snap.Notes, dateNotes(snap.Commits)...)
+	r.gitHubFacts(repoCtx, g, snap)
 	return snap, false, r.store(snap, newFiles)
 }
 
@@ -208,8 +221,8 @@ func (r *runner) analyse(ctx context.Context, cl *clone, snap *workspace.Snapsho
 
 // current returns the stored snapshot when it already answers this run:
 // same deadline, URL and branch, the remote tip unchanged, and a result that
-// is not a failure to look. Students and web URL follow groups.csv, MovedTo
-// the remote.
+// is not a failure to look. Students, what the roster says of them and web
+// URL follow groups.csv (and the students file), MovedTo the remote.
 func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace.Snapshot {
 	prev, err := r.ws.LoadSnapshot(snap.Group)
 	if err != nil || prev.Status.Infrastructure() || prev.Status == workspace.StatusInvalid ||
@@ -217,8 +230,8 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 		prev.TipSHA != tip.String() {
 		return nil
 	}
-	if !slices.Equal(prev.Students, snap.Students) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
-		prev.Students, prev.WebURL, prev.MovedTo = snap.Students, snap.WebURL, snap.MovedTo
+	if !slices.Equal(prev.Students, snap.Students) || !slices.Equal(prev.Roster, snap.Roster) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
+		prev.Students, prev.Roster, prev.WebURL, prev.MovedTo = snap.Students, snap.Roster, snap.WebURL, snap.MovedTo
 		if r.ws.UpdateSnapshot(prev) != nil {
 			return nil // scrape it again; store will report a real write failure
 		}
@@ -300,7 +313,7 @@ func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 	err := r.ws.SaveSnapshot(snap, newFiles)
 	if errors.Is(err, workspace.ErrUnencodable) {
 		*snap = workspace.Snapshot{
-			Group: snap.Group, Students: snap.Students, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
+			Group: snap.Group, Students: snap.Students, Roster: snap.Roster, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
 			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
 			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
 		}

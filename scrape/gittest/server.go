@@ -211,7 +211,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if _, err := os.Stat(filepath.Join(s.root, name, "HEAD")); err != nil {
+	// A repository is a folder of the root, or one folder down (OWNER/NAME.git, as on GitHub).
+	owned, _, _ := strings.Cut(rest, "/")
+	if !isRepo(filepath.Join(s.root, name)) && (owned == "" || owned == ".." || !isRepo(filepath.Join(s.root, name, owned))) {
 		http.NotFound(w, r)
 		return
 	}
@@ -243,4 +245,10 @@ func uploadPackConfig(f fault) []string {
 		env = append(env, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", i, kv[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", i, kv[1]))
 	}
 	return env
+}
+
+// isRepo: dir holds a bare repository.
+func isRepo(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "HEAD"))
+	return err == nil
 }
