@@ -172,7 +172,11 @@ func findings(q *parse.Question, figures *figureChecker) []Finding {
 }
 
 func withoutCode(all, code []parse.Image) []parse.Image {
-	return slices.DeleteFunc(slices.Clone(all), func(img parse.Image) bool { return slices.Contains(code, img) })
+	inCode := make(map[parse.Image]bool, len(code))
+	for _, img := range code {
+		inCode[img] = true
+	}
+	return slices.DeleteFunc(slices.Clone(all), func(img parse.Image) bool { return inCode[img] })
 }
 
 func drift(r *parse.Report, spec *Spec) Drift {
