@@ -31,11 +31,11 @@ var Shapes = []Shape{
 	{Name: "questions", Report: numbered(question)}, // "### Question" headings
 	{Name: "parts-refs", Report: partsAndRefs},      // question parts and link references
 	{Name: "missing-figures", Report: missingFigures, TreeFiles: 500_000},
-	{Name: "indent-list", Report: indentedList},               // lists nested line after line
-	{Name: "emphasis", Report: repeated("*_")},                // emphasis marks that never close
-	{Name: "code-marks", Report: repeated("`a")},              // code spans that never close
-	{Name: "bracket-lines", Report: repeated("[]\n")},         // a paragraph of empty link texts
-	{Name: "code-images", Report: repeated("`![](f.png)`\n")}, // images inside code spans
+	{Name: "indent-list", Report: indentedList},                 // lists nested line after line
+	{Name: "emphasis", Report: repeated("*_ ")},                 // emphasis that never closes
+	{Name: "link-titles", Report: repeated("[a](b \"\n")},       // link titles that never close
+	{Name: "bracket-lines", Report: repeated("[]\n")},           // a paragraph of empty link texts
+	{Name: "code-images", Report: repeated("`![](f.png)`\n\n")}, // images inside code spans
 	Plain,
 }
 
@@ -87,10 +87,10 @@ func partsAndRefs(size int) []byte {
 }
 
 // missingFigures is a question whose answer links distinct figures, from
-// figures/f1.png on: none of them is in Tree.
+// figures/f1.png on, a paragraph each: none of them is in Tree.
 func missingFigures(size int) []byte {
 	b := []byte("### Question 1\n\nAnswer:\n\n")
-	figures := numbered(func(i int) string { return fmt.Sprintf("![](figures/f%d.png)\n", i) })(size - len(b))
+	figures := numbered(func(i int) string { return fmt.Sprintf("![](figures/f%d.png)\n\n", i) })(size - len(b))
 	return append(b, figures...)
 }
 
