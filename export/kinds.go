@@ -50,6 +50,7 @@ var kindOrder = []kindInfo{
 	{grade.KindTickedWithoutEvidence, "ticked without evidence", "claims", true},
 	{grade.KindClaimsNotChecked, "checklist not judged", "", false},
 	{grade.KindCheckerSegmentation, "the checker counted other text", "", false},
+	{grade.KindReadAsText, "markup shown as plain text", "", false},
 	// information
 	{grade.KindCheckerCrash, "the course checker would stop", "", false},
 	{grade.KindAttribution, "attribution incomplete", "contributions", false},
