@@ -13,6 +13,7 @@ import (
 // questions (section headings) and the text after the last one.
 type reportPart struct {
 	Start, End int    // where the part is in the report's text
+	Text       string // the part as written
 	Src        []byte // its markdown (see parse.Report.Markdown)
 	Question   *parse.Question
 	Prompt     []byte // the question's prompt as markdown; nil outside questions
@@ -35,7 +36,7 @@ func splitReport(rep *parse.Report) []reportPart {
 			end = min(end, lines.start(rep.Questions[i+1].Line))
 		}
 		end = max(end, start)
-		part := reportPart{Start: start, End: end, Src: rep.Markdown(start, end), Question: q}
+		part := reportPart{Start: start, End: end, Text: text[start:end], Src: rep.Markdown(start, end), Question: q}
 		if at, ok := find(text, lines.start(q.Line+1), q.Prompt); ok { // headings are one line
 			part.Prompt = rep.Markdown(at, at+len(q.Prompt))
 		}
@@ -51,7 +52,7 @@ func appendText(parts []reportPart, rep *parse.Report, start, end int) []reportP
 	if strings.TrimSpace(rep.Text[start:end]) == "" {
 		return parts
 	}
-	return append(parts, reportPart{Start: start, End: end, Src: rep.Markdown(start, end)})
+	return append(parts, reportPart{Start: start, End: end, Text: rep.Text[start:end], Src: rep.Markdown(start, end)})
 }
 
 // find is the offset of the first s in text from offset from on; false

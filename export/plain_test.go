@@ -41,3 +41,26 @@ func TestHostileMarkupShownAsText(t *testing.T) {
 		t.Errorf("no note %q", want)
 	}
 }
+
+// TestDeepHTMLShownAsText: HTML nested deeper than a page can be parsed
+// back (512 elements) gives a page all the same, with that part as text.
+func TestDeepHTMLShownAsText(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	g := newGroup(1)
+	deep := strings.Repeat("<b>", 1000) + "bold"
+	g.files["reports/README.md"] = []byte("### Question 1\n\nAnswer:\n\n" + deep + "\n\n### Question 2\n\nAnswer:\n\n*fine*\n")
+	writeWorkspace(t, ws, g)
+	export(t, ws, out)
+	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "001.html")))
+	parts := reportParts(t, page)
+	if len(parts) != 2 {
+		t.Fatalf("%d parts", len(parts))
+	}
+	pre := findAll(parts[0], byTag("pre"))
+	if len(pre) != 1 || !strings.Contains(textContent(pre[0]), deep) || !strings.Contains(textContent(parts[0]), "this answer cannot be shown as markdown") {
+		t.Errorf("Question 1 = %q", textContent(parts[0])[:min(200, len(textContent(parts[0])))])
+	}
+	if ems := findAll(parts[1], byTag("em")); len(ems) != 1 {
+		t.Errorf("Question 2 is not markdown")
+	}
+}

@@ -111,8 +111,12 @@ func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs map
 	}
 	div := element("div", "class", "handin-part")
 	nodes, err := html.ParseFragment(bytes.NewReader(clean), div)
-	if err != nil {
-		return fmt.Errorf("parse sanitized report: %w", err)
+	if err != nil { // elements nested over 512 deep
+		div.AppendChild(paragraph(note(fmt.Sprintf("%s cannot be shown as markdown (%v); its text as written:", where, err))))
+		pre := element("pre")
+		pre.AppendChild(textNode(part.Text))
+		div.AppendChild(pre)
+		nodes = nil
 	}
 	for _, n := range nodes {
 		div.AppendChild(n)
