@@ -13,18 +13,9 @@ import (
 // note saying where (lines of the report file, front matter included); the
 // rest of the report is rendered as markdown.
 func TestHostileMarkupShownAsText(t *testing.T) {
-	ws, out := t.TempDir(), t.TempDir()
-	g := newGroup(1)
 	deep := strings.Repeat("> ", 40) + "*deep*"
 	dense := strings.Repeat("[a](", 100_000)
-	g.files["reports/README.md"] = []byte("---\nlayout: default\n---\n### Question 1\n\nAnswer:\n\n" + deep + "\n\n### Question 2\n\nAnswer:\n\n" + dense + "\n\nand *this* is markdown.\n")
-	writeWorkspace(t, ws, g)
-	export(t, ws, out)
-	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "001.html")))
-	parts := reportParts(t, page)
-	if len(parts) != 2 {
-		t.Fatalf("%d parts", len(parts))
-	}
+	page, parts := twoAnswerPage(t, "---\nlayout: default\n---\n", deep, dense+"\n\nand *this* is markdown.")
 	quotes := findAll(parts[0], byTag("blockquote"))
 	if len(quotes) != 33 || !strings.Contains(textContent(quotes[32]), strings.Repeat("> ", 6)+"deep") {
 		t.Errorf("%d quotes, the deepest %q", len(quotes), textContent(quotes[len(quotes)-1]))
@@ -45,17 +36,8 @@ func TestHostileMarkupShownAsText(t *testing.T) {
 // TestDeepHTMLShownAsText: HTML nested deeper than a page can be parsed
 // back (512 elements) gives a page all the same, with that part as text.
 func TestDeepHTMLShownAsText(t *testing.T) {
-	ws, out := t.TempDir(), t.TempDir()
-	g := newGroup(1)
 	deep := strings.Repeat("<b>", 1000) + "bold"
-	g.files["reports/README.md"] = []byte("### Question 1\n\nAnswer:\n\n" + deep + "\n\n### Question 2\n\nAnswer:\n\n*fine*\n")
-	writeWorkspace(t, ws, g)
-	export(t, ws, out)
-	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "001.html")))
-	parts := reportParts(t, page)
-	if len(parts) != 2 {
-		t.Fatalf("%d parts", len(parts))
-	}
+	_, parts := twoAnswerPage(t, "", deep, "*fine*")
 	pre := findAll(parts[0], byTag("pre"))
 	if len(pre) != 1 || !strings.Contains(textContent(pre[0]), deep) || !strings.Contains(textContent(parts[0]), "this answer cannot be shown as markdown") {
 		t.Errorf("Question 1 = %q", textContent(parts[0])[:min(200, len(textContent(parts[0])))])
@@ -63,4 +45,21 @@ func TestDeepHTMLShownAsText(t *testing.T) {
 	if ems := findAll(parts[1], byTag("em")); len(ems) != 1 {
 		t.Errorf("Question 2 is not markdown")
 	}
+}
+
+// twoAnswerPage exports a group whose report is Questions 1 and 2 with
+// these answers after head, and returns its page and the page's two parts.
+func twoAnswerPage(t *testing.T, head, answer1, answer2 string) (*html.Node, []*html.Node) {
+	t.Helper()
+	ws, out := t.TempDir(), t.TempDir()
+	g := newGroup(1)
+	g.files["reports/README.md"] = []byte(head + "### Question 1\n\nAnswer:\n\n" + answer1 + "\n\n### Question 2\n\nAnswer:\n\n" + answer2 + "\n")
+	writeWorkspace(t, ws, g)
+	export(t, ws, out)
+	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "001.html")))
+	parts := reportParts(t, page)
+	if len(parts) != 2 {
+		t.Fatalf("%d parts", len(parts))
+	}
+	return page, parts
 }
