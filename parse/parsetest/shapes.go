@@ -31,11 +31,11 @@ var Shapes = []Shape{
 	{Name: "questions", Report: numbered(question)}, // "### Question" headings
 	{Name: "parts-refs", Report: partsAndRefs},      // question parts and link references
 	{Name: "missing-figures", Report: missingFigures, TreeFiles: 500_000},
-	{Name: "indent-list", Report: indentedList},                 // lists nested line after line
-	{Name: "emphasis", Report: repeated("*_ ")},                 // emphasis that never closes
-	{Name: "link-titles", Report: repeated("[a](b \"\n")},       // link titles that never close
-	{Name: "bracket-lines", Report: repeated("[]\n")},           // a paragraph of empty link texts
-	{Name: "code-images", Report: repeated("`![](f.png)`\n\n")}, // images inside code spans
+	{Name: "indent-list", Report: indentedList},           // lists nested line after line
+	{Name: "emphasis", Report: repeated("*_ ")},           // emphasis that never closes
+	{Name: "link-titles", Report: repeated("[a](b \"\n")}, // link titles that never close
+	{Name: "bracket-lines", Report: repeated("[]\n")},     // a paragraph of empty link texts
+	{Name: "code-images", Report: codeImages},             // images inside code spans
 	Plain,
 }
 
@@ -104,6 +104,13 @@ func indentedList(size int) []byte {
 		}
 		b.WriteString(line)
 	}
+}
+
+// codeImages is a question whose answer is images inside code spans, a
+// paragraph each.
+func codeImages(size int) []byte {
+	b := []byte("### Question 1\n\nAnswer:\n\n")
+	return append(b, repeated("`![](f.png)`\n\n")(size-len(b))...)
 }
 
 // Tree is a deadline tree of n figures beside a report in reports/, none
