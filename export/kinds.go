@@ -51,6 +51,7 @@ var kindOrder = []kindInfo{
 	{grade.KindClaimsNotChecked, "checklist not judged", "", false},
 	{grade.KindCIFailing, "CI failing", "ci", true},
 	{grade.KindCheckerSegmentation, "the checker counted other text", "", false},
+	{grade.KindReadAsText, "markup shown as plain text", "", false},
 	// information
 	{grade.KindCheckerCrash, "the course checker would stop", "", false},
 	{grade.KindAttribution, "attribution incomplete", "contributions", false},
