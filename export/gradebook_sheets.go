@@ -12,6 +12,7 @@ import (
 
 	"handin/export/gradebook"
 	"handin/grade"
+	"handin/workspace"
 )
 
 // Sheet names of the gradebook (and gradebook.KeptSheet).
@@ -76,6 +77,10 @@ var groupsFacts = []groupColumn{
 	{gradebook.Column{Header: "Backdated", Width: 10}, func(_ *grade.GroupResult, w row) any { return nilIfEmpty(w.Backdated) }},
 	{gradebook.Column{Header: "History out of order", Width: 10}, pinned(func(r *grade.GroupResult, _ row) any { return yesNo(r.Pin.OutOfOrder) })},
 	{gradebook.Column{Header: "Shares history with", Width: 12}, func(r *grade.GroupResult, _ row) any { return sharedHistoryGroups(r) }},
+	// The CI status of the commit that counts on GitHub (passing, failing,
+	// pending, none, unknown).
+	{gradebook.Column{Header: "CI", Width: 10, Colors: map[any]gradebook.Color{string(workspace.CIPassing): green, string(workspace.CIFailing): red}},
+		func(_ *grade.GroupResult, w row) any { return nilIfEmpty(w.CI) }},
 	{gradebook.Column{Header: "Students", Width: 28, Wrap: true}, func(r *grade.GroupResult, _ row) any { return studentList(r) }},
 	{gradebook.Column{Header: "Repository", Width: 40}, func(r *grade.GroupResult, _ row) any { return repositoryCell(r) }},
 	{gradebook.Column{Header: "Scrape status", Width: 12}, func(r *grade.GroupResult, _ row) any { return string(r.Status) }},

@@ -23,6 +23,7 @@ var kindPlaces = map[grade.Kind]kindPlace{
 	grade.KindNoCommits:             {Section: "contributions"},
 	grade.KindAttribution:           {Section: "contributions"},
 	grade.KindTickedWithoutEvidence: {Section: "claims", Itemized: true},
+	grade.KindCIFailing:             {Section: "ci", Itemized: true},
 	grade.KindSharedHistory:         {Section: "claims", Itemized: true},
 	grade.KindUntickedWithEvidence:  {Section: "claims", Itemized: true},
 }

@@ -24,12 +24,22 @@ func pinSectionOf(t *testing.T, g testGroup) []*html.Node {
 	}
 	page := parseHTML(t, data.Bytes())
 	sentence := findAll(page, func(n *html.Node) bool { return n.Data == "p" && attr(n, "class") == "pin" })
-	headings := findAll(page, byID("deadline-commit"))
-	if len(sentence) != 1 || len(headings) != 1 || headings[0].Data != "h2" {
-		t.Fatalf("want one p.pin in the header and one h2#deadline-commit, got %d and %d", len(sentence), len(headings))
+	if len(sentence) != 1 {
+		t.Fatalf("want one p.pin in the header, got %d", len(sentence))
 	}
 	assertNoActiveContent(t, page)
-	nodes := sentence
+	return append(sentence, sectionNodes(t, page, "deadline-commit")...)
+}
+
+// sectionNodes are the nodes of a page's section: from its h2#id to the
+// next h2.
+func sectionNodes(t *testing.T, page *html.Node, id string) []*html.Node {
+	t.Helper()
+	headings := findAll(page, byID(id))
+	if len(headings) != 1 || headings[0].Data != "h2" {
+		t.Fatalf("want one h2#%s, got %d", id, len(headings))
+	}
+	var nodes []*html.Node
 	for n := headings[0].NextSibling; n != nil && n.Data != "h2"; n = n.NextSibling {
 		nodes = append(nodes, n)
 	}

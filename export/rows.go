@@ -40,6 +40,10 @@ type row struct {
 	// TickedWithoutEvidence counts its ticked items without evidence.
 	ClaimsJudged          bool
 	TickedWithoutEvidence int
+
+	// CI is the CI status of the commit that counts (passing, failing,
+	// pending, none, unknown); "" when the repository is not on GitHub.
+	CI string
 }
 
 func newRow(r *grade.GroupResult) row {
@@ -62,6 +66,9 @@ func newRow(r *grade.GroupResult) row {
 		}
 	}
 	w.ClaimsJudged, w.TickedWithoutEvidence = r.Claims != nil, r.Claims.TickedWithoutEvidence()
+	if r.CI != nil {
+		w.CI = string(r.CI.State)
+	}
 	if c := r.Check; c != nil {
 		w.Passed = c.Passed
 		w.Questions = len(c.Questions)

@@ -54,6 +54,7 @@ const (
 	KindReportUnreadable   Kind = "report-unreadable"      // the report could not be read or parsed
 	KindNotChecked         Kind = "not-checked"            // no spec to check the report against
 	KindInvalidUTF8        Kind = "invalid-utf8"           // the report is not valid UTF-8
+	KindReadAsText         Kind = "read-as-text"           // markup that cannot be parsed in reasonable time, read as text
 	KindCheckerCrash       Kind = "checker-crash"          // the course checker would stop with an error on the report
 	KindTemplateMismatch   Kind = "template-mismatch"      // the report follows another year's template
 	KindDuplicatedQuestion Kind = "duplicated-question"    // a question heading written twice
@@ -79,6 +80,7 @@ const (
 	KindNoChecklist           Kind = "no-checklist"            // the report has no checklist
 	KindNothingTicked         Kind = "nothing-ticked"          // the checklist has no item ticked
 	KindSharedHistory         Kind = "shared-history"          // another group's repository shares commits with this one
+	KindCIFailing             Kind = "ci-failing"              // a check failed on GitHub at the commit that counts
 )
 
 // MissingFigure reports whether the kind means a figure is not shown on

@@ -74,6 +74,9 @@ func gradeSnapshot(ctx context.Context, s *workspace.Snapshot, opts Options) *Gr
 	if s.Pin.OutOfOrder {
 		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)")
 	}
+	if r.CI = s.CI; s.CI != nil && s.CI.State == workspace.CIFailing {
+		r.add(KindCIFailing, 0, "CI failing at the commit that counts (%s): %s", shortSHA(s.Pin.SHA), failingChecks(s.CI.Checks))
+	}
 	var figures reportFigures
 	if hasRepository(s) {
 		figures = r.gradeReport(s, opts.Spec, log)
@@ -219,6 +222,12 @@ func checkFindings(c *CheckResult) []Finding {
 	if c.InvalidUTF8 > 0 {
 		out = append(out, newFinding(KindInvalidUTF8, 0, "report is not valid UTF-8 from line %d on (invalid bytes replaced)", c.InvalidUTF8))
 	}
+	if len(c.ReadAsText) > 0 {
+		f := newFinding(KindReadAsText, 0, "markup that cannot be parsed in reasonable time was read as plain text on %s: "+
+			"its formatting, links and checklist boxes are not read, and the page shows it as text", parse.DescribePlain(c.ReadAsText))
+		f.Line = c.ReadAsText[0].Line
+		out = append(out, f)
+	}
 	if c.Checker.Crash != nil {
 		out = append(out, crashFinding(c.Checker))
 	}
@@ -323,7 +332,7 @@ func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, 
 	} else {
 		r.Stats.ReadmeWords = n
 	}
-	people := identity.Merge(s.Commits, s.Students, authors)
+	people := identity.Merge(identity.HistoryOf(s, authors))
 	r.Stats.Contributors = people.Count
 	r.Stats.Contributions = people.Contributions
 	r.Students = people.Students
@@ -384,6 +393,15 @@ func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity, u
 // maxIdentitiesNamed bounds the identities an attribution-incomplete line
 // names (a history may hold thousands); the result lists every one.
 const maxIdentitiesNamed = 10
+
+// failingChecks names the failing checks in one line.
+func failingChecks(checks []workspace.Check) string {
+	names := make([]string, len(checks))
+	for i, c := range checks {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
+}
 
 func joinInts(ns []int) string {
 	s := make([]string, len(ns))

@@ -55,6 +55,8 @@ var KindTable = []KindInfo{
 	{KindSharedHistory, LevelCheck, "history shared with another group", "another group's repository shares commits with this one at both deadline commits: a fork, a copy, one start, or one group handing in twice (the message names the group)"},
 	{KindOutOfOrder, LevelCheck, "history out of date order", "committer dates go backwards on the branch (rebased or rewritten history, clock skew; not proof of backdating)"},
 	{KindDuplicatedQuestion, LevelCheck, "question heading written twice", "a question heading is written twice (the first counts)"},
+	{KindCIFailing, LevelCheck, "CI failing", "a check failed on GitHub at the commit that counts (a GitHub Actions job or another app's check run, or a commit status); the message names the failing checks, the page links each"},
+	{KindReadAsText, LevelCheck, "markup shown as plain text", "markup that cannot be parsed in reasonable time (lists or quotes nested past column 64, more than 128 link reference definitions in one paragraph, a paragraph of tens of kilobytes full of link, emphasis or code marks) was read as plain text: its formatting, links and checklist boxes are not read, and the page shows it as text. No report written for people has it; see [goldmark.md](goldmark.md)"},
 	{KindCheckerSegmentation, LevelCheck, "the checker counted other text", "the checker counted other text than the whole answer (a sub-heading inside it, a heading after the last answer, \"Answer:\" twice) and its verdict differs from the whole answer's; information (one level lower) when both verdicts agree"},
 
 	{KindLateCommits, LevelInfo, "late commits", "commits on the branch after the commit that counts that change neither the report nor its figures (bots' commits counted apart)"},

@@ -1,32 +1,25 @@
 package scrape
 
 import (
-	"fmt"
-	"os"
+	"context"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"handin/workspace"
 )
 
 // copyDeadlineTree lists the tree of the pinned commit into the snapshot and
-// copies the files later stages read into a new folder of the group's,
-// returned for store to move into place; the status says whether a report
-// was among them.
-func (r *runner) copyDeadlineTree(repo *git.Repository, snap *workspace.Snapshot) (newFiles string, err error) {
-	tree, notes, err := treeFiles(repo, plumbing.NewHash(snap.Pin.SHA))
+// copies the files later stages read into a new folder of the group's
+// (fetching their contents first into a partial clone), returned for store
+// to move into place; the status says whether a report was among them.
+func (r *runner) copyDeadlineTree(ctx context.Context, cl *clone, snap *workspace.Snapshot) (newFiles string, err error) {
+	tree, notes, err := treeFiles(cl.repo, plumbing.NewHash(snap.Pin.SHA), cl.remote != nil)
 	if err != nil {
 		return "", err
 	}
 	snap.Notes = append(snap.Notes, notes...)
-	newFiles, err = r.ws.NewFilesDir(snap.Group)
+	res, newFiles, err := r.copyFetching(ctx, cl, snap.Group, tree)
 	if err != nil {
-		return "", &workspaceError{fmt.Errorf("copy files: %w", err)}
-	}
-	res, err := copyFiles(repo, tree, newFiles)
-	if err != nil {
-		os.RemoveAll(newFiles)
 		return "", err
 	}
 	snap.Tree = make([]workspace.File, len(tree))

@@ -2,6 +2,7 @@ package scrape
 
 import (
 	"fmt"
+	"io"
 
 	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
@@ -39,6 +40,20 @@ func loadHistory(repo *git.Repository, tips ...plumbing.Hash) (history, error) {
 		stack = append(stack, c.ParentHashes...)
 	}
 	return h, nil
+}
+
+// readBlob is the start of a blob, at most limit bytes.
+func readBlob(repo *git.Repository, h plumbing.Hash, limit int64) ([]byte, error) {
+	blob, err := repo.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	r, err := blob.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(io.LimitReader(r, limit))
 }
 
 // maxCommitObject bounds the commit objects read: git writes a few hundred

@@ -23,8 +23,10 @@ the roster, computes repository statistics and maps commit authors to students.
 Writes WORKSPACE/groups/NNN/result.json per group and prints one line per group.
 
 Commit authors are matched to student ids by their DTU email, an id in their
-name or GitHub login, or --authors: a CSV of "author email or name,student id"
-lines the instructor keeps for the rest.
+name or GitHub login, what the roster says of its students (names, addresses,
+GitHub logins: groups.csv's columns or the students file, read by the scrape),
+the name on their GitHub profile, or --authors: a CSV of "author email or
+name,student id" lines the instructor keeps for the rest.
 
 Every finding has a level (act, grade, check, info: 'handin findings' lists
 them) and a group's state is the highest of its findings' (ok when all are

@@ -37,7 +37,7 @@ func courseValues(t *testing.T, args ...string) (map[string]any, error) {
 					return err
 				}
 				got["course"] = file
-				for _, name := range []string{"groups", "deadline", "tz", "spec", "authors", "workspace", "out", "token-file"} {
+				for _, name := range []string{"groups", "students", "deadline", "tz", "spec", "authors", "workspace", "out", "token-file", "github-host", "github-api"} {
 					got[name] = c.String(name)
 				}
 				got["workers"] = c.Int("workers")
@@ -72,8 +72,12 @@ out = "/srv/pages"
 workers = 3
 timeout = "90s"
 token_hosts = ["github.com", "gitlab.example.org"]
+students = "classlist.csv"
+github_host = "github.example.edu"
+github_api = "https://github.example.edu/api/v3"
 `)
 	t.Setenv("HANDIN_WORKERS", "7")
+	t.Setenv("HANDIN_GITHUB_API", "https://api.example.edu")
 	t.Setenv("HANDIN_DEADLINE", "")   // empty: ignored
 	t.Setenv("HANDIN_TOKEN_FILE", "") // idem
 	got, err := courseValues(t, "--course", file, "--workspace", "elsewhere", "--authors", "a.csv")
@@ -81,18 +85,21 @@ token_hosts = ["github.com", "gitlab.example.org"]
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"course":     file,
-		"groups":     filepath.Join(dir, "groups.csv"),      // file, relative to its folder
-		"deadline":   "2026-01-23T23:59:59",                 // a TOML local date-time, read in time_zone
-		"tz":         "Europe/Paris",                        // file
-		"spec":       filepath.Join(dir, "specs/2027.toml"), // a spec file is a path
-		"authors":    "a.csv",                               // flag, relative to the working folder
-		"workspace":  "elsewhere",                           // flag beats file
-		"out":        "/srv/pages",                          // absolute stays
-		"token-file": "",                                    // nowhere: default
-		"workers":    7,                                     // environment beats file
-		"timeout":    90 * time.Second,                      // file
-		"token-host": []string{"github.com", "gitlab.example.org"},
+		"course":      file,
+		"groups":      filepath.Join(dir, "groups.csv"),      // file, relative to its folder
+		"deadline":    "2026-01-23T23:59:59",                 // a TOML local date-time, read in time_zone
+		"tz":          "Europe/Paris",                        // file
+		"spec":        filepath.Join(dir, "specs/2027.toml"), // a spec file is a path
+		"authors":     "a.csv",                               // flag, relative to the working folder
+		"workspace":   "elsewhere",                           // flag beats file
+		"out":         "/srv/pages",                          // absolute stays
+		"token-file":  "",                                    // nowhere: default
+		"workers":     7,                                     // environment beats file
+		"timeout":     90 * time.Second,                      // file
+		"token-host":  []string{"github.com", "gitlab.example.org"},
+		"students":    filepath.Join(dir, "classlist.csv"), // a path
+		"github-host": "github.example.edu",                // file
+		"github-api":  "https://api.example.edu",           // environment beats file
 	}
 	for k, w := range want {
 		if g := got[k]; !equalValue(g, w) {
