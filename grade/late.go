@@ -127,7 +127,11 @@ func lateCommitsMessage(other []workspace.LateCommit, unlisted int, deadline tim
 	}
 	var parts []string
 	if len(other) > 0 {
-		msg := fmt.Sprintf("%s after the commit that counts change neither the report nor its figures", plural(len(other), "late commit", "late commits"))
+		verb := "change"
+		if len(other) == 1 {
+			verb = "changes"
+		}
+		msg := fmt.Sprintf("%s after the commit that counts %s neither the report nor its figures", plural(len(other), "late commit", "late commits"), verb)
 		if bots > 0 {
 			msg += fmt.Sprintf(" (%d by bots)", bots)
 		}
