@@ -15,6 +15,8 @@ type claimsSection struct {
 	Shared []sharedRow
 	Rules  string // the rule set that judged; "" when the claims were not judged
 	Rows   []claimRow
+	// Flagged are the ticked items without evidence, shown unfolded.
+	Flagged []claimRow
 	// TickedWithoutEvidence counts the rows the instructor looks at first.
 	TickedWithoutEvidence int
 }
@@ -70,6 +72,11 @@ func newClaimsSection(r *grade.GroupResult) *claimsSection {
 	// What the instructor needs first, then what the group undersold, then
 	// the rest in the report's order.
 	slices.SortStableFunc(s.Rows, func(a, b claimRow) int { return claimRank(a) - claimRank(b) })
+	for _, row := range s.Rows {
+		if row.Flag == "bad" {
+			s.Flagged = append(s.Flagged, row)
+		}
+	}
 	return s
 }
 

@@ -41,7 +41,34 @@ func withClaims(g testGroup) testGroup {
 // text, and the table's rows as nodes.
 func claimRows(t *testing.T, page *html.Node) ([][]string, []*html.Node) {
 	t.Helper()
-	tables := findAll(page, func(n *html.Node) bool { return n.Data == "table" && attr(n, "class") == "claims" })
+	folded := findAll(page, func(n *html.Node) bool { return n.Data == "details" && attr(n, "class") == "claims" })
+	if len(folded) != 1 {
+		t.Fatalf("%d folded claims tables, want 1", len(folded))
+	}
+	return tableRows(t, folded[0])
+}
+
+// flaggedClaimRows are the rows of the claims table shown unfolded: the
+// ticked items without evidence.
+func flaggedClaimRows(t *testing.T, page *html.Node) [][]string {
+	t.Helper()
+	tables := findAll(page, func(n *html.Node) bool {
+		return n.Data == "table" && attr(n, "class") == "claims" && n.Parent.Data != "details"
+	})
+	if len(tables) > 1 {
+		t.Fatalf("%d unfolded claims tables, want at most 1", len(tables))
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	cells, _ := tableRows(t, tables[0])
+	return cells
+}
+
+// tableRows are the cell texts and rows of the claims table in n.
+func tableRows(t *testing.T, n *html.Node) ([][]string, []*html.Node) {
+	t.Helper()
+	tables := findAll(n, func(n *html.Node) bool { return n.Data == "table" && attr(n, "class") == "claims" })
 	if len(tables) != 1 {
 		t.Fatalf("%d claims tables, want 1", len(tables))
 	}
@@ -57,8 +84,9 @@ func claimRows(t *testing.T, page *html.Node) ([][]string, []*html.Node) {
 	return cells, rows
 }
 
-// The group page's claims table puts ticked items without evidence first,
-// then unticked items with evidence, then the rest in report order, links
+// The group page shows the ticked items without evidence, and folds the
+// whole claims table, which puts them first, then unticked items with
+// evidence, then the rest in report order; it links
 // each piece of evidence to its file and line at the deadline commit on
 // GitHub, and tells the shared history with a link to the other page.
 func TestPageClaimsTable(t *testing.T) {
@@ -83,9 +111,12 @@ func TestPageClaimsTable(t *testing.T) {
 		t.Errorf("claims rows:\n%q\nwant\n%q", cells, want)
 	}
 	for i, tr := range rows {
-		if fail := attr(tr, "class") == "fail"; fail != (i < 2) {
-			t.Errorf("row %d (%s): marked as a failure %v, want %v", i, cells[i][0], fail, i < 2)
+		if check := attr(tr, "class") == "level-check"; check != (i < 2) {
+			t.Errorf("row %d (%s): marked to check %v, want %v", i, cells[i][0], check, i < 2)
 		}
+	}
+	if flagged := flaggedClaimRows(t, page); !slices.EqualFunc(flagged, want[:2], slices.Equal) {
+		t.Errorf("unfolded rows:\n%q\nwant the ticked items without evidence\n%q", flagged, want[:2])
 	}
 	blob := "https://github.com/org7/mlops/blob/" + strings.Repeat("7", 40) + "/"
 	var links []string
@@ -100,7 +131,9 @@ func TestPageClaimsTable(t *testing.T) {
 	if !strings.Contains(section, "2 ticked items without evidence (rules 2026)") {
 		t.Error("the section does not count the ticked items without evidence")
 	}
-	shared := findAll(page, func(n *html.Node) bool { return n.Data == "a" && attr(n, "href") == "012.html" })
+	shared := findAll(page, func(n *html.Node) bool {
+		return n.Data == "a" && attr(n, "href") == "012.html" && n.Parent.Data == "li" // not the next-group links
+	})
 	if len(shared) != 1 || textContent(shared[0].Parent) != "Group 12: 40 commits in common, from the same first commit, the newest 999999999999 of 2026-01-10" {
 		t.Errorf("shared history: %d links to group 12's page", len(shared))
 	}

@@ -252,6 +252,10 @@ func withFresh(previous iter.Seq2[*grade.GroupResult, error], fresh map[int]*gra
 // report per worker, whatever the number of groups or the size of their
 // figures.
 func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, groups []int, sum *Summary) error {
+	all, err := ws.GradedGroups()
+	if err != nil {
+		return err
+	}
 	paths := make([]string, len(groups))
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
@@ -265,8 +269,9 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, grou
 				return fmt.Errorf("group %d: %w", group, err)
 			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
+			prev, next := neighbours(all, group)
 			return atomicfile.Stream(paths[i], 0o644, func(w io.Writer) error {
-				return writeGroupPage(ctx, w, ws, opts, r)
+				return writeGroupPage(ctx, w, ws, opts, r, pageSource{prev: prev, next: next})
 			})
 		})
 	}
@@ -323,31 +328,49 @@ func removeStalePages(out string, graded map[int]bool) ([]string, error) {
 	return removed, nil
 }
 
+// neighbours are the groups before and after group among all (ascending);
+// nil at either end.
+func neighbours(all []int, group int) (prev, next *neighbour) {
+	i, found := slices.BinarySearch(all, group)
+	at := func(j int) *neighbour {
+		if j < 0 || j >= len(all) {
+			return nil
+		}
+		return &neighbour{Group: all[j], Page: pageFileName(all[j])}
+	}
+	if !found {
+		return at(i - 1), at(i)
+	}
+	return at(i - 1), at(i + 1)
+}
+
 // writeGroupPage loads a group's snapshot and report and writes its page.
 // A missing snapshot or report still gives a page, saying so; a group
 // without a deadline commit has neither to show.
-func writeGroupPage(ctx context.Context, w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult) error {
+func writeGroupPage(ctx context.Context, w io.Writer, ws *workspace.Workspace, opts Options, r *grade.GroupResult, src pageSource) error {
 	if !r.Status.Pinned() {
-		return renderPage(w, r, nil, nil, "") // no deadline tree: the page says what happened
+		return renderPage(w, r, src) // no deadline tree: the page says what happened
 	}
-	snap, err := ws.LoadSnapshot(r.Group)
-	if err != nil {
+	var err error
+	if src.snap, err = ws.LoadSnapshot(r.Group); err != nil {
 		opts.Logger.WarnContext(ctx, "snapshot not available", "group", r.Group, "err", err)
-		return renderPage(w, r, nil, nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error())
+		src.snap, src.note = nil, "The snapshot of this group could not be read, so the report is not shown: "+err.Error()
+		return renderPage(w, r, src)
 	}
 	if r.ReportPath == "" {
-		return renderPage(w, r, snap, nil, "No report was found in the repository at the deadline.")
+		src.note = "No report was found in the repository at the deadline."
+		return renderPage(w, r, src)
 	}
-	report, err := readSnapshotFile(snap, r.ReportPath, parse.MaxSize)
+	src.report, err = readSnapshotFile(src.snap, r.ReportPath, parse.MaxSize)
 	var tooLarge *tooLargeError
-	if errors.As(err, &tooLarge) {
-		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20))
-	}
-	if err != nil {
+	switch {
+	case errors.As(err, &tooLarge):
+		src.note = fmt.Sprintf("The report %s is too large to show (%d MB).", r.ReportPath, tooLarge.Size>>20)
+	case err != nil:
 		opts.Logger.WarnContext(ctx, "report not readable", "group", r.Group, "path", r.ReportPath, "err", err)
-		return renderPage(w, r, snap, nil, fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath))
+		src.note = fmt.Sprintf("The report %s could not be read from the snapshot.", r.ReportPath)
 	}
-	return renderPage(w, r, snap, report, "")
+	return renderPage(w, r, src)
 }
 
 // writeResults writes results.json one group at a time, as the source

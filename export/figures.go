@@ -13,8 +13,10 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"os"
 	"path"
 	"strings"
+	"time"
 
 	"golang.org/x/image/webp"
 
@@ -68,6 +70,9 @@ type figure struct {
 	Width, Height int
 	Remote        string
 	Note          string
+	// Late is set for a figure missing at the deadline shown as the late
+	// commit that added it had it (Snapshot.OpenLate): when and where.
+	Late *grade.LateAddition
 }
 
 func (f figure) inline() bool  { return f.Type != "" }
@@ -83,6 +88,9 @@ type figureSource struct {
 	files    map[string]workspace.File // the deadline tree's files by path
 	byLower  map[string]string         // their paths by lower-case path
 	cache    map[string]figure
+	// late are the figures missing at the deadline that late commits
+	// added and the snapshot keeps, by path: the first commit to add each.
+	late map[string]*grade.LateAddition
 }
 
 // newFigureSource resolves the references of r's report (its folder, and
@@ -99,6 +107,15 @@ func newFigureSource(snap *workspace.Snapshot, r *grade.GroupResult) *figureSour
 	}
 	exists := func(p string) bool { _, ok := s.byLower[strings.ToLower(p)]; return ok }
 	s.resolver = grade.NewFigureResolver(path.Dir(r.ReportPath), []string{r.URL, r.WebURL, r.MovedTo}, exists)
+	s.late = map[string]*grade.LateAddition{}
+	for i := len(r.Pin.Late) - 1; i >= 0; i-- { // oldest first
+		c := r.Pin.Late[i]
+		for _, f := range c.Files {
+			if f.Kept && s.late[f.Path] == nil {
+				s.late[f.Path] = &grade.LateAddition{SHA: c.SHA, Time: c.CommitTime, After: int64(c.CommitTime.Sub(r.Deadline) / time.Second)}
+			}
+		}
+	}
 	return s
 }
 
@@ -144,6 +161,11 @@ func (s *figureSource) inspect(repoPath string) figure {
 	if err != nil {
 		return s.missing(repoPath, err)
 	}
+	return inspectFile(file, repoPath)
+}
+
+// inspectFile is inspect of an open file, which it closes.
+func inspectFile(file *os.File, repoPath string) figure {
 	defer file.Close()
 	info, err := file.Stat()
 	if err != nil || !info.Mode().IsRegular() {
@@ -189,14 +211,28 @@ func (s *figureSource) missing(repoPath string, readErr error) figure {
 	if other, ok := s.byLower[strings.ToLower(repoPath)]; ok {
 		return figure{Note: fmt.Sprintf("missing figure %s: the repository has %s (different letter case: broken on GitHub)", repoPath, other)}
 	}
-	return figure{Note: fmt.Sprintf("missing figure %s: not in the repository at the deadline", repoPath)}
+	note := fmt.Sprintf("missing figure %s: not in the repository at the deadline", repoPath)
+	if added := s.late[repoPath]; added != nil {
+		note += "; " + added.Text()
+		if file, err := s.snap.OpenLate(repoPath); err == nil {
+			if f := inspectFile(file, repoPath); f.inline() {
+				f.Note, f.Late = note+"; as it arrived:", added
+				return f
+			}
+		}
+	}
+	return figure{Note: note}
 }
 
 // writeDataURI writes a figure as a base64 data: URI, reading its file as
 // it goes: exactly the size inspect saw, so the page holds what was
 // budgeted for it.
 func writeDataURI(w io.Writer, snap *workspace.Snapshot, f figure) error {
-	file, err := snap.Open(f.Path)
+	open := snap.Open
+	if f.Late != nil {
+		open = snap.OpenLate
+	}
+	file, err := open(f.Path)
 	if err != nil {
 		return fmt.Errorf("inline figure: %w", err)
 	}

@@ -8,8 +8,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
+
+	"handin/grade"
+	"handin/workspace"
 )
 
 // pngHeader is the start of a w×h RGBA PNG, padded with zeros to size
@@ -174,5 +178,42 @@ func TestFigureBytesAreTheFileBytes(t *testing.T) {
 	}
 	if attr(imgs[0], "src") != "data:image/png;base64,"+base64.StdEncoding.EncodeToString(fig) {
 		t.Errorf("inlined data differs from the file")
+	}
+}
+
+// A figure missing at the deadline that a late commit added is said so,
+// where it is in the report, and shown as it arrived (kept apart by the
+// scrape), marked; the index's reason for its question says when it came.
+func TestFigureAddedLateIsShownAsItArrived(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	g := newGroup(5)
+	sha := strings.Repeat("e", 40)
+	r := g.result
+	r.Pin.Late = []workspace.LateCommit{{SHA: sha, AuthorName: "Ann", CommitTime: r.Deadline.Add(32 * time.Second), Subject: "add figures",
+		Files: []workspace.LateFile{{Path: "reports/figures/gone.png", Figure: true, Kept: true}}}}
+	added := &grade.LateAddition{SHA: sha, Time: r.Deadline.Add(32 * time.Second), After: 32}
+	for _, fs := range [][]grade.Finding{r.Findings, r.Check.Questions[1].Findings} {
+		for i := range fs {
+			if fs[i].Kind == grade.KindMissingFile {
+				fs[i].AddedLate, fs[i].Message = added, "figures/gone.png is not in the repository; "+added.Text()
+			}
+		}
+	}
+	late := testPNG(16, 9, 77)
+	g.late = map[string][]byte{"reports/figures/gone.png": late}
+	writeWorkspace(t, ws, g)
+	export(t, ws, out)
+
+	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "005.html")))
+	imgs := findAll(page, func(n *html.Node) bool { return n.Data == "img" && attr(n, "class") == "late-figure" })
+	if len(imgs) != 1 || attr(imgs[0], "src") != "data:image/png;base64,"+base64.StdEncoding.EncodeToString(late) {
+		t.Fatalf("%d late figures shown, want the one that arrived, as it arrived", len(imgs))
+	}
+	if want := "missing figure reports/figures/gone.png: not in the repository at the deadline; added 32 s after the deadline in eeeeeee; as it arrived:"; !strings.Contains(textContent(page), want) {
+		t.Errorf("the page does not say %q", want)
+	}
+	index := parseHTML(t, readFile(t, filepath.Join(out, IndexFile)))
+	if want := "Q2: figures/gone.png is not in the repository; added 32 s after the deadline in eeeeeee"; !strings.Contains(textContent(index), want) {
+		t.Errorf("the index's reasons do not say %q", want)
 	}
 }

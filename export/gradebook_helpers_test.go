@@ -378,9 +378,9 @@ func largeGroup(n int) testGroup {
 			qr.Images, qr.ImageRange = (n+q)%3, &grade.Range{Min: 1, Max: 2}
 		}
 		if !qr.Pass {
-			qr.Problems = []grade.Finding{{Kind: grade.KindWords, Severity: grade.SeverityProblem, Question: q,
+			qr.Problems = []grade.Finding{{Kind: grade.KindWords, Level: grade.LevelGrade, Question: q,
 				Message: fmt.Sprintf("too few words: %d, expected 100-200", qr.Words)}}
-			qr.Findings = []grade.Finding{{Kind: grade.KindMissingFile, Severity: grade.SeverityProblem, Question: q,
+			qr.Findings = []grade.Finding{{Kind: grade.KindMissingFile, Level: grade.LevelGrade, Question: q,
 				Message: fmt.Sprintf("figures/q%d.png is not in the repository", q), Target: fmt.Sprintf("figures/q%d.png", q)}}
 			r.Findings = append(r.Findings, qr.Problems[0], qr.Findings[0])
 		} else {
@@ -411,8 +411,8 @@ func largeGroup(n int) testGroup {
 		r.Students = append(r.Students, grade.StudentStats{ID: fmt.Sprintf("s%06d", 200000+n*10+s), Commits: 3 + s*n%17,
 			Authors: []string{fmt.Sprintf("Student %d-%d", n, s), fmt.Sprintf("s%06d@dtu.dk", 200000+n*10+s)}, Rule: "email"})
 	}
-	r.State = grade.StateProblems
-	if len(r.Problems()) == 0 {
+	r.State = grade.StateGrade
+	if len(r.Reasons()) == 0 {
 		r.State = grade.StateOK
 	}
 	if n%25 == 0 {

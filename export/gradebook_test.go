@@ -33,15 +33,18 @@ func TestGradebookCellsAreStringsNeverFormulas(t *testing.T) {
 	export(t, ws, out)
 
 	f := openWorkbook(t, filepath.Join(out, GradebookFile))
-	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims}) {
 		t.Fatalf("sheets %v", got)
 	}
 	gc := columns(t, f, SheetGroups)
 	r := strconv.Itoa(rowOf(t, f, SheetGroups, "Group", "4"))
 	checks := map[string]string{ // sheet!ref -> expected text
-		SheetGroups + "!" + gc["Problems"] + r:      strings.Join(formulaLike, "\n"),
 		SheetGroups + "!" + gc["Scrape status"] + r: "-x",
 		SheetGroups + "!" + gc["Students"] + r:      formulaLike[0] + ", s100042",
+	}
+	fc := columns(t, f, SheetFindings)
+	for _, text := range formulaLike {
+		checks[SheetFindings+"!"+fc["Message"]+strconv.Itoa(rowOf(t, f, SheetFindings, "Group", "4", "Message", text))] = text
 	}
 	sc := columns(t, f, SheetStudents)
 	sr := strconv.Itoa(rowOf(t, f, SheetStudents, "Student", formulaLike[0]))
@@ -90,18 +93,21 @@ func TestGradebookIsLaidOutForGrading(t *testing.T) {
 	for i := range 6 {
 		messages = append(messages, strings.Repeat("a long problem text that needs more than one line ", 1+i%2))
 	}
-	many.result.Findings = problems(messages...)
+	many.result.Findings = nil
+	for i, m := range messages { // six kinds: six reasons
+		many.result.Findings = append(many.result.Findings, grade.Finding{Kind: grade.KindTable[i].Kind, Level: grade.LevelGrade, Message: m})
+	}
 	writeWorkspace(t, ws, many, clean, failed)
 	export(t, ws, out)
 	f := openWorkbook(t, filepath.Join(out, GradebookFile))
 
 	header := headerRow(t, f, SheetGroups)
-	if want := []string{"Group", "Status", "Grade", "Comment", "Graded by", "Problems"}; !slices.Equal(header[:len(want)], want) {
+	if want := []string{"Group", "Page", "State", "Grade", "Comment", "Graded by", "Reasons"}; !slices.Equal(header[:len(want)], want) {
 		t.Errorf("Groups columns start %q, want %q", header[:len(want)], want)
 	}
-	for _, g := range []struct{ group, state string }{{"1", "problems"}, {"2", "ok"}, {"3", "failed"}} {
-		if got := cellOf(t, f, SheetGroups, "Status", "Group", g.group); got != g.state {
-			t.Errorf("group %s Status %q, want %q (the state, as the CLI says it)", g.group, got, g.state)
+	for _, g := range []struct{ group, state string }{{"1", "grade"}, {"2", "ok"}, {"3", "failed"}} {
+		if got := cellOf(t, f, SheetGroups, "State", "Group", g.group); got != g.state {
+			t.Errorf("group %s State %q, want %q (the state, as the CLI says it)", g.group, got, g.state)
 		}
 	}
 	for _, l := range gradebookLayouts {
@@ -121,19 +127,35 @@ func TestGradebookIsLaidOutForGrading(t *testing.T) {
 			}
 		}
 	}
-	// Problem lists wrap, and their row is tall enough for every line.
+	// The reasons are one short line; the findings, one row each, are on
+	// the Findings sheet, wrapped; no row is taller than four lines.
 	row := rowOf(t, f, SheetGroups, "Group", "1")
-	ref := columns(t, f, SheetGroups)["Problems"] + strconv.Itoa(row)
-	style, _ := f.GetCellStyle(SheetGroups, ref)
-	s, err := f.GetStyle(style)
-	if err != nil || s.Alignment == nil || !s.Alignment.WrapText {
-		t.Errorf("Problems cell %s does not wrap: %+v %v", ref, s, err)
+	reasons := cellOf(t, f, SheetGroups, "Reasons", "Group", "1")
+	if strings.Contains(reasons, "\n") || len([]rune(reasons)) > maxReasonsLine || !strings.HasPrefix(reasons, strings.TrimSpace(messages[0][:20])) {
+		t.Errorf("group 1 Reasons %q: want the first reasons in one short line", reasons)
 	}
-	// Six problems, three of them longer than the column is wide: nine
-	// lines at least (package gradebook tests the estimate itself).
 	line := oneLine(t, f, SheetGroups)
-	if height, _ := f.GetRowHeight(SheetGroups, row); height < 9*line {
-		t.Errorf("group 1 row is %.0f points for 9 lines of problems or more", height)
+	for _, sheet := range []string{SheetGroups, SheetFindings} {
+		rows, _ := f.GetRows(sheet)
+		for i := range rows {
+			if h, _ := f.GetRowHeight(sheet, i+1); h > maxGroupRowHeight {
+				t.Errorf("%s row %d is %.0f points tall, more than %d", sheet, i+1, h, maxGroupRowHeight)
+			}
+		}
+	}
+	if h, _ := f.GetRowHeight(SheetGroups, row); h > line {
+		t.Errorf("group 1's row is %.0f points: its reasons take one line", h)
+	}
+	for _, m := range messages {
+		frow := rowOf(t, f, SheetFindings, "Group", "1", "Message", m)
+		ref := columns(t, f, SheetFindings)["Message"] + strconv.Itoa(frow)
+		style, _ := f.GetCellStyle(SheetFindings, ref)
+		if s, err := f.GetStyle(style); err != nil || s.Alignment == nil || !s.Alignment.WrapText {
+			t.Errorf("Findings message %s does not wrap: %+v %v", ref, s, err)
+		}
+		if h, _ := f.GetRowHeight(SheetFindings, frow); len(m) > 90 && h < 2*line {
+			t.Errorf("Findings row %d is %.0f points for a message of two lines", frow, h)
+		}
 	}
 	if h, _ := f.GetRowHeight(SheetGroups, rowOf(t, f, SheetGroups, "Group", "2")); h > 2*line {
 		t.Errorf("group 2 has no problems but a %.0f point row", h)
@@ -158,11 +180,11 @@ func TestRosterGroupsWithoutResultAreListed(t *testing.T) {
 		{"line 5", "groups.csv:5: group number \"x\" is not a number"},
 		{"6", "groups.csv:6: no result yet (not scraped or graded)"},
 	} {
-		if got := cellOf(t, f, SheetGroups, "Status", "Group", want.key); got != "failed" {
-			t.Errorf("roster row %s Status %q, want failed", want.key, got)
+		if got := cellOf(t, f, SheetGroups, "State", "Group", want.key); got != "failed" {
+			t.Errorf("roster row %s State %q, want failed", want.key, got)
 		}
-		if got := cellOf(t, f, SheetGroups, "Problems", "Group", want.key); got != want.problem {
-			t.Errorf("roster row %s Problems %q, want %q", want.key, got, want.problem)
+		if got := cellOf(t, f, SheetGroups, "Reasons", "Group", want.key); got != want.problem {
+			t.Errorf("roster row %s Reasons %q, want %q", want.key, got, want.problem)
 		}
 	}
 	rows, _ := f.GetRows(SheetGroups)
@@ -235,8 +257,8 @@ func TestInstructorWorkSurvivesReexports(t *testing.T) {
 				t.Errorf("run %d student %s Comment = %q, want %q", run, id, got, want)
 			}
 		}
-		if got := cellOf(t, f, SheetGroups, "Problems", "Group", "2"); !strings.HasSuffix(got, "run "+strconv.Itoa(run)) {
-			t.Errorf("run %d: Problems not refreshed: %q", run, got)
+		if got := cellOf(t, f, SheetGroups, "Reasons", "Group", "2"); !strings.HasSuffix(got, "run "+strconv.Itoa(run)) {
+			t.Errorf("run %d: Reasons not refreshed: %q", run, got)
 		}
 	}
 	if backups := backupFiles(t, out); len(backups) != 1 {
@@ -544,7 +566,7 @@ func TestRenamedColumnsAreKeptAndSaidOnce(t *testing.T) {
 	}
 	f := openWorkbook(t, name)
 	header := headerRow(t, f, SheetGroups)
-	if want := []string{"Group", "Status", "Notes", "Grade (7-step)", "Comment", "Graded by", "Commits at deadline", "Problems"}; !slices.Equal(header[:len(want)], want) {
+	if want := []string{"Group", "Page", "State", "Notes", "Grade (7-step)", "Comment", "Graded by", "Commits at deadline", "Reasons"}; !slices.Equal(header[:len(want)], want) {
 		t.Errorf("Groups header %q, want it to start %q", header, want)
 	}
 	for col, want := range map[string]string{"Grade (7-step)": "10", "Commits at deadline": "15", "Commits": "15"} {
@@ -569,7 +591,7 @@ func TestCommentsFormulasAndOwnSheetsAreCarriedOver(t *testing.T) {
 		}
 		for _, c := range []excelize.Comment{
 			{Cell: gc["Grade"] + r2, Author: "NS", Text: "waiting for the oral exam"},
-			{Cell: gc["Problems"] + r1, Author: "MK", Text: "figure 3 is fine, see mail"},
+			{Cell: gc["Reasons"] + r1, Author: "MK", Text: "figure 3 is fine, see mail"},
 			{Cell: gc["Grade"] + "1", Author: "NS", Text: "7-step scale"},
 		} {
 			if err := f.AddComment(SheetGroups, c); err != nil {
@@ -626,7 +648,7 @@ func TestCommentsFormulasAndOwnSheetsAreCarriedOver(t *testing.T) {
 		}
 		for at, want := range map[string]string{
 			SheetGroups + "!" + gc["Grade"] + r2:                                                  "waiting for the oral exam",
-			SheetGroups + "!" + gc["Problems"] + r1:                                               "figure 3 is fine, see mail",
+			SheetGroups + "!" + gc["Reasons"] + r1:                                                "figure 3 is fine, see mail",
 			SheetGroups + "!" + gc["Grade"] + "1":                                                 "7-step scale",
 			SheetStudents + "!A" + strconv.Itoa(rowOf(t, f, SheetStudents, "Student", "s100012")): "on leave in week 2",
 		} {
@@ -634,7 +656,7 @@ func TestCommentsFormulasAndOwnSheetsAreCarriedOver(t *testing.T) {
 				t.Errorf("run %d: comment %s = %q, want %q (all: %q)", run, at, comments[at], want, comments)
 			}
 		}
-		if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims, "Oral exams"}) {
+		if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims, "Oral exams"}) {
 			t.Errorf("run %d: sheets %q", run, got)
 		}
 		for ref, want := range map[string]string{"A2": "1", "B2": "2026-01-28", "C2": "=room 2.1", "A4": "merged note"} {
@@ -718,7 +740,8 @@ func TestGradebookOfAnEarlierHandinIsCarriedOver(t *testing.T) {
 	sum := export(t, ws, out)
 	f := openWorkbook(t, name)
 	header := headerRow(t, f, SheetGroups)
-	if want := []string{"Group", "Status", "Grade", "Comment", "Graded by", "Problems"}; !slices.Equal(header[:len(want)], want) || slices.Contains(header, "Backdating") {
+	if want := []string{"Group", "Page", "State", "Grade", "Comment", "Graded by", "Reasons"}; !slices.Equal(header[:len(want)], want) ||
+		slices.ContainsFunc(header, func(h string) bool { return h == "Backdating" || h == "Status" || h == "Problems" }) {
 		t.Errorf("Groups header %q", header)
 	}
 	if got := cellOf(t, f, SheetGroups, "Grade", "Group", "1"); got != "10" {

@@ -41,7 +41,8 @@ var testDeadline = time.Date(2026, 1, 23, 23, 59, 0, 0, copenhagen)
 type testGroup struct {
 	result   *grade.GroupResult
 	files    map[string][]byte
-	treeOnly []string // in the deadline tree, not copied into the snapshot
+	treeOnly []string          // in the deadline tree, not copied into the snapshot
+	late     map[string][]byte // figures late commits added, kept apart (workspace.LateFilesDir)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -89,7 +90,7 @@ See [the training code](../src/my%%20train.py), [outside](../../etc/passwd) and 
 	r := &grade.GroupResult{
 		Group:      n,
 		Schema:     grade.SchemaVersion,
-		State:      grade.StateProblems,
+		State:      grade.StateGrade,
 		Status:     workspace.StatusOK,
 		URL:        fmt.Sprintf("https://github.com/org%d/mlops.git", n),
 		WebURL:     fmt.Sprintf("https://github.com/org%d/mlops", n),
@@ -103,8 +104,8 @@ See [the training code](../src/my%%20train.py), [outside](../../etc/passwd) and 
 			Questions: []grade.QuestionResult{
 				{Number: 1, Words: 1, WordRange: &grade.Range{Min: 1, Max: 1}, Pass: true},
 				{Number: 2, Words: 8, Images: 2, WordRange: &grade.Range{Min: 50, Max: 100}, ImageRange: &grade.Range{Min: 1, Max: 1},
-					Problems: []grade.Finding{{Kind: grade.KindWords, Severity: grade.SeverityProblem, Question: 2, Message: "8 words, expected 50-100", Got: ptr(8)}},
-					Findings: []grade.Finding{{Kind: grade.KindMissingFile, Severity: grade.SeverityProblem, Question: 2, Message: "figures/gone.png is not in the repository", Target: "figures/gone.png"}}},
+					Problems: []grade.Finding{{Kind: grade.KindWords, Level: grade.LevelGrade, Question: 2, Message: "8 words, expected 50-100", Got: ptr(8)}},
+					Findings: []grade.Finding{{Kind: grade.KindMissingFile, Level: grade.LevelGrade, Question: 2, Message: "figures/gone.png is not in the repository", Target: "figures/gone.png"}}},
 			},
 			Checklist: []grade.ChecklistSummary{{Section: "Week 1", Checked: 1, Total: 2, Items: []grade.ChecklistItem{
 				{Text: "Create a git repository", Module: "M5", Checked: true}, {Text: "Write unit tests", Module: "M16"}}}},
@@ -117,8 +118,8 @@ See [the training code](../src/my%%20train.py), [outside](../../etc/passwd) and 
 		Students:         students,
 		UnmatchedAuthors: []grade.Author{{Names: []string{"ci-bot"}, Commits: 2}},
 		Findings: []grade.Finding{
-			{Kind: grade.KindWords, Severity: grade.SeverityProblem, Question: 2, Message: "8 words, expected 50-100"},
-			{Kind: grade.KindMissingFile, Severity: grade.SeverityProblem, Question: 2, Message: "figures/gone.png is missing"},
+			{Kind: grade.KindWords, Level: grade.LevelGrade, Question: 2, Message: "8 words, expected 50-100"},
+			{Kind: grade.KindMissingFile, Level: grade.LevelGrade, Question: 2, Message: "figures/gone.png is missing"},
 		},
 	}
 	return testGroup{
@@ -134,7 +135,7 @@ See [the training code](../src/my%%20train.py), [outside](../../etc/passwd) and 
 func problems(messages ...string) []grade.Finding {
 	out := make([]grade.Finding, len(messages))
 	for i, m := range messages {
-		out[i] = grade.Finding{Kind: grade.KindReportLocation, Severity: grade.SeverityProblem, Message: m}
+		out[i] = grade.Finding{Kind: grade.KindReportLocation, Level: grade.LevelGrade, Message: m}
 	}
 	return out
 }
@@ -172,6 +173,9 @@ func writeWorkspace(t testing.TB, dir string, groups ...testGroup) {
 		}
 		for _, p := range g.treeOnly {
 			snap.Tree = append(snap.Tree, workspace.File{Path: p, Mode: workspace.ModeFile})
+		}
+		for p, data := range g.late {
+			writeFile(t, filepath.Join(workspace.LateFilesDir(files), filepath.FromSlash(p)), data)
 		}
 		if err := ws.SaveSnapshot(snap, files); err != nil {
 			t.Fatal(err)
@@ -289,4 +293,13 @@ func resultsOf(results []*grade.GroupResult) iter.Seq2[*grade.GroupResult, error
 			}
 		}
 	}
+}
+
+// findingTexts are findings as one line each ("Q7: too few words: ...").
+func findingTexts(findings []grade.Finding) []string {
+	out := make([]string, len(findings))
+	for i, f := range findings {
+		out[i] = f.Text()
+	}
+	return out
 }

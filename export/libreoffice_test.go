@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,12 +109,21 @@ func TestGradebookOpensInLibreOffice(t *testing.T) {
 
 	csvDir := convert(t, filepath.Join(out, GradebookFile), toCSV)
 	records := readCSV(t, csvDir, SheetGroups)
-	if len(records) != 3 || !slices.Equal(records[0][:3], []string{"Group", "Status", "Grade"}) {
+	if len(records) != 3 || !slices.Equal(records[0][:4], []string{"Group", "Page", "State", "Grade"}) {
 		t.Fatalf("Groups sheet as CSV: %q", records)
 	}
 	col := func(name string) int { return slices.Index(records[0], name) }
-	if got := records[1][col("Problems")]; got != "=1+1\n"+`=HYPERLINK("https://evil.example","x")` {
-		t.Errorf("group 4 Problems in LibreOffice = %q: student text was evaluated", got)
+	if got := records[1][col("Page")] + "|" + records[1][col("State")] + "|" + records[1][col("Reasons")]; got != "group 4|grade|report location (2)" {
+		t.Errorf("group 4 Page|State|Reasons in LibreOffice = %q", got)
+	}
+	var messages []string
+	for _, r := range readCSV(t, csvDir, SheetFindings)[1:] {
+		if r[0] == "4" {
+			messages = append(messages, r[4])
+		}
+	}
+	if !slices.Contains(messages, "=1+1") || !slices.Contains(messages, `=HYPERLINK("https://evil.example","x")`) {
+		t.Errorf("group 4's findings in LibreOffice = %q: student text was evaluated", messages)
 	}
 	if got := records[2][col("Grade")] + "|" + records[2][col("Comment")]; got != "11|fine" {
 		t.Errorf("group 8 Grade|Comment in LibreOffice = %q", got)
@@ -158,11 +168,11 @@ func TestDemoAndLargeGradebooksConvertInLibreOffice(t *testing.T) {
 				t.Errorf("Groups sheet has %d rows in LibreOffice, want %d groups and the header", len(rows), groups)
 			}
 			for _, r := range rows[1:] {
-				if !slices.Contains([]string{"ok", "problems", "failed"}, r[1]) {
-					t.Errorf("group %s Status %q in LibreOffice", r[0], r[1])
+				if !slices.Contains(grade.States(), grade.State(r[2])) {
+					t.Errorf("group %s State %q in LibreOffice", r[0], r[2])
 				}
 			}
-			for _, sheet := range []string{SheetQuestions, SheetStudents, SheetChecklist, SheetClaims} {
+			for _, sheet := range []string{SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims} {
 				if rows := readCSV(t, csvDir, sheet); len(rows) < 2 {
 					t.Errorf("sheet %s is empty in LibreOffice", sheet)
 				}
@@ -276,8 +286,8 @@ func TestGradebookSavedByLibreOffice(t *testing.T) {
 	if len(list) != 1 || list[0].Text != "check CI logs" || cellValue(t, f, SheetStudents, list[0].Cell) != student {
 		t.Errorf("Students comments %+v, want the note on %s", list, student)
 	}
-	if got := cellOf(t, f, SheetGroups, "Status", "Group", "line 9"); got != "failed" {
-		t.Errorf("roster row line 9 Status %q", got)
+	if got := cellOf(t, f, SheetGroups, "State", "Group", "line 9"); got != "failed" {
+		t.Errorf("roster row line 9 State %q", got)
 	}
 	// And the export after that reads its own file: still nothing moved.
 	if sum := export(t, ws, out); sum.Kept != 0 || len(sum.Warnings) != 0 || sum.GradebookBackup != "" {
@@ -367,4 +377,60 @@ func benchmarkConvert(b *testing.B, filter string) {
 	for b.Loop() {
 		convert(b, book, filter)
 	}
+}
+
+// TestGradebookPrintsLandscapeOnePageWide: every sheet prints landscape,
+// one page wide, Groups first; saved by LibreOffice Calc, no row of Groups
+// or Findings is taller than four lines, however long its text.
+func TestGradebookPrintsLandscapeOnePageWide(t *testing.T) {
+	sofficePath(t)
+	book, _ := largeGradebook(t)
+	f := openWorkbook(t, book)
+	if sheets := f.GetSheetList(); sheets[0] != SheetGroups {
+		t.Errorf("sheets %q: Groups is not first", sheets)
+	}
+	for _, l := range gradebookLayouts {
+		layout, err := f.GetPageLayout(l.Name)
+		props, perr := f.GetSheetProps(l.Name)
+		if err != nil || perr != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil ||
+			*layout.FitToWidth != 1 || props.FitToPage == nil || !*props.FitToPage {
+			t.Errorf("%s prints %+v, %+v (%v %v): want landscape, one page wide", l.Name, layout, props, err, perr)
+		}
+	}
+	pdf := readFile(t, filepath.Join(convert(t, book, toPDF), "gradebook.pdf"))
+	pages, landscape := pdfPageBoxes(pdf)
+	if pages == 0 || landscape != pages {
+		t.Errorf("the PDF has %d pages, %d of them landscape", pages, landscape)
+	}
+	t.Logf("150 groups print on %d landscape pages", pages)
+
+	saved := openWorkbook(t, filepath.Join(convert(t, book, toXLSX), GradebookFile))
+	for _, sheet := range []string{SheetGroups, SheetFindings} {
+		rows, err := saved.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range rows {
+			if h, _ := saved.GetRowHeight(sheet, i+1); h > maxGroupRowHeight {
+				t.Errorf("saved by Calc, %s row %d is %.0f points tall, more than %d", sheet, i+1, h, maxGroupRowHeight)
+			}
+		}
+	}
+}
+
+// pdfMediaBox is a page's size in a PDF LibreOffice wrote.
+var pdfMediaBox = regexp.MustCompile(`/MediaBox\s*\[\s*0\s+0\s+([0-9.]+)\s+([0-9.]+)\s*\]`)
+
+// pdfPageBoxes counts a PDF's pages and those wider than tall, by their
+// media boxes.
+func pdfPageBoxes(pdf []byte) (pages, landscape int) {
+	for _, m := range pdfMediaBox.FindAllSubmatch(pdf, -1) {
+		w, _ := strconv.ParseFloat(string(m[1]), 64)
+		h, _ := strconv.ParseFloat(string(m[2]), 64)
+		pages++
+		if w > h {
+			landscape++
+		}
+	}
+	return pages, landscape
 }

@@ -113,10 +113,10 @@ func TestPageRegeneratesOnlyItsGroup(t *testing.T) {
 	}
 	r2 := strconv.Itoa(rowOf(t, f, SheetGroups, "Group", "2"))
 	r3 := strconv.Itoa(rowOf(t, f, SheetGroups, "Group", "3"))
-	if got := cellValue(t, f, SheetGroups, gc["Problems"]+r2); got != "Question 2: still too short" {
-		t.Errorf("gradebook group 2 Problems = %q", got)
+	if got := cellValue(t, f, SheetGroups, gc["Reasons"]+r2); got != "Question 2: still too short" {
+		t.Errorf("gradebook group 2 Reasons = %q", got)
 	}
-	if got := cellValue(t, f, SheetGroups, gc["Problems"]+r3); got == "changed but not exported" {
+	if got := cellValue(t, f, SheetGroups, gc["Reasons"]+r3); got == "changed but not exported" {
 		t.Errorf("gradebook group 3 row changed by page 2")
 	}
 }

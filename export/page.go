@@ -52,18 +52,58 @@ type pageData struct {
 	// Failure is set for a group without a deadline commit: the page then
 	// says what happened and what to do, and shows nothing not observed.
 	Failure *failure
-	// Problems and Information are the findings by kind, most severe
-	// first: the header's summary and the violations panel.
-	Problems, Information []kindGroup
-	Questions             []questionRow // one row per question that fails or has findings
-	RepoSize              string
-	Checklist             []grade.ChecklistSummary
-	Claims                *claimsSection
-	Heatmap               *heatmap
-	Contributors          []contributor
-	ReportNote            string
-	Notes                 []string // the scrape's notes on the snapshot, a few
-	Pin                   pinSection
+	// Reasons and Information are the findings by kind and level, most
+	// pressing first: the reasons for the state (the header and the
+	// findings panel), and what is only information.
+	Reasons, Information []kindGroup
+	Questions            []questionRow // one row per question that fails or has findings
+	Backdated            string        // yes, no or unknown (backdatedWord)
+	RepoSize             string
+	Checklist            checklistSummary
+	Claims               *claimsSection
+	Heatmap              *heatmap
+	Contributors         []contributor
+	ReportNote           string
+	Notes                []string // the scrape's notes on the snapshot, a few
+	Pin                  pinSection
+	Prev, Next           *neighbour // the groups before and after, by number
+}
+
+// neighbour is the group before or after a page's, linked from it.
+type neighbour struct {
+	Group int
+	Page  string // relative to the page
+}
+
+// pageSource is what a page is rendered from beside the result: the
+// snapshot its figures come from (nil when it could not be loaded), the
+// report's bytes at the deadline (nil when there is none), a note saying
+// why the report is not shown, and the groups before and after.
+type pageSource struct {
+	snap       *workspace.Snapshot
+	report     []byte
+	note       string
+	prev, next *neighbour
+}
+
+// checklistSummary is the checklist in one line: items ticked of all, by
+// section.
+type checklistSummary struct {
+	Checked, Total int
+	Sections       []grade.ChecklistSummary
+}
+
+func newChecklistSummary(c *grade.CheckResult) checklistSummary {
+	var s checklistSummary
+	if c == nil {
+		return s
+	}
+	s.Sections = c.Checklist
+	for _, sec := range c.Checklist {
+		s.Checked += sec.Checked
+		s.Total += sec.Total
+	}
+	return s
 }
 
 // maxPageNotes is how many of the scrape's notes the page header lists.
@@ -83,10 +123,9 @@ func snapshotNotes(snap *workspace.Snapshot) []string {
 }
 
 // renderPage writes one group's self-contained page to w, reading its
-// figures from the snapshot as it goes. report is the report's bytes at the
-// deadline (nil when there is none) and snap the snapshot its figures come
-// from (nil when it could not be loaded).
-func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, report []byte, reportNote string) error {
+// figures from the snapshot as it goes.
+func renderPage(w io.Writer, r *grade.GroupResult, src pageSource) error {
+	snap, report := src.snap, src.report
 	d := pageData{
 		CSP:          contentSecurityPolicy,
 		CSS:          styleSheet(),
@@ -98,14 +137,17 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		RepoSize:     repoSize(r.Stats),
 		Heatmap:      activityHeatmap(r.Stats),
 		Contributors: contributors(r),
-		ReportNote:   reportNote,
+		ReportNote:   src.note,
 		Notes:        snapshotNotes(snap),
 		Pin:          newPinSection(r),
 		Claims:       newClaimsSection(r),
+		Checklist:    newChecklistSummary(r.Check),
+		Backdated:    backdatedWord(r),
+		Prev:         src.prev,
+		Next:         src.next,
 	}
 	questions := map[int]grade.QuestionResult{}
 	if r.Check != nil {
-		d.Checklist = r.Check.Checklist
 		for _, q := range r.Check.Questions {
 			if _, dup := questions[q.Number]; !dup {
 				questions[q.Number] = q
@@ -124,8 +166,8 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		anchors, figures = rr.anchors, rr.inlined
 	}
 	byKind := groupFindings(r.Findings, anchors)
-	d.Problems = problemGroups(byKind)
-	d.Information = byKind[len(d.Problems):]
+	d.Reasons = reasonGroups(byKind)
+	d.Information = byKind[len(d.Reasons):]
 	d.Questions = questionRows(r, anchors)
 	// The report (sanitized, with megabytes of figures) is written between
 	// the two templates rather than passed through one, which copies it.

@@ -23,7 +23,7 @@ func BenchmarkPageHostile(b *testing.B) {
 				snap, r := gradedGroup(b, report, parsetest.Tree(shape.TreeFiles), spec)
 				b.SetBytes(int64(len(report)))
 				for b.Loop() {
-					if err := renderPage(io.Discard, r, snap, report, ""); err != nil {
+					if err := renderPage(io.Discard, r, pageSource{snap: snap, report: report}); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -50,17 +50,23 @@ func TestExportWritesPagesIndexResults(t *testing.T) {
 			links = append(links, attr(a, "href"))
 		}
 	}
-	if want := []string{"groups/003.html", "groups/007.html", "groups/012.html"}; !slices.Equal(links, want) {
+	// Each row links its page, then each reason's entry on it.
+	if want := []string{"groups/003.html", "groups/003.html#kind-words-grade", "groups/003.html#kind-missing-file-grade",
+		"groups/007.html", "groups/007.html#kind-words-grade", "groups/007.html#kind-missing-file-grade",
+		"groups/012.html", "groups/012.html#kind-words-grade", "groups/012.html#kind-missing-file-grade"}; !slices.Equal(links, want) {
 		t.Errorf("index links %v, want %v", links, want)
 	}
 	cells := findAll(rows[0], byTag("td"))
-	if got := textContent(cells[2]); got != "1 / 2" {
+	if got := textContent(cells[2]); got != "Q2: 8 words, expected 50-100Q2: figures/gone.png is missing" {
+		t.Errorf("index reasons cell %q, want both reasons", got)
+	}
+	if got := textContent(cells[3]); got != "1 / 2" {
 		t.Errorf("index questions passed cell %q, want \"1 / 2\"", got)
 	}
-	if got := textContent(cells[4]); got != "1" {
+	if got := textContent(cells[5]); got != "1" {
 		t.Errorf("index missing figures cell %q, want 1", got)
 	}
-	if got := textContent(cells[5]); got != "1 / 2" {
+	if got := textContent(cells[6]); got != "1 / 2" {
 		t.Errorf("index checklist cell %q, want \"1 / 2\"", got)
 	}
 

@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -14,17 +15,21 @@ import (
 // in the course's time zone.
 type pinSection struct {
 	SHA         string
+	Link        string // the commit on GitHub; "" elsewhere
 	Committed   string
 	Why         string
 	NotOnBranch bool
 	ClockAhead  bool
 	Evidence    []evidenceRow
-	Late        []lateRow
-	LateCount   int
-	MoreLate    int // late commits not listed
-	Backdated   bool
-	OutOfOrder  bool
-	Notes       []string
+	// Late are the late commits that changed the report or its figures
+	// and the others by people; BotLate those by bots that changed
+	// neither, apart.
+	Late, BotLate []lateRow
+	LateCount     int
+	MoreLate      int // late commits not listed
+	Backdated     bool
+	OutOfOrder    bool
+	Notes         []string
 }
 
 type evidenceRow struct {
@@ -36,10 +41,20 @@ type evidenceRow struct {
 
 type lateRow struct {
 	SHA, Link, Committed, Author, Subject string
-	Seen                                  string // when a sighting first had it on the branch, and whose
-	Backdated                             bool
-	Files                                 []workspace.LateFile
-	FilesOmitted                          int
+	// After says how long after the deadline it was committed ("32 s
+	// after"), or that it is dated at or before the deadline.
+	After string
+	// Pushed is the evidence window it was pushed in: "between 23:50 and
+	// 00:10 (handin's evidence log)"; "" when no sighting had it.
+	Pushed    string
+	Bot       bool
+	Backdated bool
+	Work      bool // it changed the report or its figures
+	Files     []workspace.LateFile
+	// FilesSummary counts its files in a few words: "the report, 3
+	// figures, 2 other files"; FilesOmitted are those not listed.
+	FilesSummary string
+	FilesOmitted int
 }
 
 // newPinSection describes r.Pin for the page.
@@ -66,18 +81,92 @@ func newPinSection(r *grade.GroupResult) pinSection {
 	}
 	s.Why = whyPinned(p, before, after, at)
 	repo := githubRepo(r)
+	if repo != "" {
+		s.Link = repo + "/commit/" + p.SHA
+	}
 	for _, c := range p.Late {
 		row := lateRow{SHA: short(c.SHA), Committed: at(c.CommitTime), Author: c.AuthorName, Subject: c.Subject,
-			Backdated: c.Backdated, Files: c.Files, FilesOmitted: c.FilesOmitted}
+			After: afterDeadline(c.CommitTime, r.Deadline), Pushed: pushWindow(c, before, after, at), Bot: c.Bot,
+			Backdated: c.Backdated, Files: c.Files, FilesSummary: filesSummary(c), FilesOmitted: c.FilesOmitted}
+		row.Work = slices.ContainsFunc(c.Files, func(f workspace.LateFile) bool { return f.Report || f.Figure })
 		if repo != "" && hexSHA.MatchString(c.SHA) {
 			row.Link = repo + "/commit/" + c.SHA
 		}
-		if !c.SeenAt.IsZero() {
-			row.Seen = at(c.SeenAt) + " (" + c.SeenBy.Name() + ")"
+		if row.Bot && !row.Work {
+			s.BotLate = append(s.BotLate, row)
+		} else {
+			s.Late = append(s.Late, row)
 		}
-		s.Late = append(s.Late, row)
 	}
 	return s
+}
+
+// afterDeadline says how long after the deadline a commit is dated.
+func afterDeadline(committed, deadline time.Time) string {
+	if d := committed.Sub(deadline); d > 0 {
+		return grade.Delay(d) + " after the deadline"
+	}
+	return "dated at or before the deadline"
+}
+
+// pushWindow is the evidence window a late commit was pushed in: after the
+// last sighting without it (the one before the deadline, or the first
+// after it when that did not have it either), by the first that had it.
+func pushWindow(c workspace.LateCommit, before, after *workspace.Evidence, at func(time.Time) string) string {
+	if c.SeenAt.IsZero() {
+		return ""
+	}
+	seen := at(c.SeenAt) + " (" + c.SeenBy.Name() + ")"
+	var from *workspace.Evidence
+	switch {
+	case after != nil && after.Time.Before(c.SeenAt):
+		from = after
+	case before != nil:
+		from = before
+	}
+	if from == nil {
+		return "by " + seen
+	}
+	return "between " + at(from.Time) + " and " + seen
+}
+
+// filesSummary counts a late commit's files: "the report, 3 figures, 2
+// other files".
+func filesSummary(c workspace.LateCommit) string {
+	report, figures, other := false, 0, c.FilesOmitted
+	for _, f := range c.Files {
+		switch {
+		case f.Report:
+			report = true
+		case f.Figure:
+			figures++
+		default:
+			other++
+		}
+	}
+	var parts []string
+	if report {
+		parts = append(parts, "the report")
+	}
+	if figures > 0 {
+		parts = append(parts, countOf(figures, "figure", "figures"))
+	}
+	if other > 0 {
+		word := "files"
+		if len(parts) > 0 {
+			word = "other files"
+		}
+		parts = append(parts, countOf(other, strings.TrimSuffix(word, "s"), word))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// countOf is "1 figure", "3 figures".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // whyPinned is the sentence saying what makes the pinned commit count.

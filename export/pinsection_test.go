@@ -12,17 +12,23 @@ import (
 	"handin/workspace"
 )
 
-// pinSectionOf renders r's page and returns the nodes of its section on the
-// commit that counts (between its heading and the next h2).
+// pinSectionOf renders r's page and returns the nodes that tell the commit
+// that counts: the header's sentence (which commit and why), then the
+// section on its evidence and the late commits (between its heading and
+// the next h2).
 func pinSectionOf(t *testing.T, g testGroup) []*html.Node {
 	t.Helper()
 	var data bytes.Buffer
-	if err := renderPage(&data, g.result, nil, nil, ""); err != nil {
+	if err := renderPage(&data, g.result, pageSource{}); err != nil {
 		t.Fatal(err)
 	}
 	page := parseHTML(t, data.Bytes())
+	sentence := findAll(page, func(n *html.Node) bool { return n.Data == "p" && attr(n, "class") == "pin" })
+	if len(sentence) != 1 {
+		t.Fatalf("want one p.pin in the header, got %d", len(sentence))
+	}
 	assertNoActiveContent(t, page)
-	return sectionNodes(t, page, "deadline-commit")
+	return append(sentence, sectionNodes(t, page, "deadline-commit")...)
 }
 
 // sectionNodes are the nodes of a page's section: from its h2#id to the
@@ -65,13 +71,16 @@ func rows(nodes []*html.Node, class string) [][]string {
 	return out
 }
 
-// htmlCellText is a table cell's text, a line break read as a space.
+// htmlCellText is a table cell's text, a line break (or the end of a
+// <details>' summary) read as a space.
 func htmlCellText(n *html.Node) string {
 	switch {
 	case n.Type == html.TextNode:
 		return n.Data
 	case n.Data == "br":
 		return " "
+	case n.Data == "summary":
+		return textContent(n) + " "
 	}
 	var b strings.Builder
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -104,11 +113,11 @@ func TestPinSectionBackdatedByPushLog(t *testing.T) {
 	nodes := pinSectionOf(t, g)
 	text := sectionText(nodes)
 	for _, want := range []string{
-		"Graded: " + pinned + ", committed 2026-01-23 22:59:00 +01:00. GitHub's push log shows it on the branch at the deadline.",
+		"The commit that counts: " + pinned + ", committed 2026-01-23 22:59:00 +01:00. GitHub's push log shows it on the branch at the deadline. 3 late commits.",
 		"Late commits: 3",
 		"And 1 more late commits, not listed.",
 		"backdated Commits dated at or before the deadline were pushed after it",
-		"History out of date order: committer dates go backwards on the branch (clock skew or a rebase). Information only, not evidence of backdating.",
+		"History out of date order: committer dates go backwards on the branch (clock skew or a rebase). Not evidence of backdating.",
 		"the branch was pushed from a laptop",
 	} {
 		if !strings.Contains(text, want) {
@@ -122,10 +131,13 @@ func TestPinSectionBackdatedByPushLog(t *testing.T) {
 		t.Errorf("evidence rows %q", evidence)
 	}
 	lateRows := rows(nodes, "late")
+	// One line a commit: how late, the window it was pushed in, its files
+	// counted (and folded).
 	want := [][]string{
-		{"2026-01-24 01:59:00 +01:00", "", "Bob <script>alert(1)</script>", "aaaaaaaaaa fix typos", "src/train.py"},
-		{"2026-01-23 23:49:00 +01:00 backdated", "2026-01-24 00:10:00 +01:00 (GitHub's push log)", "Carol", "bbbbbbbbbb add figures",
-			"reports/README.md report reports/figures/loss.png figure and 9 more"},
+		{"aaaaaaaaaa fix typos", "Bob <script>alert(1)</script>", "2 h after the deadline (2026-01-24 01:59:00 +01:00)", "", "1 file src/train.py"},
+		{"bbbbbbbbbb add figures", "Carol", "dated at or before the deadline backdated (2026-01-23 23:49:00 +01:00)",
+			"between 2026-01-23 23:59:00 +01:00 and 2026-01-24 00:10:00 +01:00 (GitHub's push log)",
+			"the report, 1 figure, 9 other files reports/README.md report reports/figures/loss.png figure and 9 more, not listed"},
 	}
 	if !slices.EqualFunc(lateRows, want, slices.Equal) {
 		t.Errorf("late commits\n%q\nwant\n%q", lateRows, want)
@@ -133,14 +145,14 @@ func TestPinSectionBackdatedByPushLog(t *testing.T) {
 	// Late commits link to GitHub; the backdated one's row is marked.
 	var marked, links []string
 	for _, n := range nodes {
-		for _, tr := range findAll(n, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "class") == "fail" }) {
+		for _, tr := range findAll(n, func(n *html.Node) bool { return n.Data == "tr" && attr(n, "class") == "level-act" }) {
 			marked = append(marked, textContent(findAll(tr, byTag("code"))[0]))
 		}
 		for _, a := range findAll(n, byTag("a")) {
 			links = append(links, attr(a, "href"))
 		}
 	}
-	if !slices.Equal(marked, []string{"bbbbbbbbbb"}) || !slices.Equal(links, []string{
+	if !slices.Equal(marked, []string{"bbbbbbbbbb"}) || !slices.Equal(links, []string{"https://github.com/org7/mlops/commit/" + pinned, "#late-commits",
 		"https://github.com/org7/mlops/commit/" + late, "https://github.com/org7/mlops/commit/" + backdated}) {
 		t.Errorf("marked rows %q, links %q", marked, links)
 	}
@@ -163,7 +175,7 @@ func TestPinSectionSaysWhy(t *testing.T) {
 			[]string{"Handin's evidence log saw it on the branch at 2026-01-23 23:49:00 +01:00, before the deadline.", "the committer's clock ran ahead"}},
 		{"rewritten after the deadline", workspace.Pin{SHA: "c1", By: workspace.PinnedByObservation, NotOnBranch: true,
 			Evidence: []workspace.Evidence{before, after}},
-			[]string{"branch rewritten The branch was rewritten after the deadline and no longer contains this commit"}},
+			[]string{"branch rewritten The branch was rewritten after the deadline and no longer contains the commit that counts"}},
 		{"no sighting", workspace.Pin{SHA: "c1", By: workspace.PinnedByCommitterDate},
 			[]string{"no sighting of the branch tells when it was pushed", "No sighting of the branch around the deadline"}},
 		{"nothing handed in", workspace.Pin{LateCommits: 1, Late: []workspace.LateCommit{{SHA: "c9", CommitTime: testDeadline.Add(time.Hour)}}},

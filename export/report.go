@@ -192,8 +192,8 @@ func replaceTaskCheckBoxes(doc ast.Node) {
 }
 
 // rewrite walks the sanitized tree: it drops student ids (anchors are ours),
-// replaces every <img> by an inlined figure, a link or a placeholder, and
-// marks question headings.
+// replaces every <img> by an inlined figure, a link or a placeholder, marks
+// question headings, and marks checklist items (printed compactly).
 func (r *reportRenderer) rewrite(n *html.Node, inLink bool) {
 	for c := n.FirstChild; c != nil; {
 		next := c.NextSibling
@@ -208,6 +208,11 @@ func (r *reportRenderer) rewrite(n *html.Node, inLink bool) {
 			case atom.A:
 				r.rewriteLink(c)
 				r.rewrite(c, true)
+			case atom.Li:
+				if text := strings.TrimSpace(textContent(c)); strings.HasPrefix(text, "☑") || strings.HasPrefix(text, "☐") {
+					setAttr(c, "class", "task")
+				}
+				r.rewrite(c, inLink)
 			default:
 				r.rewrite(c, inLink || c.DataAtom == atom.A)
 			}
@@ -242,6 +247,11 @@ func (r *reportRenderer) rewriteLink(a *html.Node) {
 func (r *reportRenderer) replaceImage(img *html.Node, inLink bool) {
 	f := r.figures.resolve(attr(img, "src"))
 	switch {
+	case f.inline() && f.Late != nil: // missing at the deadline: said so, then shown as it arrived
+		img.Parent.InsertBefore(note(f.Note), img)
+		setAttr(img, "class", "late-figure")
+		r.placeFigure(img, f, inLink)
+		return
 	case f.inline():
 		r.placeFigure(img, f, inLink)
 		return

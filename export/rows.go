@@ -22,12 +22,19 @@ type row struct {
 	Commits          int
 	Contributors     int
 	LateCommits      int
-	// Backdating: evidence shows commits dated before the deadline were
-	// pushed after it. History out of date order (clock skew, a rebase) is
-	// no accusation and does not count.
-	Backdating bool
-	Problems   []string
-	Page       string // page path relative to the output folder
+	// LateWork: late commits changed the report or its figures; LateBots
+	// counts the listed late commits bots made.
+	LateWork bool
+	LateBots int
+	// Backdated is "yes" (evidence shows commits dated before the
+	// deadline were pushed after it), "no", or "unknown" when the evidence
+	// could not show it; "" without a deadline commit. History out of date
+	// order (clock skew, a rebase) is no accusation and does not count.
+	Backdated string
+	// Reasons are the reasons for the state in words, most pressing
+	// first: one per kind of finding (kindGroup.Text).
+	Reasons []reasonText
+	Page    string // page path relative to the output folder
 
 	// ClaimsJudged: the checklist was judged against the repository, and
 	// TickedWithoutEvidence counts its ticked items without evidence.
@@ -46,9 +53,17 @@ func newRow(r *grade.GroupResult) row {
 		Commits:      r.Stats.Commits,
 		Contributors: r.Stats.Contributors,
 		LateCommits:  r.Pin.LateCommits,
-		Backdating:   r.Pin.Backdated,
-		Problems:     findingTexts(r.Problems()),
+		Backdated:    backdatedWord(r),
 		Page:         pagePath(r.Group),
+	}
+	for _, g := range reasonGroups(groupFindings(r.Findings, nil)) {
+		w.Reasons = append(w.Reasons, reasonText{Text: g.Text(), Level: g.Level, Anchor: g.Anchor})
+		w.LateWork = w.LateWork || g.Kind == grade.KindLateWork
+	}
+	for _, c := range r.Pin.Late {
+		if c.Bot {
+			w.LateBots++
+		}
 	}
 	w.ClaimsJudged, w.TickedWithoutEvidence = r.Claims != nil, r.Claims.TickedWithoutEvidence()
 	if r.CI != nil {
@@ -75,6 +90,30 @@ func newRow(r *grade.GroupResult) row {
 	return w
 }
 
+// reasonText is one reason for a group's state in words, its level and
+// the id of its entry on the group's page.
+type reasonText struct {
+	Text   string
+	Level  grade.Level
+	Anchor string
+}
+
+// backdatedWord says whether the group backdated commits: "yes" on
+// evidence, "no" when the evidence could have shown it, "unknown" when it
+// could not (no sighting at or before the deadline, no push log); "" for
+// a group without a deadline commit.
+func backdatedWord(r *grade.GroupResult) string {
+	switch {
+	case !r.Status.Pinned():
+		return ""
+	case r.Pin.Backdated:
+		return "yes"
+	case r.Pin.BackdatingKnown:
+		return "no"
+	}
+	return "unknown"
+}
+
 // questionNotes are the messages of a question's problems, then findings.
 func questionNotes(q grade.QuestionResult) []string {
 	notes := make([]string, 0, len(q.Problems)+len(q.Findings))
@@ -82,15 +121,6 @@ func questionNotes(q grade.QuestionResult) []string {
 		notes = append(notes, f.Message)
 	}
 	return notes
-}
-
-// findingTexts are findings as one line each ("Q7: too few words: ...").
-func findingTexts(findings []grade.Finding) []string {
-	out := make([]string, len(findings))
-	for i, f := range findings {
-		out[i] = f.Text()
-	}
-	return out
 }
 
 // pagePath is a group page's path relative to the output folder, with

@@ -2,7 +2,6 @@ package export
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -26,7 +25,7 @@ func failedGroup(n int, status workspace.Status, msg string) testGroup {
 	for i := range r.Students {
 		r.Students[i] = grade.StudentStats{ID: r.Students[i].ID}
 	}
-	r.Findings = []grade.Finding{{Kind: grade.KindNotScraped, Severity: grade.SeverityProblem, Message: "status " + string(status) + ": " + msg}}
+	r.Findings = []grade.Finding{{Kind: grade.KindNotScraped, Level: grade.LevelGrade, Message: "status " + string(status) + ": " + msg}}
 	g.files = nil
 	return g
 }
@@ -45,7 +44,7 @@ func okGroup(n int) testGroup {
 }
 
 func finding(kind grade.Kind, question int, msg string) grade.Finding {
-	return grade.Finding{Kind: kind, Severity: kind.Severity(), Question: question, Message: msg}
+	return grade.Finding{Kind: kind, Level: grade.Levels{}.Of(kind), Question: question, Message: msg}
 }
 
 // visibleText is the text a reader sees of n: its text nodes outside
@@ -88,12 +87,13 @@ func indexRowOf(t *testing.T, index *html.Node, group int) []string {
 
 // The index counts the groups as 'handin run' does (a groups.csv row
 // without a result is failed), says when, against what and in which zone,
-// and gives each group one of three status words; a failed group shows no
-// numbers, and only evidence of backdating is called backdated.
+// and gives each group its state, the rows by state; a failed group shows
+// no numbers, and only evidence of backdating is called backdated.
 func TestIndexCountsStatesAndFacts(t *testing.T) {
 	dir := t.TempDir()
 	problems := newGroup(2)
-	problems.result.Pin.OutOfOrder = true // information, never "backdated"
+	problems.result.Pin.OutOfOrder = true // never "backdated"
+	problems.result.Pin.BackdatingKnown = true
 	problems.result.ScrapedAt = time.Date(2026, 1, 24, 8, 0, 0, 0, time.UTC)
 	backdated := newGroup(3)
 	backdated.result.Pin.Backdated = true
@@ -116,7 +116,7 @@ func TestIndexCountsStatesAndFacts(t *testing.T) {
 	text := visibleText(index)
 
 	for _, want := range []string{
-		"6 groups: 2 ok · 2 problems · 2 failed",
+		"6 groups: 2 failed · 0 act · 2 grade · 0 check · 2 ok · all",
 		"Scraped 2026-01-24 09:00:00 +01:00", // the newest scrape, in the course's zone
 		"deadline 2026-01-23 23:59:00 +01:00 (group 4: their own)",
 		"spec 2026", "time zone Europe/Copenhagen",
@@ -126,21 +126,31 @@ func TestIndexCountsStatesAndFacts(t *testing.T) {
 			t.Errorf("the index does not say %q:\n%s", want, text)
 		}
 	}
-	for group, state := range map[int]string{1: "ok", 2: "problems", 3: "problems", 4: "ok", 5: "failed"} {
+	for group, state := range map[int]string{1: "ok", 2: "grade", 3: "grade", 4: "ok", 5: "failed"} {
 		if cells := indexRowOf(t, index, group); cells[1] != state {
-			t.Errorf("group %d: status %q, want %q", group, cells[1], state)
+			t.Errorf("group %d: state %q, want %q", group, cells[1], state)
 		}
+	}
+	var order []string
+	for _, tr := range findAll(index, func(n *html.Node) bool { return n.Data == "tr" && strings.HasPrefix(attr(n, "id"), "g") }) {
+		order = append(order, attr(tr, "id"))
+	}
+	if want := []string{"g5", "g2", "g3", "g1", "g4"}; !slices.Equal(order, want) {
+		t.Errorf("rows %q, want by state (failed, act, grade, check, ok), then group: %q", order, want)
 	}
 	// Group 5 was never seen: empty cells, no zeros, and what happened.
 	failed := indexRowOf(t, index, 5)
-	if want := []string{"5", "failed", "", "", "", "", "", "", "", "repository not found"}; !slices.Equal(failed, want) {
+	if want := []string{"5", "failed", "repository not found", "", "", "", "", "", "", "", ""}; !slices.Equal(failed, want) {
 		t.Errorf("failed group's row %q, want %q", failed, want)
 	}
-	if late := indexRowOf(t, index, 3)[7]; late != "1 backdated" {
-		t.Errorf("backdated group's late commits %q, want \"1 backdated\"", late)
+	if late := indexRowOf(t, index, 3); late[8] != "1" || late[9] != "backdated" {
+		t.Errorf("backdated group's late commits and backdated %q, want \"1\" and \"backdated\"", late[8:])
 	}
-	if late := indexRowOf(t, index, 2)[7]; late != "1" {
-		t.Errorf("a history out of date order is no backdating: late commits %q, want \"1\"", late)
+	if late := indexRowOf(t, index, 2); late[8] != "1" || late[9] != "no" {
+		t.Errorf("a history out of date order is no backdating: %q, want \"1\" and \"no\"", late[8:])
+	}
+	if late := indexRowOf(t, index, 1); late[9] != "unknown" {
+		t.Errorf("without a sighting before the deadline or a push log, backdating is %q, want unknown", late[9])
 	}
 	gaps := findAll(index, byID("invalid-rows"))
 	if len(gaps) != 1 || !strings.Contains(text, "7 1 s999999 groups.csv:7: duplicate group number 1 (first on line 2)") {
@@ -175,7 +185,7 @@ func TestFailedGroupPageSaysOnlyWhatIsKnown(t *testing.T) {
 				}
 			}
 			for _, never := range []string{"Python files", "0 B", "late commit", "No report was found", "commits)", "Statistics",
-				"Checklist", "No violations", "Report at the deadline", "Commit that counts"} {
+				"Checklist", "Findings", "Report at the deadline", "The commit that counts"} {
 				if strings.Contains(text, never) {
 					t.Errorf("the page says %q of a repository never seen:\n%s", never, text)
 				}
@@ -187,10 +197,10 @@ func TestFailedGroupPageSaysOnlyWhatIsKnown(t *testing.T) {
 	}
 }
 
-// The violations panel names each kind once, most severe first and
-// problems before information, with every question it concerns linked;
-// the table below keeps one row per question. The header lists the same
-// kinds, linked to their entries.
+// The findings panel names each kind once, most pressing level first and
+// information last, with every question it concerns linked; the table
+// below keeps one row per question. The header lists the reasons, linked
+// to their entries, and the commit that counts once.
 func TestViolationsPanelGroupsFindingsByKind(t *testing.T) {
 	dir, out := t.TempDir(), t.TempDir()
 	g := newGroup(6)
@@ -211,7 +221,7 @@ func TestViolationsPanelGroupsFindingsByKind(t *testing.T) {
 	findings = append(findings, finding(grade.KindBackdated, 0, "backdated: 1 commit(s) dated at or before the deadline were pushed after it"))
 	g.files["reports/README.md"] = []byte(report.String())
 	g.result.Check.Questions, g.result.Check.Passed, g.result.Findings = questions, 30, findings
-	g.result.Pin.Backdated = true
+	g.result.Pin.Backdated, g.result.State = true, grade.StateAct
 	writeWorkspace(t, dir, g)
 	export(t, dir, out)
 	page := parseHTML(t, readFile(t, filepath.Join(out, "groups", "006.html")))
@@ -221,12 +231,12 @@ func TestViolationsPanelGroupsFindingsByKind(t *testing.T) {
 	for _, e := range entries {
 		ids = append(ids, attr(e, "id"))
 	}
-	want := []string{"kind-backdated", "kind-late-commits", "kind-unanswered", "kind-history-out-of-order-info"}
+	want := []string{"kind-backdated-act", "kind-unanswered-grade", "kind-history-out-of-order-check", "kind-late-commits-info"}
 	if !slices.Equal(ids, want) {
 		t.Fatalf("panel entries %q, want %q", ids, want)
 	}
-	placeholder := entries[2]
-	if text := visibleText(placeholder); !strings.HasPrefix(text, "only the template placeholder in 30 questions: Q1 Q2 Q3") {
+	placeholder := entries[1]
+	if text := visibleText(placeholder); !strings.HasPrefix(text, "grade question unanswered in 30 questions: Q1 Q2 Q3") {
 		t.Errorf("placeholder entry %q", text)
 	}
 	var links []string
@@ -256,11 +266,12 @@ func TestViolationsPanelGroupsFindingsByKind(t *testing.T) {
 	for _, a := range findAll(header, byTag("a")) {
 		headerLinks = append(headerLinks, attr(a, "href"))
 	}
-	if want := []string{"#kind-backdated", "#kind-late-commits", "#kind-unanswered"}; !slices.Equal(headerLinks, want) {
-		t.Errorf("header links %q, want the problems %q", headerLinks, want)
+	if want := []string{"#kind-backdated-act", "#kind-unanswered-grade", "#kind-history-out-of-order-check",
+		"https://github.com/org6/mlops/commit/" + g.result.Pin.SHA, "#late-commits"}; !slices.Equal(headerLinks, want) {
+		t.Errorf("header links %q, want the reasons, the commit that counts and its late commits %q", headerLinks, want)
 	}
-	if text := visibleText(header); !strings.Contains(text, "Group 6 problems") ||
-		!strings.Contains(text, "only the template placeholder (30 questions)") {
+	if text := visibleText(header); !strings.Contains(text, "Group 6 act") ||
+		!strings.Contains(text, "grade question unanswered: Q1, Q2, Q3 and 27 more") || strings.Count(text, "The commit that counts") != 1 {
 		t.Errorf("header %q", text)
 	}
 }
@@ -359,22 +370,17 @@ func atoi(t *testing.T, s string) int {
 	return n
 }
 
-// Every documented kind has a title and a rank on the pages.
+// Every kind has a title on the pages, and every kind a page section tells
+// more about is a kind.
 func TestEveryKindHasATitle(t *testing.T) {
-	data, err := os.ReadFile("../docs/findings.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	kinds := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\|").FindAllStringSubmatch(string(data), -1)
-	if len(kinds) < 30 {
-		t.Fatalf("found %d kinds in docs/findings.md", len(kinds))
-	}
-	for _, m := range kinds {
-		if _, rank := kindOf(grade.Kind(m[1])); rank == len(kindOrder) {
-			t.Errorf("kind %s has no title on the pages", m[1])
+	for _, k := range grade.KindTable {
+		if strings.TrimSpace(k.Title) == "" || k.Title == string(k.Kind) {
+			t.Errorf("kind %s has no title on the pages", k.Kind)
 		}
 	}
-	if len(kindOrder) != len(kinds) {
-		t.Errorf("kindOrder has %d kinds, docs/findings.md %d", len(kindOrder), len(kinds))
+	for k := range kindPlaces {
+		if _, rank := grade.KindOf(k); rank == len(grade.KindTable) {
+			t.Errorf("kindPlaces names %s, which is no kind", k)
+		}
 	}
 }

@@ -111,7 +111,7 @@ func TestMarkupReadAsText(t *testing.T) {
 	}
 	want := "markup that cannot be parsed in reasonable time was read as plain text on line 16 (lists or quotes nested past column 64): " +
 		"its formatting, links and checklist boxes are not read, and the page shows it as text"
-	if len(found) != 1 || found[0].Message != want || found[0].Line != 16 || !found[0].Problem() {
+	if len(found) != 1 || found[0].Message != want || found[0].Line != 16 || found[0].Level != LevelCheck {
 		t.Errorf("findings %+v", found)
 	}
 }

@@ -43,8 +43,8 @@ func segmentDiffs(run *CheckerRun, r *parse.Report) map[int]SegmentDiff {
 
 // withCheckerCounts gives a question the checker's counts and verdict, and,
 // where the checker counted other text than the whole answer, the whole
-// answer's counts and a checker-segmentation finding. The finding is a
-// problem when the two verdicts differ: then what the student saw is not
+// answer's counts and a checker-segmentation finding. The finding is
+// minor unless the two verdicts differ: then what the student saw is not
 // what the answer as written gets.
 func withCheckerCounts(qr QuestionResult, qs QuestionSpec, cq CheckerQuestion, diff SegmentDiff) QuestionResult {
 	whole := AnswerCounts{Words: qr.Words, Images: qr.Images, Pass: qr.Pass}
@@ -58,8 +58,8 @@ func withCheckerCounts(qr QuestionResult, qs QuestionSpec, cq CheckerQuestion, d
 	qr.Answer = &whole
 	f := newFinding(KindCheckerSegmentation, qs.Number, "%s; %s", diff.Message, verdicts(whole, wholeProblems, missing, cq.Pass))
 	f.Line = diff.Line
-	if whole.Pass != cq.Pass {
-		f.Severity = SeverityProblem
+	if whole.Pass == cq.Pass {
+		f = f.asMinor()
 	}
 	qr.Findings = append([]Finding{f}, qr.Findings...)
 	return qr

@@ -86,8 +86,8 @@ func TestCheckerCountsInResult(t *testing.T) {
 				t.Errorf("problems %v: the checker's reasons are wanted", got)
 			}
 			f := segmentationFinding(t, q)
-			if f.Problem() != tt.problem || f.Message != tt.message || f.Line != tt.whole.Line {
-				t.Errorf("finding (problem %v, line %d):\n %s\nwant (problem %v):\n %s", f.Problem(), f.Line, f.Message, tt.problem, tt.message)
+			if f.Reason() != tt.problem || f.Message != tt.message || f.Line != tt.whole.Line {
+				t.Errorf("finding (problem %v, line %d):\n %s\nwant (problem %v):\n %s", f.Reason(), f.Line, f.Message, tt.problem, tt.message)
 			}
 			for _, other := range res.Questions {
 				if other.Number != tt.question && other.Answer != nil {
@@ -120,7 +120,7 @@ func TestCheckerCrashInResult(t *testing.T) {
 	dup := lineOf(t, src, "written again") - 3
 	want := "the course checker (report.py check, 2026-01-09 e3622b4) would stop with ValueError: the checker finds 5 answers where it expects 4 and stops " +
 		"(Question 3 appears again on line 23 (first on line 13)); the counts shown are handin's, of each whole answer"
-	if len(crashes) != 1 || crashes[0].Message != want || crashes[0].Line != dup || crashes[0].Question != 0 || crashes[0].Problem() {
+	if len(crashes) != 1 || crashes[0].Message != want || crashes[0].Line != dup || crashes[0].Question != 0 || crashes[0].Reason() {
 		t.Errorf("crash findings %+v, want one (line %d): %s", crashes, dup, want)
 	}
 }
@@ -154,8 +154,8 @@ func TestOnlyInformationIsOK(t *testing.T) {
 		return Grade(s, Options{Spec: spec})
 	}
 	r := grade(t, workspace.Pin{SHA: "a1"})
-	if r.State != StateOK || len(r.Problems()) != 0 {
-		t.Fatalf("state %s, problems %q", r.State, texts(r.Problems()))
+	if r.State != StateOK || len(r.Reasons()) != 0 {
+		t.Fatalf("state %s, problems %q", r.State, texts(r.Reasons()))
 	}
 	var info []Kind
 	for _, f := range r.Findings {
@@ -170,7 +170,7 @@ func TestOnlyInformationIsOK(t *testing.T) {
 		t.Errorf("unmapped identities %+v", r.UnmappedIdentities)
 	}
 	late := grade(t, workspace.Pin{SHA: "a1", LateCommits: 2})
-	if late.State != StateProblems || !slices.Equal(texts(late.Problems()), []string{"late commits: 2 commit(s) on the branch after the commit that counts (a1), not graded"}) {
-		t.Errorf("with late commits: state %s, problems %q", late.State, texts(late.Problems()))
+	if lc := findingsOf(late, KindLateCommits); late.State != StateOK || len(lc) != 1 || lc[0].Message != "2 late commits not listed: what they changed is not known" {
+		t.Errorf("with late commits not listed: state %s, late commits %+v", late.State, lc)
 	}
 }

@@ -146,12 +146,12 @@ func TestGradeJudgesClaimsOnARealTree(t *testing.T) {
 	}
 
 	unsupported := findingsOf(r, KindTickedWithoutEvidence)
-	if len(unsupported) != 1 || unsupported[0].Line != 5 || !unsupported[0].Problem() ||
+	if len(unsupported) != 1 || unsupported[0].Line != 5 || !unsupported[0].Reason() ||
 		!strings.Contains(unsupported[0].Message, "“"+itemFastAPI+"”: looked for FastAPI in the code") {
 		t.Errorf("ticked without evidence: %+v, want one problem on line 5 naming the FastAPI item", unsupported)
 	}
 	unticked := findingsOf(r, KindUntickedWithEvidence)
-	if len(unticked) != 1 || unticked[0].Line != 7 || unticked[0].Problem() ||
+	if len(unticked) != 1 || unticked[0].Line != 7 || unticked[0].Reason() ||
 		!strings.HasSuffix(unticked[0].Message, ": dockerfiles/train.dockerfile, dockerfiles/train.gpu.dockerfile") {
 		t.Errorf("unticked with evidence: %+v, want one piece of information on line 7 naming the Dockerfiles", unticked)
 	}

@@ -169,7 +169,7 @@ func TestCorpusRepositories(t *testing.T) {
 		report, _ := os.ReadFile(filepath.Join(dir, "reports", r.name+".md")) // one group has none
 		res := gradeCorpusRepo(t, r, string(report))
 		for _, f := range res.Findings {
-			if f.Problem() {
+			if f.Reason() {
 				problems[f.Kind]++
 			} else {
 				info[f.Kind]++

@@ -145,7 +145,7 @@ func TestFigureLinkForms(t *testing.T) {
 	}
 	got := map[string][]finding{}
 	for _, f := range res.Questions[3].Findings {
-		got[f.Target] = append(got[f.Target], finding{f.Kind, f.Problem(), f.Message})
+		got[f.Target] = append(got[f.Target], finding{f.Kind, f.Reason(), f.Message})
 	}
 	want := map[string][]finding{
 		"figures/cloud bill.jpeg": {{KindSpacesInLink, true,

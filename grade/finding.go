@@ -3,8 +3,7 @@ package grade
 import (
 	"fmt"
 	"strings"
-
-	"handin/workspace"
+	"time"
 )
 
 // Kind names what a finding is about. Kinds are stable: pages, the index,
@@ -45,8 +44,10 @@ const (
 // the roster kinds are about Questions 1 and 2).
 const (
 	KindNotScraped         Kind = "not-scraped"            // no deadline commit: the scrape status says why
+	KindOldData            Kind = "old-data"               // graded from an earlier snapshot: this run could not reach the repository
 	KindBackdated          Kind = "backdated"              // evidence: commits dated before the deadline pushed after it
-	KindLateCommits        Kind = "late-commits"           // commits on the branch after the commit that counts
+	KindLateWork           Kind = "late-work"              // late commits changed the report or its figures
+	KindLateCommits        Kind = "late-commits"           // other commits on the branch after the commit that counts
 	KindOutOfOrder         Kind = "history-out-of-order"   // committer dates go backwards (clock skew, rebase): information
 	KindNoReport           Kind = "no-report"              // no report anywhere in the deadline tree
 	KindReportLocation     Kind = "report-location"        // the report is not at reports/README.md
@@ -59,7 +60,8 @@ const (
 	KindDuplicatedQuestion Kind = "duplicated-question"    // a question heading written twice
 	KindQuestionsOrder     Kind = "questions-out-of-order" // questions not in ascending order
 	KindExtraQuestions     Kind = "extra-questions"        // questions the spec does not have
-	KindGroupNumber        Kind = "group-number"           // Question 1 names no group, or another one
+	KindGroupNumber        Kind = "group-number"           // Question 1 names another group
+	KindNoGroupNumber      Kind = "no-group-number"        // Question 1 names no group
 	KindNoStudentIDs       Kind = "no-student-ids"         // Question 2 names no student id
 	KindStudentMissing     Kind = "student-missing"        // a roster student not in Question 2
 	KindStudentExtra       Kind = "student-extra"          // a student in Question 2 not on the roster
@@ -75,36 +77,11 @@ const (
 	KindTickedWithoutEvidence Kind = "ticked-without-evidence" // a ticked item the repository shows no evidence of
 	KindUntickedWithEvidence  Kind = "unticked-with-evidence"  // an unticked item the repository shows
 	KindClaimsNotChecked      Kind = "claims-not-checked"      // the checklist could not be judged
+	KindNoChecklist           Kind = "no-checklist"            // the report has no checklist
+	KindNothingTicked         Kind = "nothing-ticked"          // the checklist has no item ticked
 	KindSharedHistory         Kind = "shared-history"          // another group's repository shares commits with this one
 	KindCIFailing             Kind = "ci-failing"              // a check failed on GitHub at the commit that counts
 )
-
-// Severity says whether the instructor must act on a finding.
-type Severity string
-
-const (
-	SeverityProblem Severity = "problem" // the instructor must act on it
-	SeverityInfo    Severity = "info"    // worth knowing, nothing to do
-)
-
-// Severity is the kind's severity. A problem is what the instructor must
-// act on: a failing question, a placeholder left, a figure GitHub does not
-// show, a roster mismatch, late or backdated commits, no report or none
-// that can be checked. Everything else is information: facts about how the
-// report is written, how the checker read it, the repository and its
-// history, where evidence is uncertain. A checker-segmentation finding is
-// a problem only when the checker's verdict and the whole answer's differ
-// (withCheckerCounts).
-func (k Kind) Severity() Severity {
-	switch k {
-	case KindLinkImage, KindHTMLImage, KindCodeImage, KindRemoteImage, KindOwnRepoURL, KindNoMarker,
-		KindCheckerSegmentation, KindCheckerCrash, KindOutOfOrder, KindReportLocation, KindInvalidUTF8,
-		KindDuplicatedQuestion, KindQuestionsOrder, KindExtraQuestions, KindStudentDuplicated,
-		KindImplausibleDates, KindReadmeUnreadable, KindAttribution, KindUntickedWithEvidence, KindSharedHistory:
-		return SeverityInfo
-	}
-	return SeverityProblem
-}
 
 // MissingFigure reports whether the kind means a figure is not shown on
 // GitHub (counted as "missing figures").
@@ -119,8 +96,10 @@ func (k Kind) MissingFigure() bool {
 // Finding is one problem or piece of information about a group or one of
 // its questions.
 type Finding struct {
-	Kind     Kind     `json:"kind"`
-	Severity Severity `json:"severity"`
+	Kind Kind `json:"kind"`
+	// Level is what the finding asks of the instructor (its kind's level,
+	// see Levels); "severity" in the JSON.
+	Level Level `json:"severity"`
 	// Question is the question the finding is about; 0 for the group.
 	Question int    `json:"question,omitempty"`
 	Message  string `json:"message"`
@@ -129,15 +108,41 @@ type Finding struct {
 	Got      *int   `json:"got,omitempty"`
 	Target   string `json:"target,omitempty"` // the image path or URL concerned
 	Line     int    `json:"line,omitempty"`   // line in the report
+	// AddedLate: the figure missing at the deadline was added by a late
+	// commit (missing-file findings only).
+	AddedLate *LateAddition `json:"added_late,omitempty"`
+	// Minor: the lesser case of its kind, one level below the kind's (a
+	// word count just outside its range, a checker segmentation that
+	// changes no verdict, an attribution gap that may not be one).
+	Minor bool `json:"minor,omitempty"`
+}
+
+// LateAddition is the late commit that added a file missing at the
+// deadline.
+type LateAddition struct {
+	SHA  string    `json:"sha"`
+	Time time.Time `json:"time"` // its committer time
+	// After is how long after the deadline it was committed, in seconds
+	// (0 or less: dated at or before the deadline, pushed after it).
+	After int64 `json:"after_seconds"`
 }
 
 // newFinding is a finding of kind about question (0: the group).
 func newFinding(kind Kind, question int, format string, args ...any) Finding {
-	return Finding{Kind: kind, Severity: kind.Severity(), Question: question, Message: fmt.Sprintf(format, args...)}
+	return Finding{Kind: kind, Level: Levels{}.Of(kind), Question: question, Message: fmt.Sprintf(format, args...)}
 }
 
-// Problem reports whether the instructor must act on the finding.
-func (f Finding) Problem() bool { return f.Severity == SeverityProblem }
+// asMinor is the finding as the lesser case of its kind: one level below
+// the kind's.
+func (f Finding) asMinor() Finding {
+	f.Minor = true
+	f.Level = Levels{}.level(f)
+	return f
+}
+
+// Reason reports whether the finding is one of the reasons for its group's
+// state: a finding above information (act, grade or check).
+func (f Finding) Reason() bool { return f.Level.Compare(LevelInfo) < 0 }
 
 // Text is the finding in one line, prefixed with its question and the
 // figure concerned ("Q21: figures/build.png: a link to an image ...").
@@ -150,35 +155,4 @@ func (f Finding) Text() string {
 		text = fmt.Sprintf("Q%d: %s", f.Question, text)
 	}
 	return text
-}
-
-// State is a group's verdict, the same word on every surface (CLI, index,
-// page, gradebook, results.json).
-type State string
-
-const (
-	StateOK       State = "ok"       // graded, nothing to act on
-	StateProblems State = "problems" // graded, with at least one problem
-	StateFailed   State = "failed"   // no deadline commit was graded
-)
-
-// stateOf decides a group's state from its scrape status and findings.
-func stateOf(status workspace.Status, findings []Finding) State {
-	switch {
-	case !status.Pinned():
-		return StateFailed
-	case countProblems(findings) > 0:
-		return StateProblems
-	}
-	return StateOK
-}
-
-func countProblems(findings []Finding) int {
-	n := 0
-	for _, f := range findings {
-		if f.Problem() {
-			n++
-		}
-	}
-	return n
 }

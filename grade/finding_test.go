@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -46,33 +47,43 @@ func declaredKinds(t *testing.T) []Kind {
 }
 
 // TestKindsDocumented: docs/findings.md lists every kind once, with its
-// severity, and nothing else.
+// default level, and nothing else; KindTable has every kind once.
 func TestKindsDocumented(t *testing.T) {
 	data, err := os.ReadFile("../docs/findings.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\| (problem|information)")
-	documented := map[Kind]Severity{}
+	row := regexp.MustCompile("(?m)^\\| `([a-z0-9-]+)` \\| `([a-z]+)` \\| (.*) \\|$")
+	documented := map[Kind]Level{}
 	for _, m := range row.FindAllStringSubmatch(string(data), -1) {
-		if _, dup := documented[Kind(m[1])]; dup {
-			t.Errorf("%s documented twice", m[1])
+		k := Kind(m[1])
+		if _, dup := documented[k]; dup {
+			t.Errorf("%s documented twice", k)
 		}
-		documented[Kind(m[1])] = map[string]Severity{"problem": SeverityProblem, "information": SeverityInfo}[m[2]]
+		documented[k] = Level(m[2])
+		if info, _ := KindOf(k); m[3] != info.Meaning {
+			t.Errorf("%s means in docs/findings.md:\n %s\nin KindTable:\n %s", k, m[3], info.Meaning)
+		}
 	}
 	kinds := declaredKinds(t)
 	if len(kinds) < 40 {
 		t.Fatalf("only %d kinds read from finding.go", len(kinds))
 	}
 	for _, k := range kinds {
-		sev, ok := documented[k]
+		level, ok := documented[k]
 		switch {
 		case !ok:
 			t.Errorf("kind %s is not in docs/findings.md", k)
-		case sev != k.Severity():
-			t.Errorf("kind %s: documented as %s, is %s", k, sev, k.Severity())
+		case level != Levels{}.Of(k):
+			t.Errorf("kind %s: documented at %s, is %s", k, level, Levels{}.Of(k))
+		}
+		if n := len(slices.DeleteFunc(slices.Clone(KindTable), func(e KindInfo) bool { return e.Kind != k })); n != 1 {
+			t.Errorf("kind %s is in KindTable %d times", k, n)
 		}
 		delete(documented, k)
+	}
+	if len(KindTable) != len(kinds) {
+		t.Errorf("KindTable has %d kinds, finding.go declares %d", len(KindTable), len(kinds))
 	}
 	for k := range documented {
 		t.Errorf("docs/findings.md lists %s, which is no kind", k)

@@ -31,6 +31,9 @@ type Options struct {
 	Claims *claims.RuleSet
 	// Only restricts Run to these groups (all graded when empty).
 	Only []int
+	// Levels are the level of each kind of finding (the course file's
+	// [levels] over the defaults); the zero value is the defaults.
+	Levels Levels
 	// Logger reports a check that panicked on some unforeseen input (the
 	// group's result says so too); nil: no logs.
 	Logger *slog.Logger
@@ -60,12 +63,13 @@ func gradeSnapshot(ctx context.Context, s *workspace.Snapshot, opts Options) *Gr
 		// one line: the error may quote a server's multi-line answer
 		r.add(KindNotScraped, 0, "status %s: %s", s.Status, cmp.Or(strings.Join(strings.Fields(s.Error), " "), "no detail"))
 	}
+	if u := s.Unreached; u != nil && !u.Time.Before(s.ScrapedAt) {
+		at := u.Time.In(tz).Format(time.DateTime)
+		r.add(KindOldData, 0, "graded from the snapshot scraped at %s: the scrape at %s could not reach the repository (%s: %s)",
+			s.ScrapedAt.In(tz).Format(time.DateTime), at, u.Status, cmp.Or(strings.Join(strings.Fields(u.Error), " "), "no detail"))
+	}
 	if s.Pin.Backdated {
 		r.add(KindBackdated, 0, "%s", backdatedMessage(s.Pin))
-	}
-	if s.Pin.LateCommits > 0 {
-		r.add(KindLateCommits, 0, "late commits: %d commit(s) on the branch after the commit that counts (%s), not graded",
-			s.Pin.LateCommits, shortSHA(s.Pin.SHA))
 	}
 	if s.Pin.OutOfOrder {
 		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)")
@@ -73,13 +77,34 @@ func gradeSnapshot(ctx context.Context, s *workspace.Snapshot, opts Options) *Gr
 	if r.CI = s.CI; s.CI != nil && s.CI.State == workspace.CIFailing {
 		r.add(KindCIFailing, 0, "CI failing at the commit that counts (%s): %s", shortSHA(s.Pin.SHA), failingChecks(s.CI.Checks))
 	}
+	var figures reportFigures
 	if hasRepository(s) {
-		r.gradeReport(s, opts.Spec, log)
+		figures = r.gradeReport(s, opts.Spec, log)
 		r.checkClaims(s, opts.Claims, log)
 	}
+	r.characteriseLate(figures)
 	r.repositoryStats(s, tz, opts.Authors)
-	r.State = stateOf(r.Status, r.Findings)
+	r.Pin.BackdatingKnown = r.Pin.Backdated || s.Pin.BackdatingCheckable()
+	r.applyLevels(opts.Levels)
+	r.State = stateOf(r.Status.Pinned(), r.Findings)
 	return r
+}
+
+// applyLevels gives every finding its level under the course's levels,
+// those of the questions too.
+func (r *GroupResult) applyLevels(levels Levels) {
+	relevel := func(findings []Finding) {
+		for i := range findings {
+			findings[i].Level = levels.level(findings[i])
+		}
+	}
+	relevel(r.Findings)
+	if r.Check != nil {
+		for i := range r.Check.Questions {
+			relevel(r.Check.Questions[i].Problems)
+			relevel(r.Check.Questions[i].Findings)
+		}
+	}
 }
 
 // groupLog is where grading one group logs: every line carries the group
@@ -104,12 +129,13 @@ func (r *GroupResult) add(kind Kind, question int, format string, args ...any) {
 }
 
 // gradeReport locates, parses and checks the report, then compares its
-// group information with the roster.
-func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec, log groupLog) {
+// group information with the roster. It returns the figures the report
+// shows (none when there is no report to check).
+func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec, log groupLog) reportFigures {
 	loc := locateReport(s)
 	if loc.Path == "" {
 		r.add(KindNoReport, 0, "no report: no %s and no README with the template's questions", ExpectedReportPath)
-		return
+		return reportFigures{}
 	}
 	r.ReportPath, r.WrongLocation = loc.Path, loc.Wrong
 	if loc.Wrong {
@@ -120,39 +146,58 @@ func (r *GroupResult) gradeReport(s *workspace.Snapshot, spec *Spec, log groupLo
 	}
 	if loc.Err != nil {
 		r.add(KindReportUnreadable, 0, "report not read: %v", loc.Err)
-		return
+		return reportFigures{}
 	}
 	if spec == nil {
 		r.add(KindNotChecked, 0, "report not checked: no spec")
-		return
+		return reportFigures{}
 	}
-	check, err := checkReport(loc, spec, s, log)
+	check, figures, err := checkReport(loc, spec, s, log)
 	if err != nil {
 		r.add(KindReportUnreadable, 0, "report %s: %v", loc.Path, err)
-		return
+		return reportFigures{}
 	}
 	r.Check = check
 	r.Findings = append(r.Findings, checkFindings(check)...)
+	r.Findings = append(r.Findings, checklistFindings(check.Checklist)...)
 	var findings []Finding
 	r.Roster, findings = rosterCheck(check, s.Group, s.Students)
 	r.Findings = append(r.Findings, findings...)
+	return figures
+}
+
+// checklistFindings say when the report has no checklist, or one with
+// nothing ticked.
+func checklistFindings(sections []ChecklistSummary) []Finding {
+	checked, total := 0, 0
+	for _, s := range sections {
+		checked, total = checked+s.Checked, total+s.Total
+	}
+	switch {
+	case total == 0:
+		return []Finding{newFinding(KindNoChecklist, 0, "no checklist in the report: the template's checklist was deleted")}
+	case checked == 0:
+		return []Finding{newFinding(KindNothingTicked, 0, "nothing ticked: none of the checklist's %d items", total)}
+	}
+	return nil
 }
 
 // checkReport parses and checks the report. A panic in the parser or checker
 // on some unforeseen input becomes an error for this group only, so that one
 // report cannot stop a whole course from being graded.
-func checkReport(loc reportLocation, spec *Spec, s *workspace.Snapshot, log groupLog) (check *CheckResult, err error) {
+func checkReport(loc reportLocation, spec *Spec, s *workspace.Snapshot, log groupLog) (check *CheckResult, figures reportFigures, err error) {
 	defer func() {
 		if v := recover(); v != nil {
 			log.panicked("report check", v, "report", loc.Path)
-			check, err = nil, fmt.Errorf("internal error while checking: %v", v)
+			check, figures, err = nil, reportFigures{}, fmt.Errorf("internal error while checking: %v", v)
 		}
 	}()
 	rep, err := parse.Parse(loc.Data)
 	if err != nil {
-		return nil, err
+		return nil, reportFigures{}, err
 	}
-	return Check(loc.Path, rep, spec, snapshotRepository(s, path.Dir(loc.Path))), nil
+	repo := snapshotRepository(s, path.Dir(loc.Path))
+	return Check(loc.Path, rep, spec, repo), newReportFigures(rep, repo), nil
 }
 
 // snapshotRepository is what a snapshot knows of the repository around a
@@ -218,9 +263,9 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Fin
 	rc := RosterCheck{GroupWritten: c.Group, GroupOK: c.Group != nil && *c.Group == group}
 	var out []Finding
 	switch {
-	case c.Group == nil:
-		out = append(out, newFinding(KindGroupNumber, 1, "no group number written (roster says %d)", group))
-	case !rc.GroupOK:
+	case c.Group == nil && answered(c, 1):
+		out = append(out, newFinding(KindNoGroupNumber, 1, "no group number written (roster says %d)", group))
+	case c.Group != nil && !rc.GroupOK:
 		out = append(out, newFinding(KindGroupNumber, 1, "group number %d written, roster says %d", *c.Group, group))
 	}
 	written := map[string]int{}
@@ -240,10 +285,13 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Fin
 		}
 		onRoster[id] = true
 	}
-	if len(c.Students) == 0 && len(rc.Missing) > 0 {
+	switch {
+	case len(c.Students) == 0 && len(rc.Missing) > 0 && !answered(c, 2):
+		// unanswered or deleted: that finding says it
+	case len(c.Students) == 0 && len(rc.Missing) > 0:
 		// one line, not one per student: Question 2 holds no id at all
 		out = append(out, newFinding(KindNoStudentIDs, 2, "no student ids written (roster: %s)", strings.Join(rc.Missing, ", ")))
-	} else {
+	default:
 		for _, id := range rc.Missing {
 			out = append(out, newFinding(KindStudentMissing, 2, "student %s is on the roster but not in the answer", id))
 		}
@@ -259,6 +307,18 @@ func rosterCheck(c *CheckResult, group int, roster []string) (RosterCheck, []Fin
 		}
 	}
 	return rc, out
+}
+
+// answered reports whether question n is in the report with more than the
+// template's placeholder.
+func answered(c *CheckResult, n int) bool {
+	for _, q := range c.Questions {
+		if q.Number != n {
+			continue
+		}
+		return q.Line > 0 && !slices.ContainsFunc(q.Findings, func(f Finding) bool { return f.Kind == KindUnanswered })
+	}
+	return true // the spec has no such question: nothing says it is not answered
 }
 
 // repositoryStats fills Stats, Students and UnmatchedAuthors.
@@ -281,7 +341,7 @@ func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, 
 	if len(s.Commits) == 0 {
 		return // the status already says why there is no history
 	}
-	if f, ok := contributionFinding(r.Students, r.UnmappedIdentities); ok {
+	if f, ok := contributionFinding(r.Students, r.UnmappedIdentities, len(r.UnmatchedAuthors)); ok {
 		r.Findings = append(r.Findings, f)
 	}
 }
@@ -296,11 +356,13 @@ func keptContent(s *workspace.Snapshot) func(string) ([]byte, bool) {
 }
 
 // contributionFinding names the roster students without commits, in one
-// line. When every identity is mapped this is a fact about the students (a
-// problem); while some are not, a student without commits may well be one
-// of them (students often commit from personal addresses), so it is
-// attribution incomplete: information, pointing at the identities to map.
-func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity) (Finding, bool) {
+// line. When every identity is mapped this is a fact about the students;
+// while some are not, a student without commits may well be one of them
+// (students often commit from personal addresses), so it is attribution
+// incomplete, pointing at the identities to map: minor while there are at
+// least as many unmapped people as students without commits, who may all
+// be them.
+func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity, unmappedPeople int) (Finding, bool) {
 	var idle []string
 	for _, st := range students {
 		if st.Commits == 0 {
@@ -320,8 +382,12 @@ func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity) (
 	if more := len(unmapped) - len(names); more > 0 {
 		names = append(names, fmt.Sprintf("%d more (all in the result's unmapped identities)", more))
 	}
-	return newFinding(KindAttribution, 0, "attribution incomplete: no commits mapped to %s; commit identities mapped to no student (%d): %s; map them in authors.csv ('handin authors' lists them)",
-		strings.Join(idle, ", "), len(unmapped), strings.Join(names, "; ")), true
+	f := newFinding(KindAttribution, 0, "attribution incomplete: no commits mapped to %s; commit identities mapped to no student (%d): %s; map them in authors.csv ('handin authors' lists them)",
+		strings.Join(idle, ", "), len(unmapped), strings.Join(names, "; "))
+	if unmappedPeople >= len(idle) {
+		f = f.asMinor()
+	}
+	return f, true
 }
 
 // maxIdentitiesNamed bounds the identities an attribution-incomplete line

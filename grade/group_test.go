@@ -194,9 +194,10 @@ func TestRosterCheck(t *testing.T) {
 	}
 }
 
-// TestContributionFinding: students without commits make one line: a
-// problem when every identity is mapped, information naming every unmapped
-// identity in full while some are not.
+// TestContributionFinding: students without commits make one line: to
+// check when every identity is mapped, or when fewer people are unmapped
+// than students lack commits; information, naming every unmapped identity
+// in full, while the unmapped people may be them.
 func TestContributionFinding(t *testing.T) {
 	ann, bo := StudentStats{ID: "s111111", Commits: 3}, StudentStats{ID: "s222222"}
 	cy := StudentStats{ID: "s333333"}
@@ -210,20 +211,28 @@ func TestContributionFinding(t *testing.T) {
 		name     string
 		students []StudentStats
 		unmapped []UnmappedIdentity
+		people   int // unmapped people (merged identities)
 		kind     Kind
+		level    Level
 		want     string
 	}{
 		{name: "everyone committed", students: []StudentStats{ann}},
 		{name: "everyone committed, a stranger too", students: []StudentStats{ann}, unmapped: laptop},
 		{name: "no roster", unmapped: laptop},
-		{name: "all authors matched", students: []StudentStats{ann, bo, cy}, kind: KindNoCommits, want: "students without commits: s222222, s333333"},
+		{name: "all authors matched", students: []StudentStats{ann, bo, cy}, kind: KindNoCommits, level: LevelCheck, want: "students without commits: s222222, s333333"},
 		{
-			name: "some identities unmapped", students: []StudentStats{ann, bo, cy}, unmapped: laptop, kind: KindAttribution,
+			name: "some identities unmapped", students: []StudentStats{ann, bo, cy}, unmapped: laptop, people: 2, kind: KindAttribution, level: LevelInfo,
 			want: `attribution incomplete: no commits mapped to s222222, s333333; commit identities mapped to no student (2): ` +
 				`U-LAPTOP\nick <nick@u-laptop>, 2 commit(s); unknown, 1 commit(s); map them in authors.csv ('handin authors' lists them)`,
 		},
 		{
-			name: "many identities unmapped", students: []StudentStats{ann, bo}, unmapped: many, kind: KindAttribution,
+			name: "fewer people unmapped than students without commits", students: []StudentStats{ann, bo, cy}, unmapped: laptop, people: 1,
+			kind: KindAttribution, level: LevelCheck,
+			want: `attribution incomplete: no commits mapped to s222222, s333333; commit identities mapped to no student (2): ` +
+				`U-LAPTOP\nick <nick@u-laptop>, 2 commit(s); unknown, 1 commit(s); map them in authors.csv ('handin authors' lists them)`,
+		},
+		{
+			name: "many identities unmapped", students: []StudentStats{ann, bo}, unmapped: many, people: 12, kind: KindAttribution, level: LevelInfo,
 			want: "attribution incomplete: no commits mapped to s222222; commit identities mapped to no student (12): " +
 				"laptop0 <u0@laptop>, 1 commit(s); laptop1 <u1@laptop>, 1 commit(s); laptop2 <u2@laptop>, 1 commit(s); " +
 				"laptop3 <u3@laptop>, 1 commit(s); laptop4 <u4@laptop>, 1 commit(s); laptop5 <u5@laptop>, 1 commit(s); " +
@@ -233,12 +242,12 @@ func TestContributionFinding(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := contributionFinding(tt.students, tt.unmapped)
+			got, ok := contributionFinding(tt.students, tt.unmapped, tt.people)
 			if got.Message != tt.want || ok != (tt.want != "") || got.Kind != tt.kind {
 				t.Errorf("got %s %q (%v), want %s %q", got.Kind, got.Message, ok, tt.kind, tt.want)
 			}
-			if ok && got.Problem() != (tt.kind == KindNoCommits) {
-				t.Errorf("%s: problem %v", got.Kind, got.Problem())
+			if ok && got.Level != tt.level {
+				t.Errorf("%s: level %s, want %s", got.Kind, got.Level, tt.level)
 			}
 		})
 	}
@@ -297,11 +306,11 @@ func TestCheckFindings(t *testing.T) {
 	}
 	var info []string
 	for _, f := range got {
-		if !f.Problem() {
+		if !f.Reason() {
 			info = append(info, f.Text())
 		}
 	}
-	wantInfo := []string{"report is not valid UTF-8 from line 12 on (invalid bytes replaced)", "Q4: heading written more than once",
+	wantInfo := []string{"report is not valid UTF-8 from line 12 on (invalid bytes replaced)",
 		"questions out of order: 9", "questions not in spec 2026: 32, 33", "Q7: no marker", "Q7: a.png: HTML image"}
 	if !slices.Equal(info, wantInfo) {
 		t.Errorf("information, not problems: %q", info)
@@ -429,9 +438,9 @@ func TestGroupBadInput(t *testing.T) {
 				CI: &workspace.CI{State: workspace.CIUnknown, Reason: "GitHub's API: 404"}},
 		},
 		{
-			name: "dates out of order is information, not an accusation",
-			snap: workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
-			info: []string{"history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)"},
+			name:     "dates out of order is to check, not an accusation",
+			snap:     workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
+			problems: []string{"history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)"},
 		},
 	}
 	spec := loadSpec(t)
@@ -452,23 +461,23 @@ func TestGroupBadInput(t *testing.T) {
 			}
 			var info []Finding
 			for _, f := range r.Findings {
-				if !f.Problem() {
+				if !f.Reason() {
 					info = append(info, f)
 				}
 			}
 			for _, want := range []struct {
-				severity Severity
+				level    string
 				findings []Finding
 				texts    []string
-			}{{SeverityProblem, r.Problems(), tt.problems}, {SeverityInfo, info, tt.info}} {
+			}{{"reasons (above information)", r.Reasons(), tt.problems}, {"information", info, tt.info}} {
 				all := strings.Join(texts(want.findings), "\n")
 				for _, text := range want.texts {
 					if !strings.Contains(all, text) {
-						t.Errorf("%s findings:\n%s\nwant one containing %q", want.severity, all, text)
+						t.Errorf("%s:\n%s\nwant one containing %q", want.level, all, text)
 					}
 				}
 			}
-			problems := strings.Join(texts(r.Problems()), "\n")
+			problems := strings.Join(texts(r.Reasons()), "\n")
 			for _, text := range tt.info {
 				if strings.Contains(problems, text) {
 					t.Errorf("%q is a problem too, want information only", text)
@@ -520,13 +529,13 @@ func TestRunSummary(t *testing.T) {
 			t.Fatal(err)
 		}
 		if g.Group != i+1 || g.State != r.State || g.Status != r.Status || g.Report != r.ReportPath ||
-			g.Passed != r.Check.Passed || g.Questions != len(r.Check.Questions) || !slices.Equal(g.Problems, texts(r.Problems())) {
+			g.Passed != r.Check.Passed || g.Questions != len(r.Check.Questions) || !slices.Equal(g.Reasons, texts(r.Reasons())) {
 			t.Errorf("line %d: %+v, result: group %d %s %s %s %d/%d %v", i, g, r.Group, r.State, r.Status, r.ReportPath,
-				r.Check.Passed, len(r.Check.Questions), texts(r.Problems()))
+				r.Check.Passed, len(r.Check.Questions), texts(r.Reasons()))
 		}
 	}
-	if sum.Count(StateProblems) != 3 || sum.Count(StateOK) != 0 {
-		t.Errorf("counts: %d with problems, %d ok", sum.Count(StateProblems), sum.Count(StateOK))
+	if sum.Count(StateAct) != 3 || sum.Count(StateOK) != 0 {
+		t.Errorf("counts: %d act, %d ok", sum.Count(StateAct), sum.Count(StateOK))
 	}
 }
 
@@ -545,8 +554,8 @@ func TestSaveLoadResultAndRun(t *testing.T) {
 		if r.Group != i+1 {
 			t.Errorf("result %d is group %d: want sorted by group", i, r.Group)
 		}
-		if r.Schema != SchemaVersion || r.State != StateProblems {
-			t.Errorf("group %d: schema %d state %q, want %d and problems", r.Group, r.Schema, r.State, SchemaVersion)
+		if r.Schema != SchemaVersion || r.State != StateAct {
+			t.Errorf("group %d: schema %d state %q, want %d and act", r.Group, r.Schema, r.State, SchemaVersion)
 		}
 		snap, err := ws.LoadSnapshot(r.Group)
 		if err != nil {

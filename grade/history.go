@@ -137,17 +137,19 @@ func newer(c lineCommit, h *SharedHistory) bool {
 	return c.sha < h.Newest
 }
 
-// setSharedHistory replaces the result's shared history and its findings.
-// It reports whether anything changed.
-func (r *GroupResult) setSharedHistory(shared []SharedHistory) bool {
+// setSharedHistory replaces the result's shared history and its findings,
+// at the course's levels. It reports whether anything changed.
+func (r *GroupResult) setSharedHistory(shared []SharedHistory, levels Levels) bool {
 	if slices.EqualFunc(r.SharedHistory, shared, SharedHistory.equal) {
 		return false
 	}
 	r.SharedHistory = shared
 	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool { return f.Kind == KindSharedHistory })
 	for _, h := range shared {
-		r.Findings = append(r.Findings, h.finding())
+		f := h.finding()
+		f.Level = levels.level(f)
+		r.Findings = append(r.Findings, f)
 	}
-	r.State = stateOf(r.Status, r.Findings)
+	r.State = stateOf(r.Status.Pinned(), r.Findings)
 	return true
 }

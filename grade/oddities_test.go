@@ -78,7 +78,7 @@ func TestOddities(t *testing.T) {
 			continue
 		}
 		f := q.Findings[i]
-		got := segment{q.Answer.Segment, q.Answer.Line, q.Words, q.Images, q.Pass, f.Problem()}
+		got := segment{q.Answer.Segment, q.Answer.Line, q.Words, q.Images, q.Pass, f.Reason()}
 		if got != w || f.Line != w.line || q.Pass != (len(q.Problems) == 0) {
 			t.Errorf("Q%d: %+v (finding on line %d: %s), want %+v", q.Number, got, f.Line, f.Message, w)
 		}

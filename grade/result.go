@@ -5,6 +5,7 @@
 package grade
 
 import (
+	"slices"
 	"time"
 
 	"handin/grade/identity"
@@ -98,13 +99,13 @@ type CheckResult struct {
 // SchemaVersion is the version of result.json and results.json (field
 // "schema"). It changes when a field changes meaning or goes away; new
 // fields do not change it. The fields are described in docs/results.md.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // GroupResult is everything the gradebook and a group's page show.
 type GroupResult struct {
 	Schema    int              `json:"schema"`
 	Group     int              `json:"group"`
-	State     State            `json:"state"`  // ok, problems or failed
+	State     State            `json:"state"`  // ok, check, grade, act or failed
 	Status    workspace.Status `json:"status"` // how the scrape ended
 	Error     string           `json:"error,omitempty"`
 	URL       string           `json:"url"`
@@ -146,15 +147,29 @@ type GroupResult struct {
 	Findings []Finding `json:"findings"`
 }
 
-// Problems are the findings the instructor must act on.
-func (r *GroupResult) Problems() []Finding {
+// Reasons are the findings above information, the reasons for the
+// group's state: most pressing level first, each level's kinds in
+// KindTable's order, findings in their order.
+func (r *GroupResult) Reasons() []Finding {
 	var out []Finding
 	for _, f := range r.Findings {
-		if f.Problem() {
+		if f.Reason() {
 			out = append(out, f)
 		}
 	}
+	slices.SortStableFunc(out, CompareFindings)
 	return out
+}
+
+// CompareFindings orders findings most pressing level first, then by kind
+// as KindTable lists them.
+func CompareFindings(a, b Finding) int {
+	if c := a.Level.Compare(b.Level); c != 0 {
+		return c
+	}
+	_, ra := KindOf(a.Kind)
+	_, rb := KindOf(b.Kind)
+	return ra - rb
 }
 
 // RosterCheck compares what the report says with groups.csv.

@@ -65,7 +65,9 @@ type Graded struct {
 	Report    string           `json:"report,omitempty"`
 	Passed    int              `json:"passed"`
 	Questions int              `json:"questions"` // 0 when the report was not checked
-	Problems  []string         `json:"problems"`
+	// Reasons are the findings above information, most pressing first
+	// (GroupResult.Reasons), a line each.
+	Reasons []string `json:"reasons"`
 	// Error is why the scrape found no deadline commit (the result's
 	// Error); Status says as much for scripts, so it is not in the JSON.
 	Error string `json:"-"`
@@ -73,9 +75,9 @@ type Graded struct {
 
 // graded is the summary's line of a result.
 func graded(r *GroupResult) Graded {
-	g := Graded{Group: r.Group, State: r.State, Status: r.Status, Report: r.ReportPath, Problems: []string{}, Error: r.Error}
-	for _, p := range r.Problems() {
-		g.Problems = append(g.Problems, p.Text())
+	g := Graded{Group: r.Group, State: r.State, Status: r.Status, Report: r.ReportPath, Reasons: []string{}, Error: r.Error}
+	for _, p := range r.Reasons() {
+		g.Reasons = append(g.Reasons, p.Text())
 	}
 	if r.Check != nil {
 		g.Passed, g.Questions = r.Check.Passed, len(r.Check.Questions)
@@ -132,7 +134,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		return sum, err
 	}
 	for _, g := range others {
-		if err := updateSharedHistory(ws, g, shared[g]); err != nil {
+		if err := updateSharedHistory(ws, g, shared[g], opts.Levels); err != nil {
 			sum.Errors = append(sum.Errors, err)
 		}
 	}
@@ -147,7 +149,7 @@ func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Op
 		return nil, fmt.Errorf("group %d: %w", group, err)
 	}
 	r := gradeSnapshot(ctx, s, opts)
-	r.setSharedHistory(shared)
+	r.setSharedHistory(shared, opts.Levels)
 	return r, SaveResult(ws, r)
 }
 
@@ -167,9 +169,9 @@ func otherGroups(ws *workspace.Workspace, graded, only []int) ([]int, error) {
 // updateSharedHistory rewrites a group's saved result when what it shares
 // with other groups changed. A group without a readable result is skipped:
 // grading it computes its history anew.
-func updateSharedHistory(ws *workspace.Workspace, group int, shared []SharedHistory) error {
+func updateSharedHistory(ws *workspace.Workspace, group int, shared []SharedHistory, levels Levels) error {
 	r, err := LoadResult(ws, group)
-	if err != nil || !r.setSharedHistory(shared) {
+	if err != nil || !r.setSharedHistory(shared, levels) {
 		return nil
 	}
 	return SaveResult(ws, r)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 	"syscall"
@@ -72,7 +73,24 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 			o.Kept = prev.Status
 		}
 	}
+	if err := r.recordReach(g.Number, snap, o.Kept != ""); err != nil {
+		return Outcome{}, &workspaceError{err}
+	}
 	return o, nil
+}
+
+// recordReach notes in the group's folder whether this scrape reached the
+// repository: grading says a group is graded from old data while the last
+// scrape could not reach it and kept its earlier snapshot. A row with an
+// invalid number has no folder of its own to note it in.
+func (r *runner) recordReach(group int, snap *workspace.Snapshot, kept bool) error {
+	switch {
+	case kept:
+		return r.ws.SaveUnreached(group, workspace.Unreached{Time: snap.ScrapedAt, Status: snap.Status, Error: snap.Error})
+	case snap.Status == workspace.StatusInvalid:
+		return nil
+	}
+	return r.ws.ClearUnreached(group)
 }
 
 // snapshotGroupSafely is snapshotGroup, where a panic (go-git reading a
@@ -216,7 +234,16 @@ func (r *runner) analyse(ctx context.Context, cl *clone, snap *workspace.Snapsho
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-	return r.copyDeadlineTree(ctx, cl, snap)
+	if newFiles, err = r.copyDeadlineTree(ctx, cl, snap); err != nil {
+		return "", err
+	}
+	notes, err := r.keepLateFigures(ctx, cl, snap, newFiles)
+	if err != nil {
+		os.RemoveAll(newFiles)
+		return "", err
+	}
+	snap.Notes = append(snap.Notes, notes...)
+	return newFiles, nil
 }
 
 // current returns the stored snapshot when it already answers this run:

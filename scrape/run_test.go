@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net"
@@ -666,8 +667,19 @@ func TestRunKeepsGoodSnapshotOnFailure(t *testing.T) {
 		t.Errorf("failed %v (%d), kept %d, unreachable %d; want not failed, 1 kept, 1 unreachable",
 			o.Failed(), sum.Failed(), sum.Kept(), sum.InfrastructureFailures())
 	}
-	if s := loadSnap(t, opts.Workspace, 1); s.Status != workspace.StatusOK || s.Pin.SHA != sha {
+	s := loadSnap(t, opts.Workspace, 1)
+	if s.Status != workspace.StatusOK || s.Pin.SHA != sha {
 		t.Errorf("stored snapshot %s %s, want the earlier ok one", s.Status, s.Pin.SHA)
+	}
+	// The snapshot says the last scrape did not reach the repository, until
+	// one does again (grading says the group is graded from old data).
+	if u := s.Unreached; u == nil || u.Status != workspace.StatusNetworkError || u.Time.Before(s.ScrapedAt) {
+		t.Errorf("unreached %+v, want this run's network error, not before the snapshot's scrape", u)
+	}
+	c.server.Reset("flaky.git")
+	mustRun(t, opts)
+	if s := loadSnap(t, opts.Workspace, 1); s.Unreached != nil {
+		t.Errorf("reached again, yet unreached %+v", s.Unreached)
 	}
 }
 
@@ -848,5 +860,45 @@ func TestRunPinsObservedTipAfterForcePush(t *testing.T) {
 	}
 	if report, err := s.ReadFile("reports/README.md"); err != nil || len(report) == 0 || len(s.Commits) != 1 || s.Commits[0].SHA != seen {
 		t.Errorf("the pinned commit was not read from the clone: report %v, commits %+v", err, s.Commits)
+	}
+}
+
+// A figure missing at the deadline that a late commit added is kept as
+// that commit had it, apart from the deadline tree: no path of the
+// repository reaches it, and a figure the tree has is not kept twice.
+func TestRunKeepsFiguresAddedLate(t *testing.T) {
+	c := newCourse(t)
+	c.repo("late.git")
+	c.commit("late.git", "main", reportCommit(alice, at(-time.Hour), "report"))
+	figure := []byte("\x89PNG the figure that came late")
+	c.commit("late.git", "main", gittest.Commit{Message: "add figures", Author: alice, When: at(32 * time.Second), Files: map[string][]byte{
+		"reports/figures/late.png": figure, "reports/figures/loss.PNG": []byte("\x89PNG changed"), "notes.txt": []byte("x")}})
+	opts := testOptions(t, c.group(1, "late.git"))
+	mustRun(t, opts)
+	s := loadSnap(t, opts.Workspace, 1)
+	if len(s.Pin.Late) != 1 {
+		t.Fatalf("late commits %+v", s.Pin.Late)
+	}
+	kept := map[string]bool{}
+	for _, f := range s.Pin.Late[0].Files {
+		kept[f.Path] = f.Kept
+	}
+	if !kept["reports/figures/late.png"] || kept["reports/figures/loss.PNG"] || kept["notes.txt"] {
+		t.Errorf("kept %v: want only the figure the deadline tree lacks", kept)
+	}
+	f, err := s.OpenLate("reports/figures/late.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(f)
+	f.Close()
+	if err != nil || !bytes.Equal(data, figure) {
+		t.Errorf("late figure %q %v, want the late commit's", data, err)
+	}
+	for _, p := range []string{"reports/figures/late.png", ".git/late/reports/figures/late.png", "reports/../.GIT/late/reports/figures/late.png"} {
+		if f, err := s.Open(p); err == nil {
+			f.Close()
+			t.Errorf("Open(%q) reaches the late figure as if it were in the deadline tree", p)
+		}
 	}
 }

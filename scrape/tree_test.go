@@ -79,7 +79,8 @@ func TestRunSkipsDeepFolders(t *testing.T) {
 }
 
 // The files of a late commit are listed by the names the tree would keep:
-// a name with a control character is counted, not shown.
+// a name with a control character is counted, not shown. The figure the
+// deadline tree lacks is kept.
 func TestLateCommitFilesSkipUnsafeNames(t *testing.T) {
 	c := newCourse(t)
 	c.repo("late.git")
@@ -93,7 +94,7 @@ func TestLateCommitFilesSkipUnsafeNames(t *testing.T) {
 		t.Fatalf("late commits %+v, want one", s.Pin.Late)
 	}
 	late := s.Pin.Late[0]
-	if !slices.Equal(late.Files, []workspace.LateFile{{Path: "reports/figures/new.png", Figure: true}}) || late.FilesOmitted != 2 {
+	if !slices.Equal(late.Files, []workspace.LateFile{{Path: "reports/figures/new.png", Figure: true, Kept: true}}) || late.FilesOmitted != 2 {
 		t.Errorf("late files %+v, %d omitted; want the figure and 2 omitted", late.Files, late.FilesOmitted)
 	}
 }

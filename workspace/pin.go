@@ -97,6 +97,12 @@ type Pin struct {
 	// were pushed after it (the first sighting after the deadline did not
 	// contain them). An accusation, made only on that evidence.
 	Backdated bool `json:"backdated"`
+	// BackdatingKnown: the evidence could show backdating (a sighting at
+	// or before the deadline, or GitHub's push log); without it a commit
+	// pushed between the deadline and the first sighting after it cannot
+	// be told from one pushed on time, so "not backdated" is unknown. Set
+	// by grade (BackdatingCheckable); a snapshot's says nothing.
+	BackdatingKnown bool `json:"backdating_known"`
 	// OutOfOrder: committer dates go backwards somewhere on the branch's
 	// first-parent chain by more than laptop clocks disagree (a rebase,
 	// clock skew). Information, not evidence of backdating.
@@ -105,6 +111,17 @@ type Pin struct {
 	// longer contains SHA (which stays in the workspace clone).
 	NotOnBranch bool     `json:"not_on_branch,omitempty"`
 	Notes       []string `json:"notes,omitempty"`
+}
+
+// BackdatingCheckable reports whether the pin's evidence could show
+// backdating: a sighting at or before the deadline, or GitHub's push log.
+func (p Pin) BackdatingCheckable() bool {
+	for _, e := range p.Evidence {
+		if e.Role == RoleOnTime || e.Source == SourcePushLog {
+			return true
+		}
+	}
+	return false
 }
 
 // MaxLateListed bounds Pin.Late: a group that kept working for weeks after
@@ -120,6 +137,9 @@ type LateCommit struct {
 	// Backdated: dated at or before the deadline, and shown by a sighting
 	// to have been pushed after it.
 	Backdated bool `json:"backdated,omitempty"`
+	// Bot: the author is a bot (dependabot, pre-commit-ci, a GitHub
+	// Actions workflow). Set by grade.
+	Bot bool `json:"bot,omitempty"`
 	// SeenAt is the first sighting after the deadline whose tip contains
 	// the commit (zero when none did, e.g. the current scrape's tip came
 	// from a resumed snapshot); SeenBy is its source.
@@ -134,10 +154,16 @@ type LateCommit struct {
 // MaxLateFiles bounds LateCommit.Files.
 const MaxLateFiles = 30
 
-// LateFile is a path a late commit touched, marked when it is part of the
-// report (a README, where reports live) or a figure (an image).
+// LateFile is a path a late commit touched, marked when it is the report
+// or a figure. Scrape marks every README (the report may be any) and every
+// image; grade, knowing the report, marks the report's own path and the
+// figures it shows (or keeps in its folder).
 type LateFile struct {
 	Path   string `json:"path"`
 	Report bool   `json:"report,omitempty"`
 	Figure bool   `json:"figure,omitempty"`
+	// Kept: an image the deadline tree lacks, kept in the snapshot as this
+	// commit added it (Snapshot.OpenLate), so that the page can show what
+	// arrived late.
+	Kept bool `json:"kept,omitempty"`
 }

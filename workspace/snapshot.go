@@ -40,6 +40,10 @@ type Snapshot struct {
 	// Notes are non-fatal remarks (size limits hit, symlinks skipped).
 	Notes []string `json:"notes,omitempty"`
 
+	// Unreached is the last scrape that could not reach the repository
+	// and kept this snapshot (nil when the last scrape reached it): the
+	// group is graded from old data. Read by LoadSnapshot from its own file.
+	Unreached *Unreached `json:"-"`
 	// Roster is what groups.csv and the students file say of the group's
 	// students besides their ids (names, addresses, GitHub logins): only
 	// the students they say something of (RosterStudents has them all).
@@ -54,6 +58,42 @@ type Snapshot struct {
 	// dir is the group folder holding snapshot.json and files/; set by
 	// LoadSnapshot.
 	dir string
+}
+
+// Unreached is a scrape that could not look at a group's repository and
+// kept the group's earlier snapshot.
+type Unreached struct {
+	Time   time.Time `json:"time"`
+	Status Status    `json:"status"`
+	Error  string    `json:"error,omitempty"`
+}
+
+// SaveUnreached records that a scrape could not reach the group's
+// repository and kept its snapshot.
+func (w *Workspace) SaveUnreached(group int, u Unreached) error {
+	if err := WriteJSON(filepath.Join(w.GroupDir(group), unreachedFile), u); err != nil {
+		return fmt.Errorf("save unreached: %w", err)
+	}
+	return nil
+}
+
+// ClearUnreached records that a scrape reached the group's repository.
+func (w *Workspace) ClearUnreached(group int) error {
+	err := os.Remove(filepath.Join(w.GroupDir(group), unreachedFile))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("clear unreached: %w", err)
+	}
+	return nil
+}
+
+// loadUnreached is the group's unreached record; nil when there is none
+// or it cannot be read (then nothing says the data is old).
+func (w *Workspace) loadUnreached(group int) *Unreached {
+	var u Unreached
+	if ReadJSON(filepath.Join(w.GroupDir(group), unreachedFile), &u) != nil {
+		return nil
+	}
+	return &u
 }
 
 // RosterStudents is every roster student of the group, in roster order,
@@ -119,14 +159,35 @@ type File struct {
 // through os.Root, which also refuses symlinks that point outside. Files
 // not copied give fs.ErrNotExist.
 func (s *Snapshot) Open(repoPath string) (*os.File, error) {
+	return s.open(filepath.Join(s.dir, filesDir), repoPath)
+}
+
+// OpenLate opens the version of a figure a late commit added, kept because
+// the deadline tree lacks it (LateFile.Kept), by its repository path.
+func (s *Snapshot) OpenLate(repoPath string) (*os.File, error) {
+	return s.open(LateFilesDir(filepath.Join(s.dir, filesDir)), repoPath)
+}
+
+// LateFilesDir is where, in a snapshot's files folder, the figures late
+// commits added are kept: under ".git", a name no tree copied into the
+// folder has (git refuses it), so no repository path can reach them.
+func LateFilesDir(filesFolder string) string { return filepath.Join(filesFolder, ".git", "late") }
+
+// open opens repoPath (cleaned against the repository root) inside folder,
+// through os.Root; a path with a ".git" component is no file of the
+// repository.
+func (s *Snapshot) open(folder, repoPath string) (*os.File, error) {
 	clean := path.Clean("/" + repoPath)[1:]
 	if clean == "" || !fs.ValidPath(clean) || strings.Contains(repoPath, "\\") {
 		return nil, fmt.Errorf("open %q: %w", repoPath, fs.ErrInvalid)
 	}
+	if slices.ContainsFunc(strings.Split(clean, "/"), func(name string) bool { return strings.EqualFold(name, ".git") }) {
+		return nil, fmt.Errorf("open %q: %w", repoPath, fs.ErrNotExist)
+	}
 	if s.dir == "" {
 		return nil, fmt.Errorf("open %q: snapshot has no folder: %w", repoPath, fs.ErrNotExist)
 	}
-	root, err := os.OpenRoot(filepath.Join(s.dir, filesDir))
+	root, err := os.OpenRoot(folder)
 	if err != nil {
 		return nil, fmt.Errorf("open %q: %w", repoPath, err)
 	}
@@ -172,6 +233,7 @@ func (w *Workspace) LoadSnapshot(group int) (*Snapshot, error) {
 		return nil, fmt.Errorf("snapshot %s is for group %d, whose folder is %s", name, s.Group, w.GroupDir(s.Group))
 	}
 	s.dir = w.GroupDir(group)
+	s.Unreached = w.loadUnreached(group)
 	return &s, nil
 }
 

@@ -39,6 +39,7 @@ const (
 	filesDir         = "files"
 	observationsFile = "observations.jsonl"
 	resultFile       = "result.json"
+	unreachedFile    = "unreached.json"
 )
 
 // Workspace is an open, locked workspace folder. Close releases it.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,6 +64,7 @@ func TestDemoPagesInBrowser(t *testing.T) {
 			}
 		}
 		checkIndexVerdicts(t, page, sum.runSummary, results)
+		checkIndexViews(t, page, results)
 		page.Screenshot(t, "demo-index")
 	})
 
@@ -82,15 +84,16 @@ func TestDemoPagesInBrowser(t *testing.T) {
 			if rel := r.ReportPath; rel != "" && r.Status.Pinned() {
 				report := snapshotReport(t, sum.Workspace, c.Group, rel)
 				checkAnswers(t, page, report)
-				checkFigures(t, page, report, snapshotFiles(sum.Workspace, c.Group), rel)
+				checkFigures(t, page, report, r, snapshotFiles(sum.Workspace, c.Group))
 			}
 			checkVerdict(t, page, r)
+			checkCaseShape(t, page, c.Case, r)
 			if screenshotCases[c.Case] {
 				name := fmt.Sprintf("demo-group-%03d-%s", c.Group, c.Case)
 				page.ScreenshotWindow(t, name+"-top")
 				page.Screenshot(t, name)
 			}
-			if c.Case == demo.CaseBackdated {
+			if c.Case == demo.CaseBackdated || c.Case == demo.CaseLateFigures {
 				checkPrinted(t, page, fmt.Sprintf("demo-group-%03d-%s-print-top", c.Group, c.Case))
 			}
 		})
@@ -102,7 +105,7 @@ func TestDemoPagesInBrowser(t *testing.T) {
 // second, so the other cases are checked without one.
 var screenshotCases = map[demo.Case]bool{
 	demo.CaseGood: true, demo.CaseMissingFigures: true, demo.CaseUnreachable: true,
-	demo.CaseLate: true, demo.CaseBackdated: true,
+	demo.CaseLate: true, demo.CaseBackdated: true, demo.CaseLateFigures: true, demo.CaseStopsAnswering: true,
 }
 
 // checkConsole fails on every error and warning the browser reported while
@@ -230,32 +233,51 @@ func answerTexts(answer string) []string {
 type pageImage struct {
 	Alt          string `json:"alt"`
 	NaturalWidth int    `json:"naturalWidth"`
+	Late         bool   `json:"late"` // a figure missing at the deadline, shown as it arrived
 }
 
 // checkFigures asserts that every figure the report links to and the
-// repository holds is in the page and decodes.
-func checkFigures(t *testing.T, page *browser.Page, report *parse.Report, files, reportPath string) {
+// repository holds is in the page and decodes, as is every figure missing
+// at the deadline that a late commit added (marked as such); images inside
+// backticks are text.
+func checkFigures(t *testing.T, page *browser.Page, report *parse.Report, r *grade.GroupResult, files string) {
 	t.Helper()
 	var images []pageImage
-	page.Eval(t, `[...document.images].map(i => ({alt: i.alt, naturalWidth: i.naturalWidth}))`, &images)
+	page.Eval(t, `[...document.images].map(i => ({alt: i.alt, naturalWidth: i.naturalWidth, late: i.classList.contains('late-figure')}))`, &images)
+	late := 0
 	for _, img := range images {
 		if img.NaturalWidth <= 0 {
 			t.Errorf("figure %q does not decode", img.Alt)
 		}
+		if img.Late {
+			late++
+		}
 	}
-	committed := 0
+	committed, addedLate := 0, 0
+	kept := map[string]bool{}
+	for _, c := range r.Pin.Late {
+		for _, f := range c.Files {
+			kept[f.Path] = kept[f.Path] || f.Kept
+		}
+	}
 	for _, q := range report.Questions {
 		for _, img := range append(q.Images, q.HTMLImages...) {
-			rel := path.Join(path.Dir(reportPath), img.Target)
+			if slices.ContainsFunc(q.CodeImages, func(c parse.Image) bool { return c.Target == img.Target }) {
+				continue // inside backticks: text on GitHub and on the page
+			}
+			rel := path.Join(path.Dir(r.ReportPath), img.Target)
 			if !filepath.IsLocal(rel) {
 				continue // outside the repository: never shown
 			}
 			if _, err := os.Stat(filepath.Join(files, filepath.FromSlash(rel))); err == nil {
 				committed++
+			} else if kept[rel] {
+				addedLate++
 			}
 		}
 	}
-	if len(images) != committed {
-		t.Errorf("the page shows %d figures; the report links %d files the repository has", len(images), committed)
+	if len(images)-late != committed || late != addedLate {
+		t.Errorf("the page shows %d figures, %d of them late; the report links %d files the repository has at the deadline and %d a late commit added",
+			len(images), late, committed, addedLate)
 	}
 }

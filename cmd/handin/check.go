@@ -272,9 +272,9 @@ func printCheck(w io.Writer, r *grade.CheckResult) {
 			notes = append(notes, p.Message)
 		}
 		for _, f := range q.Findings {
-			note := "note: " + f.Message
-			if f.Problem() {
-				note = "problem: " + f.Message
+			note := "note: " + f.Message // information
+			if f.Reason() {
+				note = string(f.Level) + ": " + f.Message
 			}
 			if f.Target != "" && !strings.Contains(f.Message, f.Target) {
 				note += " (" + f.Target + ")"

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -45,6 +46,7 @@ var courseKeys = []courseKey{
 	{key: "token_hosts", flag: "token-host"},
 	{key: "github_host", flag: "github-host"},
 	{key: "github_api", flag: "github-api"},
+	{key: "levels", flag: "level"}, // a table: kind = level
 }
 
 // envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE
@@ -197,6 +199,9 @@ func readCourseFile(name string) (map[string][]string, error) {
 	dir := filepath.Dir(name)
 	values := map[string][]string{}
 	for _, key := range md.Keys() {
+		if len(key) > 1 {
+			continue // inside a table ([levels]): read with the table
+		}
 		k := key.String()
 		i := slices.IndexFunc(courseKeys, func(ck courseKey) bool { return ck.key == k })
 		if i < 0 && strings.Contains(strings.ToLower(k), "token") {
@@ -245,8 +250,18 @@ func courseValue(v any) ([]string, error) {
 			out = append(out, s)
 		}
 		return out, nil
+	case map[string]any: // a table of names: key=value, as the flag takes it
+		var out []string
+		for _, k := range slices.Sorted(maps.Keys(v)) {
+			s, ok := v[k].(string)
+			if !ok {
+				return nil, fmt.Errorf("%s = %v is not a string", k, v[k])
+			}
+			out = append(out, k+"="+s)
+		}
+		return out, nil
 	}
-	return nil, fmt.Errorf("want a string, a whole number or a list of strings, not %T", v)
+	return nil, fmt.Errorf("want a string, a whole number, a list of strings or a table of strings, not %T", v)
 }
 
 // tomlLocal spells a TOML local date or local time as written.

@@ -53,7 +53,7 @@ Example:
 		},
 		Action: runDemo,
 	}, exitCodes{
-		exitOK:        "the pipeline ran (its groups' problems are on purpose)",
+		exitOK:        "the pipeline ran (its groups' findings are on purpose)",
 		exitUsage:     usageMeaning + ", git missing, or a folder the demo did not write",
 		exitIO:        ioMeaning,
 		exitCancelled: interruptedMeaning,
@@ -148,8 +148,9 @@ func runDemoCourse(ctx context.Context, dir string, course *demo.Course, workers
 	}
 	if len(replayed) > 0 {
 		fmt.Fprintf(io.err, "handin demo: replayed cron scrapes 10 minutes before and 1 minute after the deadline for group(s) %v: "+
-			"group(s) %v pushed in between (it counts), group(s) %v pushed a commit dated before the deadline after them (backdated)\n",
-			replayed, course.GroupsWith(demo.CaseLastMinute), course.GroupsWith(demo.CaseBackdated))
+			"group(s) %v pushed in between (it counts), group(s) %v pushed a commit dated before the deadline after them (backdated), "+
+			"group(s) %v stopped answering after them (graded from old data); the others are first scraped after the deadline\n",
+			replayed, course.GroupsWith(demo.CaseLastMinute), course.GroupsWith(demo.CaseBackdated), course.GroupsWith(demo.CaseStopsAnswering))
 	}
 	groups, err := scrape.ReadGroupsFile(filepath.Join(dir, "groups.csv"), demo.Location())
 	if err != nil {

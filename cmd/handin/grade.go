@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
@@ -27,9 +28,14 @@ GitHub logins: groups.csv's columns or the students file, read by the scrape),
 the name on their GitHub profile, or --authors: a CSV of "author email or
 name,student id" lines the instructor keeps for the rest.
 
+Every finding has a level (act, grade, check, info: 'handin findings' lists
+them) and a group's state is the highest of its findings' (ok when all are
+information). --level KIND=LEVEL, or [levels] in the course file, changes a
+kind's level.
+
 Each checklist item is judged against the deadline tree with the claims rules
 of the spec's year (or --claims, see 'handin claims list'): evidence, no
-evidence, or cannot tell. A ticked item without evidence is a problem; files
+evidence, or cannot tell. A ticked item without evidence is to check; files
 the scrape did not keep are never taken as missing. Groups whose repositories
 share history are told so on both pages; grading one group (--group) also
 updates that note in the results of the groups it shares history with.
@@ -45,7 +51,7 @@ Example:
 			&cli.BoolFlag{Name: "json", Usage: "print a JSON array instead of a table"},
 		}, gradeFlags()...),
 		Action: runGrade,
-	}, workspaceExits("every group ok", "some group has problems or failed"))
+	}, workspaceExits("every group ok", notOKMeaning))
 }
 
 // gradeFlags are the flags that configure grading, shared with commands that
@@ -55,7 +61,30 @@ func gradeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE"},
 		&cli.StringFlag{Name: "authors", Usage: "authors.csv `FILE`: commit author email or name -> student id"},
 		&cli.StringFlag{Name: "claims", Usage: "checklist claims rules: built-in `NAME` (see 'handin claims list') or a rules FILE (default: the spec's year)"},
+		levelFlag(),
 	}
+}
+
+// notOKMeaning is exit code 1 of the commands that grade.
+const notOKMeaning = "some group is not ok (act, grade or check) or failed"
+
+// levelFlag sets the level of a kind of finding ([levels] in the course
+// file).
+func levelFlag() cli.Flag {
+	return &cli.StringSliceFlag{Name: "level", Usage: "give a kind of finding another level: `KIND=LEVEL` (act, grade, check or info; repeatable; see 'handin findings')"}
+}
+
+// levelsOption reads --level (and [levels]) into the levels to grade with.
+func levelsOption(c *cli.Context) (grade.Levels, error) {
+	own := map[string]string{}
+	for _, kv := range c.StringSlice("level") {
+		kind, level, ok := strings.Cut(kv, "=")
+		if !ok {
+			return grade.Levels{}, fmt.Errorf("--level %q: want KIND=LEVEL", kv)
+		}
+		own[strings.TrimSpace(kind)] = level
+	}
+	return grade.NewLevels(own)
 }
 
 // gradeOptions loads the spec and options named by gradeFlags, --tz and
@@ -67,6 +96,9 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 		return grade.Options{}, usageError("grade: %w", err)
 	}
 	if opts.Claims, err = grade.LoadClaims(c.String("claims"), opts.Spec); err != nil {
+		return grade.Options{}, usageError("grade: %w", err)
+	}
+	if opts.Levels, err = levelsOption(c); err != nil {
 		return grade.Options{}, usageError("grade: %w", err)
 	}
 	if opts.TimeZone, err = coursetime.LoadZone(c.String("tz")); err != nil {
@@ -109,7 +141,7 @@ func runGrade(c *cli.Context) error {
 	switch {
 	case len(sum.Errors) > 0:
 		return withCode(exitIO)
-	case sum.Count(grade.StateProblems)+sum.Count(grade.StateFailed) > 0:
+	case sum.Count(grade.StateOK) < len(sum.Groups):
 		return withCode(exitViolations)
 	}
 	return nil
@@ -120,18 +152,27 @@ func printGrades(io streams, sum *grade.Summary, asJSON bool) error {
 		return io.printJSON(sum.Groups)
 	}
 	tw := tabwriter.NewWriter(io.out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "GROUP\tSTATE\tSTATUS\tPASSED\tPROBLEMS\tREPORT")
+	fmt.Fprintln(tw, "GROUP\tSTATE\tSTATUS\tPASSED\tREASONS\tREPORT")
 	for _, g := range sum.Groups {
 		passed := "-"
 		if g.Questions > 0 {
 			passed = fmt.Sprintf("%d/%d", g.Passed, g.Questions)
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", g.Group, g.State, g.Status, passed, len(g.Problems), orDash(printable(g.Report)))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%d\t%s\n", g.Group, g.State, g.Status, passed, len(g.Reasons), orDash(printable(g.Report)))
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(io.out, "%s graded: %d ok, %d with problems, %d failed\n", plural(len(sum.Groups), "group"),
-		sum.Count(grade.StateOK), sum.Count(grade.StateProblems), sum.Count(grade.StateFailed))
+	_, err := fmt.Fprintf(io.out, "%s graded: %s\n", plural(len(sum.Groups), "group"), stateCounts(sum.Count))
 	return err
+}
+
+// stateCounts says how many groups are in each state, in the order a
+// course is worked through: "0 failed, 1 act, 4 grade, 2 check, 1 ok".
+func stateCounts(count func(grade.State) int) string {
+	var parts []string
+	for _, s := range grade.States() {
+		parts = append(parts, fmt.Sprintf("%d %s", count(s), s))
+	}
+	return strings.Join(parts, ", ")
 }

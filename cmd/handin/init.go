@@ -114,4 +114,10 @@ timeout = "5m"
 # Commit authors the roster cannot match by email or id: CSV of
 # "author email or name,student id".
 # authors = "authors.csv"
+
+# Every finding has a level: act (resolve before grading), grade (bears on the
+# grade), check (a person should look) or info; a group's state is the highest
+# of its findings'. 'handin findings' lists each kind with its default. Give a
+# kind another level here (or as a [levels] table: kind = "level").
+# levels = { late-commits = "check", history-out-of-order = "info" }
 `

@@ -60,6 +60,7 @@ func newApp(io streams) *cli.App {
 			checkCommand(),
 			specCommand(),
 			claimsCommand(),
+			withCourse(findingsCommand()),
 			// These read the course file (handin.toml) as well as flags.
 			withCourse(scrapeCommand()),
 			withCourse(gradeCommand()),

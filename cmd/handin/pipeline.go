@@ -146,12 +146,15 @@ func newRunSummary(ws *workspace.Workspace, scraped *scrape.Summary, graded *gra
 
 // runSummary is what 'handin run' and 'handin demo' report.
 type runSummary struct {
-	Total        int `json:"total"`
-	OK           int `json:"ok"`
-	WithProblems int `json:"with_problems"`
+	Total int `json:"total"`
 	// Failed groups have no deadline commit graded from this run: the
 	// repository was not found, handin could not reach it, ...
 	Failed int `json:"failed"`
+	// Act, Grade, Check and OK count the graded groups by state.
+	Act   int `json:"act"`
+	Grade int `json:"grade"`
+	Check int `json:"check"`
+	OK    int `json:"ok"`
 	// NotScrapedAgain groups could not be scraped this run and are graded
 	// from their earlier snapshot (counted by that grade above too).
 	NotScrapedAgain int `json:"not_scraped_again"`
@@ -173,11 +176,11 @@ type runSummary struct {
 
 // runGroup is one group's line in the summary.
 type runGroup struct {
-	Group    int              `json:"group"`
-	State    grade.State      `json:"state"`  // ok, problems or failed
-	Status   workspace.Status `json:"status"` // how the scrape of the graded snapshot ended
-	Problems int              `json:"problems"`
-	Error    string           `json:"error,omitempty"`
+	Group   int              `json:"group"`
+	State   grade.State      `json:"state"`   // failed, act, grade, check or ok
+	Status  workspace.Status `json:"status"`  // how the scrape of the graded snapshot ended
+	Reasons int              `json:"reasons"` // findings above information
+	Error   string           `json:"error,omitempty"`
 	// ScrapeFailed is how this run's scrape ended when it failed and the
 	// group was graded from its earlier snapshot (ScrapeError says why).
 	ScrapeFailed workspace.Status `json:"scrape_failed,omitempty"`
@@ -188,13 +191,13 @@ func (s *runSummary) exitCode() int {
 	switch {
 	case s.gradeErrors > 0:
 		return exitIO
-	case s.WithProblems+s.Failed+s.NotScrapedAgain > 0:
+	case s.OK < s.Total || s.NotScrapedAgain > 0:
 		return exitViolations // a cron job's owner must look
 	}
 	return exitOK
 }
 
-// tally sorts every group of the course into ok, problems or failed, as
+// tally sorts every group of the course into its state, as
 // the index and the gradebook do: each graded group by its result's state,
 // and each groups.csv row that gave no group of its own (a duplicated or
 // unusable number) as failed. A group whose scrape failed this run but
@@ -210,7 +213,7 @@ func (s *runSummary) tally(graded []grade.Graded, outcomes []scrape.Outcome) {
 	invalidResult := map[int]bool{}
 	for _, r := range graded {
 		invalidResult[r.Group] = r.Status == workspace.StatusInvalid
-		g := runGroup{Group: r.Group, State: r.State, Status: r.Status, Problems: len(r.Problems), Error: printable(r.Error)}
+		g := runGroup{Group: r.Group, State: r.State, Status: r.Status, Reasons: len(r.Reasons), Error: printable(r.Error)}
 		if o, ok := kept[r.Group]; ok {
 			g.ScrapeFailed, g.ScrapeError = o.Status, printable(o.Error)
 		}
@@ -224,6 +227,21 @@ func (s *runSummary) tally(graded []grade.Graded, outcomes []scrape.Outcome) {
 	s.Total = len(s.Groups)
 }
 
+// count is how many groups are in a state.
+func (s *runSummary) count(state grade.State) int {
+	switch state {
+	case grade.StateFailed:
+		return s.Failed
+	case grade.StateAct:
+		return s.Act
+	case grade.StateGrade:
+		return s.Grade
+	case grade.StateCheck:
+		return s.Check
+	}
+	return s.OK
+}
+
 func (s *runSummary) add(g runGroup) {
 	if g.ScrapeFailed != "" {
 		s.NotScrapedAgain++
@@ -231,8 +249,12 @@ func (s *runSummary) add(g runGroup) {
 	switch g.State {
 	case grade.StateFailed:
 		s.Failed++
-	case grade.StateProblems:
-		s.WithProblems++
+	case grade.StateAct:
+		s.Act++
+	case grade.StateGrade:
+		s.Grade++
+	case grade.StateCheck:
+		s.Check++
 	default:
 		s.OK++
 	}
@@ -244,8 +266,8 @@ func printRunSummary(io streams, s *runSummary, asJSON bool) error {
 		return io.printJSON(s)
 	}
 	w := io.out
-	fmt.Fprintf(w, "%s: %d ok, %d with problems, %d failed (%d fetched, %d unchanged, %.1fs)\n",
-		plural(s.Total, "group"), s.OK, s.WithProblems, s.Failed, s.Fetched, s.Unchanged, s.Seconds)
+	fmt.Fprintf(w, "%s: %s (%d fetched, %d unchanged, %.1fs)\n",
+		plural(s.Total, "group"), stateCounts(s.count), s.Fetched, s.Unchanged, s.Seconds)
 	if s.Failed > 0 {
 		fmt.Fprintln(w, "failed:")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

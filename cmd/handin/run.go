@@ -30,7 +30,7 @@ Example:
    */10 * * * * cd ~/courses/mlops-2026 && handin run >> handin.log 2>&1`,
 		Flags:  runFlags(),
 		Action: runRun,
-	}, workspaceExits("every group ok", "some group has problems or failed, or could not be scraped again (graded from its earlier snapshot)"))
+	}, workspaceExits("every group ok", notOKMeaning+", or could not be scraped again (graded from its earlier snapshot)"))
 }
 
 // runFlags are the scrape and grade flags, --out and --json.

@@ -137,7 +137,7 @@ func TestCourseFileFoundInWorkingFolder(t *testing.T) {
 func TestCourseFileErrors(t *testing.T) {
 	for _, tc := range []struct{ text, want string }{
 		{"worker = 4\n", `unknown key "worker"`},
-		{"workers = 2.5\n", "workers: want a string, a whole number or a list of strings"},
+		{"workers = 2.5\n", "workers: want a string, a whole number, a list of strings or a table of strings"},
 		{"token_hosts = [1]\n", "token_hosts: list item 1 is not a string"},
 		{"workers = \"many\"\n", `workers: invalid value "many"`},
 		{"groups = \n", "course file"},

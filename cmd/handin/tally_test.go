@@ -18,7 +18,7 @@ func TestRunSummaryCountsAsTheResults(t *testing.T) {
 	graded := []grade.Graded{
 		{Group: 1, State: grade.StateOK, Status: workspace.StatusOK},
 		{Group: 2, State: grade.StateFailed, Status: workspace.StatusNotFound, Error: "repository not found"},
-		{Group: 3, State: grade.StateProblems, Status: workspace.StatusOK, Problems: []string{"Q3: too few words"}},
+		{Group: 3, State: grade.StateGrade, Status: workspace.StatusOK, Reasons: []string{"Q3: too few words"}},
 	}
 	outcomes := []scrape.Outcome{
 		{Group: 1, Status: workspace.StatusNetworkError, Error: "could not resolve the host example.invalid", Kept: workspace.StatusOK},
@@ -28,15 +28,15 @@ func TestRunSummaryCountsAsTheResults(t *testing.T) {
 	}
 	sum := &runSummary{}
 	sum.tally(graded, outcomes)
-	if sum.Total != 4 || sum.OK != 1 || sum.WithProblems != 1 || sum.Failed != 2 {
-		t.Errorf("summary %d groups: %d ok, %d with problems, %d failed; want 4: 1, 1, 2", sum.Total, sum.OK, sum.WithProblems, sum.Failed)
+	if sum.Total != 4 || sum.OK != 1 || sum.Grade != 1 || sum.Failed != 2 || sum.Act+sum.Check != 0 {
+		t.Errorf("summary %d groups: %d ok, %d grade, %d failed (%d act, %d check); want 4: 1, 1, 2", sum.Total, sum.OK, sum.Grade, sum.Failed, sum.Act, sum.Check)
 	}
 	var out bytes.Buffer
 	if err := printRunSummary(streams{out: &out, err: &out}, sum, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
-		"4 groups: 1 ok, 1 with problems, 2 failed",
+		"4 groups: 2 failed, 0 act, 1 grade, 0 check, 1 ok",
 		"failed:\n  2  not-found  repository not found\n  0  invalid    groups.csv:5",
 		"not scraped again (graded from the earlier snapshot):\n  1  network-error  could not resolve the host example.invalid\n",
 	} {

@@ -202,3 +202,93 @@ func TestInstructorColumnIsCarriedOver(t *testing.T) {
 		t.Errorf("backups %q, want one", backups)
 	}
 }
+
+// A new layout that moves handin's columns, renames one (the old name
+// retired) and caps the row height keeps every value of the instructor's:
+// their columns on their rows, a comment on a retired column's cell and a
+// value typed over handin's in it on the Kept sheet; handin's own values
+// of the retired column go.
+func TestMovedAndRenamedColumnsKeepTheInstructorsWork(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, File)
+	write(t, dir, group(1, "ok", "", true), group(2, "failed", "gone", false))
+	f := open(t, name)
+	for cell, v := range map[string]any{"C2": 7, "C3": 4, "F1": "Notes", "F2": "see mail", "B3": "excused"} {
+		if err := f.SetCellValue(groups.Name, cell, v); err != nil { // Grade, a column of their own, typed over Status
+			t.Fatal(err)
+		}
+	}
+	if err := f.AddComment(groups.Name, excelize.Comment{Cell: "D2", Author: "NS", Text: "figure 3 is fine"}); err != nil { // on Problems
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+
+	// State replaces Status, Reasons Problems, and Pass moves first.
+	moved := groups
+	moved.Lead = []Column{{Header: "Group", Width: 8}, {Header: "Pass", Width: 8}, {Header: "State", Width: 10}}
+	moved.Facts = []Column{{Header: "Reasons", Width: 60, Wrap: true}}
+	moved.Retired = []string{"Status", "Problems"}
+	moved.MaxRowHeight = 30
+	long := strings.Repeat("a reason that needs many lines in a narrow column ", 20)
+	w, err := Write(dir, []Layout{moved}, rowsOf(nil,
+		Row{Sheet: groups.Name, Values: []any{2, false, "failed", "gone"}},
+		Row{Sheet: groups.Name, Values: []any{1, true, "ok", long}}), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := open(t, name)
+	rows, err := g.GetRows(groups.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"Group", "Pass", "State", "Grade", "Notes", "Reasons"}; strings.Join(rows[0], "|") != strings.Join(want, "|") {
+		t.Fatalf("header %q, want %q", rows[0], want)
+	}
+	for _, r := range rows[1:] {
+		want := map[string]string{"1": "7|see mail", "2": "4|"}[r[0]]
+		if got := r[3] + "|" + strings.Join(r[4:5], ""); got != want {
+			t.Errorf("group %s Grade|Notes = %q, want %q", r[0], got, want)
+		}
+	}
+	kept, err := g.GetRows(KeptSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keptValues []string
+	for _, r := range kept[1:] {
+		keptValues = append(keptValues, r[5])
+	}
+	if w.Kept != 2 || !strings.Contains(strings.Join(keptValues, "|"), "excused") || !strings.Contains(strings.Join(keptValues, "|"), "figure 3 is fine") {
+		t.Errorf("kept %d: %q, want the value typed over Status and the comment on Problems", w.Kept, keptValues)
+	}
+	for _, r := range rows[1:] {
+		if strings.Contains(strings.Join(r, "|"), "problems") {
+			t.Errorf("a retired column's value of handin's came back: %q", r)
+		}
+	}
+	if h, _ := g.GetRowHeight(groups.Name, 3); h > 30 {
+		t.Errorf("group 1's row is %.0f points, more than the layout's 30", h)
+	}
+}
+
+// A sheet laid out to print one page wide says so where a spreadsheet
+// program reads it: fit to page (with its filter), landscape, one page wide.
+func TestFitWidthSheetPrintsOnePageWide(t *testing.T) {
+	dir := t.TempDir()
+	wide := groups
+	wide.FitWidth = true
+	if _, err := Write(dir, []Layout{wide}, rowsOf(nil, group(1, "ok", "", true)), now); err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, filepath.Join(dir, File))
+	props, err := f.GetSheetProps(groups.Name)
+	if err != nil || props.FitToPage == nil || !*props.FitToPage {
+		t.Errorf("sheet properties %+v (%v): want fit to page", props, err)
+	}
+	layout, err := f.GetPageLayout(groups.Name)
+	if err != nil || layout.Orientation == nil || *layout.Orientation != "landscape" || layout.FitToWidth == nil || *layout.FitToWidth != 1 {
+		t.Errorf("page layout %+v (%v): want landscape, one page wide", layout, err)
+	}
+}

@@ -44,6 +44,10 @@ type Layout struct {
 	// FitWidth prints the sheet one page wide (landscape), for a sheet
 	// whose rows are read across.
 	FitWidth bool
+	// MaxRowHeight caps the height of a row, in points, however long its
+	// wrapped text (the cell still holds it all); 0 is a spreadsheet's
+	// largest.
+	MaxRowHeight float64
 	// Retired are headers of columns earlier versions of handin filled:
 	// their values were handin's, so they are not carried over.
 	Retired []string

@@ -227,7 +227,7 @@ func columnLetter(col int) string {
 type sheetColumn struct {
 	header  string
 	handin  bool // one of the layout's columns
-	retired bool // a column an earlier handin filled: never kept
+	retired bool // a column an earlier handin filled: its values were handin's, unless typed over
 	own     *instructorColumn
 }
 
@@ -370,18 +370,17 @@ func (h *handinSheetReader) readRow(scan *xlsxstream.Sheet, i int, cells []xlsxs
 	for c, raw := range values {
 		col := h.cols[c]
 		cellWhy := why
-		if col.retired {
-			continue
-		}
-		if col.handin {
+		if col.handin || col.retired {
 			if h.written == nil || raw == "" {
 				continue // handin's own value, or nothing to keep
 			}
 			same, known, wroteEmpty := h.written.wrote(key, col.header, canonical(raw))
-			if cellWhy == "" && same {
+			switch {
+			case cellWhy == "" && same:
 				continue
-			}
-			if cellWhy == "" {
+			case cellWhy == "" && col.retired:
+				cellWhy = fmt.Sprintf("typed into %s, a column an earlier handin filled and this one does not", col.header)
+			case cellWhy == "":
 				cellWhy = typedWhy(col.header, known, wroteEmpty)
 			}
 		}

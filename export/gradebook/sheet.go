@@ -196,7 +196,7 @@ func (s *sheetStream) add(values []any) error {
 		}
 		cells[j] = styled(value, c.style)
 	}
-	if err := s.rows.Add(row+1, cells, rowHeight(lines)...); err != nil {
+	if err := s.rows.Add(row+1, cells, rowHeight(lines, s.layout.MaxRowHeight)...); err != nil {
 		return err
 	}
 	for _, n := range s.notes[key] {
@@ -231,13 +231,15 @@ func (s *sheetStream) finish() (*writtenSheetOut, error) {
 	if err := f.SetSheetDimension(l.Name, "A1:"+last); err != nil {
 		return nil, err
 	}
+	if err := f.AutoFilter(l.Name, "A1:"+last, nil); err != nil {
+		return nil, err
+	}
+	// After the filter, which writes the sheet's properties anew (and so
+	// dropped fitToPage when set before).
 	if l.FitWidth {
 		if err := fitToPageWidth(f, l.Name); err != nil {
 			return nil, err
 		}
-	}
-	if err := f.AutoFilter(l.Name, "A1:"+last, nil); err != nil {
-		return nil, err
 	}
 	sw, err := f.NewStreamWriter(l.Name)
 	if err != nil {

@@ -280,12 +280,16 @@ func textLines(text string, width float64) int {
 	return n
 }
 
-// rowHeight is the height of a row of so many lines of text; none for one.
-func rowHeight(lines int) []excelize.RowOpts {
+// rowHeight is the height of a row of so many lines of text, at most
+// limit points (0: no limit but a spreadsheet's); none for one line.
+func rowHeight(lines int, limit float64) []excelize.RowOpts {
 	if lines <= 1 {
 		return nil
 	}
-	return []excelize.RowOpts{{Height: min(float64(lines*lineHeight), maxHeight)}}
+	if limit <= 0 {
+		limit = maxHeight
+	}
+	return []excelize.RowOpts{{Height: min(float64(lines*lineHeight), limit, maxHeight)}}
 }
 
 // ownSheet copies a sheet of the instructor's: cells with their types,
@@ -416,7 +420,7 @@ func (w *workbookWriter) keptSheet(existing *ownSheet, moved []keptValue) error 
 			return err
 		}
 		lines := max(textLines(m.Why, keptLayout[6].Width), textLines(m.Value.display(), keptLayout[5].Width))
-		if err := sw.SetRow(ref(0, row), values, rowHeight(lines)...); err != nil {
+		if err := sw.SetRow(ref(0, row), values, rowHeight(lines, 0)...); err != nil {
 			return err
 		}
 	}

@@ -81,6 +81,21 @@ func sharedAccount(s string) bool {
 	return false
 }
 
+// BotName reports whether an author name is a bot's: GitHub's "[bot]"
+// accounts, and the names dependabot, pre-commit-ci, GitHub Actions and
+// Renovate commit under.
+func BotName(name string) bool {
+	n := strings.ToLower(strings.TrimSpace(name))
+	if strings.HasSuffix(n, "[bot]") {
+		return true
+	}
+	switch n {
+	case "dependabot", "pre-commit-ci", "github-actions", "github actions", "renovate", "renovate bot":
+		return true
+	}
+	return false
+}
+
 // botEmail: the author of commits made by GitHub Actions workflows.
 func botEmail(s string) bool {
 	switch s {

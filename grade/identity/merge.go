@@ -249,8 +249,7 @@ func collectIdentities(commits []workspace.Commit, accounts []workspace.Account)
 			if a, ok := account[email]; ok {
 				id.login, id.profile = cmp.Or(id.login, a.Login), a.Name
 			}
-			id.bot = strings.HasSuffix(strings.ToLower(name), "[bot]") || strings.HasSuffix(id.login, "[bot]") ||
-				botEmail(email)
+			id.bot = BotName(name) || strings.HasSuffix(id.login, "[bot]") || botEmail(email)
 			byKey[key] = id
 		}
 		id.commits++

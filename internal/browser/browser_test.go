@@ -167,4 +167,21 @@ throw new TypeError("boom");
 			t.Errorf("printed: display %q, want none", d)
 		}
 	})
+
+	t.Run("print to PDF", func(t *testing.T) {
+		// Three blocks, each forced onto a page of its own, and one that
+		// breaks over two: five A4 pages, the printed area as wide as said.
+		page := b.Load(t, writePage(t, `<!DOCTYPE html><html><head><style>
+body { margin: 0 } div { break-after: page } #tall { height: 1500px }</style></head><body>
+<div id="first">one</div><div>two</div><div>three</div><div id="tall">four and five</div></body></html>`))
+		if n := PDFPages(page.PrintToPDF(t)); n != 5 {
+			t.Errorf("printed on %d pages, want 5", n)
+		}
+		page.EmulatePaper(t)
+		var width int
+		page.Eval(t, `document.querySelector('#first').getBoundingClientRect().width`, &width)
+		if width != PrintWidth {
+			t.Errorf("on paper a block is %d pixels wide, want %d", width, PrintWidth)
+		}
+	})
 }

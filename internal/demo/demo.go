@@ -39,6 +39,13 @@ const (
 	CaseUnreachable     Case = "unreachable"        // the repository URL answers 404
 	CaseNoReport        Case = "no-report"          // the repository has no report at all
 	CaseReportAtRoot    Case = "report-at-root"     // the report was moved to the root README.md
+	CaseLateFigures     Case = "late-figures"       // the report's figures pushed 32 s after the deadline
+	CaseBotLate         Case = "bot-late"           // only bots commit after the deadline
+	CasePlaceholderLeft Case = "placeholder-left"   // every answer written with the template placeholder left below it
+	CaseNoChecklist     Case = "no-checklist"       // the report's checklist deleted
+	CaseQuestionDeleted Case = "question-deleted"   // a question's heading and answer deleted
+	CaseCodeImages      Case = "code-images"        // figures written inside backticks: text on GitHub
+	CaseStopsAnswering  Case = "stops-answering"    // scraped around the deadline, unreachable at the final run
 )
 
 // Describe says in a few words what a case shows.
@@ -70,6 +77,20 @@ func (k Case) Describe() string {
 		return "the repository has no report"
 	case CaseReportAtRoot:
 		return "the report was moved to the root README.md"
+	case CaseLateFigures:
+		return "the report links figures of Question 14 that were pushed 32 seconds after the deadline"
+	case CaseBotLate:
+		return "only bots (dependabot, pre-commit-ci) commit after the deadline, none of it the report"
+	case CasePlaceholderLeft:
+		return "every answer written, the template's placeholder line left below each"
+	case CaseNoChecklist:
+		return "the report's checklist was deleted"
+	case CaseQuestionDeleted:
+		return "Question 23 was deleted from the report"
+	case CaseCodeImages:
+		return "the figures of Questions 19 and 21 are written inside backticks: GitHub shows text"
+	case CaseStopsAnswering:
+		return "scraped around the deadline, then the repository stops answering: graded from old data"
 	}
 	return string(k)
 }
@@ -77,10 +98,10 @@ func (k Case) Describe() string {
 // caseCycle assigns cases to groups 1, 2, ...; courses with more groups
 // repeat it. The default course is exactly one cycle.
 var caseCycle = []Case{
-	CaseGood, CaseShortAnswers, CaseGood, CaseMissingFigures, CasePlaceholders, CaseGood,
-	CaseWrongGroup, CaseMissingStudent, CaseGood, CaseLate, CaseBackdated, CaseGood,
-	CaseUnreachable, CaseNoReport, CaseReportAtRoot, CaseGood, CaseUnmatchedAuthor, CaseGood,
-	CaseGood, CaseLastMinute, CaseGood, CasePlaceholders, CaseGood, CaseGood,
+	CaseGood, CaseShortAnswers, CaseLateFigures, CaseMissingFigures, CasePlaceholders, CaseGood,
+	CaseWrongGroup, CaseMissingStudent, CaseBotLate, CaseLate, CaseBackdated, CaseGood,
+	CaseUnreachable, CaseNoReport, CaseReportAtRoot, CasePlaceholderLeft, CaseUnmatchedAuthor, CaseNoChecklist,
+	CaseQuestionDeleted, CaseLastMinute, CaseGood, CaseCodeImages, CaseStopsAnswering, CaseGood,
 }
 
 // caseOf is the case of group n.
@@ -109,6 +130,9 @@ type Course struct {
 	// held are the pushes made around the deadline, kept back for
 	// ReplayDeadline.
 	held []heldPush
+	// vanishing are the groups whose repositories ReplayDeadline scrapes
+	// and then stops serving.
+	vanishing []Group
 }
 
 // heldPush is a branch move kept back until ReplayDeadline plays it:
@@ -186,6 +210,11 @@ func Build(dir string, now time.Time, opts ...Option) (*Course, error) {
 	for _, h := range held {
 		if h != nil {
 			c.held = append(c.held, *h)
+		}
+	}
+	for _, g := range c.Groups {
+		if g.Case == CaseStopsAnswering {
+			c.vanishing = append(c.vanishing, g)
 		}
 	}
 	return c, nil

@@ -49,7 +49,7 @@ func TestCourseThroughScrapeAndGrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := slices.Concat(c.GroupsWith(CaseBackdated), c.GroupsWith(CaseLastMinute)); !slices.Equal(replayed, want) {
+	if want := slices.Sorted(slices.Values(slices.Concat(c.GroupsWith(CaseBackdated), c.GroupsWith(CaseLastMinute), c.GroupsWith(CaseStopsAnswering)))); !slices.Equal(replayed, want) {
 		t.Errorf("replayed groups %v, want %v", replayed, want)
 	}
 	groups, err := scrape.ReadGroupsFile(c.GroupsFile, Location())
@@ -101,9 +101,24 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 		if !r.Pin.Backdated && r.Stats.MergedPRs == 0 && g.Number%3 != 0 {
 			t.Errorf("no merged pull request")
 		}
-		if got := len(r.Check.Checklist); got != 4 {
+		if got := len(r.Check.Checklist); got != 4 && g.Case != CaseNoChecklist {
 			t.Errorf("%d checklist sections, want 4", got)
 		}
+		// Groups first scraped after the deadline cannot be shown
+		// backdated; those scraped before it too can.
+		replayed := g.Case == CaseBackdated || g.Case == CaseLastMinute || g.Case == CaseStopsAnswering
+		if r.Pin.BackdatingKnown != replayed {
+			t.Errorf("backdating known %v; first scraped before the deadline %v", r.Pin.BackdatingKnown, replayed)
+		}
+	}
+	kinds := func(level grade.Level) []grade.Kind {
+		var ks []grade.Kind
+		for _, f := range r.Findings {
+			if f.Level == level && !slices.Contains(ks, f.Kind) {
+				ks = append(ks, f.Kind)
+			}
+		}
+		return ks
 	}
 	failing := func() []int {
 		var qs []int
@@ -128,7 +143,7 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 	switch g.Case {
 	case CaseGood:
 		if r.State != grade.StateOK || !r.Check.Pass || r.Pin.LateCommits != 0 || r.Pin.OutOfOrder {
-			t.Errorf("a good group is %s with %+v (pass %v, late %d)", r.State, r.Problems(), r.Check.Pass, r.Pin.LateCommits)
+			t.Errorf("a good group is %s with %+v (pass %v, late %d)", r.State, r.Reasons(), r.Check.Pass, r.Pin.LateCommits)
 		}
 		if len(r.Students) != len(g.Students) || len(r.UnmatchedAuthors) > 0 {
 			t.Errorf("students %+v, unmatched %+v", r.Students, r.UnmatchedAuthors)
@@ -195,7 +210,7 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 			t.Errorf("evidence %+v: want the scrapes before and after the deadline", ev)
 		}
 	case CaseUnreachable:
-		if r.Status != workspace.StatusNotFound {
+		if r.Status != workspace.StatusNotFound || r.State != grade.StateFailed {
 			t.Errorf("status %s, want not-found", r.Status)
 		}
 	case CaseNoReport:
@@ -205,6 +220,52 @@ func checkCase(t *testing.T, g Group, r *grade.GroupResult) {
 	case CaseReportAtRoot:
 		if !r.WrongLocation || r.ReportPath != "README.md" || !r.Check.Pass {
 			t.Errorf("report at %s (wrong location %v), pass %v", r.ReportPath, r.WrongLocation, r.Check.Pass)
+		}
+	case CaseLateFigures:
+		// Missing at the deadline, added 32 s after it: said on Question 14,
+		// and the late commit is late work, its figures kept as they arrived.
+		var added []int64
+		for _, q := range r.Check.Questions {
+			for _, f := range q.Findings {
+				if f.Kind == grade.KindMissingFile && f.AddedLate != nil && q.Number == 14 {
+					added = append(added, f.AddedLate.After)
+				}
+			}
+		}
+		work := findingsOf(r, grade.KindLateWork)
+		if r.State != grade.StateGrade || !slices.Equal(added, []int64{32, 32}) || len(work) != 1 ||
+			!strings.Contains(work[0].Message, "2 figures changed after the deadline in 1 late commit, 32 s after the deadline") {
+			t.Errorf("state %s, added late %v, late work %+v", r.State, added, work)
+		}
+		if len(r.Pin.Late) != 1 || !slices.ContainsFunc(r.Pin.Late[0].Files, func(f workspace.LateFile) bool { return f.Kept && f.Figure }) {
+			t.Errorf("late commit %+v: want its figures kept", r.Pin.Late)
+		}
+	case CaseBotLate:
+		late := findingsOf(r, grade.KindLateCommits)
+		if r.State != grade.StateOK || r.Pin.LateCommits != 3 || len(late) != 1 || late[0].Level != grade.LevelInfo ||
+			!strings.Contains(late[0].Message, "3 late commits after the commit that counts change neither the report nor its figures (3 by bots), 2 days to 2 weeks after the deadline") {
+			t.Errorf("state %s, %d late, findings %+v", r.State, r.Pin.LateCommits, late)
+		}
+	case CasePlaceholderLeft:
+		if got := findings(grade.KindPlaceholder); r.State != grade.StateCheck || len(got) != 29 || !r.Check.Pass {
+			t.Errorf("state %s, placeholders in %v, pass %v: want check, 29 questions, every question passing", r.State, got, r.Check.Pass)
+		}
+	case CaseNoChecklist:
+		if r.State != grade.StateCheck || !slices.Equal(kinds(grade.LevelCheck), []grade.Kind{grade.KindNoChecklist}) || r.Claims != nil {
+			t.Errorf("state %s, to check %v", r.State, kinds(grade.LevelCheck))
+		}
+	case CaseQuestionDeleted:
+		if r.State != grade.StateAct || !slices.Equal(kinds(grade.LevelAct), []grade.Kind{grade.KindMissing}) || !slices.Equal(failing(), []int{23}) {
+			t.Errorf("state %s, to act on %v, failing %v", r.State, kinds(grade.LevelAct), failing())
+		}
+	case CaseCodeImages:
+		if got := findings(grade.KindCodeImage); r.State != grade.StateCheck || !slices.Equal(got, []int{19, 21}) {
+			t.Errorf("state %s, images in backticks in %v", r.State, got)
+		}
+	case CaseStopsAnswering:
+		old := findingsOf(r, grade.KindOldData)
+		if r.State != grade.StateAct || r.Status != workspace.StatusOK || len(old) != 1 || !strings.Contains(old[0].Message, "could not reach the repository (not-found") {
+			t.Errorf("state %s, status %s, old data %+v", r.State, r.Status, old)
 		}
 	default:
 		t.Fatalf("no check for case %s", g.Case)
@@ -216,7 +277,7 @@ func TestBuildCoursesOfAnySize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(c.Groups) != 3 || c.Groups[2].Number != 3 || len(c.GroupsWith(CaseGood)) != 2 {
+	if len(c.Groups) != 3 || c.Groups[2].Number != 3 || len(c.GroupsWith(CaseGood)) != 1 || len(c.GroupsWith(CaseLateFigures)) != 1 {
 		t.Fatalf("groups %+v", c.Groups)
 	}
 	if caseOf(DefaultGroups+11) != CaseBackdated || caseOf(DefaultGroups) != caseCycle[DefaultGroups-1] {
@@ -279,4 +340,15 @@ func TestFiguresAreRealDistinctPNGs(t *testing.T) {
 	if _, err := figurePNG(figureKind(99), 1); err == nil {
 		t.Error("unknown kind accepted")
 	}
+}
+
+// findingsOf are the result's findings of a kind.
+func findingsOf(r *grade.GroupResult, kind grade.Kind) []grade.Finding {
+	var out []grade.Finding
+	for _, f := range r.Findings {
+		if f.Kind == kind {
+			out = append(out, f)
+		}
+	}
+	return out
 }

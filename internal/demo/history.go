@@ -189,7 +189,7 @@ func (b *groupBuilder) writeHistory() error {
 			merged = true
 		}
 		if i == figuresAt && hasReport {
-			figures, err := b.figureFiles(plan)
+			figures, err := b.figureFiles(plan, false)
 			if err != nil {
 				return err
 			}
@@ -254,11 +254,44 @@ func (b *groupBuilder) finish(plan reportPlan, answers map[int]string) error {
 		}
 		b.held = &heldPush{group: b.group.Number, repo: b.repo, sha: sha}
 		return b.repo.SetBranch(gittest.DefaultBranch, observed)
+	case CaseLateFigures:
+		figures, err := b.figureFiles(plan, true)
+		if err != nil {
+			return err
+		}
+		_, err = b.commit(gittest.Commit{Message: "add the figures of question 14", Files: figures}, deadline.Add(32*time.Second))
+		return err
+	case CaseBotLate:
+		return b.botCommits(deadline)
 	case CaseReportAtRoot:
 		report := strings.ReplaceAll(string(final), "](figures/", "](reports/figures/")
 		_, err := b.commit(gittest.Commit{Message: "move the report to the front page", Files: map[string][]byte{
 			"reports/README.md": nil, "README.md": []byte(report)}}, deadline.Add(-2*time.Hour-40*time.Minute))
 		return err
+	}
+	return nil
+}
+
+// Bots that commit to student repositories.
+var (
+	dependabot   = gittest.Signature{Name: "dependabot[bot]", Email: "49699333+dependabot[bot]@users.noreply.github.com"}
+	preCommitBot = gittest.Signature{Name: "pre-commit-ci[bot]", Email: "66853113+pre-commit-ci[bot]@users.noreply.github.com"}
+)
+
+// botCommits are what bots push after the deadline while the group is
+// done: dependency bumps and formatting fixes, days and weeks later.
+func (b *groupBuilder) botCommits(deadline time.Time) error {
+	for i, c := range []gittest.Commit{
+		{Message: "Bump torch from 2.1.0 to 2.1.2", Author: dependabot, When: deadline.Add(2*24*time.Hour + 3*time.Hour),
+			Files: map[string][]byte{"requirements.txt": []byte("torch==2.1.2\ntyper==0.9.0\n")}},
+		{Message: "[pre-commit.ci] auto fixes from pre-commit.com hooks", Author: preCommitBot, When: deadline.Add(9 * 24 * time.Hour),
+			Files: b.codeFiles(98)},
+		{Message: "Bump typer from 0.9.0 to 0.12.3", Author: dependabot, When: deadline.Add(16 * 24 * time.Hour),
+			Files: map[string][]byte{"requirements.txt": []byte("torch==2.1.2\ntyper==0.12.3\n")}},
+	} {
+		if _, err := b.repo.Commit(gittest.DefaultBranch, c); err != nil {
+			return fmt.Errorf("bot commit %d: %w", i+1, err)
+		}
 	}
 	return nil
 }
@@ -311,6 +344,8 @@ func (b *groupBuilder) plan() reportPlan {
 		figures:      b.figurePlan(),
 		figureLink:   "figures/",
 		checked:      map[string]bool{},
+		deleted:      map[int]bool{},
+		codeImages:   map[int]bool{},
 	}
 	// Teams tick most of week 1, much of week 2, some of week 3.
 	share := map[string]int{"Week 1": 95, "Week 2": 75, "Week 3": 35, "Extra": 60}
@@ -331,6 +366,16 @@ func (b *groupBuilder) plan() reportPlan {
 		p.groupWritten = b.group.Number*10 + 1
 	case CaseMissingStudent:
 		p.students = p.students[:len(p.students)-1]
+	case CasePlaceholderLeft:
+		for q := 3; q <= len(prompts); q++ { // the group and its students stand alone
+			p.trailing[q] = true
+		}
+	case CaseNoChecklist:
+		p.noChecklist = true
+	case CaseQuestionDeleted:
+		p.deleted[23] = true
+	case CaseCodeImages:
+		p.codeImages[19], p.codeImages[21] = true, true
 	}
 	return p
 }
@@ -351,21 +396,25 @@ func (b *groupBuilder) figurePlan() map[int][]figure {
 			fs[i].link = fs[i].file
 		}
 	}
-	if b.group.Case == CaseMissingFigures {
+	switch b.group.Case {
+	case CaseMissingFigures:
 		figs[14][1].missing = true
 		figs[20][0].missing = true
 		figs[29][0].link = "Q29_Architecture.png"
+	case CaseLateFigures:
+		figs[14][0].late, figs[14][1].late = true, true
 	}
 	return figs
 }
 
-// figureFiles are the committed figure files of the plan.
-func (b *groupBuilder) figureFiles(plan reportPlan) (map[string][]byte, error) {
+// figureFiles are the figure files of the plan committed before the
+// deadline (late: those committed after it).
+func (b *groupBuilder) figureFiles(plan reportPlan, late bool) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	seed := uint64(b.group.Number) * 100
 	for q, figs := range plan.figures {
 		for i, f := range figs {
-			if f.missing {
+			if f.missing || f.late != late {
 				continue
 			}
 			data, err := figurePNG(f.kind, seed+uint64(q*10+i))

@@ -88,8 +88,9 @@ type figure struct {
 	link string // name as the report writes it (differs for a case mismatch)
 	alt  string
 	kind figureKind
-	// missing: the report links it but it is never committed.
-	missing bool
+	// missing: the report links it but it is never committed; late: it is
+	// committed only after the deadline.
+	missing, late bool
 }
 
 // reportPlan is what a group's final report says and where it goes wrong.
@@ -103,6 +104,9 @@ type reportPlan struct {
 	figures                map[int][]figure
 	figureLink             string // folder prefix of figure links, relative to the report
 	checked                map[string]bool
+	noChecklist            bool         // the checklist deleted
+	deleted                map[int]bool // questions deleted, heading and answer
+	codeImages             map[int]bool // figures written inside backticks
 }
 
 // answers writes every question's final answer once, so that earlier
@@ -126,6 +130,9 @@ func (p *project) answers(plan reportPlan, spec *grade.Spec) map[int]string {
 		imageWords := 0
 		for _, f := range plan.figures[q] {
 			md := fmt.Sprintf("![%s](%s%s)", f.alt, plan.figureLink, f.link)
+			if plan.codeImages[q] {
+				md = "`" + md + "`"
+			}
 			images = append(images, md)
 			imageWords += len(strings.Fields(md))
 		}
@@ -170,25 +177,15 @@ func (p *project) renderReport(plan reportPlan, answers map[int]string, answered
 	fmt.Fprintf(&b, "# Exam report: %s with %s\n\n", p.data, p.model)
 	b.WriteString("This is the report of our project in the MLOps course. It follows the course template: fill in\n")
 	b.WriteString("every question below, keep to the recommended lengths and commit the figures to the repository.\n\n")
-	b.WriteString("## Overall project checklist\n\n")
-	b.WriteString("Tick what the project did. The module tag in parentheses says where the course covers it.\n")
-	for _, sec := range checklist {
-		fmt.Fprintf(&b, "\n### %s\n\n", sec.section)
-		for i, it := range sec.items {
-			mark := " "
-			if plan.checked[it.text] && (i*len(prompts))/len(sec.items) < answered {
-				mark = "x"
-			}
-			line := it.text
-			if it.module != "" {
-				line += " (" + it.module + ")"
-			}
-			fmt.Fprintf(&b, "* [%s] %s\n", mark, line)
-		}
+	if !plan.noChecklist {
+		p.renderChecklist(&b, plan, answered)
 	}
 	for q := 1; q <= len(prompts); q++ {
 		if s := sectionBefore[q]; s != "" {
 			fmt.Fprintf(&b, "\n## %s\n", s)
+		}
+		if plan.deleted[q] {
+			continue
 		}
 		fmt.Fprintf(&b, "\n### Question %d\n\n> **%s**\n>\n> Answer:\n\n", q, prompts[q-1])
 		switch {
@@ -201,4 +198,24 @@ func (p *project) renderReport(plan reportPlan, answers map[int]string, answered
 		}
 	}
 	return b.String()
+}
+
+// renderChecklist writes the checklist, ticked along with the answers.
+func (p *project) renderChecklist(b *strings.Builder, plan reportPlan, answered int) {
+	b.WriteString("## Overall project checklist\n\n")
+	b.WriteString("Tick what the project did. The module tag in parentheses says where the course covers it.\n")
+	for _, sec := range checklist {
+		fmt.Fprintf(b, "\n### %s\n\n", sec.section)
+		for i, it := range sec.items {
+			mark := " "
+			if plan.checked[it.text] && (i*len(prompts))/len(sec.items) < answered {
+				mark = "x"
+			}
+			line := it.text
+			if it.module != "" {
+				line += " (" + it.module + ")"
+			}
+			fmt.Fprintf(b, "* [%s] %s\n", mark, line)
+		}
+	}
 }

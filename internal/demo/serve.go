@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -74,15 +76,20 @@ const (
 )
 
 // ReplayDeadline replays what an instructor's cron sees around the
-// deadline, into ws, for the groups with held pushes: a scrape ten minutes
-// before the deadline; the last-minute groups push (three minutes before
-// it); a scrape one minute after the deadline; then the backdated groups
-// push their commit dated before the deadline. The course must be served
-// (GroupsFile written). It returns the groups replayed.
+// deadline, into ws, for the groups with held pushes and those whose
+// repositories stop answering: a scrape ten minutes before the deadline;
+// the last-minute groups push (three minutes before it); a scrape one
+// minute after the deadline; then the backdated groups push their commit
+// dated before the deadline, and the repositories that stop answering are
+// no longer served. The course must be served (GroupsFile written). It
+// returns the groups replayed.
 func (c *Course) ReplayDeadline(ctx context.Context, ws *workspace.Workspace) ([]int, error) {
 	var replayed []int
 	for _, h := range c.held {
 		replayed = append(replayed, h.group)
+	}
+	for _, g := range c.vanishing {
+		replayed = append(replayed, g.Number)
 	}
 	if len(replayed) == 0 {
 		return nil, nil
@@ -104,7 +111,13 @@ func (c *Course) ReplayDeadline(ctx context.Context, ws *workspace.Workspace) ([
 	if err := c.pushHeld(true); err != nil { // the backdated pushes
 		return nil, err
 	}
-	c.held = nil
+	for _, g := range c.vanishing { // the server answers 404 from now on
+		dir := filepath.Join(c.ReposDir, g.Repo)
+		if err := os.Rename(dir, dir+".gone"); err != nil {
+			return nil, fmt.Errorf("demo: group %d stops answering: %w", g.Number, err)
+		}
+	}
+	c.held, c.vanishing = nil, nil
 	return replayed, nil
 }
 
