@@ -1,6 +1,7 @@
 package scrape
 
 import (
+	"context"
 	"fmt"
 	"os"
 
@@ -10,12 +11,12 @@ import (
 	"handin/workspace"
 )
 
-// copyDeadlineTree lists the tree of the pinned commit into the snapshot and
-// copies the files later stages read into a new folder of the group's,
-// returned for store to move into place; the status says whether a report
-// was among them.
-func (r *runner) copyDeadlineTree(repo *git.Repository, snap *workspace.Snapshot) (newFiles string, err error) {
-	tree, notes, err := treeFiles(repo, plumbing.NewHash(snap.Pin.SHA))
+// copyDeadlineTree lists the tree of the pinned commit into the snapshot
+// (what is cut goes into c) and copies the files later stages read into a
+// new folder of the group's, returned for store to move into place; the
+// status says whether a report was among them.
+func (r *runner) copyDeadlineTree(ctx context.Context, repo *git.Repository, snap *workspace.Snapshot, c *cuts) (newFiles string, err error) {
+	tree, notes, err := treeFiles(ctx, repo, plumbing.NewHash(snap.Pin.SHA), c)
 	if err != nil {
 		return "", err
 	}

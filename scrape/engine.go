@@ -152,6 +152,11 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	}
 	pushLog, pushLogNote := r.pushLogSightings(repoCtx, g, snap.Branch, snap.Deadline)
 	newFiles, err := r.analyse(repoCtx, repo, snap, pushLog, pushLogNote)
+	if err != nil && repoCtx.Err() != nil { // the timeout (or the run) ended the analysis
+		failed := r.newSnapshot(g)
+		failed.Branch, failed.MovedTo = snap.Branch, snap.MovedTo
+		return r.failed(ctx, repoCtx, g, failed, auth != nil, err)
+	}
 	if err != nil {
 		return r.internalError(snap, err)
 	}
@@ -183,7 +188,9 @@ func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *worksp
 			tips[plumbing.NewHash(s.TipSHA)] = true
 		}
 	}
-	h, err := loadHistory(repo, slices.Collect(maps.Keys(tips))...)
+	var cut cuts
+	defer func() { snap.Cuts = cut.lines() }()
+	h, err := loadHistory(ctx, repo, &cut, slices.Collect(maps.Keys(tips))...)
 	if err != nil {
 		return "", err
 	}
@@ -191,7 +198,7 @@ func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *worksp
 	if pushLogNote != "" {
 		snap.Pin.Notes = append(snap.Pin.Notes, pushLogNote)
 	}
-	if err := addLateFiles(ctx, repo, snap.Pin.Late); err != nil {
+	if err := addLateFiles(ctx, repo, snap.Pin.Late, &cut); err != nil {
 		snap.Pin.Notes = append(snap.Pin.Notes, "files of the late commits not listed: "+err.Error())
 	}
 	if snap.Pin.SHA == "" {
@@ -199,7 +206,7 @@ func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *worksp
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-	return r.copyDeadlineTree(repo, snap)
+	return r.copyDeadlineTree(ctx, repo, snap, &cut)
 }
 
 // current returns the stored snapshot when it already answers this run:
@@ -328,7 +335,8 @@ func (r *runner) observe(snap *workspace.Snapshot, tip string) error {
 // store makes snap (and the files copied into newFiles, if any) the group's
 // snapshot; a failure to write the workspace ends the run. A snapshot that
 // cannot be written as JSON is this group's problem, not the run's: the
-// group is stored as an error saying so.
+// group is stored as an error saying so, unless an earlier snapshot is kept
+// (storeUnlessKept).
 func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 	err := r.ws.SaveSnapshot(snap, newFiles)
 	if errors.Is(err, workspace.ErrUnencodable) {
@@ -337,7 +345,7 @@ func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
 			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
 		}
-		err = r.ws.SaveSnapshot(snap, "")
+		return r.storeUnlessKept(snap)
 	}
 	if err != nil {
 		return &workspaceError{err}

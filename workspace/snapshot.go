@@ -39,6 +39,10 @@ type Snapshot struct {
 	Copied []string `json:"copied"`
 	// Notes are non-fatal remarks (size limits hit, symlinks skipped).
 	Notes []string `json:"notes,omitempty"`
+	// Cuts say what of the repository the scrape left out because it went
+	// over one of its limits (a name too long, a history or a tree too
+	// large), one line per limit.
+	Cuts []string `json:"cuts,omitempty"`
 
 	// dir is the group folder holding snapshot.json and files/; set by
 	// LoadSnapshot.
