@@ -231,7 +231,9 @@ func parseRow(h header, record []string, name string, line int, loc *time.Locati
 
 	if raw := field(h.branch); raw != "" {
 		branch := strings.TrimPrefix(raw, "refs/heads/")
-		if plumbing.NewBranchReferenceName(branch).Validate() != nil {
+		if err := checkBranchName(branch); err != nil {
+			problems = append(problems, err.Error())
+		} else if plumbing.NewBranchReferenceName(branch).Validate() != nil {
 			problems = append(problems, fmt.Sprintf("branch %q is not a valid branch name", raw))
 		} else {
 			g.Branch = branch

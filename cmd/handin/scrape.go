@@ -39,7 +39,8 @@ remote did not move are not fetched again unless --refresh.
 
 The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
 --token-host hosts (and, for the push log, to api.github.com when github.com
-is one of them) and never written anywhere.
+is one of them), over https (plain http only to a host written
+http://HOST), and never written anywhere.
 
 Example:
    handin scrape --groups groups.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws
@@ -64,7 +65,7 @@ func scrapeFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "timeout", Value: scrape.DefaultTimeout, Usage: "give up on one repository after `D`, retries included"},
 		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
 		&cli.StringFlag{Name: "token-file", Usage: "read the access token from `FILE` (default: $GITHUB_TOKEN, then $GH_TOKEN)"},
-		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only (repeatable)"},
+		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only, over https (http://HOST: also over plain http; repeatable)"},
 	}
 }
 

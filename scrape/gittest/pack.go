@@ -95,6 +95,19 @@ func sizeBytes(n int64) []byte {
 // (0..255) of the base.
 func CopyOp(offset, size byte) []byte { return []byte{0x80 | 0x01 | 0x10, offset, size} }
 
+// CopyRange are the delta instructions copying size bytes from offset of
+// the base, in pieces of at most 65,535 bytes.
+func CopyRange(offset, size int64) []byte {
+	var out []byte
+	for size > 0 {
+		n := min(size, 0xffff)
+		out = append(out, 0x80|0x0f|0x30,
+			byte(offset), byte(offset>>8), byte(offset>>16), byte(offset>>24), byte(n), byte(n>>8))
+		offset, size = offset+n, size-n
+	}
+	return out
+}
+
 // InsertOps are the delta instructions inserting data as it is.
 func InsertOps(data []byte) []byte {
 	var out []byte
