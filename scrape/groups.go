@@ -14,6 +14,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"handin/internal/coursetime"
+	"handin/internal/inputfile"
 	"handin/internal/lazyregexp"
 )
 
@@ -85,6 +86,9 @@ func parseHeader(record []string) (header, error) {
 	return h, nil
 }
 
+// maxGroupsFile bounds groups.csv (a course of 1,000 groups writes 100 KB).
+const maxGroupsFile = 16 << 20
+
 // ReadGroups reads groups.csv from r; name is used in messages, and a
 // deadline column written without a UTC offset is read in loc (the course's
 // time zone). It fails only when the file as a whole is unusable (empty, or
@@ -92,7 +96,7 @@ func parseHeader(record []string) (header, error) {
 // rows are still read. Blank lines and rows whose fields are all empty are
 // skipped.
 func ReadGroups(r io.Reader, name string, loc *time.Location) ([]Group, error) {
-	data, err := io.ReadAll(r)
+	data, err := inputfile.ReadFrom(r, name, maxGroupsFile)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}

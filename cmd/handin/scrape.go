@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"handin/internal/coursetime"
+	"handin/internal/inputfile"
 	"handin/scrape"
 	"handin/workspace"
 )
@@ -108,13 +109,16 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 	return opts, nil
 }
 
+// maxTokenFile bounds a token file (a token is 40 to 100 characters).
+const maxTokenFile = 64 << 10
+
 // accessToken is the token from file, else $GITHUB_TOKEN, else $GH_TOKEN
 // ("" when none: public repositories need none). These two are the only
 // variables read by hand: the token is never a flag (a command line is
 // visible to every user of the machine).
 func accessToken(file string) (string, error) {
 	if file != "" {
-		data, err := os.ReadFile(file)
+		data, err := inputfile.Read(file, maxTokenFile)
 		if err != nil {
 			return "", fmt.Errorf("--token-file: %w", err)
 		}
