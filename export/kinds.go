@@ -26,6 +26,7 @@ type kindInfo struct {
 // shown: a checker-segmentation finding may be a problem).
 var kindOrder = []kindInfo{
 	{grade.KindNotScraped, "not scraped", "", false},
+	{grade.KindOverBudget, "not done in the time a group may take", "", false},
 	{grade.KindBackdated, "backdated commits", "deadline-commit", false},
 	{grade.KindNoReport, "no report", "", false},
 	{grade.KindReportUnreadable, "report unreadable", "", false},
@@ -51,6 +52,7 @@ var kindOrder = []kindInfo{
 	{grade.KindClaimsNotChecked, "checklist not judged", "", false},
 	{grade.KindCheckerSegmentation, "the checker counted other text", "", false},
 	// information
+	{grade.KindCut, "cut by handin's limits", "", false},
 	{grade.KindCheckerCrash, "the course checker would stop", "", false},
 	{grade.KindAttribution, "attribution incomplete", "contributions", false},
 	{grade.KindSharedHistory, "history shared with another group", "claims", true},

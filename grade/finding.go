@@ -77,6 +77,13 @@ const (
 	KindSharedHistory         Kind = "shared-history"          // another group's repository shares commits with this one
 )
 
+// Kinds about what handin left out or gave up on: a repository or report
+// crafted (or large enough) to exhaust it.
+const (
+	KindCut        Kind = "cut"         // the scrape cut something over one of its limits (a name, a history, a tree)
+	KindOverBudget Kind = "over-budget" // grading or the page took longer than a group may take: not done
+)
+
 // Severity says whether the instructor must act on a finding.
 type Severity string
 
@@ -98,7 +105,8 @@ func (k Kind) Severity() Severity {
 	case KindLinkImage, KindHTMLImage, KindCodeImage, KindRemoteImage, KindOwnRepoURL, KindNoMarker,
 		KindCheckerSegmentation, KindCheckerCrash, KindOutOfOrder, KindReportLocation, KindInvalidUTF8,
 		KindDuplicatedQuestion, KindQuestionsOrder, KindExtraQuestions, KindStudentDuplicated,
-		KindImplausibleDates, KindReadmeUnreadable, KindAttribution, KindUntickedWithEvidence, KindSharedHistory:
+		KindImplausibleDates, KindReadmeUnreadable, KindAttribution, KindUntickedWithEvidence, KindSharedHistory,
+		KindCut:
 		return SeverityInfo
 	}
 	return SeverityProblem

@@ -41,6 +41,7 @@ var courseKeys = []courseKey{
 	{key: "out", flag: "out", path: true},
 	{key: "workers", flag: "workers"},
 	{key: "timeout", flag: "timeout"},
+	{key: "group_timeout", flag: "group-timeout"},
 	{key: "token_file", flag: "token-file", path: true},
 	{key: "token_hosts", flag: "token-host"},
 }

@@ -53,7 +53,15 @@ func gradeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "spec", Value: grade.DefaultSpec, Usage: "built-in spec `NAME` (see 'handin spec list') or a spec FILE"},
 		&cli.StringFlag{Name: "authors", Usage: "authors.csv `FILE`: commit author email or name -> student id"},
 		&cli.StringFlag{Name: "claims", Usage: "checklist claims rules: built-in `NAME` (see 'handin claims list') or a rules FILE (default: the spec's year)"},
+		groupTimeoutFlag(),
 	}
+}
+
+// groupTimeoutFlag is --group-timeout, of the commands that grade or
+// export.
+func groupTimeoutFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "group-timeout", Value: grade.DefaultGroupTimeout,
+		Usage: "how long grading one group, or making its page, may take (`DURATION`); a group over it is told so, and the course goes on"}
 }
 
 // gradeOptions loads the spec and options named by gradeFlags, --tz and
@@ -76,6 +84,7 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 		}
 	}
 	opts.Only = c.IntSlice("group")
+	opts.GroupTimeout = c.Duration("group-timeout")
 	return opts, nil
 }
 
