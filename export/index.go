@@ -90,7 +90,7 @@ func writeIndex(name string, results []*grade.GroupResult, gaps []rosterGap, now
 	if err := templates().ExecuteTemplate(&buf, "index.html", d); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	return atomicfile.Write(name, buf.Bytes(), 0o644)
+	return atomicfile.Write(name, []byte(visible(buf.String())), 0o644)
 }
 
 func newIndexData(results []*grade.GroupResult, gaps []rosterGap, now time.Time) indexData {
