@@ -110,15 +110,14 @@ func (t limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	if enc := res.Header.Get("Content-Encoding"); enc != "" && !strings.EqualFold(enc, "identity") {
-		res.Body.Close()
-		return nil, fmt.Errorf("%w (Content-Encoding: %.40q)", errEncodedAnswer, enc)
-	}
-	switch {
+	switch enc := res.Header.Get("Content-Encoding"); {
 	case res.StatusCode < 200 || res.StatusCode >= 300:
 		// Cut short without an error: go-git puts what it read into its
-		// error, and the status says what went wrong.
+		// error, and the status says what went wrong (however encoded).
 		res.Body = &cappedBody{body: res.Body, left: maxErrorBody}
+	case enc != "" && !strings.EqualFold(enc, "identity"): // a git answer: refused, never inflated
+		res.Body.Close()
+		return nil, fmt.Errorf("%w (Content-Encoding: %.40q)", errEncodedAnswer, enc)
 	case strings.HasSuffix(req.URL.Path, "/info/refs"):
 		res.Body = &cappedBody{body: res.Body, left: maxRefAdvertisement,
 			over: fmt.Errorf("list of branches and tags over %s: %w", mib(maxRefAdvertisement), errAnswerTooLarge)}

@@ -46,6 +46,17 @@ func (p *Pack) Delta(base int, baseSize, target int64, instructions []byte) int 
 	return i
 }
 
+// Chain adds an object of size bytes of typ and depth deltas each building
+// the next version of it from the one before (its last byte changed), and
+// returns the last delta's number in the pack.
+func (p *Pack) Chain(typ plumbing.ObjectType, size int64, depth int) int {
+	last := p.Object(typ, bytes.Repeat([]byte{'a'}, int(size)))
+	for i := range depth {
+		last = p.Delta(last, size, size, append(CopyRange(0, size-1), InsertOps([]byte{byte('b' + i%20)})...))
+	}
+	return last
+}
+
 // Offset is where object i starts in the pack.
 func (p *Pack) Offset(i int) int64 { return p.offsets[i] }
 

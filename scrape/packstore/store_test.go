@@ -179,17 +179,6 @@ func TestIndexLeavesOutDeltasGitNeverWrites(t *testing.T) {
 	}
 }
 
-// chain adds to p an object of size bytes (of typ) and depth deltas each
-// building the next version of it from the one before (the last byte
-// changed), and returns the last delta.
-func chain(p *gittest.Pack, typ plumbing.ObjectType, size int64, depth int) int {
-	last := p.Object(typ, bytes.Repeat([]byte{'a'}, int(size)))
-	for i := range depth {
-		last = p.Delta(last, size, size, append(gittest.CopyRange(0, size-1), gittest.InsertOps([]byte{byte('b' + i%20)})...))
-	}
-	return last
-}
-
 // A delta chain longer than git sends is refused where go-git would read
 // the object through the whole chain each time (over 256 KiB): a file at
 // its end is left out, as a large one is; a commit or a folder fails the
@@ -198,9 +187,9 @@ func chain(p *gittest.Pack, typ plumbing.ObjectType, size int64, depth int) int 
 func TestIndexBoundsDeltaChains(t *testing.T) {
 	const large = 300 << 10
 	var p gittest.Pack
-	fine := chain(&p, plumbing.BlobObject, large, packstore.MaxStreamedDeltaDepth)
-	deep := chain(&p, plumbing.BlobObject, large, packstore.MaxStreamedDeltaDepth+1)
-	chain(&p, plumbing.BlobObject, 1000, 500)
+	fine := p.Chain(plumbing.BlobObject, large, packstore.MaxStreamedDeltaDepth)
+	deep := p.Chain(plumbing.BlobObject, large, packstore.MaxStreamedDeltaDepth+1)
+	p.Chain(plumbing.BlobObject, 1000, 500)
 	store, _ := emptyRepo(t)
 	if err := writePack(store, p.Bytes()); err != nil {
 		t.Fatal(err)
@@ -211,7 +200,7 @@ func TestIndexBoundsDeltaChains(t *testing.T) {
 	}
 
 	var commits gittest.Pack
-	chain(&commits, plumbing.CommitObject, large, packstore.MaxStreamedDeltaDepth+1)
+	commits.Chain(plumbing.CommitObject, large, packstore.MaxStreamedDeltaDepth+1)
 	store, dir := emptyRepo(t)
 	if err := writePack(store, commits.Bytes()); err == nil || !strings.Contains(err.Error(), "chain of 51 deltas") {
 		t.Errorf("a commit at the end of a chain of 51 deltas: %v, want the pack refused", err)
