@@ -24,6 +24,16 @@ func (c *course) store(name string, o gittest.Object) plumbing.Hash {
 	return plumbing.NewHash(sha)
 }
 
+// blob stores content in the served repository name.
+func (c *course) blob(name, content string) plumbing.Hash {
+	c.t.Helper()
+	sha, err := c.repos[name].StoreBlob([]byte(content))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return plumbing.NewHash(sha)
+}
+
 // commitOn commits tree on top of parents as branch main, dated when.
 func (c *course) commitOn(name string, tree plumbing.Hash, when time.Time, who gittest.Signature, parents ...plumbing.Hash) plumbing.Hash {
 	c.t.Helper()
@@ -36,42 +46,17 @@ func (c *course) commitOn(name string, tree plumbing.Hash, when time.Time, who g
 	return h
 }
 
-// treeOf is the tree of commit sha in the served repository name, with
-// one more entry.
-func (c *course) treeOf(name, sha string, more object.TreeEntry) plumbing.Hash {
-	c.t.Helper()
-	commit, err := c.repos[name].CommitObject(sha)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	root, err := commit.Tree()
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	entries := append(slices.Clone(root.Entries), more)
-	slices.SortFunc(entries, func(a, b object.TreeEntry) int { return strings.Compare(sortName(a), sortName(b)) })
-	return c.store(name, &object.Tree{Entries: entries})
-}
-
-// sortName is how git orders tree entries: a folder as its name and "/".
-func sortName(e object.TreeEntry) string {
-	if e.Mode == filemode.Dir {
-		return e.Name + "/"
-	}
-	return e.Name
-}
-
 // A history is read up to its limits, and the snapshot says what was cut:
 // author names and addresses over 256 bytes, parents past 100.
 func TestRunCutsCommitFieldsOverTheirLimits(t *testing.T) {
 	c := newCourse(t)
 	c.repo("big.git")
 	report := c.commit("big.git", "main", reportCommit(alice, at(-3*time.Hour), "report"))
-	blob, err := c.repos["big.git"].StoreBlob([]byte("x"))
+	reportCommit, err := c.repos["big.git"].CommitObject(report)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree := c.treeOf("big.git", report, object.TreeEntry{Name: "x", Mode: filemode.Regular, Hash: plumbing.NewHash(blob)})
+	tree := reportCommit.TreeHash
 	long := gittest.Signature{Name: strings.Repeat("N", 1000), Email: strings.Repeat("e", 1000) + "@x.org"}
 	named := c.commitOn("big.git", tree, at(-2*time.Hour), long, plumbing.NewHash(report))
 	parents := []plumbing.Hash{named}
@@ -110,23 +95,14 @@ func TestRunCutsTreesOverTheirLimits(t *testing.T) {
 	commit := reportCommit(alice, at(-2*time.Hour), "report")
 	deep := strings.Repeat(strings.Repeat("d", 200)+"/", 25) + "bottom.txt" // 5,035 bytes
 	commit.Files[deep] = []byte("down here\n")
-	report := c.commit("trees.git", "main", commit)
-	blob, err := c.repos["trees.git"].StoreBlob([]byte("x"))
+	commit.RawEntries = []object.TreeEntry{{Name: strings.Repeat("n", 300), Mode: filemode.Regular, Hash: c.blob("trees.git", "x")}}
+	c.commit("trees.git", "main", commit)
+	fan, err := c.repos["trees.git"].FanOut(16, 8) // 16^8 paths
 	if err != nil {
 		t.Fatal(err)
 	}
-	long := c.treeOf("trees.git", report, object.TreeEntry{Name: strings.Repeat("n", 300), Mode: filemode.Regular, Hash: plumbing.NewHash(blob)})
-	onTime := c.commitOn("trees.git", long, at(-time.Hour), alice, plumbing.NewHash(report))
-	fan, mode := plumbing.NewHash(blob), filemode.Regular
-	for range 8 { // 16^8 paths
-		var t object.Tree
-		for i := range 16 {
-			t.Entries = append(t.Entries, object.TreeEntry{Name: fmt.Sprintf("%x", i), Mode: mode, Hash: fan})
-		}
-		fan, mode = c.store("trees.git", &t), filemode.Dir
-	}
-	lateTree := c.treeOf("trees.git", onTime.String(), object.TreeEntry{Name: "data", Mode: filemode.Dir, Hash: fan})
-	c.commitOn("trees.git", lateTree, at(time.Hour), bob, onTime)
+	c.commit("trees.git", "main", gittest.Commit{Message: "add the data", Author: bob, When: at(time.Hour),
+		RawEntries: []object.TreeEntry{{Name: "data", Mode: filemode.Dir, Hash: plumbing.NewHash(fan)}}})
 
 	opts := testOptions(t, c.group(1, "trees.git"))
 	if o := outcomeOf(t, mustRun(t, opts), 1); o.Status != "ok" {

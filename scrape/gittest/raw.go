@@ -1,7 +1,11 @@
 package gittest
 
 import (
+	"sort"
+	"strconv"
+
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
@@ -30,4 +34,28 @@ func (r *Repo) StoreBlob(content []byte) (string, error) {
 // CommitObject reads the commit sha.
 func (r *Repo) CommitObject(sha string) (*object.Commit, error) {
 	return r.repo.CommitObject(plumbing.NewHash(sha))
+}
+
+// FanOut stores a folder that names one folder under each of width names
+// ("0", "1", ...), that folder likewise, levels deep, down to one small
+// file: width^levels paths in levels+1 objects, as git accepts them. It
+// returns the folder's hex SHA.
+func (r *Repo) FanOut(width, levels int) (string, error) {
+	h, err := r.storeBlob([]byte("x\n"))
+	if err != nil {
+		return "", err
+	}
+	mode := filemode.Regular
+	for range levels {
+		var t object.Tree
+		for i := range width {
+			t.Entries = append(t.Entries, object.TreeEntry{Name: strconv.Itoa(i), Mode: mode, Hash: h})
+		}
+		sort.Sort(object.TreeEntrySorter(t.Entries))
+		if h, err = r.store(&t); err != nil {
+			return "", err
+		}
+		mode = filemode.Dir
+	}
+	return h.String(), nil
 }
