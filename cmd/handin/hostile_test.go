@@ -345,7 +345,11 @@ func wantFinding(t *testing.T, r *grade.GroupResult, kind grade.Kind, text strin
 			return
 		}
 	}
-	t.Errorf("no %s finding saying %q: %v", kind, text, r.Findings)
+	var found []string
+	for _, f := range r.Findings {
+		found = append(found, fmt.Sprintf("%s: %.200s", f.Kind, f.Message))
+	}
+	t.Errorf("no %s finding saying %q:\n%s", kind, text, strings.Join(found, "\n"))
 }
 
 func hasKind(r *grade.GroupResult, kind grade.Kind) bool {
