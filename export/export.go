@@ -311,11 +311,12 @@ func writePage(ctx context.Context, ws *workspace.Workspace, opts Options, group
 	}
 	opts.Logger.WarnContext(ctx, "export: page over the time a group may take", "group", group, "timeout", limit)
 	msg := fmt.Sprintf("This page could not be made within %s, the time a group may take, so the report is not shown: open it in the repository.", limit)
-	if r, err = grade.LoadResult(ws, group); err != nil { // the abandoned page still reads the first
+	fresh, err := grade.LoadResult(ws, group) // the abandoned page may still be reading r
+	if err != nil {
 		return "", fmt.Errorf("group %d: %w", group, err)
 	}
 	return fmt.Sprintf("group %d: its page took longer than %s: written without the report", group, limit),
-		atomicfile.Stream(name, 0o644, func(w io.Writer) error { return renderPage(w, r, nil, nil, msg) })
+		atomicfile.Stream(name, 0o644, func(w io.Writer) error { return renderPage(w, fresh, nil, nil, msg) })
 }
 
 // checkPagesFolder refuses an output folder whose pages folder is a
