@@ -11,6 +11,7 @@ import (
 
 	"handin/export/gradebook"
 	"handin/grade"
+	"handin/workspace"
 )
 
 // Sheet names of the gradebook (and gradebook.KeptSheet).
@@ -50,6 +51,9 @@ var groupsLayout = gradebook.Layout{
 		{Header: "Checklist total", Width: 10}, {Header: "Ticked without evidence", Width: 10}, {Header: "Commits", Width: 9},
 		{Header: "Contributors", Width: 11}, {Header: "Late commits", Width: 9}, {Header: "Backdated", Width: 10},
 		{Header: "History out of order", Width: 10}, {Header: "Shares history with", Width: 12},
+		// The CI status of the commit that counts on GitHub (passing,
+		// failing, pending, none, unknown).
+		{Header: "CI", Width: 10, Colors: map[any]gradebook.Color{string(workspace.CIPassing): green, string(workspace.CIFailing): red}},
 		{Header: "Students", Width: 28, Wrap: true}, {Header: "Repository", Width: 40}, {Header: "Scrape status", Width: 12},
 		{Header: "Deadline SHA", Width: 14}, {Header: "Deadline commit time", Width: 18}, {Header: "Page", Width: 12},
 	},
@@ -205,9 +209,17 @@ func groupRow(r *grade.GroupResult) []any {
 	return []any{
 		r.Group, string(r.State), strings.Join(w.Problems, "\n"), passed, questions, unanswered,
 		missing, checked, total, tickedWithoutEvidence(r), w.Commits, w.Contributors, w.LateCommits, backdated,
-		outOfOrder, sharedHistoryGroups(r), studentList(r), r.URL, string(r.Status), r.Pin.SHA, r.Pin.Time,
+		outOfOrder, sharedHistoryGroups(r), orNil(w.CI), studentList(r), r.URL, string(r.Status), r.Pin.SHA, r.Pin.Time,
 		gradebook.Link{Text: fmt.Sprintf("group %d", r.Group), Target: w.Page},
 	}
+}
+
+// orNil is s, or an empty cell for "".
+func orNil(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
 }
 
 func yesNo(b bool) string {

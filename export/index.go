@@ -62,11 +62,11 @@ type indexRow struct {
 
 // columnKinds are the kinds the index's columns count: questions passed
 // (words, images, missing), unanswered, missing figures, late commits and
-// backdating, ticked without evidence.
+// backdating, ticked without evidence, CI.
 func columnKind(k grade.Kind) bool {
 	switch k {
 	case grade.KindWords, grade.KindImages, grade.KindMissing, grade.KindUnanswered, grade.KindLateCommits,
-		grade.KindBackdated, grade.KindTickedWithoutEvidence, grade.KindNotScraped:
+		grade.KindBackdated, grade.KindTickedWithoutEvidence, grade.KindNotScraped, grade.KindCIFailing:
 		return true
 	}
 	return k.MissingFigure()

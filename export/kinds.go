@@ -50,6 +50,7 @@ var kindOrder = []kindInfo{
 	{grade.KindNoCommits, "students without commits", "contributions", false},
 	{grade.KindTickedWithoutEvidence, "ticked without evidence", "claims", true},
 	{grade.KindClaimsNotChecked, "checklist not judged", "", false},
+	{grade.KindCIFailing, "CI failing", "ci", true},
 	{grade.KindCheckerSegmentation, "the checker counted other text", "", false},
 	// information
 	{grade.KindCut, "cut by handin's limits", "", false},

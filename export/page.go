@@ -95,7 +95,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 		RepoLink:     webLink(r),
 		CommitLink:   commitLink(r),
 		Failure:      failureOf(r),
-		RepoSize:     byteSize(r.Stats.RepoSize),
+		RepoSize:     repoSize(r.Stats),
 		Heatmap:      activityHeatmap(r.Stats),
 		Contributors: contributors(r),
 		ReportNote:   reportNote,
@@ -182,6 +182,15 @@ func githubRepo(r *grade.GroupResult) string {
 		return ""
 	}
 	return "https://github.com" + repo
+}
+
+// repoSize is the repository's size, and how many files it leaves out
+// because the scrape could not size them.
+func repoSize(st grade.RepoStats) string {
+	if st.RepoSizeUnsized > 0 {
+		return fmt.Sprintf("%s and %d files of unknown size", byteSize(st.RepoSize), st.RepoSizeUnsized)
+	}
+	return byteSize(st.RepoSize)
 }
 
 func byteSize(n int64) string {

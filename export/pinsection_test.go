@@ -21,11 +21,18 @@ func pinSectionOf(t *testing.T, g testGroup) []*html.Node {
 		t.Fatal(err)
 	}
 	page := parseHTML(t, data.Bytes())
-	headings := findAll(page, byID("deadline-commit"))
-	if len(headings) != 1 || headings[0].Data != "h2" {
-		t.Fatalf("want one h2#deadline-commit, got %d", len(headings))
-	}
 	assertNoActiveContent(t, page)
+	return sectionNodes(t, page, "deadline-commit")
+}
+
+// sectionNodes are the nodes of a page's section: from its h2#id to the
+// next h2.
+func sectionNodes(t *testing.T, page *html.Node, id string) []*html.Node {
+	t.Helper()
+	headings := findAll(page, byID(id))
+	if len(headings) != 1 || headings[0].Data != "h2" {
+		t.Fatalf("want one h2#%s, got %d", id, len(headings))
+	}
 	var nodes []*html.Node
 	for n := headings[0].NextSibling; n != nil && n.Data != "h2"; n = n.NextSibling {
 		nodes = append(nodes, n)

@@ -33,6 +33,10 @@ type row struct {
 	// TickedWithoutEvidence counts its ticked items without evidence.
 	ClaimsJudged          bool
 	TickedWithoutEvidence int
+
+	// CI is the CI status of the commit that counts (passing, failing,
+	// pending, none, unknown); "" when the repository is not on GitHub.
+	CI string
 }
 
 func newRow(r *grade.GroupResult) row {
@@ -47,6 +51,9 @@ func newRow(r *grade.GroupResult) row {
 		Page:         pagePath(r.Group),
 	}
 	w.ClaimsJudged, w.TickedWithoutEvidence = r.Claims != nil, r.Claims.TickedWithoutEvidence()
+	if r.CI != nil {
+		w.CI = string(r.CI.State)
+	}
 	if c := r.Check; c != nil {
 		w.Passed = c.Passed
 		w.Questions = len(c.Questions)

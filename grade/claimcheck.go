@@ -128,17 +128,17 @@ func checklistItems(sections []ChecklistSummary) []claims.Item {
 
 // snapshotTree is the deadline tree as the claims rules see it. Submodules
 // are no files of the group's; a symlink is listed (it may stand for a
-// Dockerfile) but its size is unknown. Contents come from the files the
-// scrape kept: any file it did not keep (fs.ErrNotExist) or that cannot be
-// read is "not kept", so a text rule says it could not tell, never that the
-// file holds no evidence.
+// Dockerfile) but its size is unknown, as is that of a file the scrape
+// could not size. Contents come from the files the scrape kept: any file it
+// did not keep (fs.ErrNotExist) or that cannot be read is "not kept", so a
+// text rule says it could not tell, never that the file holds no evidence.
 func snapshotTree(s *workspace.Snapshot) claims.Tree {
 	files := make([]claims.File, 0, len(s.Tree))
 	for _, f := range s.Tree {
-		switch f.Mode {
-		case workspace.ModeSubmodule:
+		switch {
+		case f.Mode == workspace.ModeSubmodule:
 			continue
-		case workspace.ModeSymlink:
+		case f.Mode == workspace.ModeSymlink || f.SizeUnknown:
 			files = append(files, claims.File{Path: f.Path, Size: -1})
 		default:
 			files = append(files, claims.File{Path: f.Path, Size: f.Size})

@@ -75,6 +75,7 @@ const (
 	KindUntickedWithEvidence  Kind = "unticked-with-evidence"  // an unticked item the repository shows
 	KindClaimsNotChecked      Kind = "claims-not-checked"      // the checklist could not be judged
 	KindSharedHistory         Kind = "shared-history"          // another group's repository shares commits with this one
+	KindCIFailing             Kind = "ci-failing"              // a check failed on GitHub at the commit that counts
 )
 
 // Kinds about what handin left out or gave up on: a repository or report

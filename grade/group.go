@@ -107,6 +107,9 @@ func scrapeFacts(s *workspace.Snapshot, tz *time.Location) *GroupResult {
 	if s.Pin.OutOfOrder {
 		r.add(KindOutOfOrder, 0, "history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)")
 	}
+	if r.CI = s.CI; s.CI != nil && s.CI.State == workspace.CIFailing {
+		r.add(KindCIFailing, 0, "CI failing at the commit that counts (%s): %s", shortSHA(s.Pin.SHA), failingChecks(s.CI.Checks))
+	}
 	for _, cut := range s.Cuts {
 		r.add(KindCut, 0, "cut by the scrape's limits: %s", cut)
 	}
@@ -297,7 +300,7 @@ func (r *GroupResult) repositoryStats(s *workspace.Snapshot, tz *time.Location, 
 	} else {
 		r.Stats.ReadmeWords = n
 	}
-	people := identity.Merge(s.Commits, s.Students, authors)
+	people := identity.Merge(identity.HistoryOf(s, authors))
 	r.Stats.Contributors = people.Count
 	r.Stats.Contributions = people.Contributions
 	r.Students = people.Students
@@ -352,6 +355,15 @@ func contributionFinding(students []StudentStats, unmapped []UnmappedIdentity) (
 // maxIdentitiesNamed bounds the identities an attribution-incomplete line
 // names (a history may hold thousands); the result lists every one.
 const maxIdentitiesNamed = 10
+
+// failingChecks names the failing checks in one line.
+func failingChecks(checks []workspace.Check) string {
+	names := make([]string, len(checks))
+	for i, c := range checks {
+		names[i] = c.Name
+	}
+	return strings.Join(names, ", ")
+}
 
 func joinInts(ns []int) string {
 	s := make([]string, len(ns))

@@ -418,6 +418,17 @@ func TestGroupBadInput(t *testing.T) {
 			problems: []string{"backdated: 1 commit(s) dated at or before the deadline were pushed after it, as GitHub's push log shows (graded 0123456789ab)"},
 		},
 		{
+			name: "CI failing at the commit that counts",
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{good("x")}, Pin: workspace.Pin{SHA: "0123456789abcdef0123"},
+				CI: &workspace.CI{State: workspace.CIFailing, Checks: []workspace.Check{{Name: "tests (3.11)", URL: "https://github.com/o/r/runs/1"}, {Name: "lint"}}}},
+			problems: []string{"CI failing at the commit that counts (0123456789ab): tests (3.11), lint"},
+		},
+		{
+			name: "CI passing, pending, none or unknown is no finding",
+			snap: workspace.Snapshot{Status: workspace.StatusOK, Commits: []workspace.Commit{good("x")},
+				CI: &workspace.CI{State: workspace.CIUnknown, Reason: "GitHub's API: 404"}},
+		},
+		{
 			name: "dates out of order is information, not an accusation",
 			snap: workspace.Snapshot{Status: workspace.StatusOK, Pin: workspace.Pin{OutOfOrder: true}, Commits: []workspace.Commit{good("x")}},
 			info: []string{"history out of date order: committer dates go backwards on the branch (clock skew or a rebase; not evidence of backdating)"},
@@ -433,6 +444,12 @@ func TestGroupBadInput(t *testing.T) {
 				opts.Spec = nil
 			}
 			r := Grade(s, opts)
+			if ci := tt.snap.CI; ci != nil {
+				failing := slices.ContainsFunc(r.Findings, func(f Finding) bool { return f.Kind == KindCIFailing })
+				if r.CI == nil || r.CI.State != ci.State || failing != (ci.State == workspace.CIFailing) {
+					t.Errorf("CI %+v with ci-failing %v, want %s with a finding only when failing", r.CI, failing, ci.State)
+				}
+			}
 			var info []Finding
 			for _, f := range r.Findings {
 				if !f.Problem() {

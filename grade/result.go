@@ -133,6 +133,10 @@ type GroupResult struct {
 	// SharedHistory lists the other groups whose repositories share commits
 	// with this one at their deadline commits, by group.
 	SharedHistory []SharedHistory `json:"shared_history,omitempty"`
+	// CI is the CI status of the commit that counts, as GitHub reports its
+	// checks: its state and the failing checks; nil when the repository is
+	// not on GitHub.
+	CI *workspace.CI `json:"ci,omitempty"`
 	// Findings lists every problem and piece of information about the
 	// group and its questions, for the index, the gradebook and the page.
 	Findings []Finding `json:"findings"`
@@ -181,7 +185,11 @@ type RepoStats struct {
 	UsesDVC           bool  `json:"dvc"`
 	TestFiles         int   `json:"test_files"`
 	RepoSize          int64 `json:"repo_size"`
-	ReadmeWords       int   `json:"readme_words"`
+	// RepoSizeUnsized counts the files of the deadline tree whose size the
+	// scrape could not learn (a partial clone, from a server that does not
+	// answer object-info): RepoSize is the size of the others.
+	RepoSizeUnsized int `json:"repo_size_unsized,omitempty"`
+	ReadmeWords     int `json:"readme_words"`
 }
 
 // The people of a result (who wrote the commits, see package identity),

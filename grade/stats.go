@@ -34,7 +34,10 @@ const (
 func treeStats(st *RepoStats, tree []workspace.File, content func(path string) (data []byte, ok bool)) {
 	unread := 0 // YAML files that may be a Cloud Build config, not read
 	for _, f := range tree {
-		st.RepoSize += f.Size
+		if f.SizeUnknown {
+			st.RepoSizeUnsized++
+		}
+		st.RepoSize += f.Size // 0 when unknown
 		if !f.Mode.Regular() || workspace.Vendored(f.Path) {
 			continue
 		}

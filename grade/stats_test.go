@@ -106,6 +106,10 @@ func TestRepoSizeSumsTree(t *testing.T) {
 	if st.RepoSize != 12 {
 		t.Errorf("repo size %d, want 12", st.RepoSize)
 	}
+	treeStats(&st, []workspace.File{{Path: "d.bin", Mode: workspace.ModeFile, SizeUnknown: true}}, nil)
+	if st.RepoSize != 12 || st.RepoSizeUnsized != 1 {
+		t.Errorf("repo size %d, %d files not sized; want 12, and the file of unknown size counted apart", st.RepoSize, st.RepoSizeUnsized)
+	}
 }
 
 func TestPullRequest(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	git "github.com/go-git/go-git/v5"
+	"github.com/go-git/go-git/v5/plumbing"
 
 	"handin/workspace"
 )
@@ -22,6 +23,7 @@ import (
 // Copy limits: student repositories are untrusted and sometimes hold
 // datasets; later stages need the report, its figures, and the group's own
 // small text files (code, configuration, workflows) to check claims against.
+// Nothing else is copied, so a partial clone fetches nothing else.
 const (
 	maxCopyFileSize  = 20 << 20
 	maxCopyTotalSize = 200 << 20
@@ -35,11 +37,12 @@ const (
 	maxDependencyFileSize = 2 << 20
 )
 
-// reportFolder is copied whole.
+// reportFolder's READMEs, text files and figures come first.
 const reportFolder = "reports/"
 
-// imageExtensions are copied wherever they are (reports link figures
-// from anywhere in the repository).
+// imageExtensions are the figures a page can show: copied wherever they
+// are (reports link figures from anywhere in the repository) when a README
+// names them (namedFigures).
 var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 
 // textExtensions are the code, configuration and requirement files later
@@ -66,23 +69,26 @@ const (
 )
 
 // copyPriority orders the files worth copying (see the priorities above);
-// notCopied for the others.
+// notCopied for the others. An image is copied only when a README names it.
 func copyPriority(p string) int {
 	base := strings.ToLower(path.Base(p))
 	switch {
 	case p == reportFolder+"README.md":
 		return priorityReport
-	case strings.HasPrefix(p, reportFolder):
+	case strings.HasPrefix(p, reportFolder) && (base == "readme.md" || isImage(base) || isText(p, base)):
 		return priorityReportFolder
 	case base == "readme.md":
 		return priorityReadme
-	case slices.Contains(imageExtensions, path.Ext(base)):
+	case isImage(base):
 		return priorityImage
 	case isText(p, base) && !workspace.Vendored(p):
 		return priorityText
 	}
 	return notCopied
 }
+
+// isImage: a figure file, by its lower-case name.
+func isImage(base string) bool { return slices.Contains(imageExtensions, path.Ext(base)) }
 
 // isText: a code, configuration or workflow file (base is p's lower-case
 // name). DVC's config is kept in a project one folder down too.
@@ -118,18 +124,23 @@ type copyResult struct {
 	Copied    []string
 	Notes     []string
 	HasReport bool // a copied README.md contains a question heading
+	// Missing are the blobs of files to copy that the clone does not hold
+	// (a partial clone): counted against the limits as if copied, and not
+	// copied.
+	Missing []plumbing.Hash
 }
 
-// copyFiles copies the report folder, README files, images and text files
-// of the tree into dst (a fresh folder), within the size limits, and says
-// in each wanted entry's NotCopied why it was not copied. Symlinks and
+// copyFiles copies the README files, the figures they name and the text
+// files of the tree into dst (a fresh folder), within the size limits, and
+// says in each wanted entry's NotCopied why it was not copied. Symlinks and
 // submodules are never materialised.
 func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, error) {
 	var res copyResult
 	var wanted []*treeEntry
+	figures := namedFigures(repo, tree)
 	for i := range tree {
 		e := &tree[i]
-		if copyPriority(e.Path) == notCopied {
+		if copyPriority(e.Path) == notCopied || isImage(strings.ToLower(path.Base(e.Path))) && !figures[strings.ToLower(path.Base(e.Path))] {
 			continue
 		}
 		switch e.Mode {
@@ -144,7 +155,7 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 	slices.SortStableFunc(wanted, func(a, b *treeEntry) int { return cmp.Compare(copyPriority(a.Path), copyPriority(b.Path)) })
 
 	var total, textTotal int64
-	var overSize, overText, binary []string
+	var overSize, overText, binary, notHeld []string
 	for _, e := range wanted {
 		text := copyPriority(e.Path) == priorityText
 		switch {
@@ -165,7 +176,12 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 			continue
 		}
 		content, err := writeBlob(repo, *e, dst, text)
+		missing := errors.Is(err, plumbing.ErrObjectNotFound)
 		switch {
+		case missing:
+			res.Missing = append(res.Missing, e.blob) // counted below as if copied
+			e.NotCopied = "its contents are not in the clone"
+			notHeld = append(notHeld, e.Path)
 		case errors.Is(err, fs.ErrExist) || errors.Is(err, syscall.ENOTDIR):
 			// Only a malformed tree names a path twice, or as file and folder.
 			e.NotCopied = "its path clashes with another path of the tree"
@@ -182,18 +198,21 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 		if text {
 			textTotal += e.Size
 		}
+		if missing {
+			continue
+		}
 		res.Copied = append(res.Copied, e.Path)
 		if strings.EqualFold(path.Base(e.Path), "readme.md") && bytes.Contains(bytes.ToLower(content), []byte(reportMarker)) {
 			res.HasReport = true
 		}
 	}
-	res.Notes = append(res.Notes, leftOutNotes(tree, overSize, overText, binary)...)
+	res.Notes = append(res.Notes, leftOutNotes(tree, overSize, overText, binary, notHeld)...)
 	return res, nil
 }
 
 // leftOutNotes are the snapshot's few lines on what was not copied; each
 // file's reason is in its NotCopied.
-func leftOutNotes(tree []treeEntry, overSize, overText, binary []string) []string {
+func leftOutNotes(tree []treeEntry, overSize, overText, binary, notHeld []string) []string {
 	var notes []string
 	var links []string
 	for _, e := range tree {
@@ -211,6 +230,7 @@ func leftOutNotes(tree []treeEntry, overSize, overText, binary []string) []strin
 		{fmt.Sprintf("files over the size limits (%s a file, %s in all)", mib(maxCopyFileSize), mib(maxCopyTotalSize)), overSize},
 		{fmt.Sprintf("text files over the %s text files may take", mib(maxTextTotalSize)), overText},
 		{"text files with binary content", binary},
+		{"files whose contents are not in the clone", notHeld},
 	} {
 		if len(group.paths) > 0 {
 			notes = append(notes, fmt.Sprintf("not copied: %d %s: %s", len(group.paths), group.what, quotedList(group.paths)))

@@ -2,10 +2,7 @@ package scrape
 
 import (
 	"context"
-	"fmt"
-	"os"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"handin/workspace"
@@ -13,21 +10,17 @@ import (
 
 // copyDeadlineTree lists the tree of the pinned commit into the snapshot
 // (what is cut goes into c) and copies the files later stages read into a
-// new folder of the group's, returned for store to move into place; the
-// status says whether a report was among them.
-func (r *runner) copyDeadlineTree(ctx context.Context, repo *git.Repository, snap *workspace.Snapshot, c *cuts) (newFiles string, err error) {
-	tree, notes, err := treeFiles(ctx, repo, plumbing.NewHash(snap.Pin.SHA), c)
+// new folder of the group's (fetching their contents first into a partial
+// clone), returned for store to move into place; the status says whether a
+// report was among them.
+func (r *runner) copyDeadlineTree(ctx context.Context, cl *clone, snap *workspace.Snapshot, c *cuts) (newFiles string, err error) {
+	tree, notes, err := treeFiles(ctx, cl.repo, plumbing.NewHash(snap.Pin.SHA), cl.remote != nil, c)
 	if err != nil {
 		return "", err
 	}
 	snap.Notes = append(snap.Notes, notes...)
-	newFiles, err = r.ws.NewFilesDir(snap.Group)
+	res, newFiles, err := r.copyFetching(ctx, cl, snap.Group, tree)
 	if err != nil {
-		return "", &workspaceError{fmt.Errorf("copy files: %w", err)}
-	}
-	res, err := copyFiles(repo, tree, newFiles)
-	if err != nil {
-		os.RemoveAll(newFiles)
 		return "", err
 	}
 	snap.Tree = make([]workspace.File, len(tree))

@@ -5,17 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
 
-	git "github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/transport"
 
-	"handin/scrape/packstore"
+	"handin/internal/github"
 	"handin/workspace"
 )
 
@@ -24,7 +21,9 @@ type runner struct {
 	opts      Options
 	ws        *workspace.Workspace
 	retry     retryPolicy
-	dirOwners map[int]int // group number -> index of the row owning its folder
+	dirOwners map[int]int    // group number -> index of the row owning its folder
+	gitHub    *github.Client // nil without a token
+	cache     *gitHubCache   // what GitHub's API answered; nil without a token
 }
 
 // workspaceError marks a failure to write the workspace, which ends the run.
@@ -54,6 +53,9 @@ func (r *runner) scrapeGroup(ctx context.Context, i int, g Group) (Outcome, erro
 	snap, resumed, err := r.snapshotGroupSafely(ctx, i, g)
 	if err != nil {
 		return Outcome{}, err
+	}
+	if err := r.cache.save(); err != nil {
+		return Outcome{}, &workspaceError{err}
 	}
 	o := Outcome{
 		Group:    g.Number,
@@ -92,6 +94,7 @@ func (r *runner) newSnapshot(g Group) *workspace.Snapshot {
 	return &workspace.Snapshot{
 		Group:     g.Number,
 		Students:  g.Students,
+		Roster:    withStudents(g, r.opts.Students),
 		URL:       RedactURL(g.URL),
 		WebURL:    g.WebURL,
 		Branch:    g.Branch,
@@ -117,7 +120,7 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	auth := tokenAuth(g.URL, r.opts.Token, r.opts.TokenHosts)
 	var remote remoteTip
 	err = r.retry.do(repoCtx, func() (err error) {
-		remote, err = listRemote(repoCtx, g.URL, auth, g.Branch)
+		remote, err = listRemote(repoCtx, g, auth)
 		return err
 	})
 	if err != nil {
@@ -133,16 +136,20 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	}
 	if !r.opts.Refresh {
 		if prev := r.current(snap, remote.Tip); prev != nil {
+			if r.gitHubFacts(repoCtx, g, prev) {
+				if err := r.ws.UpdateSnapshot(prev); err != nil {
+					return nil, false, &workspaceError{err}
+				}
+			}
 			return prev, true, r.observe(prev, prev.TipSHA)
 		}
 	}
 
-	repo, omitted, err := r.fetch(repoCtx, g, remote.Branch, auth)
+	cl, err := r.fetch(repoCtx, g, remote, auth)
 	if err != nil {
 		return r.failed(ctx, repoCtx, g, snap, auth != nil, err)
 	}
-	snap.Notes = append(snap.Notes, omittedNote(omitted)...)
-	tip, err := localTip(repo, remote.Branch)
+	tip, err := localTip(cl.repo, remote.Branch)
 	if err != nil {
 		return r.internalError(snap, err)
 	}
@@ -151,8 +158,12 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 		return nil, false, err
 	}
 	pushLog, pushLogNote := r.pushLogSightings(repoCtx, g, snap.Branch, snap.Deadline)
-	newFiles, err := r.analyse(repoCtx, repo, snap, pushLog, pushLogNote)
-	if err != nil && repoCtx.Err() != nil { // the timeout (or the run) ended the analysis
+	newFiles, err := r.analyse(repoCtx, cl, snap, pushLog, pushLogNote)
+	var remoteErr *remoteError
+	if errors.As(err, &remoteErr) {
+		err = remoteErr.err
+	}
+	if remoteErr != nil || (err != nil && repoCtx.Err() != nil) { // the server failed us after the fetch, or the timeout (the run) ended the analysis
 		failed := r.newSnapshot(g)
 		failed.Branch, failed.MovedTo = snap.Branch, snap.MovedTo
 		return r.failed(ctx, repoCtx, g, failed, auth != nil, err)
@@ -160,7 +171,10 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	if err != nil {
 		return r.internalError(snap, err)
 	}
+	snap.Notes = append(snap.Notes, cl.notes()...)
+	snap.Notes = append(snap.Notes, omittedNote(cl.omissions())...)
 	snap.Notes = append(snap.Notes, dateNotes(snap.Commits)...)
+	r.gitHubFacts(repoCtx, g, snap)
 	return snap, false, r.store(snap, newFiles)
 }
 
@@ -176,7 +190,8 @@ func (r *runner) deadlineFor(g Group) time.Time {
 // fills the snapshot and copies the files into a new folder of the group's
 // (copyDeadlineTree), returned for store to move into place ("" when nothing
 // was pinned).
-func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *workspace.Snapshot, pushLog []workspace.Evidence, pushLogNote string) (newFiles string, err error) {
+func (r *runner) analyse(ctx context.Context, cl *clone, snap *workspace.Snapshot, pushLog []workspace.Evidence, pushLogNote string) (newFiles string, err error) {
+	repo := cl.repo
 	obs, err := r.ws.Observations(snap.Group)
 	if err != nil {
 		return "", err
@@ -206,13 +221,13 @@ func (r *runner) analyse(ctx context.Context, repo *git.Repository, snap *worksp
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-	return r.copyDeadlineTree(ctx, repo, snap, &cut)
+	return r.copyDeadlineTree(ctx, cl, snap, &cut)
 }
 
 // current returns the stored snapshot when it already answers this run:
 // same deadline, URL and branch, the remote tip unchanged, and a result that
-// is not a failure to look. Students and web URL follow groups.csv, MovedTo
-// the remote.
+// is not a failure to look. Students, what the roster says of them and web
+// URL follow groups.csv (and the students file), MovedTo the remote.
 func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace.Snapshot {
 	prev, err := r.ws.LoadSnapshot(snap.Group)
 	if err != nil || prev.Status.Infrastructure() || prev.Status == workspace.StatusInvalid ||
@@ -220,50 +235,13 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 		prev.TipSHA != tip.String() {
 		return nil
 	}
-	if !slices.Equal(prev.Students, snap.Students) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
-		prev.Students, prev.WebURL, prev.MovedTo = snap.Students, snap.WebURL, snap.MovedTo
+	if !slices.Equal(prev.Students, snap.Students) || !slices.Equal(prev.Roster, snap.Roster) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
+		prev.Students, prev.Roster, prev.WebURL, prev.MovedTo = snap.Students, snap.Roster, snap.WebURL, snap.MovedTo
 		if r.ws.UpdateSnapshot(prev) != nil {
 			return nil // scrape it again; store will report a real write failure
 		}
 	}
 	return prev
-}
-
-// fetch brings the branch into the group's workspace clone: incrementally
-// into an existing clone, or as a fresh bare clone built in the workspace's
-// tmp folder and renamed into place once complete. omitted is what the
-// clone's pack store left out of the packs this fetch brought.
-func (r *runner) fetch(ctx context.Context, g Group, branch string, auth transport.AuthMethod) (repo *git.Repository, omitted []packstore.Omission, err error) {
-	final := r.ws.ClonePath(g.Number)
-	redacted := RedactURL(g.URL)
-	if existing, ok := openClone(ctx, final, redacted); ok {
-		err := r.retry.do(ctx, func() error { return fetchBranch(ctx, existing, g.URL, auth, branch) })
-		return existing, omissions(existing), err
-	}
-	tmp, err := r.ws.NewCloneDir(g.Number)
-	if err != nil {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: %w", err)}
-	}
-	defer os.RemoveAll(tmp) // no-op once renamed
-	repo, err = initClone(ctx, tmp, redacted, branch)
-	if err != nil {
-		return nil, nil, &workspaceError{err}
-	}
-	if err := r.retry.do(ctx, func() error { return fetchBranch(ctx, repo, g.URL, auth, branch) }); err != nil {
-		return nil, nil, err
-	}
-	omitted = omissions(repo) // the storage opened on tmp: the clone is opened again once moved
-	if err := os.RemoveAll(final); err != nil {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: replace %s: %w", final, err)}
-	}
-	if err := os.Rename(tmp, final); err != nil {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: %w", err)}
-	}
-	repo, ok := openClone(ctx, final, redacted)
-	if !ok {
-		return nil, nil, &workspaceError{fmt.Errorf("clone: %s unreadable after rename", final)}
-	}
-	return repo, omitted, nil
 }
 
 // failed turns a failed list or fetch into the group's status, stored
@@ -341,7 +319,7 @@ func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 	err := r.ws.SaveSnapshot(snap, newFiles)
 	if errors.Is(err, workspace.ErrUnencodable) {
 		*snap = workspace.Snapshot{
-			Group: snap.Group, Students: snap.Students, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
+			Group: snap.Group, Students: snap.Students, Roster: snap.Roster, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
 			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
 			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
 		}

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	git "github.com/go-git/go-git/v5"
@@ -157,4 +158,18 @@ func commitMetadata(commit *object.Commit, c *cuts, brief bool) workspace.Commit
 	}
 	sanitizeDates(&m)
 	return m
+}
+
+// readBlob is the start of a blob, at most limit bytes.
+func readBlob(repo *git.Repository, h plumbing.Hash, limit int64) ([]byte, error) {
+	blob, err := repo.BlobObject(h)
+	if err != nil {
+		return nil, err
+	}
+	r, err := blob.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(io.LimitReader(r, limit))
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,12 +17,17 @@ import (
 	"handin/internal/coursetime"
 	"handin/internal/inputfile"
 	"handin/internal/lazyregexp"
+	"handin/workspace"
 )
 
 // Group is one row of groups.csv.
 type Group struct {
 	Number   int      // 0 when the row's group number is missing or invalid
 	Students []string // non-empty student ids, as written (trimmed)
+	// Roster is what the row says of its students besides their ids
+	// (columns student_N_name, student_N_email, student_N_github): only the
+	// students it says something of.
+	Roster []workspace.Student
 	// RawURL is repo_url as written. It may hold credentials: pass it
 	// through RedactURL before showing it.
 	RawURL   string
@@ -45,14 +51,25 @@ const (
 	colBranch   = "branch"
 )
 
-// studentColumn matches student_1 ... student_N.
-var studentColumn = &lazyregexp.Regexp{Expr: `^student_[0-9]+$`}
+// studentColumn matches student_1 ... student_N, and studentDetail the
+// columns that say more of one: student_1_name, student_1_email,
+// student_1_github.
+var (
+	studentColumn = &lazyregexp.Regexp{Expr: `^student_[0-9]+$`}
+	studentDetail = &lazyregexp.Regexp{Expr: `^(student_[0-9]+)_(name|email|github)$`}
+)
 
 // header maps the columns ReadGroups uses to their index in a row.
 type header struct {
 	group, url, deadline, branch int // -1 when absent (deadline, branch)
-	students                     []int
+	students                     []studentColumns
 	width                        int
+}
+
+// studentColumns are the columns of one student: the id, and those that
+// say more of them (-1 when absent).
+type studentColumns struct {
+	id, name, email, github int
 }
 
 func parseHeader(record []string) (header, error) {
@@ -77,11 +94,29 @@ func parseHeader(record []string) (header, error) {
 		case name == colBranch:
 			h.branch = i
 		case studentColumn.MatchString(name):
-			h.students = append(h.students, i)
+			h.students = append(h.students, studentColumns{id: i, name: -1, email: -1, github: -1})
 		}
 	}
 	if h.group < 0 || h.url < 0 {
 		return h, fmt.Errorf("header must name the columns %s and %s (got %q)", colGroup, colURL, strings.Join(record, ","))
+	}
+	for i, name := range record {
+		m := studentDetail.FindStringSubmatch(strings.ToLower(strings.TrimSpace(name)))
+		if m == nil {
+			continue
+		}
+		j := slices.IndexFunc(h.students, func(sc studentColumns) bool { return strings.EqualFold(strings.TrimSpace(record[sc.id]), m[1]) })
+		if j < 0 {
+			return h, fmt.Errorf("column %q has no column %s", m[0], m[1])
+		}
+		switch m[2] {
+		case "name":
+			h.students[j].name = i
+		case "email":
+			h.students[j].email = i
+		default:
+			h.students[j].github = i
+		}
 	}
 	return h, nil
 }
@@ -209,9 +244,19 @@ func parseRow(h header, record []string, name string, line int, loc *time.Locati
 			g.Number = n
 		}
 	}
-	for _, i := range h.students {
-		if id := field(i); id != "" {
-			g.Students = append(g.Students, id)
+	for _, sc := range h.students {
+		st := workspace.Student{ID: field(sc.id), Name: field(sc.name), Email: field(sc.email), GitHub: field(sc.github)}
+		if st.ID != "" {
+			g.Students = append(g.Students, st.ID)
+		}
+		switch st, err := checkStudent(st); {
+		case st == (workspace.Student{ID: st.ID}):
+		case st.ID == "":
+			problems = append(problems, fmt.Sprintf("%s given without its student id", studentNote(st)))
+		case err != nil:
+			problems = append(problems, err.Error())
+		default:
+			g.Roster = append(g.Roster, st)
 		}
 	}
 
@@ -248,6 +293,17 @@ func parseRow(h header, record []string, name string, line int, loc *time.Locati
 		g.Err = fmt.Errorf("%s:%d: %s", name, line, strings.Join(problems, "; "))
 	}
 	return g
+}
+
+// studentNote names what the roster says of a student ("name Anna Berg").
+func studentNote(st workspace.Student) string {
+	var parts []string
+	for _, p := range [][2]string{{"name", st.Name}, {"email", st.Email}, {"GitHub login", st.GitHub}} {
+		if p[1] != "" {
+			parts = append(parts, p[0]+" "+strconv.Quote(p[1]))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 func allBlank(record []string) bool {

@@ -14,7 +14,6 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
-	"github.com/go-git/go-git/v5/storage/memory"
 )
 
 // remoteTip is what the remote advertised for the branch to scrape.
@@ -24,6 +23,9 @@ type remoteTip struct {
 	// MovedTo is the clone URL the remote redirected to (a renamed
 	// repository), "" when it answered at the URL asked.
 	MovedTo string
+	// server is the upload-pack session the listing was read from, for
+	// the fetch that follows (nil when the remote has no commits).
+	server *server
 }
 
 // errBranchNotFound: the remote has commits but not the requested branch.
@@ -50,26 +52,33 @@ func checkBranchName(branch string) error {
 	return nil
 }
 
-// listRemote asks the remote for its references (one small request, no
-// objects) and picks the branch to scrape: want, or the remote's default.
-func listRemote(ctx context.Context, rawURL string, auth transport.AuthMethod, want string) (remoteTip, error) {
-	remote := git.NewRemote(memory.NewStorage(), &config.RemoteConfig{Name: remoteName, URLs: []string{gitURL(rawURL)}})
+// listRemote asks the group's remote for its references (one small
+// request, no objects) and picks the branch to scrape: the group's, or the
+// remote's default.
+func listRemote(ctx context.Context, g Group, auth transport.AuthMethod) (remoteTip, error) {
 	var redirectedTo string
-	refs, err := remote.ListContext(context.WithValue(ctx, redirectKey{}, &redirectedTo), &git.ListOptions{Auth: auth})
+	srv, err := openServer(context.WithValue(ctx, redirectKey{}, &redirectedTo), g, auth)
 	if errors.Is(err, transport.ErrEmptyRemoteRepository) {
-		refs, err = nil, nil
+		return remoteTip{Branch: g.Branch}, nil
 	}
 	if err != nil {
 		return remoteTip{}, err
 	}
-	tip, err := pickBranch(refs, want)
+	refs, err := srv.adv.AllReferences() // HEAD as the symbolic reference it is
+	if err != nil {
+		return remoteTip{}, err
+	}
+	tip, err := pickBranch(slices.Collect(maps.Values(refs)), g.Branch)
 	if err != nil {
 		return remoteTip{}, err
 	}
 	if err := checkBranchName(tip.Branch); err != nil { // the remote's default branch, named by the students
 		return remoteTip{}, err
 	}
-	tip.MovedTo = movedRepository(rawURL, redirectedTo)
+	tip.MovedTo = movedRepository(g.URL, redirectedTo)
+	if !tip.Tip.IsZero() {
+		srv.branch, tip.server = tip.Branch, srv
+	}
 	return tip, nil
 }
 

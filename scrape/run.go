@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"handin/internal/github"
 	"handin/workspace"
 )
 
@@ -23,6 +24,9 @@ type Options struct {
 	Groups []Group
 	// GroupsFile names the file Groups were read from, kept with the roster.
 	GroupsFile string
+	// Students is the students file (ReadStudentsFile): what it says of a
+	// student fills in what groups.csv's columns leave empty.
+	Students []workspace.Student
 	// Deadline applies to every group without its own (Group.Deadline).
 	Deadline time.Time
 	Workers  int           // parallel clones; default 4
@@ -35,10 +39,12 @@ type Options struct {
 	// github.com): groups.csv is student input and may name any server.
 	Token      string
 	TokenHosts []string
-	// PushLog is where GitHub's push log is read, with Token, for groups
-	// whose repository is on its host (when the token is meant for that
-	// host); default DefaultPushLog. Without a token there is none.
-	PushLog PushLog
+	// GitHub is where GitHub's API is, for the groups whose repository is
+	// on its host when the token is meant for that host: their push log,
+	// the accounts behind their commits and the CI status of the commit
+	// that counts. Empty fields take github.Config's defaults. Without a
+	// token the API is not asked.
+	GitHub github.Config
 	// RetryDelay is the wait before the first retry of a transient failure,
 	// doubled for each further one; default 1s. Three attempts in all.
 	RetryDelay time.Duration
@@ -140,11 +146,19 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			return nil, fmt.Errorf("group %d has no deadline: give a default deadline", g.Number)
 		}
 	}
+	client, err := newGitHubClient(opts)
+	if err != nil {
+		return nil, err
+	}
 	if err := ws.SaveRoster(roster(opts)); err != nil {
 		return nil, err
 	}
 	installTransport()
-	r := &runner{opts: opts, ws: ws, retry: retryPolicy{Attempts: retryAttempts, BaseDelay: opts.RetryDelay}, dirOwners: dirOwners(groups)}
+	r := &runner{opts: opts, ws: ws, retry: retryPolicy{Attempts: retryAttempts, BaseDelay: opts.RetryDelay}, dirOwners: dirOwners(groups),
+		gitHub: client}
+	if client != nil {
+		r.cache = &gitHubCache{ws: ws, data: ws.LoadGitHubCache(opts.GitHub.API)}
+	}
 	opts.Logger.Info("scrape started", "groups", len(groups), "workers", opts.Workers, "workspace", ws.Root())
 
 	outcomes := make([]*Outcome, len(groups))
@@ -212,9 +226,7 @@ func (o Options) withDefaults() Options {
 	if o.TokenHosts == nil {
 		o.TokenHosts = DefaultTokenHosts
 	}
-	if o.PushLog == (PushLog{}) {
-		o.PushLog = DefaultPushLog
-	}
+	o.GitHub = o.GitHub.WithDefaults()
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}

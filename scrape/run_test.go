@@ -33,8 +33,9 @@ var (
 	carol = gittest.Signature{Name: "Carol", Email: "carol@example.com"}
 )
 
-// reportText is a filled-in exam template, as far as the no-report check cares.
-const reportText = "# Exam report\n\n### Question 1\n> **Enter the group number.**\n\nAnswer: 1\n"
+// reportText is a filled-in exam template, as far as the no-report check
+// cares, with the figure reportCommit writes.
+const reportText = "# Exam report\n\n### Question 1\n> **Enter the group number.**\n\nAnswer: 1\n\n![loss](figures/loss.PNG)\n"
 
 // course is a loopback git server and the repositories it serves.
 type course struct {
@@ -93,7 +94,7 @@ func reportCommit(who gittest.Signature, when time.Time, msg string) gittest.Com
 	return gittest.Commit{Message: msg, Author: who, When: when, Files: map[string][]byte{
 		"reports/README.md":          []byte(reportText),
 		"reports/figures/loss.PNG":   []byte("\x89PNG fake figure"),
-		"README.md":                  []byte("# project\n"),
+		"README.md":                  []byte("# project\n\n![architecture](docs/architecture/diag.svg)\n"),
 		"src/train.py":               []byte("print('train')\n"),
 		"docs/architecture/diag.svg": []byte("<svg/>"),
 	}}
@@ -222,7 +223,7 @@ func TestRunPinsTheDeadlineCommit(t *testing.T) {
 	c.commit("g6.git", "main", gittest.Commit{Message: "old default", Author: alice, When: at(-9 * time.Hour),
 		Files: map[string][]byte{"x": []byte("x")}})
 	c.commit("g6.git", "submission", gittest.Commit{Message: "report", Author: alice, When: at(-2 * time.Hour),
-		Files:    map[string][]byte{"reports/README.md": []byte(reportText)},
+		Files:    map[string][]byte{"reports/README.md": []byte(reportText + "![figure](fig.png)\n")},
 		Symlinks: map[string]string{"reports/passwd.md": "../../../../../../etc/passwd", "reports/fig.png": "/etc/hostname"}})
 	group6 := c.group(6, "g6.git")
 	group6.Branch = "submission"
@@ -770,7 +771,7 @@ func TestRunExportLimits(t *testing.T) {
 	c.repo("big.git")
 	commit := reportCommit(alice, at(-time.Hour), "report")
 	commit.Files["data/huge.png"] = make([]byte, maxCopyFileSize+1)
-	commit.Files["reports/README.md"] = []byte("# no questions here\n")
+	commit.Files["reports/README.md"] = []byte("# no questions here\n\n![data](../data/huge.png)\n")
 	c.commit("big.git", "main", commit)
 	opts := testOptions(t, c.group(1, "big.git"))
 	o := outcomeOf(t, mustRun(t, opts), 1)
@@ -792,9 +793,11 @@ func TestRunExportLimits(t *testing.T) {
 // A delta git never writes (10 bytes built from 9 MiB), as a server sends
 // it: the clone's pack store leaves it out, and the snapshot says so and
 // lists the file it could not read; the 9 MiB file is listed with its size.
+// (A server without partial fetch: one with sends the history alone.)
 func TestRunNotesObjectsLeftOutOfTheClone(t *testing.T) {
 	c := newCourse(t)
 	r := c.repo("odd.git")
+	c.server.WithoutFilter("odd.git")
 	commit := reportCommit(alice, at(-time.Hour), "report")
 	commit.Files["data/small.bin"] = make([]byte, 10)
 	commit.Zeros = map[string]int64{"data/large.bin": 9 << 20}

@@ -29,10 +29,16 @@ const schemePrefix = "handin+"
 // makes go-git pick scrape's transport.
 func gitURL(cloneURL string) string { return schemePrefix + cloneURL }
 
+// gitClient is the http.Client of every git request scrape makes, through
+// go-git's transport or its own (objectinfo.go).
+var gitClient = sync.OnceValue(func() *http.Client {
+	return &http.Client{Transport: newLimitedTransport(), CheckRedirect: recordRedirect}
+})
+
 // installTransport registers scrape's transport with go-git, once, when the
 // first scrape runs (not when the package is loaded).
 var installTransport = sync.OnceFunc(func() {
-	t := scrapeTransport{githttp.NewClient(&http.Client{Transport: newLimitedTransport(), CheckRedirect: recordRedirect})}
+	t := scrapeTransport{githttp.NewClient(gitClient())}
 	client.InstallProtocol(schemePrefix+"http", t)
 	client.InstallProtocol(schemePrefix+"https", t)
 })

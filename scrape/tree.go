@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path"
 	"strconv"
 	"strings"
@@ -23,6 +22,10 @@ import (
 type treeEntry struct {
 	workspace.File
 	blob plumbing.Hash
+	// missing: a partial clone does not hold the blob (yet); its size is
+	// unknown until asked for (File.SizeUnknown), a symlink's target until
+	// fetched.
+	missing bool
 }
 
 // Limits of the tree listing. A crafted tree can nest folders thousands
@@ -51,13 +54,14 @@ const maxQuotedNames = 5
 // submodules with no size. An entry whose name cannot be a file name (a
 // control character such as the "Icon\r" macOS Finder writes, "..", a
 // slash, invalid UTF-8, ".git") is skipped with everything under it, and
-// the rest of the tree is listed. It stops when ctx ends.
-func treeFiles(ctx context.Context, repo *git.Repository, commit plumbing.Hash, c *cuts) ([]treeEntry, []string, error) {
+// the rest of the tree is listed. In a partial clone, a blob the clone does
+// not hold is marked missing, not unread. It stops when ctx ends.
+func treeFiles(ctx context.Context, repo *git.Repository, commit plumbing.Hash, partial bool, c *cuts) ([]treeEntry, []string, error) {
 	co, err := repo.CommitObject(commit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read commit %s: %w", short(commit.String()), err)
 	}
-	l := &treeLister{ctx: ctx, repo: repo}
+	l := &treeLister{ctx: ctx, repo: repo, partial: partial}
 	if size, err := l.size(co.TreeHash); err != nil || size > packstore.MaxInMemoryObject {
 		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(packstore.MaxInMemoryObject), mib(size), err)
 	}
@@ -79,6 +83,7 @@ var errTreeTooLarge = errors.New("too many tree entries")
 type treeLister struct {
 	ctx       context.Context
 	repo      *git.Repository
+	partial   bool // blobs missing from the clone are expected
 	files     []treeEntry
 	visited   int
 	pathBytes int
@@ -179,6 +184,10 @@ func (l *treeLister) entry(p string, e object.TreeEntry) (treeEntry, error) {
 	case filemode.Symlink:
 		f.Mode = workspace.ModeSymlink
 		target, err := readSymlinkTarget(l.repo, e.Hash)
+		if l.partial && errors.Is(err, plumbing.ErrObjectNotFound) {
+			f.missing, f.SizeUnknown = true, true
+			return f, nil
+		}
 		if err != nil {
 			return f, fmt.Errorf("read symlink %s: %w", p, err)
 		}
@@ -188,7 +197,11 @@ func (l *treeLister) entry(p string, e object.TreeEntry) (treeEntry, error) {
 	}
 	var err error
 	f.Size, err = l.size(e.Hash)
-	if errors.Is(err, plumbing.ErrObjectNotFound) {
+	switch {
+	case l.partial && errors.Is(err, plumbing.ErrObjectNotFound):
+		f.missing, f.SizeUnknown = true, true
+		err = nil
+	case errors.Is(err, plumbing.ErrObjectNotFound):
 		l.unread = append(l.unread, p) // left out of the clone (indexPack)
 		err = nil
 	}
@@ -257,15 +270,6 @@ func safeEntryName(name string) bool {
 }
 
 func readSymlinkTarget(repo *git.Repository, h plumbing.Hash) (string, error) {
-	blob, err := repo.BlobObject(h)
-	if err != nil {
-		return "", err
-	}
-	r, err := blob.Reader()
-	if err != nil {
-		return "", err
-	}
-	defer r.Close()
-	target, err := io.ReadAll(io.LimitReader(r, maxSymlinkTarget))
+	target, err := readBlob(repo, h, maxSymlinkTarget)
 	return string(target), err
 }

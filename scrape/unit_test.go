@@ -73,6 +73,8 @@ func TestCopySelection(t *testing.T) {
 		"env/lib/site-packages/pkg/x.py":    notCopied,
 		"frontend/node_modules/a/pkg.json":  notCopied,
 		"frontend/node_modules/a/logo.png":  priorityImage, // figures are wherever the report links them
+		"reports/report.pdf":                notCopied,
+		"reports/figures/README.md":         priorityReportFolder,
 		".dvc/cache/files/md5/ab/cdef01234": notCopied,
 	} {
 		if got := copyPriority(p); got != want {
@@ -97,6 +99,26 @@ func TestCopySelection(t *testing.T) {
 	} {
 		if got := safeEntryName(name); got != want {
 			t.Errorf("safeEntryName(%q) = %v, want %v", name, got, want)
+		}
+	}
+}
+
+// A figure is named however a README links it, in any letter case; a name
+// that ends another name in the text counts as named too (subs.png names
+// s.png): a few bytes more, never a linked figure missed.
+func TestNamedFigures(t *testing.T) {
+	images := map[string]bool{}
+	for _, name := range []string{"loss.png", "arch v2.png", "a&b.jpg", "fig_1.png", "photo.jpeg", "raw.webp", "unused.png", "s.png", "diagram.svg"} {
+		images[name] = false
+	}
+	markNames(images, linkText([]byte(`# Report
+![Loss](figures/Loss.PNG) ![x](<docs/arch v2.png>)
+<img src="figures/a&amp;b.jpg"> ![y](figures/fig\_1.png)
+![z](https://github.com/o/r/blob/main/photo.jpeg?raw=true) ![w](raw%2Ewebp)
+[diagram](diagram.svg) subs.png`)))
+	for name, named := range images {
+		if want := name != "unused.png"; named != want {
+			t.Errorf("%q named: %v, want %v", name, named, want)
 		}
 	}
 }

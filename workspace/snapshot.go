@@ -44,9 +44,33 @@ type Snapshot struct {
 	// large), one line per limit.
 	Cuts []string `json:"cuts,omitempty"`
 
+	// Roster is what groups.csv and the students file say of the group's
+	// students besides their ids (names, addresses, GitHub logins): only
+	// the students they say something of (RosterStudents has them all).
+	Roster []Student `json:"roster,omitempty"`
+	// Accounts are the GitHub accounts behind the addresses of Commits, and
+	// the names on their profiles, as far as GitHub's API was read.
+	Accounts []Account `json:"accounts,omitempty"`
+	// CI is the CI status of the pinned commit; nil when the repository is
+	// not on GitHub (or nothing was pinned).
+	CI *CI `json:"ci,omitempty"`
+
 	// dir is the group folder holding snapshot.json and files/; set by
 	// LoadSnapshot.
 	dir string
+}
+
+// RosterStudents is every roster student of the group, in roster order,
+// with what the roster says of them.
+func (s *Snapshot) RosterStudents() []Student {
+	out := make([]Student, len(s.Students))
+	for i, id := range s.Students {
+		if j := slices.IndexFunc(s.Roster, func(st Student) bool { return strings.EqualFold(st.ID, id) }); j >= 0 {
+			out[i] = s.Roster[j]
+		}
+		out[i].ID = id
+	}
+	return out
 }
 
 // Commit is one commit's metadata.
@@ -84,6 +108,10 @@ type File struct {
 	Size   int64    `json:"size"`
 	Mode   FileMode `json:"mode"`
 	Target string   `json:"target,omitempty"` // symlink target, recorded, never followed
+	// SizeUnknown: the scrape could not learn the file's size, and Size is
+	// 0: its contents were not fetched, and the server does not answer
+	// object-info (partial clones).
+	SizeUnknown bool `json:"size_unknown,omitempty"`
 	// NotCopied says why a file the scrape copies (report, figure, README,
 	// text file) was not copied: too large, a symlink, binary content, ...
 	NotCopied string `json:"not_copied,omitempty"`

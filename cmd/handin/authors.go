@@ -19,9 +19,14 @@ func authorsCommand() *cli.Command {
 		Description: `Reads the scraped histories of the workspace and writes the authors file
 (--authors, or authors in handin.toml), or extends it: for every group, each
 commit identity that no rule and no line of the file maps to a roster student,
-with its name, address and commit count, the identities it was merged with and a
-suggested student id where a rule suggests one. Fill in the student ids (a
-spreadsheet opens the file), then run 'handin grade' again.
+with its name, address and commit count and the identities it was merged with.
+Where the identity points at one roster student (an id with a typo, a GitHub
+login or address that spells a roster name, a name that is part of one,
+initials), that student's id is written on its line, the most certain first,
+and the comment above says why: keep the line to accept the suggestion. Fill
+in the other student ids (a spreadsheet opens the file), then run 'handin
+grade' again. Names, addresses and GitHub logins in groups.csv or the
+students file (see 'handin scrape --help') map most identities by themselves.
 
 Every line already in the file is kept as it is, mapped or not, and an identity
 the file lists is not added again: run it after every scrape.
@@ -65,7 +70,7 @@ func runAuthors(c *cli.Context) error {
 	}
 	groups := make([]identity.AuthorsGroup, len(snaps))
 	for i, s := range snaps {
-		groups[i] = identity.AuthorsGroup{Group: s.Group, Identities: identity.ListUnmapped(s.Commits, s.Students, mapped)}
+		groups[i] = identity.AuthorsGroup{Group: s.Group, Identities: identity.ListUnmapped(identity.HistoryOf(s, mapped))}
 	}
 	out, added, err := identity.ExtendAuthorsCSV(existing, groups)
 	if err != nil {
@@ -109,6 +114,9 @@ func printAuthors(io streams, file string, added, all []identity.AuthorsGroup) {
 	}
 	fmt.Fprintf(io.out, "%s: %s of %s added (%d with a suggested student id); every line already there kept\n",
 		printable(file), identitiesText(identities), plural(len(added), "group"), suggested)
+	if suggested > 0 {
+		fmt.Fprintln(io.out, "a suggested student id is written on its line, the most certain first: keep the line to accept it, change or clear the id otherwise")
+	}
 }
 
 // identitiesText is "1 identity", "2 identities".

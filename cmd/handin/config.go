@@ -32,6 +32,7 @@ type courseKey struct {
 // one of them: only the file holding it.
 var courseKeys = []courseKey{
 	{key: "groups", flag: "groups", path: true},
+	{key: "students", flag: "students", path: true},
 	{key: "deadline", flag: "deadline"},
 	{key: "time_zone", flag: "tz"},
 	{key: "spec", flag: "spec", path: true},
@@ -44,6 +45,8 @@ var courseKeys = []courseKey{
 	{key: "group_timeout", flag: "group-timeout"},
 	{key: "token_file", flag: "token-file", path: true},
 	{key: "token_hosts", flag: "token-host"},
+	{key: "github_host", flag: "github-host"},
+	{key: "github_api", flag: "github-api"},
 }
 
 // envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE

@@ -22,8 +22,10 @@ the roster, computes repository statistics and maps commit authors to students.
 Writes WORKSPACE/groups/NNN/result.json per group and prints one line per group.
 
 Commit authors are matched to student ids by their DTU email, an id in their
-name or GitHub login, or --authors: a CSV of "author email or name,student id"
-lines the instructor keeps for the rest.
+name or GitHub login, what the roster says of its students (names, addresses,
+GitHub logins: groups.csv's columns or the students file, read by the scrape),
+the name on their GitHub profile, or --authors: a CSV of "author email or
+name,student id" lines the instructor keeps for the rest.
 
 Each checklist item is judged against the deadline tree with the claims rules
 of the spec's year (or --claims, see 'handin claims list'): evidence, no

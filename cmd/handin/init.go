@@ -65,8 +65,13 @@ const exampleCourseFile = `# handin course file: what stays the same on every ru
 # (HANDIN_WORKERS=8, HANDIN_DEADLINE=..., HANDIN_TOKEN_FILE=...).
 
 # One row per group: group_number,student_1,...,student_5,repo_url
-# (optional columns: deadline for an extension, branch).
+# (optional columns: deadline for an extension, branch, and student_N_name,
+# student_N_email, student_N_github).
 groups = "groups.csv"
+
+# The class list: a CSV with a header id,name,email,github (names, addresses
+# and GitHub logins match commits to students; groups.csv's columns win).
+# students = "students.csv"
 
 # The hand-in deadline: with a UTC offset (2026-01-23T23:59:59+01:00), or a
 # wall-clock time in time_zone.
@@ -104,6 +109,12 @@ timeout = "5m"
 # that has no https: the token then crosses the network readable).
 # token_file = "~/.config/handin/github-token"
 # token_hosts = ["github.com"]
+
+# GitHub's API, read with the token for the repositories on github_host: the
+# push log, the accounts behind commit addresses, the CI status of the commit
+# that counts. For GitHub Enterprise: its host, and https://HOST/api/v3.
+# github_host = "github.com"
+# github_api = "https://api.github.com"
 
 # Commit authors the roster cannot match by email or id: CSV of
 # "author email or name,student id".

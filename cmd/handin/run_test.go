@@ -37,7 +37,7 @@ func courseValues(t *testing.T, args ...string) (map[string]any, error) {
 					return err
 				}
 				got["course"] = file
-				for _, name := range []string{"groups", "deadline", "tz", "spec", "authors", "workspace", "out", "token-file"} {
+				for _, name := range []string{"groups", "students", "deadline", "tz", "spec", "authors", "workspace", "out", "token-file", "github-host", "github-api"} {
 					got[name] = c.String(name)
 				}
 				got["workers"] = c.Int("workers")
@@ -74,8 +74,12 @@ workers = 3
 timeout = "90s"
 group_timeout = "2m"
 token_hosts = ["github.com", "gitlab.example.org"]
+students = "classlist.csv"
+github_host = "github.example.edu"
+github_api = "https://github.example.edu/api/v3"
 `)
 	t.Setenv("HANDIN_WORKERS", "7")
+	t.Setenv("HANDIN_GITHUB_API", "https://api.example.edu")
 	t.Setenv("HANDIN_DEADLINE", "")   // empty: ignored
 	t.Setenv("HANDIN_TOKEN_FILE", "") // idem
 	got, err := courseValues(t, "--course", file, "--workspace", "elsewhere", "--authors", "a.csv")
@@ -94,8 +98,11 @@ token_hosts = ["github.com", "gitlab.example.org"]
 		"token-file":    "",                                    // nowhere: default
 		"workers":       7,                                     // environment beats file
 		"timeout":       90 * time.Second,                      // file
-		"group-timeout": 2 * time.Minute,                       // file
 		"token-host":    []string{"github.com", "gitlab.example.org"},
+		"group-timeout": 2 * time.Minute,                     // file
+		"students":      filepath.Join(dir, "classlist.csv"), // a path
+		"github-host":   "github.example.edu",                // file
+		"github-api":    "https://api.example.edu",           // environment beats file
 	}
 	for k, w := range want {
 		if g := got[k]; !equalValue(g, w) {

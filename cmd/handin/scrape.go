@@ -13,6 +13,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"handin/internal/coursetime"
+	"handin/internal/github"
 	"handin/internal/inputfile"
 	"handin/scrape"
 	"handin/workspace"
@@ -33,19 +34,29 @@ first scrape after the deadline bounds what was pushed by then: a commit dated
 at or before the deadline that it did not see was pushed after the deadline
 and is flagged backdated. In between, commits dated at or before the deadline
 get the benefit of the doubt. So run scrape on a schedule (cron) around the
-deadline, and once right after it. For repositories on github.com, with a
-token, GitHub's push log (api.github.com) gives the same evidence by
-GitHub's clock, no cron needed. Groups whose snapshot is current and whose
-remote did not move are not fetched again unless --refresh.
+deadline, and once right after it. For repositories on GitHub (--github-host,
+github.com by default), with a token, GitHub's push log gives the same
+evidence by GitHub's clock, no cron needed. Groups whose snapshot is current
+and whose remote did not move are not fetched again unless --refresh.
+
+The students' names, addresses and GitHub logins (--students, a class list's
+CSV with the columns id,name,email,github, or groups.csv's student_N_name,
+student_N_email and student_N_github columns) go into the snapshot: 'handin
+grade' matches commits with them. With a token, for repositories on GitHub,
+the scrape also reads the GitHub account behind each commit address, the
+name on its profile, and the CI status of the commit that counts (passing,
+failing, pending, none, unknown), each once: WORKSPACE/github.json keeps
+GitHub's answers.
 
 The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
---token-host hosts (and, for the push log, to api.github.com when github.com
-is one of them), over https (plain http only to a host written
-http://HOST), and never written anywhere.
+--token-host hosts (and to GitHub's API, --github-api, when --github-host is
+one of them), over https (plain http only to a host written http://HOST),
+and never written anywhere.
 
 Example:
    handin scrape --groups groups.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws
-   handin scrape --groups groups.csv --deadline "2026-01-23 23:59" --workspace ws --group 7 --refresh`,
+   handin scrape --groups groups.csv --deadline "2026-01-23 23:59" --workspace ws --group 7 --refresh
+   handin scrape --groups groups.csv --students classlist.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws`,
 		Flags:  append(scrapeFlags(), &cli.BoolFlag{Name: "json", Usage: "print the outcomes as JSON instead of a table"}),
 		Action: runScrape,
 	}, workspaceExits(
@@ -58,6 +69,7 @@ Example:
 func scrapeFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "groups", Usage: "groups `FILE` (CSV: group_number,student_1..student_5,repo_url[,deadline][,branch])", Required: true},
+		&cli.StringFlag{Name: "students", Usage: "students `FILE` (CSV: id,name,email,github, as the class list has them): whom commits are matched to"},
 		&cli.StringFlag{Name: "deadline", Usage: "deadline `TIME`, RFC 3339 (2026-01-23T23:59:59+01:00) or local to --tz (2026-01-23 23:59); required unless every group has its own"},
 		&cli.StringFlag{Name: "tz", Value: coursetime.DefaultZone, Usage: "course time `ZONE`: deadlines written without an offset are read in it"},
 		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (clones, snapshots)", Required: true},
@@ -67,6 +79,8 @@ func scrapeFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
 		&cli.StringFlag{Name: "token-file", Usage: "read the access token from `FILE` (default: $GITHUB_TOKEN, then $GH_TOKEN)"},
 		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only, over https (http://HOST: also over plain http; repeatable)"},
+		&cli.StringFlag{Name: "github-host", Value: github.DefaultHost, Usage: "`HOST` whose repositories GitHub's API serves (a GitHub Enterprise server's)"},
+		&cli.StringFlag{Name: "github-api", Usage: "GitHub's REST API `URL` (default: https://api.github.com for github.com, else https://HOST/api/v3)"},
 	}
 }
 
@@ -81,14 +95,25 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 	if err != nil {
 		return scrape.Options{}, usageError("scrape: %w", err)
 	}
+	var students []workspace.Student
+	if file := c.String("students"); file != "" {
+		if students, err = scrape.ReadStudentsFile(file); err != nil {
+			return scrape.Options{}, usageError("scrape: %w", err)
+		}
+	}
 	opts := scrape.Options{
 		Groups:     groups,
+		Students:   students,
 		GroupsFile: c.String("groups"),
 		Workers:    c.Int("workers"),
 		Timeout:    c.Duration("timeout"),
 		Refresh:    c.Bool("refresh"),
 		Only:       c.IntSlice("group"),
 		TokenHosts: c.StringSlice("token-host"),
+		GitHub:     github.Config{Host: c.String("github-host"), API: c.String("github-api")}.WithDefaults(),
+	}
+	if err := opts.GitHub.Check(); err != nil {
+		return scrape.Options{}, usageError("scrape: --github-api: %w", err)
 	}
 	if opts.Workers < 1 {
 		return scrape.Options{}, usageError("scrape: --workers must be at least 1")

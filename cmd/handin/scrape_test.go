@@ -109,7 +109,7 @@ func buildCourseRepo(dir, name string) error {
 	}
 	who := gittest.Signature{Name: "Student", Email: "student@example.com"}
 	report := map[string][]byte{
-		"reports/README.md":     []byte("# Report\n\n### Question 1\n> **Group number?**\n\nAnswer: " + name + "\n"),
+		"reports/README.md":     []byte("# Report\n\n### Question 1\n> **Group number?**\n\nAnswer: " + name + "\n\n![a](figures/a.png)\n"),
 		"reports/figures/a.png": []byte("\x89PNG not really"),
 	}
 	if !strings.HasPrefix(name, "late") {

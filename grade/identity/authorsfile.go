@@ -2,18 +2,14 @@ package identity
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"unicode"
 
 	"handin/internal/inputfile"
-	"handin/internal/lazyregexp"
-	"handin/workspace"
 )
 
 // Unmapped is a commit identity that no rule maps to a roster
@@ -30,109 +26,13 @@ type Unmapped struct {
 	// Reason why (or why an id found in the identity was not used).
 	Suggested string `json:"suggested,omitempty"`
 	Reason    string `json:"reason,omitempty"`
+	// Basis is what the suggestion rests on, most certain first:
+	// student-id, login, email-user, name, initials, only-one-left.
+	Basis string `json:"basis,omitempty"`
 }
 
 // Display is the identity as pages and findings name it: "name <email>".
 func (u Unmapped) Display() string { return (&identity{name: u.Name, email: u.Email}).display() }
-
-// ListUnmapped lists a group's commit identities that no rule maps
-// to a roster student (bots excluded): person by person, most commits
-// first, each identity with a suggested student id where a rule suggests
-// one.
-func ListUnmapped(commits []workspace.Commit, roster []string, authors map[string]string) []Unmapped {
-	return mergeIdentities(commits, roster, authors).unmapped(roster)
-}
-
-func (m *merged) unmapped(roster []string) []Unmapped {
-	people := slices.DeleteFunc(m.people(), func(p person) bool { return p.bot || p.match.id != "" })
-	slices.SortStableFunc(people, func(a, b person) int { return cmp.Compare(b.commits, a.commits) })
-	idle := idleStudents(m, roster)
-	var out []Unmapped
-	for _, p := range people {
-		suggested, reason := m.suggest(p, roster)
-		if suggested == "" && len(idle) == 1 && len(people) == 1 {
-			suggested, reason = idle[0], "the only roster student without commits, and the only unmapped person: check before mapping"
-		}
-		for i, id := range m.identities(p) {
-			u := Unmapped{Key: id.Email, Name: id.Name, Email: id.Email, Commits: id.Commits,
-				Suggested: suggested, Reason: reason}
-			if u.Key == "" {
-				u.Key = normalizeName(id.Name)
-			}
-			if i > 0 { // identities lists the person's main identity first
-				u.Person = m.ids[m.main(p)].display()
-			}
-			out = append(out, u)
-		}
-	}
-	return out
-}
-
-// idleStudents are the roster students no identity maps to.
-func idleStudents(m *merged, roster []string) []string {
-	active := map[string]bool{}
-	for _, p := range m.people() {
-		active[p.match.id] = true
-	}
-	var idle []string
-	for _, s := range roster {
-		if sid := RosterID(s); !active[sid] && !slices.Contains(idle, sid) {
-			idle = append(idle, sid)
-		}
-	}
-	return idle
-}
-
-// idLike is a student id written with a digit too many or too few, or a
-// wrong one ("s23162" for s213162).
-var idLike = &lazyregexp.Regexp{Expr: `(?i)s\d{5,7}`}
-
-// suggest finds a roster id written with a typo in one of a person's
-// identities: exactly one roster id one edit away. reason also reports an
-// id found that is not on the roster.
-func (m *merged) suggest(p person, roster []string) (suggested, reason string) {
-	for _, i := range p.members {
-		id := m.ids[i]
-		user, _, _ := strings.Cut(id.email, "@")
-		for _, text := range []string{user, id.name, id.login} {
-			for _, written := range idLike.FindAllString(text, -1) {
-				written = strings.ToLower(written)
-				var near []string
-				for _, s := range roster {
-					if sid := RosterID(s); oneEditApart(written, sid) && !slices.Contains(near, sid) {
-						near = append(near, sid)
-					}
-				}
-				if len(near) == 1 {
-					return near[0], fmt.Sprintf("%q in %s is one typo away from roster id %s", written, id.display(), near[0])
-				}
-			}
-		}
-		if reason == "" {
-			reason = id.hint
-		}
-	}
-	return "", reason
-}
-
-// oneEditApart reports whether a and b (ASCII) differ by exactly one
-// inserted, deleted or replaced character.
-func oneEditApart(a, b string) bool {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	if a == b || len(b)-len(a) > 1 {
-		return false
-	}
-	i := 0
-	for i < len(a) && a[i] == b[i] {
-		i++
-	}
-	if len(a) == len(b) {
-		return a[i+1:] == b[i+1:]
-	}
-	return a[i:] == b[i+1:]
-}
 
 // AuthorsGroup is one group's unmapped identities, for ExtendAuthorsCSV.
 type AuthorsGroup struct {
@@ -144,13 +44,16 @@ type AuthorsGroup struct {
 const authorsHeader = `author,student_id
 # One line per commit author: their address (or name) and the student id it belongs to.
 # A line without a student id lists an author not mapped yet: write the id after the separator.
+# A line handin wrote with a student id is a suggestion, most certain first (its comment says why):
+# keep the line to accept it, or change or clear the id.
 `
 
 // ExtendAuthorsCSV returns an authors.csv (existing: its current content,
 // empty for a new file) extended with a section per group listing the
 // identities it does not list yet: a comment line per group, then per
 // identity a comment (name, commits, suggested id and why) and a line with
-// its key and no student id, for the instructor to fill in. Every existing
+// its key and the suggested student id (none when nothing is suggested), for
+// the instructor to accept, change or fill in. Every existing
 // line is kept as it is, mapped or not; the file's separator and line ends
 // are kept. addedGroups are the groups with the identities added. An
 // existing file handin cannot read is an error, not rewritten.
@@ -184,7 +87,11 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) (out []byte, added
 			listed[key] = true
 			added.Identities = append(added.Identities, u)
 			section.WriteString(authorsComment(identityNote(u)) + eol)
-			section.WriteString(authorsField(u.Key) + string(sep) + eol)
+			id := u.Suggested
+			if !studentIDExact.MatchString(id) {
+				id = "" // the file could not be read back: the comment names it
+			}
+			section.WriteString(authorsField(u.Key) + string(sep) + id + eol)
 		}
 		if n := len(added.Identities); n > 0 {
 			out = append(out, authorsComment(fmt.Sprintf("group %d (%d unmapped)", g.Group, n))+eol...)
@@ -196,16 +103,17 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) (out []byte, added
 }
 
 // identityNote describes an unmapped identity in its comment line.
+// Its parts are joined by " - ": a comment holds no list separator.
 func identityNote(u Unmapped) string {
 	note := fmt.Sprintf("%s <%s>: %d commits", u.Name, u.Email, u.Commits)
 	if u.Person != "" {
-		note += "; same person as " + u.Person
+		note += " - same person as " + u.Person
 	}
 	switch {
 	case u.Suggested != "":
-		note += fmt.Sprintf("; suggested %s (%s)", u.Suggested, u.Reason)
+		note += fmt.Sprintf(" - suggested %s (%s)", u.Suggested, u.Reason)
 	case u.Reason != "":
-		note += "; " + u.Reason
+		note += " - " + u.Reason
 	}
 	return note
 }
@@ -218,11 +126,14 @@ func identityNote(u Unmapped) string {
 const listSeparators = ",;\t|"
 
 // authorsComment is a comment line that a spreadsheet opens as one text
-// cell: no list separator, quote or control character of the student's
-// text survives in it.
+// cell: no list separator, double quote (it becomes a single one) or
+// control character of the student's text survives in it.
 func authorsComment(text string) string {
 	return "# " + strings.Map(func(r rune) rune {
-		if strings.ContainsRune(listSeparators, r) || r == '"' || unicode.IsControl(r) {
+		switch {
+		case r == '"':
+			return '\'' // a quote, not the start of a quoted field
+		case strings.ContainsRune(listSeparators, r) || unicode.IsControl(r):
 			return ' '
 		}
 		return r

@@ -17,19 +17,20 @@ func TestUnmappedIdentities(t *testing.T) {
 		who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"}, who{"Zed", "zed@x.org"},
 		who{"dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com"},
 	)
-	got := ListUnmapped(commits, roster, nil)
+	got := ListUnmapped(of(commits, roster, nil))
 	typo := `"s23162" in EstebanAguayo <s23162@dtu.dk> is one typo away from roster id s213162`
+	// The person with a suggestion first, though Zed has more commits.
 	want := []Unmapped{
-		{Key: "zed@x.org", Name: "Zed", Email: "zed@x.org", Commits: 4},
-		{Key: "s23162@dtu.dk", Name: "EstebanAguayo", Email: "s23162@dtu.dk", Commits: 2, Suggested: "s213162", Reason: typo},
+		{Key: "s23162@dtu.dk", Name: "EstebanAguayo", Email: "s23162@dtu.dk", Commits: 2, Suggested: "s213162", Reason: typo, Basis: basisStudentID},
 		{Key: "7+estebanaguayo@users.noreply.github.com", Name: "EstebanAguayo", Email: "7+estebanaguayo@users.noreply.github.com",
-			Commits: 1, Person: "EstebanAguayo <s23162@dtu.dk>", Suggested: "s213162", Reason: typo},
+			Commits: 1, Person: "EstebanAguayo <s23162@dtu.dk>", Suggested: "s213162", Reason: typo, Basis: basisStudentID},
+		{Key: "zed@x.org", Name: "Zed", Email: "zed@x.org", Commits: 4},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got  %+v\nwant %+v", got, want)
 	}
 	// Mapping one identity in authors.csv maps the whole person.
-	got = ListUnmapped(commits, roster, map[string]string{"7+estebanaguayo@users.noreply.github.com": "s213162"})
+	got = ListUnmapped(of(commits, roster, map[string]string{"7+estebanaguayo@users.noreply.github.com": "s213162"}))
 	if len(got) != 1 || got[0].Key != "zed@x.org" {
 		t.Errorf("after mapping Esteban: %+v", got)
 	}
@@ -38,14 +39,14 @@ func TestUnmappedIdentities(t *testing.T) {
 // TestUnmappedIdentitiesOnlyIdleStudent: one unmapped person and one roster
 // student without commits: suggested, with a warning to check.
 func TestUnmappedIdentitiesOnlyIdleStudent(t *testing.T) {
-	got := ListUnmapped(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}),
-		[]string{"s111111", "s222222"}, nil)
+	got := ListUnmapped(of(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}),
+		[]string{"s111111", "s222222"}, nil))
 	if len(got) != 1 || got[0].Suggested != "s222222" || !strings.Contains(got[0].Reason, "check before mapping") {
 		t.Errorf("got %+v", got)
 	}
 	// Two unmapped people: nothing to suggest.
-	got = ListUnmapped(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}, who{"Cy", "cy@x.org"}),
-		[]string{"s111111", "s222222"}, nil)
+	got = ListUnmapped(of(history(who{"Ann", "s111111@dtu.dk"}, who{"bo-laptop", "bo@home.org"}, who{"Cy", "cy@x.org"}),
+		[]string{"s111111", "s222222"}, nil))
 	if len(got) != 2 || got[0].Suggested != "" || got[1].Suggested != "" {
 		t.Errorf("got %+v", got)
 	}
@@ -54,7 +55,7 @@ func TestUnmappedIdentitiesOnlyIdleStudent(t *testing.T) {
 // TestUnmappedIdentitiesOffRosterID: an id that is not on the roster (and
 // not one typo from it) is reported, not suggested.
 func TestUnmappedIdentitiesOffRosterID(t *testing.T) {
-	got := ListUnmapped(history(who{"Ann", "s999999@student.dtu.dk"}), []string{"s111111", "s222222"}, nil)
+	got := ListUnmapped(of(history(who{"Ann", "s999999@student.dtu.dk"}), []string{"s111111", "s222222"}, nil))
 	if len(got) != 1 || got[0].Suggested != "" || !strings.Contains(got[0].Reason, "s999999") {
 		t.Errorf("got %+v", got)
 	}
@@ -97,8 +98,8 @@ func TestExtendAuthorsCSVNew(t *testing.T) {
 	want := authorsHeader + `# group 3 (2 unmapped)
 # Zed  the laptop <zed@x.org>: 4 commits
 zed@x.org,
-# Esteban <s23162@dtu.dk>: 2 commits  suggested s213162 (one typo away)
-s23162@dtu.dk,
+# Esteban <s23162@dtu.dk>: 2 commits - suggested s213162 (one typo away)
+s23162@dtu.dk,s213162
 # group 5 (1 unmapped)
 # =cmd ' /C calc'!A0 <>: 1 commits
 "'=cmd|' /C calc'!A0",
@@ -109,7 +110,8 @@ ann@proton.me,
 	if string(got) != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	if m, err := ParseAuthorsCSV(got, "authors.csv"); err != nil || len(m) != 0 {
+	// Only the suggestion maps, once the instructor keeps its line.
+	if m, err := ParseAuthorsCSV(got, "authors.csv"); err != nil || !reflect.DeepEqual(m, map[string]string{"s23162@dtu.dk": "s213162"}) {
 		t.Errorf("reads back as %v, %v", m, err)
 	}
 }
@@ -131,13 +133,13 @@ func TestExtendAuthorsCSVKeepsEveryLine(t *testing.T) {
 		t.Fatalf("existing lines changed:\n%q", got)
 	}
 	addedText := string(got[len(existing)+2:])
-	wantAdded := "# group 3 (1 unmapped)\r\n# Esteban <s23162@dtu.dk>: 2 commits  suggested s213162 (one typo away)\r\ns23162@dtu.dk;\r\n" +
+	wantAdded := "# group 3 (1 unmapped)\r\n# Esteban <s23162@dtu.dk>: 2 commits - suggested s213162 (one typo away)\r\ns23162@dtu.dk;s213162\r\n" +
 		"# group 5 (1 unmapped)\r\n# =cmd ' /C calc'!A0 <>: 1 commits\r\n\"'=cmd|' /C calc'!A0\";\r\n"
 	if addedText != wantAdded {
 		t.Errorf("added\n%q\nwant\n%q", addedText, wantAdded)
 	}
 	m, err := ParseAuthorsCSV(got, "authors.csv")
-	if err != nil || !reflect.DeepEqual(m, map[string]string{"zed@x.org": "s111111"}) {
+	if err != nil || !reflect.DeepEqual(m, map[string]string{"zed@x.org": "s111111", "s23162@dtu.dk": "s213162"}) {
 		t.Errorf("reads back as %v, %v", m, err)
 	}
 	again, added, err := ExtendAuthorsCSV(got, authorsGroups)

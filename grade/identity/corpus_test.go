@@ -114,7 +114,7 @@ func TestMergeRealIdentities(t *testing.T) {
 	merges := map[string]*merged{}
 	totalIDs, totalBefore, totalAfter := 0, 0, 0
 	for _, g := range groups {
-		m := mergeIdentities(g.commits, g.roster, nil)
+		m := mergeIdentities(of(g.commits, g.roster, nil))
 		merges[g.name] = m
 		ids, after := 0, 0
 		for _, p := range m.people() {
@@ -141,7 +141,7 @@ func TestMergeRealIdentities(t *testing.T) {
 		// Every commit is credited: to a roster student, to a person matched
 		// to none, or to a bot.
 		credited := 0
-		c := Merge(g.commits, g.roster, nil)
+		c := Merge(of(g.commits, g.roster, nil))
 		for _, st := range c.Students {
 			credited += st.Commits
 		}
@@ -179,7 +179,7 @@ func TestMergeRealIdentities(t *testing.T) {
 			if g.name != c.group {
 				continue
 			}
-			for _, st := range Merge(g.commits, g.roster, nil).Students {
+			for _, st := range Merge(of(g.commits, g.roster, nil)).Students {
 				if st.ID == c.student && st.Commits != c.commits {
 					t.Errorf("%s: %s has %d commits, want %d (%v)", c.group, c.student, st.Commits, c.commits, st.Identities)
 				}
@@ -200,7 +200,7 @@ func TestMergeRealIdentities(t *testing.T) {
 func TestUnmappedRealIdentities(t *testing.T) {
 	total, suggested := 0, 0
 	for _, g := range loadCorpusGroups(t) {
-		list := ListUnmapped(g.commits, g.roster, nil)
+		list := ListUnmapped(of(g.commits, g.roster, nil))
 		total += len(list)
 		for _, u := range list {
 			if u.Suggested != "" {

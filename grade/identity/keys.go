@@ -209,7 +209,8 @@ func mergeKeys(id *identity) []mergeKey {
 	if sid := identityStudentID(id); sid != "" {
 		keys.add(keyStudentID, sid, "student id "+sid)
 	}
-	keys.addName(id.name)
+	keys.addName("name", id.name)
+	keys.addName("GitHub profile name", id.profile) // used like a commit's name
 	for _, login := range identityLogins(id) {
 		keys.addFolds(keyLogin, login.value, login.from)
 		folded := foldName(login.value)
@@ -236,15 +237,15 @@ func (l *keyList) addFolds(kind keyKind, s, from string) {
 	}
 }
 
-// addName adds a name's keys: the whole name, and for "Nicolai Holm (Nick)"
-// the name outside the parentheses and the one inside as a login; for
-// "magolimbo / Gabriele Turetta" each part as a login. Generic names and
-// parts add nothing.
-func (l *keyList) addName(name string) {
+// addName adds the keys of a name (what says which: "name"): the whole
+// name, and for "Nicolai Holm (Nick)" the name outside the parentheses and
+// the one inside as a login; for "magolimbo / Gabriele Turetta" each part
+// as a login. Generic names and parts add nothing.
+func (l *keyList) addName(what, name string) {
 	if genericName(name) {
 		return
 	}
-	l.addFolds(keyName, name, "name "+strconv.Quote(name))
+	l.addFolds(keyName, name, what+" "+strconv.Quote(name))
 	parts := nameParts.Split(strings.TrimSpace(name), -1)
 	if len(parts) < 2 {
 		return
@@ -254,7 +255,7 @@ func (l *keyList) addName(name string) {
 		main, aliases = "", parts // no part is the main one
 	}
 	if main != "" && !genericName(main) {
-		l.addFolds(keyName, main, "name "+strconv.Quote(main))
+		l.addFolds(keyName, main, what+" "+strconv.Quote(main))
 	}
 	for _, a := range aliases {
 		if !genericName(a) {
@@ -263,19 +264,21 @@ func (l *keyList) addName(name string) {
 	}
 }
 
-// identityLogins: the GitHub login of a noreply address, else the user part
-// of an address that is neither generic nor made up by git from a laptop's
-// user and host name ("+tag" dropped).
+// identityLogins: the GitHub login (of a noreply address, or of the account
+// behind the address), and the user part of an address that is neither a
+// noreply address, generic, nor made up by git from a laptop's user and
+// host name ("+tag" dropped).
 func identityLogins(id *identity) []mergeKey {
+	var out []mergeKey
 	if id.login != "" {
-		return []mergeKey{{kind: keyLogin, value: id.login, from: "GitHub login " + id.login}}
+		out = append(out, mergeKey{kind: keyLogin, value: id.login, from: "GitHub login " + id.login})
 	}
 	user, host, ok := strings.Cut(id.email, "@")
 	user, _, _ = strings.Cut(user, "+")
-	if !ok || genericEmail(id.email) || genericName(user) || machineHost.MatchString(host) {
-		return nil
+	if !ok || githubNoreply.MatchString(id.email) || genericEmail(id.email) || genericName(user) || machineHost.MatchString(host) {
+		return out
 	}
-	return []mergeKey{{kind: keyLogin, value: user, from: "address user " + user}}
+	return append(out, mergeKey{kind: keyLogin, value: user, from: "address user " + user})
 }
 
 // identityStudentID is the first student id written in an identity's name,

@@ -146,7 +146,7 @@ func TestMergeRules(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := peopleOf(Merge(history(tt.commits...), tt.roster, nil))
+			got := peopleOf(Merge(of(history(tt.commits...), tt.roster, nil)))
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("people\n got %+v\nwant %+v", got, tt.want)
 			}

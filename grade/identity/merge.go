@@ -10,29 +10,23 @@ import (
 	"handin/workspace"
 )
 
-// Rules that map a commit identity to a roster student, strongest first.
+// Rules that map a commit identity to a roster student by a student id
+// (the roster's own rules are in roster.go).
 const (
 	ruleAuthorsCSV = "authors.csv" // the instructor's authors.csv names the author
 	ruleEmail      = "email"       // sNNNNNN@student.dtu.dk / sNNNNNN@dtu.dk
 	ruleEmailUser  = "email-user"  // another address whose user part holds the id
 	ruleName       = "name"        // the author name holds the id
-	ruleLogin      = "login"       // the GitHub login (noreply address) holds the id
+	ruleLogin      = "login"       // the GitHub login (noreply address or account) holds the id
 )
 
+// rulesByStrength are the rules that map an identity to a student,
+// strongest first: the instructor's word, then addresses and accounts,
+// then ids written in text, then names.
+var rulesByStrength = []string{ruleAuthorsCSV, ruleEmail, ruleRosterEmail, ruleRosterLogin, ruleEmailUser, ruleName, ruleLogin, ruleRosterName, ruleProfileName}
+
 // ruleStrength orders the rules, strongest (0) first.
-func ruleStrength(rule string) int {
-	switch rule {
-	case ruleAuthorsCSV:
-		return 0
-	case ruleEmail:
-		return 1
-	case ruleEmailUser:
-		return 2
-	case ruleName:
-		return 3
-	}
-	return 4 // ruleLogin
-}
+func ruleStrength(rule string) int { return slices.Index(rulesByStrength, rule) }
 
 // studentIDExact is a whole student id; studentIDInText finds one inside a
 // name or login ("Jane (s123456)", "janes123456"), not a prefix of a longer
@@ -71,7 +65,8 @@ func (e evidence) stronger(than evidence) bool {
 type identity struct {
 	name    string // as written (valid UTF-8, trimmed)
 	email   string // normalised
-	login   string // GitHub login from a noreply address
+	login   string // GitHub login: from a noreply address, or of the account behind the address
+	profile string // the name on that account's GitHub profile
 	commits int
 	bot     bool
 	match   evidence
@@ -90,20 +85,49 @@ func (id *identity) display() string {
 	return id.name + " <" + id.email + ">"
 }
 
+// History is what tells who wrote a group's commits.
+type History struct {
+	Commits []workspace.Commit
+	// Roster is every roster student, with what the roster says of them
+	// (Snapshot.RosterStudents).
+	Roster []workspace.Student
+	// Accounts are the GitHub accounts behind commit addresses.
+	Accounts []workspace.Account
+	// Authors maps a normalised author email or name to a student id
+	// (ReadAuthorsCSV); nil when the instructor keeps no authors.csv.
+	Authors map[string]string
+}
+
+// HistoryOf is what a snapshot tells of who wrote its commits, with the
+// instructor's authors.csv.
+func HistoryOf(s *workspace.Snapshot, authors map[string]string) History {
+	return History{Commits: s.Commits, Roster: s.RosterStudents(), Accounts: s.Accounts, Authors: authors}
+}
+
+// ids are the roster's student ids.
+func (h History) ids() []string {
+	ids := make([]string, len(h.Roster))
+	for i, st := range h.Roster {
+		ids[i] = st.ID
+	}
+	return ids
+}
+
 // Merge merges the commit identities of a history into people, maps
 // them to roster ids and counts their commits.
-func Merge(commits []workspace.Commit, roster []string, authors map[string]string) Contributors {
-	m := mergeIdentities(commits, roster, authors)
-	c := summarize(m, roster)
-	c.Unmapped = m.unmapped(roster)
+func Merge(h History) Contributors {
+	m := mergeIdentities(h)
+	c := summarize(m, h.ids())
+	c.Unmapped = m.unmapped()
 	return c
 }
 
 // merged is a history's identities grouped into people.
 type merged struct {
-	ids   []*identity
-	uf    *unionFind
-	edges []mergeEdge // the merges made: a spanning tree of every person
+	ids    []*identity
+	uf     *unionFind
+	edges  []mergeEdge // the merges made: a spanning tree of every person
+	roster []workspace.Student
 }
 
 // mergeEdge is one merge of two identities and why it was made.
@@ -115,14 +139,15 @@ type mergeEdge struct {
 // mergeIdentities applies the merge rules, strongest first (so that strong
 // evidence decides when weaker evidence would join two students), and never
 // merges identities that map to different roster students.
-func mergeIdentities(commits []workspace.Commit, roster []string, authors map[string]string) *merged {
+func mergeIdentities(h History) *merged {
 	onRoster := map[string]bool{}
-	for _, s := range roster {
-		onRoster[RosterID(s)] = true
+	for _, st := range h.Roster {
+		onRoster[RosterID(st.ID)] = true
 	}
-	m := &merged{ids: collectIdentities(commits)}
+	m := &merged{ids: collectIdentities(h.Commits, h.Accounts), roster: h.Roster}
+	index := newRosterIndex(h.Roster)
 	for _, id := range m.ids {
-		id.match, id.hint = matchStudent(id, onRoster, authors)
+		id.match, id.hint = matchStudent(id, onRoster, h.Authors, index)
 	}
 	m.uf = newUnionFind(m.ids)
 	keys := make([][]mergeKey, len(m.ids))
@@ -203,8 +228,13 @@ func (m *merged) union(a, b int, rule, evidence string) {
 }
 
 // collectIdentities lists the distinct identities, sorted so that merging
-// does not depend on commit order.
-func collectIdentities(commits []workspace.Commit) []*identity {
+// does not depend on commit order, each with the GitHub account behind its
+// address.
+func collectIdentities(commits []workspace.Commit, accounts []workspace.Account) []*identity {
+	account := map[string]workspace.Account{}
+	for _, a := range accounts {
+		account[normalizeEmail(a.Email)] = a
+	}
 	byKey := map[[2]string]*identity{}
 	for _, c := range commits {
 		name := strings.TrimSpace(strings.ToValidUTF8(c.AuthorName, "\uFFFD"))
@@ -215,6 +245,9 @@ func collectIdentities(commits []workspace.Commit) []*identity {
 			id = &identity{name: name, email: email}
 			if m := githubNoreply.FindStringSubmatch(email); m != nil {
 				id.login = m[1]
+			}
+			if a, ok := account[email]; ok {
+				id.login, id.profile = cmp.Or(id.login, a.Login), a.Name
 			}
 			id.bot = strings.HasSuffix(strings.ToLower(name), "[bot]") || strings.HasSuffix(id.login, "[bot]") ||
 				botEmail(email)
@@ -234,7 +267,7 @@ func collectIdentities(commits []workspace.Commit) []*identity {
 
 // matchStudent applies the rules, strongest first, and returns the first
 // that names a roster student; hint records an id found off the roster.
-func matchStudent(id *identity, onRoster map[string]bool, authors map[string]string) (evidence, string) {
+func matchStudent(id *identity, onRoster map[string]bool, authors map[string]string, roster *rosterIndex) (evidence, string) {
 	var found []evidence
 	for _, key := range []string{id.email, normalizeName(id.name), id.login} {
 		if sid, ok := authors[key]; ok && key != "" {
@@ -253,6 +286,8 @@ func matchStudent(id *identity, onRoster map[string]bool, authors map[string]str
 	if m := studentIDInText.FindStringSubmatch(id.login); m != nil {
 		found = append(found, evidence{strings.ToLower(m[1]), ruleLogin, id.login})
 	}
+	found = append(found, roster.match(id)...)
+	slices.SortStableFunc(found, func(a, b evidence) int { return ruleStrength(a.rule) - ruleStrength(b.rule) })
 	var hint string
 	for _, e := range found {
 		if onRoster[e.id] {

@@ -129,7 +129,7 @@ func TestMergeAuthors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Merge(tt.commits, roster, tt.authors)
+			got := Merge(of(tt.commits, roster, tt.authors))
 			for _, st := range got.Students {
 				want := tt.want[st.ID]
 				if st.Commits != want.commits || st.Rule != want.rule {
@@ -164,8 +164,8 @@ func TestMergeAuthors(t *testing.T) {
 // listed with their distinct names and emails, sorted, all their commits and
 // every identity with the merge that joined it.
 func TestUnmatchedAuthorListsEachNameAndEmailOnce(t *testing.T) {
-	got := Merge(history(who{"Zed", "zed@home.lan"}, who{"zed", "zed@home.lan"}, who{"Zed", "z@work.com"},
-		who{"Zed", "zed@home.lan"}, who{"", "z@work.com"}), []string{"s111111"}, nil)
+	got := Merge(of(history(who{"Zed", "zed@home.lan"}, who{"zed", "zed@home.lan"}, who{"Zed", "z@work.com"},
+		who{"Zed", "zed@home.lan"}, who{"", "z@work.com"}), []string{"s111111"}, nil))
 	want := []Author{{Names: []string{"Zed", "zed"}, Emails: []string{"z@work.com", "zed@home.lan"}, Commits: 5,
 		Identities: []Identity{
 			{Name: "Zed", Email: "zed@home.lan", Commits: 2},
@@ -187,8 +187,8 @@ func TestMergeAuthorsOrderIndependent(t *testing.T) {
 	for i, c := range cs {
 		reversed[len(cs)-1-i] = c
 	}
-	a := Merge(cs, []string{"s111111", "s222222"}, nil)
-	b := Merge(reversed, []string{"s111111", "s222222"}, nil)
+	a := Merge(of(cs, []string{"s111111", "s222222"}, nil))
+	b := Merge(of(reversed, []string{"s111111", "s222222"}, nil))
 	if !reflect.DeepEqual(a, b) {
 		t.Errorf("order matters:\n%+v\n%+v", a, b)
 	}
@@ -248,4 +248,13 @@ func TestReadAuthorsCSV(t *testing.T) {
 	if _, err := ReadAuthorsCSV(filepath.Join(t.TempDir(), "absent.csv")); err == nil {
 		t.Error("a missing authors.csv must be an error")
 	}
+}
+
+// of is a history of commits by a roster of ids alone.
+func of(commits []workspace.Commit, roster []string, authors map[string]string) History {
+	h := History{Commits: commits, Authors: authors}
+	for _, id := range roster {
+		h.Roster = append(h.Roster, workspace.Student{ID: id})
+	}
+	return h
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -24,7 +26,9 @@ func GitAvailable() error {
 
 // Server serves every bare repository directly under a root folder as
 // URL/<name> (e.g. URL/g07.git) over smart HTTP on 127.0.0.1, through
-// `git http-backend`. Faults can be injected per repository name.
+// `git http-backend`. It serves as GitHub does: partial fetch (the filter
+// capability), any object by id, protocol v2 with object-info. Faults, and
+// servers that offer less, can be set up per repository name.
 type Server struct {
 	URL string // base URL, e.g. http://127.0.0.1:41234
 
@@ -46,6 +50,9 @@ type fault struct {
 	failCode   int
 	redirectTo string
 	token      string
+	// What the repository's server does not offer (see WithoutFilter,
+	// RefusingObjectWants, ProtocolV0Only).
+	noFilter, noObjectWants, v0Only bool
 }
 
 // NewServer starts serving the bare repositories under root.
@@ -119,6 +126,22 @@ func (s *Server) Redirect(oldName, newName string) {
 // auth whose password is token (any user name).
 func (s *Server) RequireToken(name, token string) { s.update(name, func(f *fault) { f.token = token }) }
 
+// WithoutFilter serves name as a server without partial fetch: no filter
+// capability (uploadpack.allowFilter off).
+func (s *Server) WithoutFilter(name string) { s.update(name, func(f *fault) { f.noFilter = true }) }
+
+// RefusingObjectWants serves name as a server that advertises fetching by
+// id (allow-reachable-sha1-in-want) yet refuses a want of anything but a
+// commit, a file's contents by id: it answers as git's upload-pack does
+// when it refuses a want ("ERR upload-pack: not our ref").
+func (s *Server) RefusingObjectWants(name string) {
+	s.update(name, func(f *fault) { f.noObjectWants = true })
+}
+
+// ProtocolV0Only serves name as a server that speaks protocol v0 alone (it
+// ignores a client's Git-Protocol header), so it offers no object-info.
+func (s *Server) ProtocolV0Only(name string) { s.update(name, func(f *fault) { f.v0Only = true }) }
+
 // Reset removes every fault configured for name.
 func (s *Server) Reset(name string) {
 	s.mu.Lock()
@@ -188,9 +211,44 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if _, err := os.Stat(filepath.Join(s.root, name, "HEAD")); err != nil {
+	// A repository is a folder of the root, or one folder down (OWNER/NAME.git, as on GitHub).
+	owned, _, _ := strings.Cut(rest, "/")
+	if !isRepo(filepath.Join(s.root, name)) && (owned == "" || owned == ".." || !isRepo(filepath.Join(s.root, name, owned))) {
 		http.NotFound(w, r)
 		return
 	}
-	s.backend.ServeHTTP(w, r)
+	if f.v0Only {
+		r.Header.Del("Git-Protocol")
+	}
+	if f.noObjectWants && r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/git-upload-pack") {
+		if refused := refuseObjectWant(w, r, filepath.Join(s.root, name)); refused {
+			return
+		}
+	}
+	backend := *s.backend
+	backend.Env = append(slices.Clone(s.backend.Env), uploadPackConfig(f)...)
+	backend.ServeHTTP(w, r)
+}
+
+// uploadPackConfig is the git configuration, as environment variables, of
+// what upload-pack lets clients fetch: as GitHub does, unless f says less.
+func uploadPackConfig(f fault) []string {
+	settings := [][2]string{
+		{"uploadpack.allowFilter", strconv.FormatBool(!f.noFilter)},
+		{"uploadpack.allowAnySHA1InWant", "true"},
+		// git 2.39 always offers object-info with protocol v2; later
+		// versions only when told to.
+		{"transfer.advertiseObjectInfo", "true"},
+	}
+	env := []string{fmt.Sprintf("GIT_CONFIG_COUNT=%d", len(settings))}
+	for i, kv := range settings {
+		env = append(env, fmt.Sprintf("GIT_CONFIG_KEY_%d=%s", i, kv[0]), fmt.Sprintf("GIT_CONFIG_VALUE_%d=%s", i, kv[1]))
+	}
+	return env
+}
+
+// isRepo: dir holds a bare repository.
+func isRepo(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "HEAD"))
+	return err == nil
 }
