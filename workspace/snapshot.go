@@ -241,50 +241,42 @@ func (w *Workspace) selectGroups(only []int, name string) ([]int, error) {
 }
 
 // A group's snapshot.json and files/ are replaced together, and never
-// both removed: the new ones are made complete in a staging folder of the
+// both removed: the new ones are put together in a staging folder of the
 // group's (stagingPrefix), which one rename then makes readyName. Until
 // that rename the old snapshot is untouched; from it on, the new snapshot
 // is the group's, and moving it into place (its files/, then its
 // snapshot.json) is finished by the save, or after a crash by the next
-// open. Staging folders and old files/ being removed are never read, and
-// what an interrupted run left of them is removed when the workspace is
-// opened.
+// open. Copy folders (newFilesPrefix), staging folders and old files/
+// being removed are never read, and what an interrupted run left of them
+// is removed when the workspace is opened.
 const (
+	newFilesPrefix = ".files-new-"
 	stagingPrefix  = ".snapshot-new-"
 	readyName      = ".snapshot-ready"
 	oldFilesPrefix = ".files-old-"
-	// legacyNewFilesPrefix: the copy folders of earlier versions.
-	legacyNewFilesPrefix = ".files-new-"
 )
 
 // NewFilesDir makes an empty folder inside the group folder to copy the
 // deadline commit's files into, for SaveSnapshot to move into place.
 func (w *Workspace) NewFilesDir(group int) (string, error) {
-	staging, err := w.newStaging(group)
-	if err != nil {
-		return "", err
-	}
-	return filepath.Join(staging, filesDir), nil
+	return w.newFolder(group, newFilesPrefix)
 }
 
-// newStaging makes a staging folder in the group folder, with an empty
-// files/.
-func (w *Workspace) newStaging(group int) (string, error) {
+// newFolder makes a new folder named prefix and random digits in the
+// group folder.
+func (w *Workspace) newFolder(group int, prefix string) (string, error) {
 	dir := w.GroupDir(group)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("group folder: %w", err)
 	}
-	staging, err := os.MkdirTemp(dir, stagingPrefix)
+	tmp, err := os.MkdirTemp(dir, prefix)
 	if err == nil {
-		err = os.Chmod(staging, 0o755) // MkdirTemp's 0700 would hide files/ from other readers
-	}
-	if err == nil {
-		err = os.Mkdir(filepath.Join(staging, filesDir), 0o755)
+		err = os.Chmod(tmp, 0o755) // MkdirTemp's 0700 would hide files/ from other readers
 	}
 	if err != nil {
 		return "", fmt.Errorf("group folder: %w", err)
 	}
-	return staging, nil
+	return tmp, nil
 }
 
 // recoverSnapshots finishes, in every group folder, a snapshot an
@@ -317,7 +309,7 @@ func removeStaleFilesIn(dir string) error {
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if strings.HasPrefix(name, stagingPrefix) || strings.HasPrefix(name, oldFilesPrefix) || strings.HasPrefix(name, legacyNewFilesPrefix) {
+		if strings.HasPrefix(name, newFilesPrefix) || strings.HasPrefix(name, stagingPrefix) || strings.HasPrefix(name, oldFilesPrefix) {
 			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 				return fmt.Errorf("group folder: %w", err)
 			}
@@ -332,27 +324,35 @@ func removeStaleFilesIn(dir string) error {
 // stagingPrefix): a failure or a crash leaves the old, or the new. On
 // failure newFiles is removed.
 func (w *Workspace) SaveSnapshot(s *Snapshot, newFiles string) error {
-	staging := filepath.Dir(newFiles)
-	if newFiles == "" {
-		var err error
-		if staging, err = w.newStaging(s.Group); err != nil {
-			return fmt.Errorf("store snapshot of group %d: %w", s.Group, err)
+	if err := w.commitSnapshot(s, newFiles); err != nil {
+		if newFiles != "" {
+			os.RemoveAll(newFiles) // no-op once staged
 		}
-	}
-	if err := commitSnapshot(w.GroupDir(s.Group), staging, s); err != nil {
-		os.RemoveAll(staging) // no-op once ready
 		return fmt.Errorf("store snapshot of group %d: %w", s.Group, err)
 	}
 	s.dir = w.GroupDir(s.Group)
 	return nil
 }
 
-// commitSnapshot writes s into staging, makes it the snapshot of the group
-// folder dir and moves it into place.
-func commitSnapshot(dir, staging string, s *Snapshot) error {
+// commitSnapshot stages s and newFiles, makes them the group's snapshot
+// and moves them into place.
+func (w *Workspace) commitSnapshot(s *Snapshot, newFiles string) error {
+	staging, err := w.newFolder(s.Group, stagingPrefix)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(staging) // no-op once ready
+	if newFiles != "" {
+		if err := os.Rename(newFiles, filepath.Join(staging, filesDir)); err != nil {
+			return err
+		}
+	} else if err := os.Mkdir(filepath.Join(staging, filesDir), 0o755); err != nil {
+		return err // an empty files/: the old one goes (finishSnapshot)
+	}
 	if err := WriteJSON(filepath.Join(staging, snapshotFile), s); err != nil {
 		return err
 	}
+	dir := w.GroupDir(s.Group)
 	if err := finishSnapshot(dir); err != nil { // one left ready by a crash, first
 		return err
 	}

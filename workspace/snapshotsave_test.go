@@ -64,43 +64,43 @@ func wantSnapshot(t *testing.T, dir, sha, text string) {
 // old snapshot with its files or the new one with its files, never
 // neither, never the one with the other's files.
 func TestSnapshotIsReplacedWhole(t *testing.T) {
-	// The steps of a save, each the last one done before the crash.
+	// The steps of a save, each the last one done before the crash, on
+	// the new files copied (from NewFilesDir).
+	stage := func(t *testing.T, w *Workspace, files string) string {
+		staging, err := w.newFolder(3, stagingPrefix)
+		mustDo(t, err)
+		mustDo(t, os.Rename(files, filepath.Join(staging, filesDir)))
+		mustDo(t, WriteJSON(filepath.Join(staging, snapshotFile), &Snapshot{Group: 3, Status: StatusOK, Pin: Pin{SHA: "new"}}))
+		return staging
+	}
+	ready := func(t *testing.T, w *Workspace, files string) string {
+		mustDo(t, os.Rename(stage(t, w, files), filepath.Join(w.GroupDir(3), readyName)))
+		return filepath.Join(w.GroupDir(3), readyName)
+	}
+	oldAway := func(t *testing.T, w *Workspace, files string) string {
+		r := ready(t, w, files)
+		old := filepath.Join(w.GroupDir(3), oldFilesPrefix+"x")
+		mustDo(t, os.Mkdir(old, 0o755))
+		mustDo(t, os.Rename(w.FilesPath(3), filepath.Join(old, filesDir)))
+		return r
+	}
+	newIn := func(t *testing.T, w *Workspace, files string) string {
+		r := oldAway(t, w, files)
+		mustDo(t, os.Rename(filepath.Join(r, filesDir), w.FilesPath(3)))
+		return r
+	}
 	steps := []struct {
 		name string
-		do   func(t *testing.T, w *Workspace, staging string)
+		do   func(t *testing.T, w *Workspace, files string)
 		new  bool // the new snapshot is the group's once the step is done
 	}{
-		{"staged", func(*testing.T, *Workspace, string) {}, false},
-		{"snapshot.json written", func(t *testing.T, w *Workspace, staging string) {
-			mustDo(t, WriteJSON(filepath.Join(staging, snapshotFile), &Snapshot{Group: 3, Status: StatusOK, Pin: Pin{SHA: "new"}}))
-		}, false},
-		{"made ready", func(t *testing.T, w *Workspace, staging string) {
-			mustDo(t, WriteJSON(filepath.Join(staging, snapshotFile), &Snapshot{Group: 3, Status: StatusOK, Pin: Pin{SHA: "new"}}))
-			mustDo(t, os.Rename(staging, filepath.Join(w.GroupDir(3), readyName)))
-		}, true},
-		{"old files moved away", func(t *testing.T, w *Workspace, staging string) {
-			mustDo(t, WriteJSON(filepath.Join(staging, snapshotFile), &Snapshot{Group: 3, Status: StatusOK, Pin: Pin{SHA: "new"}}))
-			mustDo(t, os.Rename(staging, filepath.Join(w.GroupDir(3), readyName)))
-			old := filepath.Join(w.GroupDir(3), oldFilesPrefix+"x")
-			mustDo(t, os.Mkdir(old, 0o755))
-			mustDo(t, os.Rename(w.FilesPath(3), filepath.Join(old, filesDir)))
-		}, true},
-		{"new files moved in", func(t *testing.T, w *Workspace, staging string) {
-			mustDo(t, WriteJSON(filepath.Join(staging, snapshotFile), &Snapshot{Group: 3, Status: StatusOK, Pin: Pin{SHA: "new"}}))
-			ready := filepath.Join(w.GroupDir(3), readyName)
-			mustDo(t, os.Rename(staging, ready))
-			old := filepath.Join(w.GroupDir(3), oldFilesPrefix+"x")
-			mustDo(t, os.Mkdir(old, 0o755))
-			mustDo(t, os.Rename(w.FilesPath(3), filepath.Join(old, filesDir)))
-			mustDo(t, os.Rename(filepath.Join(ready, filesDir), w.FilesPath(3)))
-		}, true},
-		{"snapshot.json moved in", func(t *testing.T, w *Workspace, staging string) {
-			mustDo(t, WriteJSON(filepath.Join(staging, snapshotFile), &Snapshot{Group: 3, Status: StatusOK, Pin: Pin{SHA: "new"}}))
-			ready := filepath.Join(w.GroupDir(3), readyName)
-			mustDo(t, os.Rename(staging, ready))
-			mustDo(t, os.Rename(w.FilesPath(3), filepath.Join(w.GroupDir(3), oldFilesPrefix+"x")))
-			mustDo(t, os.Rename(filepath.Join(ready, filesDir), w.FilesPath(3)))
-			mustDo(t, os.Rename(filepath.Join(ready, snapshotFile), w.SnapshotPath(3)))
+		{"files copied", func(*testing.T, *Workspace, string) {}, false},
+		{"staged", func(t *testing.T, w *Workspace, files string) { stage(t, w, files) }, false},
+		{"made ready", func(t *testing.T, w *Workspace, files string) { ready(t, w, files) }, true},
+		{"old files moved away", func(t *testing.T, w *Workspace, files string) { oldAway(t, w, files) }, true},
+		{"new files moved in", func(t *testing.T, w *Workspace, files string) { newIn(t, w, files) }, true},
+		{"snapshot.json moved in", func(t *testing.T, w *Workspace, files string) {
+			mustDo(t, os.Rename(filepath.Join(newIn(t, w, files), snapshotFile), w.SnapshotPath(3)))
 		}, true},
 	}
 	for _, step := range steps {
@@ -108,8 +108,7 @@ func TestSnapshotIsReplacedWhole(t *testing.T) {
 			dir := t.TempDir()
 			w := create(t, dir)
 			saveWithReport(t, w, "old", "the old report")
-			staging := filepath.Dir(stageWithReport(t, w, "the new report"))
-			step.do(t, w, staging)
+			step.do(t, w, stageWithReport(t, w, "the new report"))
 			w.lock.release() // killed: no Close
 			if step.new {
 				wantSnapshot(t, dir, "new", "the new report")
