@@ -11,6 +11,7 @@ import (
 
 	"handin/export/gradebook"
 	"handin/grade"
+	"handin/internal/visible"
 	"handin/workspace"
 )
 
@@ -144,14 +145,14 @@ func gradebookRows(results iter.Seq2[*grade.GroupResult, error], gaps []rosterGa
 }
 
 // visibleCells are a row's values with every hidden character of their
-// text shown as its escape (visible).
+// text shown as its escape (package visible).
 func visibleCells(values []any) []any {
 	for i, v := range values {
 		switch v := v.(type) {
 		case string:
-			values[i] = visible(v)
+			values[i] = visible.String(v)
 		case gradebook.Link:
-			values[i] = gradebook.Link{Text: visible(v.Text), Target: v.Target}
+			values[i] = gradebook.Link{Text: visible.String(v.Text), Target: v.Target}
 		}
 	}
 	return values

@@ -11,6 +11,7 @@ import (
 
 	"handin/grade"
 	"handin/internal/lazyregexp"
+	"handin/internal/visible"
 	"handin/workspace"
 )
 
@@ -130,8 +131,8 @@ func renderPage(w io.Writer, r *grade.GroupResult, snap *workspace.Snapshot, rep
 	// The report (sanitized, with megabytes of figures) is written between
 	// the two templates rather than passed through one, which copies it.
 	// Everything students wrote is shown as written, but for characters
-	// that would hide or reorder it (visibleWriter).
-	page := visibleWriter(w)
+	// that would hide or reorder it (package visible).
+	page := visible.Writer(w)
 	if err := templates().ExecuteTemplate(page, "page.html", d); err != nil {
 		return fmt.Errorf("group %d page: %w", r.Group, err)
 	}

@@ -10,36 +10,9 @@ import (
 	"time"
 
 	"handin/grade"
+	"handin/internal/visible"
 	"handin/workspace"
 )
-
-// Characters that reorder or hide text are shown as escapes; everything
-// else, invalid UTF-8 included, stays as it is, however the writes cut it.
-func TestHiddenCharactersAreShown(t *testing.T) {
-	in := "Eve\u202elin\u200b.png, \u2066x\u2069 \ufeffæøå \xff\xfe ok"
-	want := `Eve\u202elin\u200b.png, \u2066x\u2069 \ufeffæøå ` + "\xff\xfe ok"
-	if got := visible(in); got != want {
-		t.Errorf("visible = %q, want %q", got, want)
-	}
-	for size := 1; size <= len(in); size++ {
-		var b bytes.Buffer
-		w := visibleWriter(&b)
-		for rest := in; rest != ""; rest = rest[min(size, len(rest)):] {
-			if _, err := w.Write([]byte(rest[:min(size, len(rest))])); err != nil {
-				t.Fatal(err)
-			}
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if b.String() != want {
-			t.Errorf("written %d bytes at a time: %q, want %q", size, b.String(), want)
-		}
-	}
-	if plain := strings.Repeat("plain text, ", 1000); visible(plain) != plain {
-		t.Error("text without hidden characters changed")
-	}
-}
 
 // A name, a commit subject and a path that reverse or hide text are shown
 // with escapes on the page, in the index and in the gradebook's cells:
@@ -79,7 +52,7 @@ func TestPagesAndCellsShowHiddenCharacters(t *testing.T) {
 		}
 	}
 	for name, data := range files {
-		if i := bytes.IndexFunc(data, hidden); i >= 0 {
+		if i := bytes.IndexFunc(data, visible.Hidden); i >= 0 {
 			t.Errorf("%s holds a hidden character as it is: %q", name, data[max(0, i-40):min(len(data), i+40)])
 		}
 	}

@@ -295,7 +295,7 @@ func checkAuthorsFile(t *testing.T, dir string) {
 	if code := run([]string{"handin", "authors", "--workspace", filepath.Join(dir, "ws"), "--authors", name}, streams{out: io.Discard, err: &errOut}); code != exitOK {
 		t.Fatalf("handin authors: exit %d\n%s", code, errOut.String())
 	}
-	if data := readIn(t, dir, "authors.csv"); !strings.Contains(data, "\n\"a;=2+2@evil.example\",\n") {
+	if data := readIn(t, dir, "authors.csv"); !strings.Contains(data, "\n\"a;=2+2@evil.example\",") {
 		t.Errorf("authors.csv does not quote the address of display.git:\n%.2000s", data)
 	}
 }

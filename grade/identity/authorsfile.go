@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"handin/internal/inputfile"
+	"handin/internal/visible"
 )
 
 // Unmapped is a commit identity that no rule maps to a roster
@@ -127,7 +128,8 @@ const listSeparators = ",;\t|"
 
 // authorsComment is a comment line that a spreadsheet opens as one text
 // cell: no list separator, double quote (it becomes a single one) or
-// control character of the student's text survives in it.
+// control character of the student's text survives in it, and a character
+// that would reorder or hide it is shown as its escape.
 func authorsComment(text string) string {
 	return "# " + strings.Map(func(r rune) rune {
 		switch {
@@ -137,7 +139,7 @@ func authorsComment(text string) string {
 			return ' '
 		}
 		return r
-	}, text)
+	}, visible.String(text))
 }
 
 // authorsField is a student's text as a CSV field that a spreadsheet opens

@@ -159,18 +159,23 @@ func TestExtendAuthorsCSVRefusesBrokenFile(t *testing.T) {
 // TestAuthorsCSVHasNoFormulaUnderAnySeparator: a student's address or name
 // holding a list separator other than the file's (';' opened in Danish
 // Excel, a tab, '|') splits into no cell that starts a formula, whichever
-// separator the spreadsheet splits at, and reads back as written.
+// separator the spreadsheet splits at, and reads back as written; a name
+// that would read backwards is shown with its escape.
 func TestAuthorsCSVHasNoFormulaUnderAnySeparator(t *testing.T) {
 	hostile := []Unmapped{
 		{Key: "a;=2+2@evil.example", Name: "Eve;=1+1", Email: "a;=2+2@evil.example", Commits: 1},
 		{Key: "b\t=1+1@evil.example", Name: "Tab\t+1", Email: "b\t=1+1@evil.example", Commits: 1},
 		{Key: "c|=1@evil.example", Name: "Pipe|@SUM(1)", Email: "c|=1@evil.example", Commits: 1},
 		{Key: "d,-1@evil.example", Name: `Quote"=1`, Email: "d,-1@evil.example", Commits: 1},
+		{Key: "e@evil.example", Name: "Eve\u202elin", Email: "e@evil.example", Commits: 1},
 	}
 	for _, existing := range []string{"", "author;student_id\n"} {
 		got, _, err := ExtendAuthorsCSV([]byte(existing), []AuthorsGroup{{Group: 1, Identities: hostile}})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if strings.ContainsRune(string(got), '\u202e') || !strings.Contains(string(got), `Eve\u202elin`) {
+			t.Errorf("a right-to-left override is not shown as its escape:\n%s", got)
 		}
 		for _, sep := range listSeparators {
 			r := csv.NewReader(bytes.NewReader(got))

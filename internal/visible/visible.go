@@ -1,4 +1,10 @@
-package export
+// Package visible shows the characters that change how text around them is
+// displayed without showing themselves: bidirectional controls (U+202E
+// RIGHT-TO-LEFT OVERRIDE makes "gnp.exe" read "exe.png") and zero-width
+// characters. Students write the names, messages, paths and reports that
+// pages, gradebook cells and authors.csv show: each such character is
+// shown as its escape ("\u202e") instead, by the one transform here.
+package visible
 
 import (
 	"fmt"
@@ -9,13 +15,9 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// Characters that change how the text around them is displayed without
-// showing themselves: bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE
-// makes "gnp.exe" read "exe.png") and zero-width characters. Students
-// write the names, messages, paths and reports pages and cells show: each
-// such character is shown as its escape ("\u202e") instead, in pages
-// (visibleWriter) and gradebook cells (visible) alike.
-func hidden(r rune) bool {
+// Hidden reports whether r is a character that reorders or hides the text
+// around it.
+func Hidden(r rune) bool {
 	switch {
 	case r == 0x061c, r == 0x2060, r == 0xfeff: // Arabic letter mark, word joiner, zero-width no-break space
 		return true
@@ -53,7 +55,7 @@ func (showHidden) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err er
 		}
 		r, size := utf8.DecodeRune(rest)
 		out := rest[:size]
-		if hidden(r) {
+		if Hidden(r) {
 			out = fmt.Appendf(nil, `\u%04x`, r)
 		}
 		if nDst+len(out) > len(dst) {
@@ -65,8 +67,8 @@ func (showHidden) Transform(dst, src []byte, atEOF bool) (nDst, nSrc int, err er
 	return nDst, nSrc, nil
 }
 
-// visible is s with every hidden character shown as its escape.
-func visible(s string) string {
+// String is s with every hidden character shown as its escape.
+func String(s string) string {
 	out, _, err := transform.String(showHidden{}, s)
 	if err != nil {
 		return s // cannot happen: the transform takes any input
@@ -74,7 +76,7 @@ func visible(s string) string {
 	return out
 }
 
-// visibleWriter writes to w with every hidden character shown as its
-// escape; Close writes what is held back (the start of a character cut by
-// a write).
-func visibleWriter(w io.Writer) io.WriteCloser { return transform.NewWriter(w, showHidden{}) }
+// Writer writes to w with every hidden character shown as its escape;
+// Close writes what is held back (the start of a character cut by a
+// write).
+func Writer(w io.Writer) io.WriteCloser { return transform.NewWriter(w, showHidden{}) }
