@@ -80,7 +80,8 @@ func (f figure) pixels() int64 { return int64(f.Width) * int64(f.Height) }
 type figureSource struct {
 	snap     *workspace.Snapshot // nil when the snapshot could not be loaded
 	resolver *grade.FigureResolver
-	byLower  map[string]string
+	files    map[string]workspace.File // the deadline tree's files by path
+	byLower  map[string]string         // their paths by lower-case path
 	cache    map[string]figure
 }
 
@@ -89,8 +90,10 @@ type figureSource struct {
 func newFigureSource(snap *workspace.Snapshot, r *grade.GroupResult) *figureSource {
 	s := &figureSource{snap: snap, cache: map[string]figure{}}
 	if snap != nil {
+		s.files = make(map[string]workspace.File, len(snap.Tree))
 		s.byLower = make(map[string]string, len(snap.Tree))
 		for _, f := range snap.Tree {
+			s.files[f.Path] = f
 			s.byLower[strings.ToLower(f.Path)] = f.Path
 		}
 	}
@@ -179,7 +182,7 @@ func (s *figureSource) missing(repoPath string, readErr error) figure {
 	if !errors.Is(readErr, fs.ErrNotExist) && !errors.Is(readErr, fs.ErrInvalid) { // invalid: a name no tree file has
 		return figure{Note: fmt.Sprintf("figure %s could not be read", repoPath)}
 	}
-	if f, ok := s.snap.File(repoPath); ok {
+	if f, ok := s.files[repoPath]; ok {
 		return figure{Note: fmt.Sprintf("figure %s is in the repository but was not copied into the snapshot: %s", repoPath,
 			cmp.Or(f.NotCopied, "no reason recorded"))}
 	}

@@ -2,7 +2,6 @@ package export
 
 import (
 	"fmt"
-	"slices"
 	"strconv"
 
 	"golang.org/x/net/html"
@@ -30,9 +29,7 @@ func (r *reportRenderer) placeFigure(img *html.Node, f figure, inLink bool) {
 		return
 	}
 	if reason := r.budget.refuse(f); reason != "" {
-		if !slices.Contains(r.omitted, f.Path) {
-			r.omitted = append(r.omitted, f.Path)
-		}
+		r.omitted[f.Path] = true
 		img.Parent.InsertBefore(note(reason), img)
 		img.Parent.RemoveChild(img)
 		return

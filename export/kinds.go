@@ -52,6 +52,7 @@ var kindOrder = []kindInfo{
 	{grade.KindClaimsNotChecked, "checklist not judged", "", false},
 	{grade.KindCIFailing, "CI failing", "ci", true},
 	{grade.KindCheckerSegmentation, "the checker counted other text", "", false},
+	{grade.KindReadAsText, "markup shown as plain text", "", false},
 	// information
 	{grade.KindCut, "cut by handin's limits", "", false},
 	{grade.KindCheckerCrash, "the course checker would stop", "", false},

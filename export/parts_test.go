@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"golang.org/x/net/html"
 
 	"handin/grade"
+	"handin/parse"
 )
 
 // isolationReport has text before, between and after four questions.
@@ -223,19 +223,21 @@ func FuzzSplitReport(f *testing.F) {
 	f.Add("### Question 1\n\n> Answer: one\n### Question 1\n\n## Question 2\nAnswer:\n\n```\n### Question 3\n")
 	f.Add("\ufeff---\na: b\n---\n### Question 1\r\nAnswer:\r\n\r\n<!--\r\n### Question 2\n")
 	f.Fuzz(func(t *testing.T, report string) {
-		src := prepareMarkdown([]byte(report))
-		rest := src
-		for _, part := range splitReport(src) {
-			if len(part.Src) == 0 {
-				t.Fatalf("empty part")
-			}
-			i := bytes.Index(rest, part.Src)
-			if i < 0 || len(bytes.TrimSpace(rest[:i])) != 0 {
-				t.Fatalf("part %q does not follow the previous one after blank text", part.Src)
-			}
-			rest = rest[i+len(part.Src):]
+		rep, err := parse.Parse(prepareMarkdown([]byte(report)))
+		if err != nil {
+			return
 		}
-		if len(bytes.TrimSpace(rest)) != 0 {
+		pos := parse.FrontMatterEnd([]byte(rep.Text))
+		for _, part := range splitReport(rep) {
+			if part.Start < pos || strings.TrimSpace(rep.Text[pos:part.Start]) != "" || part.End <= part.Start {
+				t.Fatalf("part %d-%d does not follow the previous one (up to %d) after blank text", part.Start, part.End, pos)
+			}
+			if len(rep.Plain) == 0 && string(part.Src) != rep.Text[part.Start:part.End] {
+				t.Fatalf("part %q is not the text %q", part.Src, rep.Text[part.Start:part.End])
+			}
+			pos = part.End
+		}
+		if rest := rep.Text[pos:]; strings.TrimSpace(rest) != "" {
 			t.Fatalf("text %q after the last part left out", rest)
 		}
 		r := &reportRenderer{figures: newFigureSource(nil, &grade.GroupResult{ReportPath: "reports/README.md"})}

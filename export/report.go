@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,8 +32,8 @@ type reportRenderer struct {
 	question  int          // the question being rendered; 0 outside questions
 	inlined   []figure     // distinct figures to splice in, by marker number
 	shown     map[string]shownFigure
-	budget    figureBudget // what the inlined figures take of the page
-	omitted   []string     // figures left out because the page was full
+	budget    figureBudget    // what the inlined figures take of the page
+	omitted   map[string]bool // figures left out because the page was full
 }
 
 // render converts report markdown into sanitized HTML with question anchors
@@ -40,32 +42,57 @@ type reportRenderer struct {
 // class="handin-part">. Inlined figures are left as markers (see
 // figureMarker) for writeReport to splice in.
 func (r *reportRenderer) render(src []byte) ([]byte, error) {
-	src = prepareMarkdown(src)
-	refs := linkReferences(src)
+	rep, err := parse.Parse(prepareMarkdown(src))
+	switch {
+	case errors.Is(err, parse.ErrEmpty):
+		return nil, nil
+	case err != nil: // grown past parse.MaxSize by the bytes replaced
+		return noteHTML(nil, fmt.Sprintf("The report cannot be shown: %v.", err))
+	}
+	refs := linkReferences(rep.Markdown(parse.FrontMatterEnd([]byte(rep.Text)), len(rep.Text)))
 	r.anchors = map[int]bool{}
 	r.shown = map[string]shownFigure{}
+	r.omitted = map[string]bool{}
 	var parts bytes.Buffer
-	for _, part := range splitReport(src) {
+	for _, part := range splitReport(rep) {
 		if err := r.renderPart(&parts, part, refs); err != nil {
 			return nil, err
 		}
 	}
-	if len(r.omitted) == 0 {
-		return parts.Bytes(), nil
+	var notes []byte
+	if len(rep.Plain) > 0 {
+		if notes, err = noteHTML(notes, plainNote(rep.Plain)); err != nil {
+			return nil, err
+		}
 	}
-	var out bytes.Buffer
-	msg := fmt.Sprintf("%d figure(s) not shown because this page already holds as many figures as one page may (%s, %d megapixels): %s. A note marks each place.",
-		len(r.omitted), byteSize(maxPageFigureBytes), maxPageFigurePixels/1_000_000, strings.Join(r.omitted, ", "))
-	if err := html.Render(&out, paragraph(note(msg))); err != nil {
+	if len(r.omitted) > 0 {
+		msg := fmt.Sprintf("%d figure(s) not shown because this page already holds as many figures as one page may (%s, %d megapixels): %s. A note marks each place.",
+			len(r.omitted), byteSize(maxPageFigureBytes), maxPageFigurePixels/1_000_000, strings.Join(slices.Sorted(maps.Keys(r.omitted)), ", "))
+		if notes, err = noteHTML(notes, msg); err != nil {
+			return nil, err
+		}
+	}
+	return append(notes, parts.Bytes()...), nil
+}
+
+// noteHTML appends a note standing on its own to out.
+func noteHTML(out []byte, msg string) ([]byte, error) {
+	var b bytes.Buffer
+	if err := html.Render(&b, paragraph(note(msg))); err != nil {
 		return nil, fmt.Errorf("render report: %w", err)
 	}
-	out.Write(parts.Bytes())
-	return out.Bytes(), nil
+	return append(out, b.Bytes()...), nil
+}
+
+// plainNote says which parts of the report are shown as plain text.
+func plainNote(parts []parse.PlainPart) string {
+	return "Parts of this report are shown as plain text, not as markdown: markup that cannot be parsed in reasonable time, on " +
+		parse.DescribePlain(parts) + "."
 }
 
 // renderPart renders one part of the report into out, with a note when the
 // sanitizer removed HTML from it.
-func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs []parser.Reference) error {
+func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs map[string]parser.Reference) error {
 	clean, removed, err := safeHTML(part.Src, refs)
 	if err != nil {
 		return err
@@ -73,17 +100,23 @@ func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs []p
 	where := "this part of the report"
 	r.question = 0
 	if q := part.Question; q != nil {
-		_, inPrompt, err := safeHTML([]byte(q.Prompt), refs)
-		if err != nil {
-			return err
+		if bytes.IndexByte(part.Prompt, '<') >= 0 { // no HTML to remove without "<"
+			_, inPrompt, err := safeHTML(part.Prompt, refs)
+			if err != nil {
+				return err
+			}
+			removed = removed.minus(inPrompt)
 		}
-		removed = removed.minus(inPrompt)
 		where, r.question = "this answer", q.Number
 	}
 	div := element("div", "class", "handin-part")
 	nodes, err := html.ParseFragment(bytes.NewReader(clean), div)
-	if err != nil {
-		return fmt.Errorf("parse sanitized report: %w", err)
+	if err != nil { // elements nested over 512 deep
+		div.AppendChild(paragraph(note(fmt.Sprintf("%s cannot be shown as markdown (%v); its text as written:", where, err))))
+		pre := element("pre")
+		pre.AppendChild(textNode(part.Text))
+		div.AppendChild(pre)
+		nodes = nil
 	}
 	for _, n := range nodes {
 		div.AppendChild(n)
@@ -99,12 +132,11 @@ func (r *reportRenderer) renderPart(out *bytes.Buffer, part reportPart, refs []p
 }
 
 // prepareMarkdown reads the report as the parser does (BOM dropped, LF line
-// endings, invalid UTF-8 replaced), drops the YAML front matter (GitHub hides
-// it) and replaces NUL bytes (NUL delimits figure markers).
+// endings, invalid UTF-8 replaced) and replaces NUL bytes (NUL delimits
+// figure markers).
 func prepareMarkdown(src []byte) []byte {
 	src, _ = parse.Normalize(src)
-	src = bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
-	return src[parse.FrontMatterEnd(src):]
+	return bytes.ReplaceAll(src, []byte{0}, []byte("\uFFFD"))
 }
 
 // figureMarker stands for the n-th inlined figure in the rendered report:

@@ -14,6 +14,7 @@ import (
 	"github.com/yuin/goldmark/parser"
 	goldhtml "github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 	"golang.org/x/net/html"
 )
 
@@ -40,21 +41,36 @@ func newSanitizer() *bluemonday.Policy {
 }
 
 // linkReferences are the link reference definitions ("[1]: https://...")
-// of a whole report: a part rendered on its own still resolves a reference
-// defined in another part, as on GitHub.
-func linkReferences(src []byte) []parser.Reference {
+// of a whole report, by normalized label, as goldmark keeps them (the
+// first definition of a label wins).
+func linkReferences(src []byte) map[string]parser.Reference {
 	ctx := parser.NewContext()
 	markdown().Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
-	return ctx.References()
+	refs := map[string]parser.Reference{}
+	for _, ref := range ctx.References() {
+		refs[util.ToLinkReference(ref.Label())] = ref
+	}
+	return refs
+}
+
+// reportContext is a parse context whose link references are the whole
+// report's: a part rendered on its own resolves a reference defined in
+// another part, as on GitHub, without each part's context holding a copy
+// of every definition.
+type reportContext struct {
+	parser.Context
+	refs map[string]parser.Reference
+}
+
+func (c reportContext) Reference(label string) (parser.Reference, bool) {
+	ref, ok := c.refs[label]
+	return ref, ok
 }
 
 // safeHTML renders markdown to HTML and sanitizes it, saying what the
 // sanitizer removed.
-func safeHTML(src []byte, refs []parser.Reference) ([]byte, htmlRemoval, error) {
-	ctx := parser.NewContext()
-	for _, ref := range refs {
-		ctx.AddReference(ref)
-	}
+func safeHTML(src []byte, refs map[string]parser.Reference) ([]byte, htmlRemoval, error) {
+	ctx := reportContext{Context: parser.NewContext(), refs: refs}
 	doc := markdown().Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	replaceTaskCheckBoxes(doc)
 	var raw bytes.Buffer
@@ -118,6 +134,9 @@ func (r htmlRemoval) message(where string) string {
 // with the tokenizer the sanitizer uses, so text inside <script> or an
 // unclosed comment is seen as the sanitizer saw it.
 func removedBetween(raw, clean []byte) htmlRemoval {
+	if bytes.Equal(raw, clean) {
+		return htmlRemoval{}
+	}
 	return countMarkup(raw).minus(countMarkup(clean))
 }
 

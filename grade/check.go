@@ -66,7 +66,8 @@ type Repository struct {
 // beside them where the checker counted other text; where the checker
 // would stop with an error they are handin's counts of each whole answer.
 func Check(file string, r *parse.Report, spec *Spec, repo Repository) *CheckResult {
-	res := &CheckResult{File: file, Spec: spec.Name, InvalidUTF8: r.InvalidUTF8, Students: []string{}, FilesChecked: repo.Files != nil}
+	res := &CheckResult{File: file, Spec: spec.Name, InvalidUTF8: r.InvalidUTF8, ReadAsText: r.Plain, Students: []string{},
+		FilesChecked: repo.Files != nil}
 	first := map[int]*parse.Question{}
 	for i := range r.Questions {
 		q := &r.Questions[i]
@@ -172,7 +173,11 @@ func findings(q *parse.Question, figures *figureChecker) []Finding {
 }
 
 func withoutCode(all, code []parse.Image) []parse.Image {
-	return slices.DeleteFunc(slices.Clone(all), func(img parse.Image) bool { return slices.Contains(code, img) })
+	inCode := make(map[parse.Image]bool, len(code))
+	for _, img := range code {
+		inCode[img] = true
+	}
+	return slices.DeleteFunc(slices.Clone(all), func(img parse.Image) bool { return inCode[img] })
 }
 
 func drift(r *parse.Report, spec *Spec) Drift {

@@ -95,6 +95,27 @@ func TestFindingsAreSeparateFromPassFail(t *testing.T) {
 	}
 }
 
+// TestMarkupReadAsText: markup that cannot be parsed in reasonable time is
+// one problem for the group, and the counts are the text's as written.
+func TestMarkupReadAsText(t *testing.T) {
+	deep := strings.Repeat("- ", 40) + "ten more words to count in this deeply nested list line"
+	res := checkText(t, miniReport("Group 7", "s123456", deep, "![x](figures/a.png)"), miniSpec, nil)
+	if len(res.ReadAsText) != 1 || res.ReadAsText[0].Line != 16 || res.Questions[2].Words != 40+11 {
+		t.Fatalf("read as text %+v, Q3 %+v", res.ReadAsText, res.Questions[2])
+	}
+	var found []Finding
+	for _, f := range checkFindings(res) {
+		if f.Kind == KindReadAsText {
+			found = append(found, f)
+		}
+	}
+	want := "markup that cannot be parsed in reasonable time was read as plain text on line 16 (lists or quotes nested past column 64): " +
+		"its formatting, links and checklist boxes are not read, and the page shows it as text"
+	if len(found) != 1 || found[0].Message != want || found[0].Line != 16 || !found[0].Problem() {
+		t.Errorf("findings %+v", found)
+	}
+}
+
 func TestGroupNumber(t *testing.T) {
 	tests := []struct {
 		answer string

@@ -278,6 +278,25 @@ func TestEmulatedCheckerCrashes(t *testing.T) {
 	}
 }
 
+// TestCheckerCrashCausesFolded: a report with thousands of question
+// headings lists the first causes one by one and sums up the rest.
+func TestCheckerCrashCausesFolded(t *testing.T) {
+	spec := mustSpec(t, "2026")
+	var extra strings.Builder
+	for i := range 2000 {
+		fmt.Fprintf(&extra, "### Question %d\n> Answer:\n\nmore\n\n", 100+i%900)
+	}
+	run, _ := emulate(t, synthReport(spec, nil)+extra.String(), spec) // checks that the effects add up
+	if run.Crash == nil || run.Found != 31+2000 {
+		t.Fatalf("run = found %d, crash %+v", run.Found, run.Crash)
+	}
+	causes := run.Crash.Causes
+	if len(causes) != maxCauses || !strings.Contains(causes[0].Message, "Question 100 (line") ||
+		causes[maxCauses-1].Message != fmt.Sprintf("%d more causes like these", 2000-(maxCauses-1)) {
+		t.Errorf("causes = %+v", causes)
+	}
+}
+
 func containsInt(xs []int, x int) bool {
 	for _, v := range xs {
 		if v == x {

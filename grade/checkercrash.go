@@ -2,6 +2,7 @@ package grade
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"handin/parse"
@@ -54,7 +55,25 @@ func (run *CheckerRun) countCauses(parsed func() (*parse.Report, error), spec *S
 		first := run.lines.line(pieces[1].start - len(answerSplit))
 		add(first, -1, `no "###" before the first "Answer:" (line %d): this checker version then drops the first answer`, first)
 	}
-	return causes
+	return foldCauses(causes)
+}
+
+// maxCauses is the most causes of a crash listed one by one: a report with
+// more (thousands of question headings) gets the rest summed up in one.
+const maxCauses = 20
+
+// foldCauses keeps the first maxCauses-1 causes and sums up the rest in
+// one, so that the effects still add up.
+func foldCauses(causes []CheckerCause) []CheckerCause {
+	if len(causes) <= maxCauses {
+		return causes
+	}
+	kept, rest := causes[:maxCauses-1], causes[maxCauses-1:]
+	sum := CheckerCause{Message: fmt.Sprintf("%d more causes like these", len(rest))}
+	for _, c := range rest {
+		sum.Effect += c.Effect
+	}
+	return append(kept, sum)
 }
 
 // headingCauses: each question heading is one answer the checker expects to
@@ -105,15 +124,10 @@ func answerCause(q parse.Question, kept, all []int) []CheckerCause {
 }
 
 // questionAt is the index of the question whose heading is the last one at
-// or before line (-1 when line comes before every question).
+// or before line (-1 when line comes before every question). The questions
+// are in document order.
 func questionAt(r *parse.Report, line int) int {
-	at := -1
-	for i, q := range r.Questions {
-		if q.Line <= line {
-			at = i
-		}
-	}
-	return at
+	return sort.Search(len(r.Questions), func(i int) bool { return r.Questions[i].Line > line }) - 1
 }
 
 func joinLines(lines []int) string {

@@ -53,6 +53,7 @@ const (
 	KindReportUnreadable   Kind = "report-unreadable"      // the report could not be read or parsed
 	KindNotChecked         Kind = "not-checked"            // no spec to check the report against
 	KindInvalidUTF8        Kind = "invalid-utf8"           // the report is not valid UTF-8
+	KindReadAsText         Kind = "read-as-text"           // markup that cannot be parsed in reasonable time, read as text
 	KindCheckerCrash       Kind = "checker-crash"          // the course checker would stop with an error on the report
 	KindTemplateMismatch   Kind = "template-mismatch"      // the report follows another year's template
 	KindDuplicatedQuestion Kind = "duplicated-question"    // a question heading written twice

@@ -211,6 +211,12 @@ func checkFindings(c *CheckResult) []Finding {
 	if c.InvalidUTF8 > 0 {
 		out = append(out, newFinding(KindInvalidUTF8, 0, "report is not valid UTF-8 from line %d on (invalid bytes replaced)", c.InvalidUTF8))
 	}
+	if len(c.ReadAsText) > 0 {
+		f := newFinding(KindReadAsText, 0, "markup that cannot be parsed in reasonable time was read as plain text on %s: "+
+			"its formatting, links and checklist boxes are not read, and the page shows it as text", parse.DescribePlain(c.ReadAsText))
+		f.Line = c.ReadAsText[0].Line
+		out = append(out, f)
+	}
 	if c.Checker.Crash != nil {
 		out = append(out, crashFinding(c.Checker))
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"handin/grade/identity"
+	"handin/parse"
 	"handin/workspace"
 )
 
@@ -84,6 +85,9 @@ type CheckResult struct {
 	Checklist   []ChecklistSummary `json:"checklist"`
 	Drift       Drift              `json:"drift"`
 	InvalidUTF8 int                `json:"invalid_utf8_line,omitempty"` // line of the first non-UTF-8 byte, 0 if none
+	// ReadAsText is the markup read as plain text because it cannot be
+	// parsed in reasonable time (parse.Report.Plain).
+	ReadAsText []parse.PlainPart `json:"read_as_text,omitempty"`
 	// Checker is what the course checker says about the report as a whole.
 	Checker CheckerVerdict `json:"checker"`
 	// FilesChecked is false when the repository's files were not known:

@@ -69,10 +69,12 @@ func Parse(data []byte) (*Report, error) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return nil, ErrEmpty
 	}
-	doc := markdown().Parser().Parse(text.NewReader(blankFrontMatter(src)))
-	p := &parser{src: src, lines: newLineIndex(src)}
+	lines := newLineIndex(src)
+	md := boundMarkup(blankFrontMatter(src), lines)
+	doc := markdown().Parser().Parse(text.NewReader(md.src))
+	p := &parser{src: src, lines: lines}
 	p.collectCode(doc)
-	r := &Report{Text: string(src), InvalidUTF8: invalid, BOM: bytes.HasPrefix(data, utf8BOM)}
+	r := &Report{Text: string(src), InvalidUTF8: invalid, BOM: bytes.HasPrefix(data, utf8BOM), Plain: md.plain, literal: md.literal}
 	r.Questions = p.questions(doc)
 	r.Checklist = p.checklist(doc, r.Questions)
 	return r, nil

@@ -6,6 +6,9 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"handin/parse/parsetest"
 )
 
 // report builds a small synthetic report from question bodies; each body is
@@ -250,7 +253,9 @@ func TestPyWordCount(t *testing.T) {
 }
 
 // FuzzParse: any input either fails with one of the documented errors or
-// gives a report whose invariants hold; it never panics.
+// gives a report whose invariants hold; it never panics. Repeated to 512 KiB,
+// it parses in time linear in its size (see checkLinearTime). The seeds
+// include every hostile shape of package parsetest.
 func FuzzParse(f *testing.F) {
 	f.Add([]byte(report("> Answer:\n\nGroup 1\n", "> Answer: s123456\n")))
 	f.Add([]byte("---\na: b\n---\n### Question 1\n> Answer:\n![x](y.png) `![c](d)` <img src=e>\n## End\n"))
@@ -259,22 +264,88 @@ func FuzzParse(f *testing.F) {
 	if oddities, err := os.ReadFile("../testdata/reports/oddities.md"); err == nil {
 		f.Add(oddities)
 	}
+	for _, shape := range parsetest.Shapes {
+		f.Add(shape.Report(256))
+	}
+	for _, nesting := range []string{"1. ", ">", "+ ", "- * ", "> 1) "} { // one line when repeated
+		f.Add([]byte(nesting))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := Parse(data)
-		if err != nil {
-			if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrTooLarge) {
-				t.Fatalf("undocumented error %v", err)
-			}
+		checkInvariants(t, data)
+		checkLinearTime(t, data)
+	})
+}
+
+func checkInvariants(t *testing.T, data []byte) {
+	r, err := Parse(data)
+	if err != nil {
+		if !errors.Is(err, ErrEmpty) && !errors.Is(err, ErrBinary) && !errors.Is(err, ErrTooLarge) {
+			t.Fatalf("undocumented error %v", err)
+		}
+		return
+	}
+	lines := strings.Count(r.Text, "\n") + 1
+	for _, q := range r.Questions {
+		if q.Words != pyWordCount(q.Answer) || q.Line < 1 || q.Line > lines || q.AnswerLine > lines {
+			t.Fatalf("bad question %+v (text has %d lines)", q, lines)
+		}
+		if len(q.CodeImages) > len(q.Images) {
+			t.Fatalf("more code images than images: %+v", q)
+		}
+	}
+	for _, p := range r.Plain {
+		if p.Line < 1 || p.EndLine < p.Line || p.EndLine > lines {
+			t.Fatalf("plain part %+v outside the text (%d lines)", p, lines)
+		}
+	}
+	if len(r.Plain) == 0 && string(r.Markdown(0, len(r.Text))) != r.Text {
+		t.Fatalf("Markdown is not the text")
+	}
+}
+
+// checkLinearTime fails when data repeated to 512 KiB takes more than
+// slowdown times as long to parse as plain prose of that size (or more
+// than maxBound): a linear parse of any markup stays well under it (40
+// times at most is measured), a quadratic one is far over it (seconds to
+// hours). The prose is parsed just before, in this process, so a slow or
+// busy machine slows both; a slow parse is tried again before it fails,
+// and a parse over the bound is not waited for.
+func checkLinearTime(t *testing.T, data []byte) {
+	const size, slowdown, maxBound, tries = 512 << 10, 200, 30 * time.Second, 3
+	if len(data) == 0 || len(data) > size {
+		return
+	}
+	big := bytes.Repeat(data, size/len(data))
+	plain := parsetest.Plain.Report(len(big))
+	var bound time.Duration
+	for range tries {
+		bound = min(slowdown*min(parseTime(plain), parseTime(plain)), maxBound)
+		if parsedWithin(big, bound) {
 			return
 		}
-		lines := strings.Count(r.Text, "\n") + 1
-		for _, q := range r.Questions {
-			if q.Words != pyWordCount(q.Answer) || q.Line < 1 || q.Line > lines || q.AnswerLine > lines {
-				t.Fatalf("bad question %+v (text has %d lines)", q, lines)
-			}
-			if len(q.CodeImages) > len(q.Images) {
-				t.Fatalf("more code images than images: %+v", q)
-			}
-		}
-	})
+	}
+	t.Fatalf("%q repeated to %d bytes takes more than %v to parse (%d times plain prose of that size, or %v)",
+		data[:min(len(data), 80)], len(big), bound, slowdown, maxBound)
+}
+
+func parseTime(src []byte) time.Duration {
+	start := time.Now()
+	_, _ = Parse(src)
+	return time.Since(start)
+}
+
+// parsedWithin reports whether src parses within limit. A parse over the
+// limit goes on in the background until it ends.
+func parsedWithin(src []byte, limit time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		_, _ = Parse(src)
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(limit):
+		return false
+	}
 }

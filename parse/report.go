@@ -2,6 +2,8 @@
 // a checklist. It is pure: bytes in, a Report out, no file system and no git.
 package parse
 
+import "sort"
+
 // Report is one parsed exam report.
 type Report struct {
 	// Text is the report as parsed: UTF-8, BOM removed, CRLF folded to LF,
@@ -20,6 +22,35 @@ type Report struct {
 	// Python's open() keeps it as the text's first character, which shifts
 	// what the course checker's oldest versions skip.
 	BOM bool
+	// Plain lists the markup that was read as plain text because goldmark
+	// cannot parse it in reasonable time (see boundMarkup); empty for any
+	// report written for people.
+	Plain []PlainPart
+
+	literal []Range // the byte ranges of Text whose punctuation was read as text, sorted
+}
+
+// Markdown is Text[start:stop] as markdown that reads as goldmark read it:
+// the punctuation of the plain parts escaped with a backslash, so that a
+// renderer shows those characters as text, not markup.
+func (r *Report) Markdown(start, stop int) []byte {
+	out := make([]byte, 0, stop-start)
+	i := sort.Search(len(r.literal), func(i int) bool { return r.literal[i].Stop > start })
+	for pos := start; pos < stop; {
+		if i == len(r.literal) || r.literal[i].Start >= stop {
+			return append(out, r.Text[pos:stop]...)
+		}
+		lit := r.literal[i]
+		out = append(out, r.Text[pos:max(pos, lit.Start)]...)
+		for pos = max(pos, lit.Start); pos < min(lit.Stop, stop); pos++ {
+			if isASCIIPunct(r.Text[pos]) {
+				out = append(out, '\\')
+			}
+			out = append(out, r.Text[pos])
+		}
+		i++
+	}
+	return out
 }
 
 // Question is one "### Question N" section.

@@ -306,6 +306,9 @@ func printCheck(w io.Writer, r *grade.CheckResult) {
 	if r.InvalidUTF8 > 0 {
 		fmt.Fprintf(w, "  note: not UTF-8 from line %d on; invalid bytes were replaced\n", r.InvalidUTF8)
 	}
+	if len(r.ReadAsText) > 0 {
+		fmt.Fprintf(w, "  problem: markup that cannot be parsed in reasonable time was read as plain text on %s\n", parse.DescribePlain(r.ReadAsText))
+	}
 	fmt.Fprintln(w)
 }
 
