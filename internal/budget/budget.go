@@ -19,34 +19,40 @@ import (
 var ErrOver = errors.New("over its time budget")
 
 // Run runs work with a context that ends after d (or with ctx), and
-// returns what it returns; or, once d has passed without it, ErrOver
-// without waiting further. work must write nothing that outlives it
-// (files, shared state) but through what it returns. A panic in work is
-// raised again here.
+// returns what it returns; or ErrOver once d has passed without it,
+// without waiting further (work done after d is over its budget too, even
+// when its result is there by the time Run looks). work must write
+// nothing that outlives it (files, shared state) but through what it
+// returns. A panic in work is raised again here.
 func Run[T any](ctx context.Context, d time.Duration, work func(context.Context) T) (T, error) {
-	ctx, cancel := context.WithTimeout(ctx, d)
+	end := time.Now().Add(d)
+	ctx, cancel := context.WithDeadline(ctx, end)
 	defer cancel()
 	type outcome struct {
-		value T
-		panic any
+		value    T
+		panic    any
+		finished time.Time
 	}
 	done := make(chan outcome, 1) // the abandoned worker never blocks on it
 	go func() {
 		var o outcome
 		defer func() {
-			o.panic = recover()
+			o.panic, o.finished = recover(), time.Now()
 			done <- o
 		}()
 		o.value = work(ctx)
 	}()
+	var zero T
 	select {
 	case o := <-done:
-		if o.panic != nil {
+		switch {
+		case o.panic != nil:
 			panic(o.panic)
+		case o.finished.After(end):
+			return zero, fmt.Errorf("%w (%s)", ErrOver, d)
 		}
 		return o.value, nil
 	case <-ctx.Done():
-		var zero T
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			return zero, fmt.Errorf("%w (%s)", ErrOver, d)
 		}

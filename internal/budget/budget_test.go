@@ -71,3 +71,13 @@ func TestWriterAbandoned(t *testing.T) {
 		t.Errorf("written %q", b.String())
 	}
 }
+
+// Work that ends after its budget is over it, even when its result is
+// there by the time Run looks (no work is done within a nanosecond).
+func TestRunWorkDoneLateIsOverBudget(t *testing.T) {
+	for range 100 {
+		if _, err := Run(context.Background(), time.Nanosecond, func(context.Context) int { return 1 }); !errors.Is(err, ErrOver) {
+			t.Fatalf("work done after a nanosecond's budget: %v, want ErrOver", err)
+		}
+	}
+}
