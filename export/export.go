@@ -8,6 +8,7 @@ package export
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +23,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -29,6 +31,7 @@ import (
 	"handin/export/gradebook"
 	"handin/grade"
 	"handin/internal/atomicfile"
+	"handin/internal/budget"
 	"handin/internal/lazyregexp"
 	"handin/parse"
 	"handin/workspace"
@@ -55,6 +58,10 @@ type Options struct {
 	Only   []int
 	Now    func() time.Time // clock for backup names and the index; time.Now when nil
 	Logger *slog.Logger     // per-group remarks (an unreadable snapshot); nil: no logs
+	// GroupTimeout bounds making one group's page: a page not made by then
+	// is written without the report, saying so.
+	// 0: grade.DefaultGroupTimeout.
+	GroupTimeout time.Duration
 }
 
 // Summary says where the files are and what needs attention.
@@ -97,6 +104,9 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		Out:     opts.Out,
 		Index:   filepath.Join(opts.Out, IndexFile),
 		Results: filepath.Join(opts.Out, ResultsFile),
+	}
+	if err := checkPagesFolder(opts.Out); err != nil {
+		return nil, err
 	}
 	var err error
 	if sum.RemovedTemporaries, err = removeInterruptedWrites(opts.Out); err != nil {
@@ -257,6 +267,7 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, grou
 		return err
 	}
 	paths := make([]string, len(groups))
+	var mu sync.Mutex // guards sum.Warnings
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, group := range groups {
@@ -264,21 +275,76 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, grou
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			r, err := grade.LoadResult(ws, group)
-			if err != nil {
-				return fmt.Errorf("group %d: %w", group, err)
-			}
-			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(r.Group)))
+			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(group)))
 			prev, next := neighbours(all, group)
-			return atomicfile.Stream(paths[i], 0o644, func(w io.Writer) error {
-				return writeGroupPage(ctx, w, ws, opts, r, pageSource{prev: prev, next: next})
-			})
+			over, err := writePage(ctx, ws, opts, group, paths[i], pageSource{prev: prev, next: next})
+			if over != "" {
+				mu.Lock()
+				sum.Warnings = append(sum.Warnings, over)
+				mu.Unlock()
+			}
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
 	sum.Pages = paths
+	return nil
+}
+
+// writePage writes a group's page to name, within opts.GroupTimeout: a
+// page not made by then (a report built to slow markdown parsers down) is
+// written again without the report, and over says so.
+func writePage(ctx context.Context, ws *workspace.Workspace, opts Options, group int, name string, src pageSource) (over string, err error) {
+	r, err := grade.LoadResult(ws, group)
+	if err != nil {
+		return "", fmt.Errorf("group %d: %w", group, err)
+	}
+	limit := cmp.Or(opts.GroupTimeout, grade.DefaultGroupTimeout)
+	err = atomicfile.Stream(name, 0o644, func(w io.Writer) error {
+		page := budget.NewWriter(w)
+		written, err := budget.Run(ctx, limit, func(ctx context.Context) error { return writeGroupPage(ctx, page, ws, opts, r, src) })
+		if err != nil {
+			page.Abandon() // not done: nothing more of it may reach the file
+			return err
+		}
+		return written
+	})
+	if !errors.Is(err, budget.ErrOver) {
+		return "", err
+	}
+	opts.Logger.WarnContext(ctx, "export: page over the time a group may take", "group", group, "timeout", limit)
+	msg := fmt.Sprintf("This page could not be made within %s, the time a group may take, so the report is not shown: open it in the repository.", limit)
+	fresh, err := grade.LoadResult(ws, group) // the abandoned page may still be reading r
+	if err != nil {
+		return "", fmt.Errorf("group %d: %w", group, err)
+	}
+	return fmt.Sprintf("group %d: its page took longer than %s: written without the report", group, limit),
+		atomicfile.Stream(name, 0o644, func(w io.Writer) error {
+			return renderPage(w, fresh, pageSource{note: msg, prev: src.prev, next: src.next})
+		})
+}
+
+// checkPagesFolder refuses an output folder whose pages folder is a
+// symbolic link (or no folder at all): the pages would be written, and
+// pages and temporary files deleted, wherever it points. Every file an
+// export writes is renamed into place, which never follows a link, so the
+// pages folder is the one way out of the output folder.
+func checkPagesFolder(out string) error {
+	pages := filepath.Join(out, PagesDir)
+	info, err := os.Lstat(pages)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return fmt.Errorf("pages folder: %w", err)
+	case info.Mode()&fs.ModeSymlink != 0:
+		target, _ := os.Readlink(pages)
+		return fmt.Errorf("%s is a symbolic link (to %s): an export writes only inside %s; replace the link with a folder, or point --out elsewhere", pages, target, out)
+	case !info.IsDir():
+		return fmt.Errorf("%s is not a folder: an export writes the pages there", pages)
+	}
 	return nil
 }
 

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bufio"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -45,23 +46,32 @@ func TestKillDuringExportKeepsTheGradebook(t *testing.T) {
 		t.Fatal("no backup of the graded workbook")
 	}
 
-	// Each kill lands while the gradebook is being written when the test
-	// sees the write's temporary file in time (it watches for it), else at
-	// a random moment of the export.
+	// Each kill lands within an export, at a moment picked from how long
+	// the child's last export took (measured just now, on this machine as
+	// loaded as it is): every other kill waits for the gradebook's write
+	// (its temporary file) for up to two exports' time, the others land at
+	// a random moment of the next one and a half, mid-write if the test
+	// sees the write in time.
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 11))
 	midWrite := 0
 	for kill := range 6 {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringExportKeepsTheGradebook$", "-test.count=1")
 		cmd.Env = append(os.Environ(), exportLoopEnv+"="+ws+"|"+out)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
+		starts := exportStarts(t, cmd)
+		// The child is ready once it has started an export; one whole
+		// export later it has said how long one takes.
+		first := nextStart(t, starts)
+		took := nextStart(t, starts).Sub(first)
+		until := time.Now().Add(2 * took)
+		if kill%2 == 1 {
+			until = time.Now().Add(time.Duration(rng.Int64N(int64(took)*3/2) + 1))
 		}
-		latest := time.Now().Add(time.Duration(2000+rng.IntN(8000)) * time.Millisecond)
-		for time.Now().Before(latest) {
+		for time.Now().Before(until) {
 			if writingGradebook(t, out) {
 				midWrite++
 				break
 			}
+			time.Sleep(time.Millisecond) // leave the machine to the export
 		}
 		if err := cmd.Process.Kill(); err != nil {
 			t.Fatal(err)
@@ -76,6 +86,7 @@ func TestKillDuringExportKeepsTheGradebook(t *testing.T) {
 			}
 		}
 	}
+	t.Logf("%d of 6 kills landed while the gradebook was being written", midWrite)
 	if midWrite == 0 {
 		t.Errorf("no kill landed while the gradebook was being written")
 	}
@@ -90,6 +101,43 @@ func TestKillDuringExportKeepsTheGradebook(t *testing.T) {
 		t.Errorf("left in the output folder: %q", extra)
 	}
 }
+
+// exportStarts starts cmd, an exportLoop, and gives the time of each
+// export it says it starts.
+func exportStarts(t *testing.T, cmd *exec.Cmd) <-chan time.Time {
+	t.Helper()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	starts := make(chan time.Time, 16)
+	go func() {
+		defer close(starts)
+		lines := bufio.NewScanner(stdout)
+		for lines.Scan() {
+			if lines.Text() == exportStarted {
+				starts <- time.Now()
+			}
+		}
+	}()
+	return starts
+}
+
+// nextStart waits for the child's next export to start.
+func nextStart(t *testing.T, starts <-chan time.Time) time.Time {
+	t.Helper()
+	at, ok := <-starts
+	if !ok {
+		t.Fatal("the export loop ended before it was killed")
+	}
+	return at
+}
+
+// exportStarted is the line exportLoop prints as it starts an export.
+const exportStarted = "export started"
 
 // writingGradebook says whether an export is writing the gradebook: its
 // temporary file (atomicfile's) is there.
@@ -108,11 +156,13 @@ func writingGradebook(t *testing.T, out string) bool {
 
 // exportLoop is the process the test kills: it exports again and again,
 // each time with group 1's result changed, so that each gradebook differs
-// from the one before. It stops by itself after a minute.
+// from the one before, and says when it starts each. It stops by itself
+// after ten minutes (orphaned: nobody killed it).
 func exportLoop(t *testing.T, dirs string) {
 	ws, out, _ := strings.Cut(dirs, "|")
 	start := time.Now()
-	for i := 0; time.Since(start) < time.Minute; i++ {
+	for i := 0; time.Since(start) < 10*time.Minute; i++ {
+		fmt.Println(exportStarted)
 		g := largeGroup(1)
 		g.result.Findings = append(g.result.Findings, problems(fmt.Sprintf("export %d", i))...)
 		w := openWorkspace(t, ws)

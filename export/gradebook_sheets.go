@@ -12,6 +12,7 @@ import (
 
 	"handin/export/gradebook"
 	"handin/grade"
+	"handin/internal/visible"
 	"handin/workspace"
 )
 
@@ -272,7 +273,7 @@ func gradebookRows(results iter.Seq2[*grade.GroupResult, error], gaps []rosterGa
 		each := func(rows map[string][][]any) bool {
 			for _, l := range gradebookLayouts {
 				for _, values := range rows[l.Name] {
-					if !yield(gradebook.Row{Sheet: l.Name, Values: values}, nil) {
+					if !yield(gradebook.Row{Sheet: l.Name, Values: visibleCells(values)}, nil) {
 						return false
 					}
 				}
@@ -294,6 +295,20 @@ func gradebookRows(results iter.Seq2[*grade.GroupResult, error], gaps []rosterGa
 			}
 		}
 	}
+}
+
+// visibleCells are a row's values with every hidden character of their
+// text shown as its escape (package visible).
+func visibleCells(values []any) []any {
+	for i, v := range values {
+		switch v := v.(type) {
+		case string:
+			values[i] = visible.String(v)
+		case gradebook.Link:
+			values[i] = gradebook.Link{Text: visible.String(v.Text), Target: v.Target}
+		}
+	}
+	return values
 }
 
 // groupSheetRows are a group's rows on each of handin's sheets, by sheet.

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"os"
@@ -307,6 +308,10 @@ func TestOpenOrUnreadableGradebookIsLeftAlone(t *testing.T) {
 		{"corrupt", func(t *testing.T, _, out string) {
 			writeFile(t, filepath.Join(out, GradebookFile), []byte("PK\x03\x04 this is not a zip archive"))
 		}, "could not be read", "repair"},
+		{"a zip bomb", func(t *testing.T, ws, out string) {
+			export(t, ws, out)
+			inflateSharedStrings(t, filepath.Join(out, GradebookFile), 2<<30)
+		}, "inflates past what handin reads", "repair"},
 		{"open in LibreOffice", func(t *testing.T, ws, out string) {
 			export(t, ws, out)
 			editGradebook(t, filepath.Join(out, GradebookFile), map[int][3]string{1: {"9", "saved while open", "NS"}}, nil)
@@ -343,6 +348,33 @@ func TestOpenOrUnreadableGradebookIsLeftAlone(t *testing.T) {
 			}
 		})
 	}
+}
+
+// inflateSharedStrings rewrites the workbook name with shared strings its
+// zip says inflate to size bytes (never read: the size is refused first).
+func inflateSharedStrings(t *testing.T, name string, size uint64) {
+	t.Helper()
+	zr, err := zip.OpenReader(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for _, f := range zr.File {
+		if err := zw.Copy(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: "xl/sharedStrings.xml", Method: zip.Deflate, UncompressedSize64: size, CompressedSize64: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{3, 0})
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, name, b.Bytes())
 }
 
 func TestGradebookWrittenOnceClosed(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 	"handin/grade"
 	"handin/internal/atomicfile"
 	"handin/internal/lazyregexp"
+	"handin/internal/visible"
 )
 
 // indexData is what templates/index.html shows.
@@ -134,7 +135,7 @@ func writeIndex(name string, results []*grade.GroupResult, gaps []rosterGap, now
 	if err := templates().ExecuteTemplate(&buf, "index.html", d); err != nil {
 		return fmt.Errorf("index: %w", err)
 	}
-	return atomicfile.Write(name, buf.Bytes(), 0o644)
+	return atomicfile.Write(name, []byte(visible.String(buf.String())), 0o644)
 }
 
 func newIndexData(results []*grade.GroupResult, gaps []rosterGap, now time.Time) indexData {

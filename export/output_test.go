@@ -2,10 +2,13 @@ package export
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"handin/grade"
 )
@@ -53,6 +56,61 @@ func TestResultsJSONIsOneIndentedObject(t *testing.T) {
 			if got := readFile(t, name); string(got) != string(want)+"\n" {
 				t.Errorf("results.json of %d results and %d invalid rows differs from json.MarshalIndent:\n%s\nwant\n%s", len(rs), len(rows), got, want)
 			}
+		}
+	}
+}
+
+// A page not made within the time a group may take is written without the
+// report, saying so, and the export goes on.
+func TestExportWritesAPageOverItsTimeWithoutTheReport(t *testing.T) {
+	ws, out := t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(3), newGroup(4))
+	// No page is made within a nanosecond.
+	sum, err := runExport(ws, Options{Out: out, Now: func() time.Time { return fixedNow }, Logger: quietLogger, GroupTimeout: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range []int{3, 4} {
+		page := string(readFile(t, filepath.Join(out, "groups", fmt.Sprintf("%03d.html", g))))
+		if !strings.Contains(page, "could not be made within 1ns") || strings.Contains(page, "Our pipeline") {
+			t.Errorf("group %d's page does not say it was not made in time, or shows the report", g)
+		}
+		if !slices.ContainsFunc(sum.Warnings, func(w string) bool { return strings.HasPrefix(w, fmt.Sprintf("group %d: its page took longer", g)) }) {
+			t.Errorf("no warning about group %d's page: %q", g, sum.Warnings)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, GradebookFile)); err != nil {
+		t.Errorf("no gradebook after pages over their time: %v", err)
+	}
+}
+
+// An output folder whose pages folder is a symbolic link is refused: the
+// folder it points at, its pages and temporary-looking files, are left as
+// they were.
+func TestExportRefusesALinkedPagesFolder(t *testing.T) {
+	ws, out, elsewhere := t.TempDir(), t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(3))
+	theirs := map[string]string{"001.html": "someone's page", ".003.html.tmp-1": "someone's file"}
+	for name, content := range theirs {
+		writeFile(t, filepath.Join(elsewhere, name), []byte(content))
+	}
+	if err := os.Symlink(elsewhere, filepath.Join(out, PagesDir)); err != nil {
+		t.Fatal(err)
+	}
+	_, err := runExport(ws, Options{Out: out, Now: func() time.Time { return fixedNow }, Logger: quietLogger})
+	if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Fatalf("export into a linked pages folder: %v, want it refused", err)
+	}
+	entries, err := os.ReadDir(elsewhere)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != len(theirs) {
+		t.Errorf("the linked folder holds %d files, want its %d", len(entries), len(theirs))
+	}
+	for name, content := range theirs {
+		if got := string(readFile(t, filepath.Join(elsewhere, name))); got != content {
+			t.Errorf("%s now holds %q", name, got)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"handin/grade"
 	"handin/internal/lazyregexp"
+	"handin/internal/visible"
 	"handin/workspace"
 )
 
@@ -171,16 +172,19 @@ func renderPage(w io.Writer, r *grade.GroupResult, src pageSource) error {
 	d.Questions = questionRows(r, anchors)
 	// The report (sanitized, with megabytes of figures) is written between
 	// the two templates rather than passed through one, which copies it.
-	if err := templates().ExecuteTemplate(w, "page.html", d); err != nil {
+	// Everything students wrote is shown as written, but for characters
+	// that would hide or reorder it (package visible).
+	page := visible.Writer(w)
+	if err := templates().ExecuteTemplate(page, "page.html", d); err != nil {
 		return fmt.Errorf("group %d page: %w", r.Group, err)
 	}
-	if err := writeReport(w, reportHTML, figures, snap); err != nil {
+	if err := writeReport(page, reportHTML, figures, snap); err != nil {
 		return fmt.Errorf("group %d report: %w", r.Group, err)
 	}
-	if err := templates().ExecuteTemplate(w, "page-end", d); err != nil {
+	if err := templates().ExecuteTemplate(page, "page-end", d); err != nil {
 		return fmt.Errorf("group %d page: %w", r.Group, err)
 	}
-	return nil
+	return page.Close()
 }
 
 // webLink is the repository's browsable URL when it is a plain http(s) URL.

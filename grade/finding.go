@@ -83,6 +83,13 @@ const (
 	KindCIFailing             Kind = "ci-failing"              // a check failed on GitHub at the commit that counts
 )
 
+// Kinds about what handin left out or gave up on: a repository or report
+// crafted (or large enough) to exhaust it.
+const (
+	KindCut        Kind = "cut"         // the scrape cut something over one of its limits (a name, a history, a tree)
+	KindOverBudget Kind = "over-budget" // grading or the page took longer than a group may take: not done
+)
+
 // MissingFigure reports whether the kind means a figure is not shown on
 // GitHub (counted as "missing figures").
 func (k Kind) MissingFigure() bool {

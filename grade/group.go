@@ -37,7 +37,16 @@ type Options struct {
 	// Logger reports a check that panicked on some unforeseen input (the
 	// group's result says so too); nil: no logs.
 	Logger *slog.Logger
+	// GroupTimeout bounds grading one group in Run; a group over it gets a
+	// result saying so (KindOverBudget). 0: DefaultGroupTimeout.
+	GroupTimeout time.Duration
 }
+
+func (o Options) logger() *slog.Logger { return cmp.Or(o.Logger, slog.New(slog.DiscardHandler)) }
+
+// DefaultGroupTimeout is how long grading one group may take: a large
+// report and repository take a second.
+const DefaultGroupTimeout = time.Minute
 
 // Grade grades one group's snapshot: the report found in the deadline tree
 // checked against the spec, the roster, repository statistics and
@@ -49,11 +58,43 @@ func Grade(s *workspace.Snapshot, opts Options) *GroupResult {
 
 // gradeSnapshot is Grade in a run: what it logs carries the run's context.
 func gradeSnapshot(ctx context.Context, s *workspace.Snapshot, opts Options) *GroupResult {
-	log := groupLog{ctx: ctx, logger: cmp.Or(opts.Logger, slog.New(slog.DiscardHandler)).With("group", s.Group)}
-	tz := opts.TimeZone
-	if tz == nil {
-		tz, _ = coursetime.LoadZone(coursetime.DefaultZone) // embedded tzdata: cannot fail
+	log := groupLog{ctx: ctx, logger: opts.logger().With("group", s.Group)}
+	tz := timeZone(opts)
+	r := scrapeFacts(s, tz)
+	var figures reportFigures
+	if hasRepository(s) {
+		figures = r.gradeReport(s, opts.Spec, log)
+		r.checkClaims(s, opts.Claims, log)
 	}
+	r.characteriseLate(figures)
+	r.repositoryStats(s, tz, opts.Authors)
+	r.applyLevels(opts.Levels)
+	r.State = stateOf(r.Status.Pinned(), r.Findings)
+	return r
+}
+
+// overBudget is the result of a group whose grading took longer than
+// budget: what the scrape found, and that the rest was not done.
+func overBudget(s *workspace.Snapshot, opts Options, budget time.Duration) *GroupResult {
+	r := scrapeFacts(s, timeZone(opts))
+	r.add(KindOverBudget, 0, "grading took longer than %s, the time a group may take: the report, the checklist and the repository statistics were not graded (grade this group by hand, or run 'handin grade --group %d --group-timeout' with more time)",
+		budget, s.Group)
+	r.applyLevels(opts.Levels)
+	r.State = stateOf(r.Status.Pinned(), r.Findings)
+	return r
+}
+
+func timeZone(opts Options) *time.Location {
+	if opts.TimeZone != nil {
+		return opts.TimeZone
+	}
+	tz, _ := coursetime.LoadZone(coursetime.DefaultZone) // embedded tzdata: cannot fail
+	return tz
+}
+
+// scrapeFacts is a result holding what the scrape found: the status, the
+// commit that counts and its evidence, what the scrape cut.
+func scrapeFacts(s *workspace.Snapshot, tz *time.Location) *GroupResult {
 	r := &GroupResult{
 		Schema: SchemaVersion, Group: s.Group, Status: s.Status, Error: s.Error, URL: s.URL, WebURL: s.WebURL,
 		Branch: s.Branch, MovedTo: s.MovedTo, Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, Pin: s.Pin, TimeZone: tz.String(),
@@ -77,16 +118,10 @@ func gradeSnapshot(ctx context.Context, s *workspace.Snapshot, opts Options) *Gr
 	if r.CI = s.CI; s.CI != nil && s.CI.State == workspace.CIFailing {
 		r.add(KindCIFailing, 0, "CI failing at the commit that counts (%s): %s", shortSHA(s.Pin.SHA), failingChecks(s.CI.Checks))
 	}
-	var figures reportFigures
-	if hasRepository(s) {
-		figures = r.gradeReport(s, opts.Spec, log)
-		r.checkClaims(s, opts.Claims, log)
+	for _, cut := range s.Cuts {
+		r.add(KindCut, 0, "cut by the scrape's limits: %s", cut)
 	}
-	r.characteriseLate(figures)
-	r.repositoryStats(s, tz, opts.Authors)
 	r.Pin.BackdatingKnown = r.Pin.Backdated || s.Pin.BackdatingCheckable()
-	r.applyLevels(opts.Levels)
-	r.State = stateOf(r.Status.Pinned(), r.Findings)
 	return r
 }
 

@@ -609,3 +609,34 @@ func TestSaveLoadResultAndRun(t *testing.T) {
 		t.Error("LoadResult of a group without result: want an error")
 	}
 }
+
+// A group whose grading takes longer than the time a group may take gets
+// a result saying so, with what the scrape found, and the course goes on.
+func TestRunGivesAGroupOverItsTimeAResult(t *testing.T) {
+	ws := testWorkspace(t)
+	pin := workspace.Pin{SHA: "a1b2c3d4e5f6", LateCommits: 1}
+	for _, g := range []int{1, 2} {
+		saveSnapshot(t, ws, &workspace.Snapshot{Group: g, Status: workspace.StatusOK, Students: []string{"s111111"}, Pin: pin,
+			Cuts: []string{"3 commits whose author name is cut to 256 bytes"}},
+			map[string]string{"reports/README.md": reportText(1, 2, 3)})
+	}
+	// No grading is done within a nanosecond.
+	sum, err := Run(context.Background(), ws, Options{Spec: loadSpec(t), GroupTimeout: time.Nanosecond})
+	if err != nil || len(sum.Errors) > 0 || len(sum.Groups) != 2 {
+		t.Fatalf("Run: %v, summary %+v", err, sum)
+	}
+	for _, g := range []int{1, 2} {
+		r, err := LoadResult(ws, g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kinds := map[Kind]bool{}
+		for _, f := range r.Findings {
+			kinds[f.Kind] = true
+		}
+		if r.State != StateAct || r.Check != nil || !kinds[KindOverBudget] || !kinds[KindLateCommits] || !kinds[KindCut] || r.Pin.SHA != pin.SHA {
+			t.Errorf("group %d: state %s, checked %v, findings %v; want act, the report not checked, over-budget, late-commits and cut",
+				g, r.State, r.Check != nil, r.Findings)
+		}
+	}
+}

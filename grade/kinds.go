@@ -30,6 +30,7 @@ var KindTable = []KindInfo{
 	{KindNoStudentIDs, LevelAct, "no student ids", "Question 2 names no student id"},
 	{KindStudentMissing, LevelAct, "roster student not in Question 2", "a roster student is not in Question 2"},
 	{KindMissing, LevelAct, "question deleted", "the question is not in the report"},
+	{KindOverBudget, LevelAct, "not graded in the time a group may take", "grading the group took longer than a group may take (`group_timeout`, default 1m): the result holds what the scrape found, the report, checklist and statistics are not graded; the course went on (a page over that time is written without the report, and says so)"},
 
 	{KindLateWork, LevelGrade, "report changed after the deadline", "late commits changed the report or a figure it shows: work that arrived after the deadline (the message says when and in which commits)"},
 	{KindUnanswered, LevelGrade, "question unanswered", "only the template's `--- question N fill here ---` placeholder is there"},
@@ -59,6 +60,7 @@ var KindTable = []KindInfo{
 	{KindReadAsText, LevelCheck, "markup shown as plain text", "markup that cannot be parsed in reasonable time (lists or quotes nested past column 64, more than 128 link reference definitions in one paragraph, a paragraph of tens of kilobytes full of link, emphasis or code marks) was read as plain text: its formatting, links and checklist boxes are not read, and the page shows it as text. No report written for people has it; see [goldmark.md](goldmark.md)"},
 	{KindCheckerSegmentation, LevelCheck, "the checker counted other text", "the checker counted other text than the whole answer (a sub-heading inside it, a heading after the last answer, \"Answer:\" twice) and its verdict differs from the whole answer's; information (one level lower) when both verdicts agree"},
 
+	{KindCut, LevelInfo, "cut by handin's limits", "the scrape left out part of the repository that went over one of its limits (an author name over 256 bytes, a commit with over 100 parents, a history over 50,000 commits, a tree listing over 500,000 entries, ...: the table in the README); the message says what and how much"},
 	{KindLateCommits, LevelInfo, "late commits", "commits on the branch after the commit that counts that change neither the report nor its figures (bots' commits counted apart)"},
 	{KindCheckerCrash, LevelInfo, "the course checker would stop", "the course checker would stop with an error on the report (cause and line given)"},
 	{KindReportLocation, LevelInfo, "report location", "the report is not at reports/README.md (it was found and graded where it is)"},

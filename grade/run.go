@@ -1,7 +1,9 @@
 package grade
 
 import (
+	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"slices"
@@ -9,6 +11,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"handin/internal/budget"
 	"handin/workspace"
 )
 
@@ -141,14 +144,24 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	return sum, nil
 }
 
-// gradeGroup grades and saves one group's snapshot. The result comes back
-// even when saving it failed; nil when the snapshot could not be loaded.
+// gradeGroup grades and saves one group's snapshot, within
+// opts.GroupTimeout (a group over it gets a result saying so). The result
+// comes back even when saving it failed; nil when the snapshot could not
+// be loaded.
 func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Options, shared []SharedHistory) (*GroupResult, error) {
 	s, err := ws.LoadSnapshot(group)
 	if err != nil {
 		return nil, fmt.Errorf("group %d: %w", group, err)
 	}
-	r := gradeSnapshot(ctx, s, opts)
+	limit := cmp.Or(opts.GroupTimeout, DefaultGroupTimeout)
+	r, err := budget.Run(ctx, limit, func(ctx context.Context) *GroupResult { return gradeSnapshot(ctx, s, opts) })
+	switch {
+	case errors.Is(err, budget.ErrOver):
+		opts.logger().WarnContext(ctx, "grade: over the time a group may take", "group", group, "timeout", limit)
+		r = overBudget(s, opts, limit)
+	case err != nil:
+		return nil, nil // interrupted: Run says so
+	}
 	r.setSharedHistory(shared, opts.Levels)
 	return r, SaveResult(ws, r)
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"slices"
 	"sort"
@@ -15,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/BurntSushi/toml"
+
+	"handin/internal/inputfile"
 )
 
 // Spec is a course year's template: the constraints of every question.
@@ -72,13 +73,16 @@ func BuiltinSpecs() []string {
 	return names
 }
 
+// maxSpecFile bounds a spec file read (a year's table is a few KB).
+const maxSpecFile = 1 << 20
+
 // LoadSpec returns a built-in spec by name ("2026") or reads a spec file.
 // The result is the caller's own copy.
 func LoadSpec(nameOrFile string) (*Spec, error) {
 	if spec, ok := builtins()[nameOrFile]; ok {
 		return spec.clone(), nil
 	}
-	data, err := os.ReadFile(nameOrFile)
+	data, err := inputfile.Read(nameOrFile, maxSpecFile)
 	if err != nil {
 		return nil, fmt.Errorf("spec %q: not a built-in spec (%s) nor a readable file: %w",
 			nameOrFile, strings.Join(BuiltinSpecs(), ", "), err)

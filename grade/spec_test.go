@@ -1,6 +1,7 @@
 package grade
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,7 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"handin/grade/claims"
 	"handin/internal/corpus"
+	"handin/internal/inputfile"
 	"handin/parse"
 )
 
@@ -198,4 +201,15 @@ func parseTemplate(t *testing.T, spec *Spec) *parse.Report {
 		t.Fatal(err)
 	}
 	return r
+}
+
+// A spec or rules file is read up to a size: /dev/zero given by mistake is
+// an error naming it, not all memory.
+func TestSpecAndRulesFilesAreCapped(t *testing.T) {
+	if _, err := LoadSpec("/dev/zero"); !errors.Is(err, inputfile.ErrTooLarge) {
+		t.Errorf("LoadSpec(/dev/zero): %v, want ErrTooLarge", err)
+	}
+	if _, err := claims.Load("/dev/zero"); !errors.Is(err, inputfile.ErrTooLarge) {
+		t.Errorf("claims.Load(/dev/zero): %v, want ErrTooLarge", err)
+	}
 }

@@ -75,6 +75,8 @@ func omittedNote(omitted []packstore.Omission) []string {
 			objects[i] = fmt.Sprintf("a delta of %s building %s", mib(o.Cost), mib(o.Size))
 		case packstore.LargeBase:
 			objects[i] = fmt.Sprintf("an object of %s built from one of %s", mib(o.Size), mib(o.Cost))
+		case packstore.DeepDelta:
+			objects[i] = fmt.Sprintf("a file of %s built through %d deltas", mib(o.Size), o.Cost)
 		default:
 			objects[i] = fmt.Sprintf("an object at %d built on one left out", o.Offset)
 		}

@@ -8,12 +8,13 @@ import (
 	"handin/workspace"
 )
 
-// copyDeadlineTree lists the tree of the pinned commit into the snapshot and
-// copies the files later stages read into a new folder of the group's
-// (fetching their contents first into a partial clone), returned for store
-// to move into place; the status says whether a report was among them.
-func (r *runner) copyDeadlineTree(ctx context.Context, cl *clone, snap *workspace.Snapshot) (newFiles string, err error) {
-	tree, notes, err := treeFiles(cl.repo, plumbing.NewHash(snap.Pin.SHA), cl.remote != nil)
+// copyDeadlineTree lists the tree of the pinned commit into the snapshot
+// (what is cut goes into c) and copies the files later stages read into a
+// new folder of the group's (fetching their contents first into a partial
+// clone), returned for store to move into place; the status says whether a
+// report was among them.
+func (r *runner) copyDeadlineTree(ctx context.Context, cl *clone, snap *workspace.Snapshot, c *cuts) (newFiles string, err error) {
+	tree, notes, err := treeFiles(ctx, cl.repo, plumbing.NewHash(snap.Pin.SHA), cl.remote != nil, c)
 	if err != nil {
 		return "", err
 	}

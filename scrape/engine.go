@@ -178,10 +178,13 @@ func (r *runner) snapshotGroup(ctx context.Context, i int, g Group) (snap *works
 	pushLog, pushLogNote := r.pushLogSightings(repoCtx, g, snap.Branch, snap.Deadline)
 	newFiles, err := r.analyse(repoCtx, cl, snap, pushLog, pushLogNote)
 	var remoteErr *remoteError
-	if errors.As(err, &remoteErr) { // the server failed us after the fetch
+	if errors.As(err, &remoteErr) {
+		err = remoteErr.err
+	}
+	if remoteErr != nil || (err != nil && repoCtx.Err() != nil) { // the server failed us after the fetch, or the timeout (the run) ended the analysis
 		failed := r.newSnapshot(g)
 		failed.Branch, failed.MovedTo = snap.Branch, snap.MovedTo
-		return r.failed(ctx, repoCtx, g, failed, auth != nil, remoteErr.err)
+		return r.failed(ctx, repoCtx, g, failed, auth != nil, err)
 	}
 	if err != nil {
 		return r.internalError(snap, err)
@@ -218,7 +221,9 @@ func (r *runner) analyse(ctx context.Context, cl *clone, snap *workspace.Snapsho
 			tips[plumbing.NewHash(s.TipSHA)] = true
 		}
 	}
-	h, err := loadHistory(repo, slices.Collect(maps.Keys(tips))...)
+	var cut cuts
+	defer func() { snap.Cuts = cut.lines() }()
+	h, err := loadHistory(ctx, repo, &cut, slices.Collect(maps.Keys(tips))...)
 	if err != nil {
 		return "", err
 	}
@@ -226,7 +231,7 @@ func (r *runner) analyse(ctx context.Context, cl *clone, snap *workspace.Snapsho
 	if pushLogNote != "" {
 		snap.Pin.Notes = append(snap.Pin.Notes, pushLogNote)
 	}
-	if err := addLateFiles(ctx, repo, snap.Pin.Late); err != nil {
+	if err := addLateFiles(ctx, repo, snap.Pin.Late, &cut); err != nil {
 		snap.Pin.Notes = append(snap.Pin.Notes, "files of the late commits not listed: "+err.Error())
 	}
 	if snap.Pin.SHA == "" {
@@ -234,7 +239,7 @@ func (r *runner) analyse(ctx context.Context, cl *clone, snap *workspace.Snapsho
 		snap.Error = fmt.Sprintf("no commit on %s at or before the deadline (%d later commits)", snap.Branch, snap.Pin.LateCommits)
 		return "", nil
 	}
-	if newFiles, err = r.copyDeadlineTree(ctx, cl, snap); err != nil {
+	if newFiles, err = r.copyDeadlineTree(ctx, cl, snap, &cut); err != nil {
 		return "", err
 	}
 	notes, err := r.keepLateFigures(ctx, cl, snap, newFiles)
@@ -335,7 +340,8 @@ func (r *runner) observe(snap *workspace.Snapshot, tip string) error {
 // store makes snap (and the files copied into newFiles, if any) the group's
 // snapshot; a failure to write the workspace ends the run. A snapshot that
 // cannot be written as JSON is this group's problem, not the run's: the
-// group is stored as an error saying so.
+// group is stored as an error saying so, unless an earlier snapshot is kept
+// (storeUnlessKept).
 func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 	err := r.ws.SaveSnapshot(snap, newFiles)
 	if errors.Is(err, workspace.ErrUnencodable) {
@@ -344,7 +350,7 @@ func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
 			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
 		}
-		err = r.ws.SaveSnapshot(snap, "")
+		return r.storeUnlessKept(snap)
 	}
 	if err != nil {
 		return &workspaceError{err}

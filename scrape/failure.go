@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"syscall"
 	"time"
@@ -57,6 +58,10 @@ func httpStatus(err error) int {
 func transient(err error) bool {
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) || diskFull(err) {
 		return false // our own timeout or cancellation, or our disk: nothing to wait out
+	}
+	var pathErr *fs.PathError
+	if errors.Is(err, errEncodedAnswer) || errors.Is(err, errBranchName) || errors.As(err, &pathErr) {
+		return false // the server's choice, or a file of the clone's: not the network
 	}
 	if code := httpStatus(err); code != 0 {
 		return code >= 500 || code == 429 || code == 408

@@ -29,7 +29,7 @@ func gitHubCourse(t *testing.T) (c *course, api *githubtest.Server, opts testRun
 		t.Fatal(err)
 	}
 	opts = testOptions(t, c.group(1, "org/mlops.git"))
-	opts.Token, opts.TokenHosts = testToken, []string{gitHost.Host}
+	opts.Token, opts.TokenHosts = testToken, []string{"http://" + gitHost.Host}
 	opts.GitHub = github.Config{Host: gitHost.Host, API: api.URL}
 	return c, api, opts
 }

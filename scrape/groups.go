@@ -15,6 +15,7 @@ import (
 	"github.com/go-git/go-git/v5/plumbing"
 
 	"handin/internal/coursetime"
+	"handin/internal/inputfile"
 	"handin/internal/lazyregexp"
 	"handin/workspace"
 )
@@ -120,6 +121,9 @@ func parseHeader(record []string) (header, error) {
 	return h, nil
 }
 
+// maxGroupsFile bounds groups.csv (a course of 1,000 groups writes 100 KB).
+const maxGroupsFile = 16 << 20
+
 // ReadGroups reads groups.csv from r; name is used in messages, and a
 // deadline column written without a UTC offset is read in loc (the course's
 // time zone). It fails only when the file as a whole is unusable (empty, or
@@ -127,7 +131,7 @@ func parseHeader(record []string) (header, error) {
 // rows are still read. Blank lines and rows whose fields are all empty are
 // skipped.
 func ReadGroups(r io.Reader, name string, loc *time.Location) ([]Group, error) {
-	data, err := io.ReadAll(r)
+	data, err := inputfile.ReadFrom(r, name, maxGroupsFile)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
@@ -276,7 +280,9 @@ func parseRow(h header, record []string, name string, line int, loc *time.Locati
 
 	if raw := field(h.branch); raw != "" {
 		branch := strings.TrimPrefix(raw, "refs/heads/")
-		if plumbing.NewBranchReferenceName(branch).Validate() != nil {
+		if err := checkBranchName(branch); err != nil {
+			problems = append(problems, err.Error())
+		} else if plumbing.NewBranchReferenceName(branch).Validate() != nil {
 			problems = append(problems, fmt.Sprintf("branch %q is not a valid branch name", raw))
 		} else {
 			g.Branch = branch

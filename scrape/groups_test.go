@@ -148,6 +148,8 @@ func TestReadGroupsDeadlineAndBranch(t *testing.T) {
 		{"5,s200001,https://github.com/o/r,23/01/2026 23:59,\n", "a time in the course's time zone"},
 		{"5,s200001,https://github.com/o/r,,bad..name\n", `branch "bad..name" is not a valid branch name`},
 		{"5,s200001,https://github.com/o/r,,-x\n", `branch "-x"`},
+		{"5,s200001,https://github.com/o/r,,a/" + strings.Repeat("b", 256) + "\n", "the branch name is too long to keep: a part of 256 bytes"},
+		{"5,s200001,https://github.com/o/r,," + strings.Repeat("b/", 600) + "c\n", "the branch name is too long to keep: 1201 bytes"},
 	} {
 		groups := readGroupsString(t, header+tc.row)
 		if len(groups) != 1 || groups[0].Err == nil || !strings.Contains(groups[0].Err.Error(), "groups.csv:2: ") ||

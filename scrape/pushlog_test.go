@@ -156,7 +156,7 @@ func TestRunWithPushLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := testOptions(t, c.group(1, "org/mlops.git"))
-	opts.Token, opts.TokenHosts = testToken, []string{gitHost.Host}
+	opts.Token, opts.TokenHosts = testToken, []string{"http://" + gitHost.Host}
 	opts.GitHub = github.Config{Host: gitHost.Host, API: api.URL}
 	opts.Now = func() time.Time { return at(time.Hour) }
 	o := outcomeOf(t, mustRun(t, opts), 1)

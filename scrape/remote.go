@@ -31,6 +31,27 @@ type remoteTip struct {
 // errBranchNotFound: the remote has commits but not the requested branch.
 var errBranchNotFound = errors.New("branch not found on the remote")
 
+// maxBranchBytes bounds a branch name: a workspace clone keeps a branch as
+// a file named by it, each part between slashes a file name
+// (maxNameBytes).
+const maxBranchBytes = 1024
+
+// errBranchName: a branch name no workspace clone can keep.
+var errBranchName = errors.New("the branch name is too long to keep")
+
+// checkBranchName refuses a branch name a clone cannot keep as a file.
+func checkBranchName(branch string) error {
+	if len(branch) > maxBranchBytes {
+		return fmt.Errorf("%w: %d bytes, over %d (%.40q…)", errBranchName, len(branch), maxBranchBytes, branch)
+	}
+	for part := range strings.SplitSeq(branch, "/") {
+		if len(part) > maxNameBytes {
+			return fmt.Errorf("%w: a part of %d bytes, over the %d a file name may take (%.40q…)", errBranchName, len(part), maxNameBytes, part)
+		}
+	}
+	return nil
+}
+
 // listRemote asks the group's remote for its references (one small
 // request, no objects) and picks the branch to scrape: the group's, or the
 // remote's default.
@@ -49,6 +70,9 @@ func listRemote(ctx context.Context, g Group, auth transport.AuthMethod) (remote
 	}
 	tip, err := pickBranch(slices.Collect(maps.Values(refs)), g.Branch)
 	if err != nil {
+		return remoteTip{}, err
+	}
+	if err := checkBranchName(tip.Branch); err != nil { // the remote's default branch, named by the students
 		return remoteTip{}, err
 	}
 	tip.MovedTo = movedRepository(g.URL, redirectedTo)
@@ -137,7 +161,9 @@ func fetchBranch(ctx context.Context, repo *git.Repository, rawURL string, auth 
 
 // tokenAuth sends the token only to the hosts it is meant for: groups.csv is
 // written by students, and a URL pointing at their own server must not
-// collect the instructor's token.
+// collect the instructor's token. It goes over https only, unless the
+// instructor names the host with "http://" (a server on the instructor's
+// own network): over plain http anyone on the way reads it.
 func tokenAuth(rawURL, token string, hosts []string) transport.AuthMethod {
 	if token == "" {
 		return nil
@@ -147,9 +173,25 @@ func tokenAuth(rawURL, token string, hosts []string) transport.AuthMethod {
 		return nil
 	}
 	for _, h := range hosts {
-		if strings.EqualFold(h, u.Host) || strings.EqualFold(h, u.Hostname()) {
-			return &githttp.BasicAuth{Username: "x-access-token", Password: token}
+		host, plain := cutPrefixFold(h, "http://")
+		if !plain {
+			host, _ = cutPrefixFold(h, "https://")
 		}
+		if !strings.EqualFold(host, u.Host) && !strings.EqualFold(host, u.Hostname()) {
+			continue
+		}
+		if u.Scheme == "http" && !plain {
+			return nil
+		}
+		return &githttp.BasicAuth{Username: "x-access-token", Password: token}
 	}
 	return nil
+}
+
+// cutPrefixFold is strings.CutPrefix, ignoring case.
+func cutPrefixFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }

@@ -378,7 +378,7 @@ func TestRunTransportFailures(t *testing.T) {
 	var logs bytes.Buffer
 	opts := testOptions(t, groups...)
 	opts.Timeout = 2 * time.Second
-	opts.Token, opts.TokenHosts = token, []string{host}
+	opts.Token, opts.TokenHosts = token, []string{"http://" + host}
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	sum := mustRun(t, opts)
 	want := map[int]workspace.Status{1: workspace.StatusOK, 2: workspace.StatusNetworkError, 3: workspace.StatusTimeout, 4: workspace.StatusOK, 5: workspace.StatusOK, 6: workspace.StatusNetworkError}
@@ -430,7 +430,8 @@ func TestRunTransportFailures(t *testing.T) {
 		token string
 		hosts []string
 		want  workspace.Status
-	}{{"", nil, workspace.StatusNotFound}, {"wrong-token", []string{host}, workspace.StatusAuthFailed}, {token, nil, workspace.StatusNotFound}} {
+	}{{"", nil, workspace.StatusNotFound}, {"wrong-token", []string{"http://" + host}, workspace.StatusAuthFailed}, {token, nil, workspace.StatusNotFound},
+		{token, []string{host}, workspace.StatusNotFound}} { // a host named without http:// gets it over https only
 		opts := testOptions(t, c.group(5, "private.git"))
 		opts.Token, opts.TokenHosts = tc.token, tc.hosts
 		if got := outcomeOf(t, mustRun(t, opts), 5); got.Status != tc.want {

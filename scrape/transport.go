@@ -11,6 +11,8 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/transport"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
+
+	"handin/scrape/packstore"
 )
 
 // scrape's git requests go through go-git's http transport on an
@@ -81,9 +83,6 @@ const (
 	// maxRefAdvertisement bounds the list of branches and tags (GitHub's
 	// largest, with thousands of pull request refs, are a few MB).
 	maxRefAdvertisement = 16 << 20
-	// maxPackDownload bounds the pack of one fetch: far above any student
-	// repository, far below a full disk.
-	maxPackDownload = 4 << 30
 	// maxResponseHeader bounds a response's header lines.
 	maxResponseHeader = 64 << 10
 )
@@ -91,16 +90,24 @@ const (
 // errAnswerTooLarge: a server's answer went over its limit.
 var errAnswerTooLarge = errors.New("the server's answer is too large")
 
+// errEncodedAnswer: a server compressed its answer although handin did not
+// ask it to (no git server does): a few MB that inflate to gigabytes.
+var errEncodedAnswer = errors.New("the server encoded its answer, which git servers never do")
+
 // limitedTransport is the http.RoundTripper of every git request: it caps
 // each response body by what the request asked for, so that no answer makes
-// handin read more than the limits above. Reads also end with the request's
-// context (the group's timeout), as net/http does for any body.
+// handin read more than the limits above. Bodies are read as sent: never
+// inflated on the way (the caps count what is written), and an encoded one
+// is refused. Reads also end with the request's context (the group's
+// timeout), as net/http does for any body.
 type limitedTransport struct{ next http.RoundTripper }
 
-// newLimitedTransport wraps a copy of http.DefaultTransport.
+// newLimitedTransport wraps a copy of http.DefaultTransport that asks for
+// no compression, and so inflates nothing.
 func newLimitedTransport() limitedTransport {
 	base := http.DefaultTransport.(*http.Transport).Clone()
 	base.MaxResponseHeaderBytes = maxResponseHeader
+	base.DisableCompression = true
 	return limitedTransport{next: base}
 }
 
@@ -109,17 +116,20 @@ func (t limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	switch {
+	switch enc := res.Header.Get("Content-Encoding"); {
 	case res.StatusCode < 200 || res.StatusCode >= 300:
 		// Cut short without an error: go-git puts what it read into its
-		// error, and the status says what went wrong.
+		// error, and the status says what went wrong (however encoded).
 		res.Body = &cappedBody{body: res.Body, left: maxErrorBody}
+	case enc != "" && !strings.EqualFold(enc, "identity"): // a git answer: refused, never inflated
+		res.Body.Close()
+		return nil, fmt.Errorf("%w (Content-Encoding: %.40q)", errEncodedAnswer, enc)
 	case strings.HasSuffix(req.URL.Path, "/info/refs"):
 		res.Body = &cappedBody{body: res.Body, left: maxRefAdvertisement,
 			over: fmt.Errorf("list of branches and tags over %s: %w", mib(maxRefAdvertisement), errAnswerTooLarge)}
 	default:
-		res.Body = &cappedBody{body: res.Body, left: maxPackDownload,
-			over: fmt.Errorf("download over %s: %w", mib(maxPackDownload), errAnswerTooLarge)}
+		res.Body = &cappedBody{body: res.Body, left: packstore.MaxPackSize,
+			over: fmt.Errorf("download over %s: %w", mib(packstore.MaxPackSize), errAnswerTooLarge)}
 	}
 	return res, nil
 }

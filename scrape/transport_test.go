@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/transport/client"
 	githttp "github.com/go-git/go-git/v5/plumbing/transport/http"
 
 	"handin/scrape/gittest"
+	"handin/scrape/packstore"
 	"handin/workspace"
 )
 
@@ -29,12 +31,17 @@ func TestRunLeavesGoGitTransportsAlone(t *testing.T) {
 	}
 }
 
-// A server answering a 404 with 1.5 GiB, listing branches forever or
-// dripping a byte at a time costs each group a few KiB and at most its
-// timeout, and leaves one short line in its message.
+// A server answering a 404 with 1.5 GiB, listing branches forever,
+// dripping a byte at a time, answering a fetch gzip-encoded (gigabytes
+// once inflated) or with a delta chain git never sends costs each group a
+// few KiB and at most its timeout, and leaves one short line in its
+// message.
 func TestRunAgainstHostileServer(t *testing.T) {
 	hostile := gittest.NewHostile()
 	defer hostile.Close()
+	var deep gittest.Pack
+	deep.Chain(plumbing.CommitObject, 300<<10, packstore.MaxStreamedDeltaDepth+1)
+	hostile.ServePack("deltachain.git", strings.Repeat("2", 40), deep.Bytes())
 	group := func(n int, name string) Group {
 		u := hostile.RepoURL(name)
 		return Group{Number: n, RawURL: u, URL: u}
@@ -50,6 +57,8 @@ func TestRunAgainstHostileServer(t *testing.T) {
 		{group(1, "huge404.git"), time.Minute, workspace.StatusNotFound, gittest.HugeBodyMarker},
 		{group(2, "endless.git"), time.Minute, workspace.StatusInternalError, "list of branches and tags over 16.0 MiB"},
 		{group(3, "drip.git"), 2 * time.Second, workspace.StatusTimeout, "gave up after 2s"},
+		{group(4, "gzip.git"), time.Minute, workspace.StatusInternalError, "the server encoded its answer"},
+		{group(5, "deltachain.git"), time.Minute, workspace.StatusInternalError, "a commit of 307200 bytes built from a chain of 51 deltas, over the 50 git sends"},
 	} {
 		opts := testOptions(t, tc.group)
 		opts.Timeout = tc.timeout

@@ -1,6 +1,7 @@
 package scrape
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"path"
@@ -28,11 +29,17 @@ type treeEntry struct {
 }
 
 // Limits of the tree listing. A crafted tree can nest folders thousands
-// deep, or name one folder from every entry of another: a few KB of objects
-// that list billions of paths.
+// deep, name one folder from every entry of another (a few KB of objects
+// that list billions of paths), or name a folder with megabytes.
 const (
-	maxTreeDepth   = 256
-	maxTreeEntries = 500_000 // files and folders visited
+	maxTreeDepth     = 256
+	maxTreeEntries   = 500_000  // files and folders visited
+	maxTreePathBytes = 32 << 20 // of all paths listed together
+	// maxNameBytes and maxPathBytes are the longest file name and path a
+	// file system takes (NAME_MAX, PATH_MAX): a longer one cannot be a
+	// file anyone checked out.
+	maxNameBytes = 255
+	maxPathBytes = 4096
 )
 
 // maxSymlinkTarget bounds how much of a symlink blob is read as its target.
@@ -42,28 +49,30 @@ const maxSymlinkTarget = 4096
 const maxQuotedNames = 5
 
 // treeFiles lists every file of a commit's tree (folders are implied by the
-// paths), with notes on what it left out. Symlinks are recorded with their
-// target, never resolved; submodules with no size. An entry whose name
-// cannot be a file name (a control character such as the "Icon\r" macOS
-// Finder writes, "..", a slash, invalid UTF-8, ".git") is skipped with
-// everything under it, and the rest of the tree is listed. In a partial
-// clone, a blob the clone does not hold is marked missing, not unread.
-func treeFiles(repo *git.Repository, commit plumbing.Hash, partial bool) ([]treeEntry, []string, error) {
-	c, err := repo.CommitObject(commit)
+// paths), with notes on what it left out; what the limits above cut goes
+// into c. Symlinks are recorded with their target, never resolved;
+// submodules with no size. An entry whose name cannot be a file name (a
+// control character such as the "Icon\r" macOS Finder writes, "..", a
+// slash, invalid UTF-8, ".git") is skipped with everything under it, and
+// the rest of the tree is listed. In a partial clone, a blob the clone does
+// not hold is marked missing, not unread. It stops when ctx ends.
+func treeFiles(ctx context.Context, repo *git.Repository, commit plumbing.Hash, partial bool, c *cuts) ([]treeEntry, []string, error) {
+	co, err := repo.CommitObject(commit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read commit %s: %w", short(commit.String()), err)
 	}
-	l := &treeLister{repo: repo, partial: partial}
-	if size, err := l.size(c.TreeHash); err != nil || size > packstore.MaxInMemoryObject {
+	l := &treeLister{ctx: ctx, repo: repo, partial: partial}
+	if size, err := l.size(co.TreeHash); err != nil || size > packstore.MaxInMemoryObject {
 		return nil, nil, fmt.Errorf("tree of %s: unreadable or over %s (%s): %v", short(commit.String()), mib(packstore.MaxInMemoryObject), mib(size), err)
 	}
-	root, err := c.Tree()
+	root, err := co.Tree()
 	if err != nil {
 		return nil, nil, fmt.Errorf("read tree of %s: %w", short(commit.String()), err)
 	}
 	if err := l.walk(root, "", 0); err != nil && !errors.Is(err, errTreeTooLarge) {
 		return nil, nil, fmt.Errorf("tree of %s: %w", short(commit.String()), err)
 	}
+	l.cut(c)
 	return l.files, l.notes(), nil
 }
 
@@ -72,25 +81,37 @@ var errTreeTooLarge = errors.New("too many tree entries")
 
 // treeLister walks one tree, collecting its files and what it skipped.
 type treeLister struct {
-	repo    *git.Repository
-	partial bool // blobs missing from the clone are expected
-	files   []treeEntry
-	visited int
-	unsafe  []string // names skipped, quoted
-	tooDeep []string // folders not entered
-	unread  []string // entries whose object is missing, or a folder too large to read
-	stopped bool     // maxTreeEntries reached
+	ctx       context.Context
+	repo      *git.Repository
+	partial   bool // blobs missing from the clone are expected
+	files     []treeEntry
+	visited   int
+	pathBytes int
+	unsafe    skipped  // names that cannot be file names
+	tooLong   skipped  // paths over maxPathBytes
+	tooDeep   []string // folders not entered
+	unread    []string // entries whose object is missing, or a folder too large to read
+	stopped   string   // the limit that ended the listing, "" when none did
 }
 
 func (l *treeLister) walk(tree *object.Tree, dir string, depth int) error {
 	for _, e := range tree.Entries {
 		if !safeEntryName(e.Name) {
-			l.unsafe = append(l.unsafe, strconv.Quote(path.Join(dir, e.Name)))
+			l.unsafe.add(dir, e.Name)
+			continue
+		}
+		if len(dir)+1+len(e.Name) > maxPathBytes {
+			l.tooLong.add(dir, e.Name)
 			continue
 		}
 		if l.visited++; l.visited > maxTreeEntries {
-			l.stopped = true
+			l.stopped = fmt.Sprintf("the tree has more than %d files and folders", maxTreeEntries)
 			return errTreeTooLarge
+		}
+		if l.visited%4096 == 0 {
+			if err := l.ctx.Err(); err != nil {
+				return err
+			}
 		}
 		p := path.Join(dir, e.Name)
 		if e.Mode == filemode.Dir {
@@ -111,6 +132,10 @@ func (l *treeLister) walk(tree *object.Tree, dir string, depth int) error {
 			}
 			continue
 		}
+		if l.pathBytes += len(p); l.pathBytes > maxTreePathBytes {
+			l.stopped = fmt.Sprintf("the paths of the tree's files pass %s together", mib(maxTreePathBytes))
+			return errTreeTooLarge
+		}
 		f, err := l.entry(p, e)
 		if err != nil {
 			return err
@@ -118,6 +143,33 @@ func (l *treeLister) walk(tree *object.Tree, dir string, depth int) error {
 		l.files = append(l.files, f)
 	}
 	return nil
+}
+
+// skipped are the tree entries skipped for one reason: how many, and the
+// first few quoted.
+type skipped struct {
+	n      int
+	quoted []string
+}
+
+// add counts the entry name in folder dir; only the first few are quoted,
+// each cut short (a name may be megabytes).
+func (s *skipped) add(dir, name string) {
+	if s.n++; len(s.quoted) < maxQuotedNames {
+		p, cut := cutString(path.Join(dir, name), 120)
+		if s.quoted = append(s.quoted, strconv.Quote(p)); cut {
+			s.quoted[len(s.quoted)-1] += "…"
+		}
+	}
+}
+
+// String is the quoted names, and how many more there are.
+func (s skipped) String() string {
+	list := strings.Join(s.quoted, ", ")
+	if more := s.n - len(s.quoted); more > 0 {
+		list += fmt.Sprintf(" and %d more", more)
+	}
+	return list
 }
 
 // entry describes one non-folder tree entry.
@@ -165,24 +217,30 @@ func (l *treeLister) size(h plumbing.Hash) (int64, error) {
 	return l.repo.Storer.EncodedObjectSize(h)
 }
 
-// notes say what the listing left out.
+// notes say what the listing left out that is no limit's doing.
 func (l *treeLister) notes() []string {
 	var notes []string
-	if len(l.unsafe) > 0 {
-		notes = append(notes, fmt.Sprintf("skipped %d tree entries whose names cannot be file names (and anything under them): %s",
-			len(l.unsafe), quotedList(l.unsafe)))
-	}
-	if len(l.tooDeep) > 0 {
-		notes = append(notes, fmt.Sprintf("%d folder(s) nested more than %d deep not listed: %s", len(l.tooDeep), maxTreeDepth, quotedList(l.tooDeep)))
+	if l.unsafe.n > 0 {
+		notes = append(notes, fmt.Sprintf("skipped %d tree entries whose names cannot be file names (and anything under them): %s", l.unsafe.n, l.unsafe))
 	}
 	if len(l.unread) > 0 {
 		notes = append(notes, fmt.Sprintf("%d entries could not be read from the clone (missing, or a folder object over %s): %s",
 			len(l.unread), mib(packstore.MaxInMemoryObject), quotedList(l.unread)))
 	}
-	if l.stopped {
-		notes = append(notes, fmt.Sprintf("the tree has more than %d files and folders: the listing stops there", maxTreeEntries))
-	}
 	return notes
+}
+
+// cut says what the limits of the listing cut.
+func (l *treeLister) cut(c *cuts) {
+	if len(l.tooDeep) > 0 {
+		c.say("%d folder(s) nested more than %d deep not listed: %s", len(l.tooDeep), maxTreeDepth, quotedList(l.tooDeep))
+	}
+	if l.tooLong.n > 0 {
+		c.say("%d tree entries whose path is over %d bytes not listed (and anything under them): %s", l.tooLong.n, maxPathBytes, l.tooLong)
+	}
+	if l.stopped != "" {
+		c.say("%s: the listing stops there", l.stopped)
+	}
 }
 
 // quotedList is the first few names, and how many more there are.
@@ -202,9 +260,10 @@ func quotedList(names []string) string {
 
 // safeEntryName reports whether a tree entry name can be a file name in
 // the snapshot and in JSON as it is: not empty, ".", ".." or ".git", no
-// slash, backslash or control character, valid UTF-8.
+// slash, backslash or control character, valid UTF-8, at most
+// maxNameBytes.
 func safeEntryName(name string) bool {
-	if name == "" || name == "." || name == ".." || strings.EqualFold(name, ".git") || !utf8.ValidString(name) {
+	if name == "" || len(name) > maxNameBytes || name == "." || name == ".." || strings.EqualFold(name, ".git") || !utf8.ValidString(name) {
 		return false
 	}
 	return !strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '/' || r == '\\' })

@@ -73,8 +73,8 @@ func TestRunSkipsDeepFolders(t *testing.T) {
 	if s.HasFile(deep) || !s.HasFile("reports/README.md") {
 		t.Errorf("tree of %d files lists the deep file %v, the report %v", len(s.Tree), s.HasFile(deep), s.HasFile("reports/README.md"))
 	}
-	if !strings.Contains(strings.Join(s.Notes, "\n"), "1 folder(s) nested more than 256 deep not listed") {
-		t.Errorf("notes %q", s.Notes)
+	if !strings.Contains(strings.Join(s.Cuts, "\n"), "1 folder(s) nested more than 256 deep not listed") {
+		t.Errorf("cuts %q", s.Cuts)
 	}
 }
 

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"slices"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -141,6 +143,11 @@ func TestRemoteFailureStatus(t *testing.T) {
 		{wrap(&net.DNSError{Err: "server misbehaving", Name: "github.com", IsTemporary: true}), false, workspace.StatusNetworkError, true},
 		{wrap(context.DeadlineExceeded), false, workspace.StatusTimeout, false},
 		{errors.New("corrupt pack"), false, workspace.StatusInternalError, false},
+		// A remote's default branch named too long to keep, and a file of the
+		// clone that cannot be written (an errno looks like a net.Error).
+		{wrap(checkBranchName(strings.Repeat("b", 300))), false, workspace.StatusInternalError, false},
+		{wrap(&fs.PathError{Op: "lstat", Path: "refs/heads/b", Err: syscall.ENAMETOOLONG}), false, workspace.StatusInternalError, false},
+		{wrap(fmt.Errorf("%w (Content-Encoding: \"gzip\")", errEncodedAnswer)), false, workspace.StatusInternalError, false},
 	} {
 		if got := remoteFailure(tc.err, tc.token); got != tc.want {
 			t.Errorf("remoteFailure(%v, token %v) = %s, want %s", tc.err, tc.token, got, tc.want)
@@ -151,17 +158,24 @@ func TestRemoteFailureStatus(t *testing.T) {
 	}
 }
 
+// The token goes to the hosts named, over https; over plain http only to
+// a host named with "http://".
 func TestTokenAuthHosts(t *testing.T) {
-	hosts := []string{"github.com", "127.0.0.1:8080"}
+	hosts := []string{"github.com", "HTTP://127.0.0.1:8080", "https://git.example.org"}
 	for u, want := range map[string]bool{
-		"https://github.com/o/r.git":    true,
-		"https://GitHub.com/o/r.git":    true,
-		"https://evil.example/o/r.git":  false,
-		"https://github.com.evil/o/r":   false,
-		"http://127.0.0.1:8080/g1.git":  true,
-		"http://127.0.0.1:9999/g1.git":  false,
-		"ssh://github.com/o/r.git":      false,
-		"https://x@evil.example/github": false,
+		"https://github.com/o/r.git":      true,
+		"https://GitHub.com/o/r.git":      true,
+		"http://github.com/o/r.git":       false,
+		"https://evil.example/o/r.git":    false,
+		"https://github.com.evil/o/r":     false,
+		"http://127.0.0.1:8080/g1.git":    true,
+		"https://127.0.0.1:8080/g1.git":   true,
+		"http://127.0.0.1:9999/g1.git":    false,
+		"https://git.example.org/g1.git":  true,
+		"http://git.example.org/g1.git":   false,
+		"ssh://github.com/o/r.git":        false,
+		"https://x@evil.example/github":   false,
+		"https://http//github.com/o/r.go": false,
 	} {
 		if got := tokenAuth(u, "tok", hosts) != nil; got != want {
 			t.Errorf("token sent to %s = %v, want %v", u, got, want)

@@ -39,6 +39,10 @@ type Snapshot struct {
 	Copied []string `json:"copied"`
 	// Notes are non-fatal remarks (size limits hit, symlinks skipped).
 	Notes []string `json:"notes,omitempty"`
+	// Cuts say what of the repository the scrape left out because it went
+	// over one of its limits (a name too long, a history or a tree too
+	// large), one line per limit.
+	Cuts []string `json:"cuts,omitempty"`
 
 	// Unreached is the last scrape that could not reach the repository
 	// and kept this snapshot (nil when the last scrape reached it): the
@@ -298,22 +302,36 @@ func (w *Workspace) selectGroups(only []int, name string) ([]int, error) {
 	}), nil
 }
 
-// Folders inside a group folder that are being written (newFilesPrefix) or
-// replaced (oldFilesPrefix); neither is ever read, and an interrupted run's
-// leftovers are removed when the workspace is opened.
+// A group's snapshot.json and files/ are replaced together, and never
+// both removed: the new ones are put together in a staging folder of the
+// group's (stagingPrefix), which one rename then makes readyName. Until
+// that rename the old snapshot is untouched; from it on, the new snapshot
+// is the group's, and moving it into place (its files/, then its
+// snapshot.json) is finished by the save, or after a crash by the next
+// open. Copy folders (newFilesPrefix), staging folders and old files/
+// being removed are never read, and what an interrupted run left of them
+// is removed when the workspace is opened.
 const (
 	newFilesPrefix = ".files-new-"
+	stagingPrefix  = ".snapshot-new-"
+	readyName      = ".snapshot-ready"
 	oldFilesPrefix = ".files-old-"
 )
 
 // NewFilesDir makes an empty folder inside the group folder to copy the
 // deadline commit's files into, for SaveSnapshot to move into place.
 func (w *Workspace) NewFilesDir(group int) (string, error) {
+	return w.newFolder(group, newFilesPrefix)
+}
+
+// newFolder makes a new folder named prefix and random digits in the
+// group folder.
+func (w *Workspace) newFolder(group int, prefix string) (string, error) {
 	dir := w.GroupDir(group)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("group folder: %w", err)
 	}
-	tmp, err := os.MkdirTemp(dir, newFilesPrefix)
+	tmp, err := os.MkdirTemp(dir, prefix)
 	if err == nil {
 		err = os.Chmod(tmp, 0o755) // MkdirTemp's 0700 would hide files/ from other readers
 	}
@@ -323,15 +341,20 @@ func (w *Workspace) NewFilesDir(group int) (string, error) {
 	return tmp, nil
 }
 
-// removeStaleFiles deletes the copy folders an interrupted run left in
-// every group folder.
-func (w *Workspace) removeStaleFiles() error {
+// recoverSnapshots finishes, in every group folder, a snapshot an
+// interrupted run had made the group's, and removes the staging folders
+// and old files/ it left.
+func (w *Workspace) recoverSnapshots() error {
 	groups, err := w.Groups()
 	if err != nil {
 		return err
 	}
 	for _, g := range groups {
-		if err := removeStaleFilesIn(w.GroupDir(g)); err != nil {
+		dir := w.GroupDir(g)
+		if err := finishSnapshot(dir); err != nil {
+			return fmt.Errorf("group folder: %w", err)
+		}
+		if err := removeStaleFilesIn(dir); err != nil {
 			return err
 		}
 	}
@@ -347,8 +370,9 @@ func removeStaleFilesIn(dir string) error {
 		return fmt.Errorf("group folder: %w", err)
 	}
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), newFilesPrefix) || strings.HasPrefix(e.Name(), oldFilesPrefix) {
-			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+		name := e.Name()
+		if strings.HasPrefix(name, newFilesPrefix) || strings.HasPrefix(name, stagingPrefix) || strings.HasPrefix(name, oldFilesPrefix) {
+			if err := os.RemoveAll(filepath.Join(dir, name)); err != nil {
 				return fmt.Errorf("group folder: %w", err)
 			}
 		}
@@ -358,13 +382,13 @@ func removeStaleFilesIn(dir string) error {
 
 // SaveSnapshot makes s (and the files copied into newFiles, a folder from
 // NewFilesDir, or "" when nothing was copied) the group's snapshot. The old
-// snapshot goes first, so a crash in between leaves a group without
-// snapshot (scraped again next run), never one whose files/ do not match.
-// On failure newFiles is removed.
+// snapshot stays whole until the new one is complete on disk (see
+// stagingPrefix): a failure or a crash leaves the old, or the new. On
+// failure newFiles is removed.
 func (w *Workspace) SaveSnapshot(s *Snapshot, newFiles string) error {
-	if err := w.replaceSnapshot(s, newFiles); err != nil {
+	if err := w.commitSnapshot(s, newFiles); err != nil {
 		if newFiles != "" {
-			os.RemoveAll(newFiles)
+			os.RemoveAll(newFiles) // no-op once staged
 		}
 		return fmt.Errorf("store snapshot of group %d: %w", s.Group, err)
 	}
@@ -372,33 +396,81 @@ func (w *Workspace) SaveSnapshot(s *Snapshot, newFiles string) error {
 	return nil
 }
 
-func (w *Workspace) replaceSnapshot(s *Snapshot, newFiles string) error {
+// commitSnapshot stages s and newFiles, makes them the group's snapshot
+// and moves them into place.
+func (w *Workspace) commitSnapshot(s *Snapshot, newFiles string) error {
+	staging, err := w.newFolder(s.Group, stagingPrefix)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(staging) // no-op once ready
+	if newFiles != "" {
+		if err := os.Rename(newFiles, filepath.Join(staging, filesDir)); err != nil {
+			return err
+		}
+	} else if err := os.Mkdir(filepath.Join(staging, filesDir), 0o755); err != nil {
+		return err // an empty files/: the old one goes (finishSnapshot)
+	}
+	if err := WriteJSON(filepath.Join(staging, snapshotFile), s); err != nil {
+		return err
+	}
 	dir := w.GroupDir(s.Group)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := finishSnapshot(dir); err != nil { // one left ready by a crash, first
 		return err
 	}
-	if err := os.Remove(w.SnapshotPath(s.Group)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	if err := os.Rename(staging, filepath.Join(dir, readyName)); err != nil {
 		return err
 	}
-	files := w.FilesPath(s.Group)
-	if _, err := os.Lstat(files); err == nil {
-		old, err := os.MkdirTemp(dir, oldFilesPrefix)
-		if err != nil {
+	return finishSnapshot(dir)
+}
+
+// finishSnapshot moves the snapshot ready in the group folder dir (if any)
+// into place: its files/ (an empty one only removes the old), then its
+// snapshot.json, each in one rename, so that after a crash anywhere in
+// between it is finished the same way.
+func finishSnapshot(dir string) error {
+	ready := filepath.Join(dir, readyName)
+	if _, err := os.Stat(filepath.Join(ready, snapshotFile)); err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
-		if err := os.Rename(files, filepath.Join(old, filesDir)); err != nil {
+		return os.RemoveAll(ready) // none, or finished but for its folder
+	}
+	files := filepath.Join(dir, filesDir)
+	old := "" // where the old files/ went
+	if next := filepath.Join(ready, filesDir); exists(next) {
+		if exists(files) {
+			var err error
+			if old, err = os.MkdirTemp(dir, oldFilesPrefix); err != nil {
+				return err
+			}
+			if err := os.Rename(files, filepath.Join(old, filesDir)); err != nil {
+				return err
+			}
+		}
+		if err := os.Rename(next, files); err != nil {
 			return err
 		}
+	}
+	if err := os.Rename(filepath.Join(ready, snapshotFile), filepath.Join(dir, snapshotFile)); err != nil {
+		return err
+	}
+	if entries, err := os.ReadDir(files); err == nil && len(entries) == 0 {
+		if err := os.Remove(files); err != nil {
+			return err
+		}
+	}
+	if old != "" {
 		if err := os.RemoveAll(old); err != nil {
 			return err
 		}
 	}
-	if newFiles != "" {
-		if err := os.Rename(newFiles, files); err != nil {
-			return err
-		}
-	}
-	return WriteJSON(w.SnapshotPath(s.Group), s)
+	return os.RemoveAll(ready)
+}
+
+func exists(name string) bool {
+	_, err := os.Lstat(name)
+	return err == nil
 }
 
 // UpdateSnapshot rewrites a group's snapshot.json alone, its files/ kept

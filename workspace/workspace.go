@@ -150,13 +150,13 @@ func open(root string) (*Workspace, error) {
 		return nil, err
 	}
 	w := &Workspace{root: root, lock: lock}
-	// Leftovers of an interrupted run: nothing in tmp/ or in a group's
-	// copy folders being written is ever complete.
+	// Leftovers of an interrupted run: nothing in tmp/ is ever complete;
+	// a group's snapshot is the old one or the new one (recoverSnapshots).
 	if err := os.RemoveAll(w.TmpDir()); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("workspace: clean %s: %w", w.TmpDir(), err)
 	}
-	if err := w.removeStaleFiles(); err != nil {
+	if err := w.recoverSnapshots(); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("workspace: %w", err)
 	}

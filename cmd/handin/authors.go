@@ -4,12 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 
 	"github.com/urfave/cli/v2"
 
 	"handin/grade/identity"
 	"handin/internal/atomicfile"
+	"handin/internal/inputfile"
 )
 
 func authorsCommand() *cli.Command {
@@ -51,7 +51,7 @@ Example:
 func runAuthors(c *cli.Context) error {
 	io := streamsOf(c)
 	file := c.String("authors")
-	existing, err := os.ReadFile(file)
+	existing, err := inputfile.Read(file, identity.MaxAuthorsFile)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return ioError("authors: %w", err)
 	}

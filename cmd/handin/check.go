@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"handin/grade"
+	"handin/internal/inputfile"
 	"handin/parse"
 	"handin/scrape"
 )
@@ -66,6 +67,10 @@ type checkedFile struct {
 	followed string
 }
 
+// maxFileList bounds a --files list (git ls-tree of 500,000 files is some
+// 25 MB).
+const maxFileList = 64 << 20
+
 func runCheck(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usageError("check: no report file given (try 'handin check reports/README.md')")
@@ -77,7 +82,7 @@ func runCheck(c *cli.Context) error {
 	followTemplate := !c.IsSet("spec")
 	var listed *grade.RepoFiles
 	if list := c.String("files"); list != "" {
-		data, err := os.ReadFile(list)
+		data, err := inputfile.Read(list, maxFileList)
 		if err != nil {
 			return usageError("check: --files: %w", err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"handin/grade"
 	"handin/grade/claims"
+	"handin/internal/inputfile"
 )
 
 // CourseFileName is the course file looked for in the working folder.
@@ -42,6 +43,7 @@ var courseKeys = []courseKey{
 	{key: "out", flag: "out", path: true},
 	{key: "workers", flag: "workers"},
 	{key: "timeout", flag: "timeout"},
+	{key: "group_timeout", flag: "group-timeout"},
 	{key: "token_file", flag: "token-file", path: true},
 	{key: "token_hosts", flag: "token-host"},
 	{key: "github_host", flag: "github-host"},
@@ -184,16 +186,23 @@ func setFlag(c *cli.Context, flag string, values []string) error {
 	return nil
 }
 
+// maxCourseFile bounds the course file (handin init writes 2 KB).
+const maxCourseFile = 1 << 20
+
 // readCourseFile reads handin.toml into flag values by key, each as the
 // strings to set: paths made relative to the file's folder, numbers and
 // lists spelled out. Unknown keys are errors (a typo must not be ignored).
 func readCourseFile(name string) (map[string][]string, error) {
 	raw := map[string]any{}
-	md, err := toml.DecodeFile(name, &raw)
+	text, err := inputfile.Read(name, maxCourseFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("course file %s does not exist (write one with 'handin init')", name)
+	}
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("course file %s does not exist (write one with 'handin init')", name)
-		}
+		return nil, fmt.Errorf("course file: %w", err)
+	}
+	md, err := toml.Decode(string(text), &raw)
+	if err != nil {
 		return nil, fmt.Errorf("course file %s: %w", name, err)
 	}
 	dir := filepath.Dir(name)

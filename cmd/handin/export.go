@@ -24,6 +24,7 @@ func exportFlags(requireWorkspace bool) []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (graded by handin grade)", Required: requireWorkspace},
 		&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: WORKSPACE/export)"},
+		groupTimeoutFlag(),
 		&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
 	}
 }
@@ -74,8 +75,9 @@ func runExport(c *cli.Context, name string, only []int) error {
 	}
 	out, defaulted := outDir(c, ws.Root())
 	sum, err := export.Run(c.Context, ws, export.Options{
-		Out:  out,
-		Only: only,
+		Out:          out,
+		Only:         only,
+		GroupTimeout: c.Duration("group-timeout"),
 		// Warnings go to the summary (printed below); the log carries
 		// per-group remarks such as an unreadable snapshot.
 		Logger: io.logger(),

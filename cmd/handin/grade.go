@@ -62,6 +62,7 @@ func gradeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "authors", Usage: "authors.csv `FILE`: commit author email or name -> student id"},
 		&cli.StringFlag{Name: "claims", Usage: "checklist claims rules: built-in `NAME` (see 'handin claims list') or a rules FILE (default: the spec's year)"},
 		levelFlag(),
+		groupTimeoutFlag(),
 	}
 }
 
@@ -87,6 +88,13 @@ func levelsOption(c *cli.Context) (grade.Levels, error) {
 	return grade.NewLevels(own)
 }
 
+// groupTimeoutFlag is --group-timeout, of the commands that grade or
+// export.
+func groupTimeoutFlag() cli.Flag {
+	return &cli.DurationFlag{Name: "group-timeout", Value: grade.DefaultGroupTimeout,
+		Usage: "how long grading one group, or making its page, may take (`DURATION`); a group over it is told so, and the course goes on"}
+}
+
 // gradeOptions loads the spec and options named by gradeFlags, --tz and
 // --group. Errors are usage errors (exit 2).
 func gradeOptions(c *cli.Context) (grade.Options, error) {
@@ -110,6 +118,7 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 		}
 	}
 	opts.Only = c.IntSlice("group")
+	opts.GroupTimeout = c.Duration("group-timeout")
 	return opts, nil
 }
 

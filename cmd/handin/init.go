@@ -99,9 +99,14 @@ out = "site"
 workers = 4
 timeout = "5m"
 
+# How long grading one group, or making its page, may take: a group over it
+# (a report built to slow parsers down) is told so, and the course goes on.
+# group_timeout = "1m"
+
 # Private repositories: a file holding a GitHub token, one line (never the token
 # itself here). Without it, $GITHUB_TOKEN or $GH_TOKEN is used when set. The
-# token is sent to token_hosts only.
+# token is sent to token_hosts only, over https ("http://host" for a server
+# that has no https: the token then crosses the network readable).
 # token_file = "~/.config/handin/github-token"
 # token_hosts = ["github.com"]
 

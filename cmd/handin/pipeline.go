@@ -31,6 +31,7 @@ func runPipeline(ctx context.Context, ws *workspace.Workspace, p pipeline) (*run
 	start := time.Now()
 	d := newStageDisplay(p.io)
 	p.grade.Only, p.export.Only = p.scrape.Only, p.scrape.Only
+	p.export.GroupTimeout = p.grade.GroupTimeout
 	p.grade.Logger, p.export.Logger = d.logger, d.logger
 
 	scraped, err := stage(d, "scrape", scrapeStart(p.scrape), func() (*scrape.Summary, error) {

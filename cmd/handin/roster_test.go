@@ -103,7 +103,7 @@ func TestRosterAndGitHubThroughACourse(t *testing.T) {
 	writeFile(t, "token.txt", token+"\n")
 	var out, errOut strings.Builder
 	code := run([]string{"handin", "run", "--groups", "groups.csv", "--students", "students.csv", "--workspace", "ws", "--out", "site",
-		"--deadline", courseDeadline.Format(time.RFC3339), "--token-file", "token.txt", "--token-host", host.Host,
+		"--deadline", courseDeadline.Format(time.RFC3339), "--token-file", "token.txt", "--token-host", "http://" + host.Host,
 		"--github-host", host.Host, "--github-api", api.URL, "--json"}, streams{out: &out, err: &errOut})
 	if code != exitOK && code != exitViolations {
 		t.Fatalf("handin run: exit %d\n%s%s", code, out.String(), errOut.String())
@@ -154,9 +154,9 @@ func TestRosterAndGitHubThroughACourse(t *testing.T) {
 		}
 	}
 	want := []string{
-		"# Carla <carla@home.org>: 1 commits; suggested s100003 (name 'Carla' is part of the roster name 'Carla Dahl')",
+		"# Carla <carla@home.org>: 1 commits - suggested s100003 (name 'Carla' is part of the roster name 'Carla Dahl')",
 		"carla@home.org,s100003",
-		"# cd <cd@laptop.local>: 1 commits; suggested s100003 (name 'cd' is the initials of the roster name 'Carla Dahl')",
+		"# cd <cd@laptop.local>: 1 commits - suggested s100003 (name 'cd' is the initials of the roster name 'Carla Dahl')",
 		"cd@laptop.local,s100003",
 	}
 	if strings.Join(lines, "\n") != strings.Join(want, "\n") {

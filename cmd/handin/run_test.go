@@ -42,6 +42,7 @@ func courseValues(t *testing.T, args ...string) (map[string]any, error) {
 				}
 				got["workers"] = c.Int("workers")
 				got["timeout"] = c.Duration("timeout")
+				got["group-timeout"] = c.Duration("group-timeout")
 				got["token-host"] = c.StringSlice("token-host")
 				return nil
 			},
@@ -71,6 +72,7 @@ workspace = "ws"
 out = "/srv/pages"
 workers = 3
 timeout = "90s"
+group_timeout = "2m"
 token_hosts = ["github.com", "gitlab.example.org"]
 students = "classlist.csv"
 github_host = "github.example.edu"
@@ -85,21 +87,22 @@ github_api = "https://github.example.edu/api/v3"
 		t.Fatal(err)
 	}
 	want := map[string]any{
-		"course":      file,
-		"groups":      filepath.Join(dir, "groups.csv"),      // file, relative to its folder
-		"deadline":    "2026-01-23T23:59:59",                 // a TOML local date-time, read in time_zone
-		"tz":          "Europe/Paris",                        // file
-		"spec":        filepath.Join(dir, "specs/2027.toml"), // a spec file is a path
-		"authors":     "a.csv",                               // flag, relative to the working folder
-		"workspace":   "elsewhere",                           // flag beats file
-		"out":         "/srv/pages",                          // absolute stays
-		"token-file":  "",                                    // nowhere: default
-		"workers":     7,                                     // environment beats file
-		"timeout":     90 * time.Second,                      // file
-		"token-host":  []string{"github.com", "gitlab.example.org"},
-		"students":    filepath.Join(dir, "classlist.csv"), // a path
-		"github-host": "github.example.edu",                // file
-		"github-api":  "https://api.example.edu",           // environment beats file
+		"course":        file,
+		"groups":        filepath.Join(dir, "groups.csv"),      // file, relative to its folder
+		"deadline":      "2026-01-23T23:59:59",                 // a TOML local date-time, read in time_zone
+		"tz":            "Europe/Paris",                        // file
+		"spec":          filepath.Join(dir, "specs/2027.toml"), // a spec file is a path
+		"authors":       "a.csv",                               // flag, relative to the working folder
+		"workspace":     "elsewhere",                           // flag beats file
+		"out":           "/srv/pages",                          // absolute stays
+		"token-file":    "",                                    // nowhere: default
+		"workers":       7,                                     // environment beats file
+		"timeout":       90 * time.Second,                      // file
+		"token-host":    []string{"github.com", "gitlab.example.org"},
+		"group-timeout": 2 * time.Minute,                     // file
+		"students":      filepath.Join(dir, "classlist.csv"), // a path
+		"github-host":   "github.example.edu",                // file
+		"github-api":    "https://api.example.edu",           // environment beats file
 	}
 	for k, w := range want {
 		if g := got[k]; !equalValue(g, w) {

@@ -14,6 +14,7 @@ import (
 
 	"handin/internal/coursetime"
 	"handin/internal/github"
+	"handin/internal/inputfile"
 	"handin/scrape"
 	"handin/workspace"
 )
@@ -49,7 +50,8 @@ GitHub's answers.
 
 The token (GITHUB_TOKEN, GH_TOKEN or --token-file) is sent only to
 --token-host hosts (and to GitHub's API, --github-api, when --github-host is
-one of them) and never written anywhere.
+one of them), over https (plain http only to a host written http://HOST),
+and never written anywhere.
 
 Example:
    handin scrape --groups groups.csv --deadline 2026-01-23T23:59:59+01:00 --workspace ws
@@ -76,7 +78,7 @@ func scrapeFlags() []cli.Flag {
 		&cli.DurationFlag{Name: "timeout", Value: scrape.DefaultTimeout, Usage: "give up on one repository after `D`, retries included"},
 		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
 		&cli.StringFlag{Name: "token-file", Usage: "read the access token from `FILE` (default: $GITHUB_TOKEN, then $GH_TOKEN)"},
-		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only (repeatable)"},
+		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only, over https (http://HOST: also over plain http; repeatable)"},
 		&cli.StringFlag{Name: "github-host", Value: github.DefaultHost, Usage: "`HOST` whose repositories GitHub's API serves (a GitHub Enterprise server's)"},
 		&cli.StringFlag{Name: "github-api", Usage: "GitHub's REST API `URL` (default: https://api.github.com for github.com, else https://HOST/api/v3)"},
 	}
@@ -132,13 +134,16 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 	return opts, nil
 }
 
+// maxTokenFile bounds a token file (a token is 40 to 100 characters).
+const maxTokenFile = 64 << 10
+
 // accessToken is the token from file, else $GITHUB_TOKEN, else $GH_TOKEN
 // ("" when none: public repositories need none). These two are the only
 // variables read by hand: the token is never a flag (a command line is
 // visible to every user of the machine).
 func accessToken(file string) (string, error) {
 	if file != "" {
-		data, err := os.ReadFile(file)
+		data, err := inputfile.Read(file, maxTokenFile)
 		if err != nil {
 			return "", fmt.Errorf("--token-file: %w", err)
 		}

@@ -168,7 +168,7 @@ func TestScrapeNeverShowsTheToken(t *testing.T) {
 	}{{"token.txt", workspace.StatusOK}, {"refused.txt", workspace.StatusAuthFailed}} {
 		var out, errOut strings.Builder
 		run([]string{"handin", "scrape", "--groups", "groups.csv", "--workspace", "ws", "--deadline", courseDeadline.Format(time.RFC3339),
-			"--token-file", tc.tokenFile, "--token-host", u.Host, "--refresh", "--json"}, streams{out: &out, err: &errOut})
+			"--token-file", tc.tokenFile, "--token-host", "http://" + u.Host, "--refresh", "--json"}, streams{out: &out, err: &errOut})
 		stdout.WriteString(out.String())
 		stderr.WriteString(errOut.String())
 		var sum scrape.Summary

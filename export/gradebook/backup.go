@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"handin/internal/atomicfile"
+	"handin/internal/inputfile"
 	"handin/internal/lazyregexp"
 )
 
@@ -72,7 +73,7 @@ func adoptLegacyPending(dir string, sheets []Layout, st *state) (bool, error) {
 			continue
 		}
 		name := filepath.Join(dir, e.Name())
-		data, err := os.ReadFile(name)
+		data, err := inputfile.Read(name, maxWorkbookFile)
 		if err != nil {
 			return adopted, err
 		}
@@ -102,7 +103,7 @@ func keepBackup(dir string, data []byte, values []string, now time.Time, st *sta
 	}
 	want := digest(data)
 	for _, b := range backups {
-		if existing, err := os.ReadFile(filepath.Join(dir, b.name)); err == nil && digest(existing) == want {
+		if existing, err := inputfile.Read(filepath.Join(dir, b.name), maxWorkbookFile); err == nil && digest(existing) == want {
 			return filepath.Join(dir, b.name), nil
 		}
 	}
@@ -137,9 +138,9 @@ func pruneBackups(dir string, sheets []Layout, live []string, st *state) error {
 	kept := map[string]backupValues{}
 	for i, b := range backups {
 		name := filepath.Join(dir, b.name)
-		data, err := os.ReadFile(name)
+		data, err := inputfile.Read(name, maxWorkbookFile)
 		if err != nil {
-			continue
+			continue // unreadable: kept, never judged
 		}
 		values, ok := st.Backups[b.name]
 		if sum := digest(data); !ok || values.SHA256 != sum {

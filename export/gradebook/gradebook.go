@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"handin/internal/atomicfile"
+	"handin/internal/inputfile"
 )
 
 // The gradebook's files in its folder (backups aside: see backup.go).
@@ -86,7 +87,11 @@ func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Tim
 	g := &job{files: files{dir: dir}, sheets: sheets, now: now, out: &Written{}}
 	g.state = loadState(g.statePath())
 	current, err := readIfExists(g.book())
-	if err != nil {
+	var unreadable error // gradebook.xlsx cannot be read: it is left as it is
+	switch {
+	case errors.Is(err, inputfile.ErrTooLarge):
+		unreadable = err
+	case err != nil:
 		return nil, fmt.Errorf("gradebook: %w", err)
 	}
 	if current != nil {
@@ -98,7 +103,6 @@ func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Tim
 	// it needs no backup, every value in handin's columns is handin's, and
 	// a sheet that held nothing of the instructor's still holds nothing.
 	edited := current != nil && !slices.Contains(g.state.Book, digest(current))
-	var unreadable error
 	if current != nil {
 		read := readOptions{written: g.state.Values}
 		if !edited {

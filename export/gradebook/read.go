@@ -145,18 +145,20 @@ type readOptions struct {
 // readInstructorWork reads a gradebook's instructor work, handin's sheets
 // laid out as sheets say.
 func readInstructorWork(data []byte, sheets []Layout, opts readOptions) (*instructorWork, error) {
-	// excelize keeps sheets larger than this on disk: only their styles
-	// and comments are read through it, which leaves them there
-	// (xlsxstream's TestCommentsAndStylesAreReadWithoutLoadingTheSheet).
-	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipXMLSizeLimit: 64 << 10})
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
+	// xlsxstream refuses a workbook that inflates past its limits, before
+	// excelize reads any of it.
 	parts, err := xlsxstream.Open(data)
 	if err != nil {
 		return nil, err
 	}
+	// excelize keeps sheets larger than this on disk: only their styles
+	// and comments are read through it, which leaves them there
+	// (xlsxstream's TestCommentsAndStylesAreReadWithoutLoadingTheSheet).
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipXMLSizeLimit: 64 << 10, UnzipSizeLimit: xlsxstream.MaxWorkbook})
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	r := &workbookReader{f: f, parts: parts, styles: map[int]*excelize.Style{}}
 	w := &instructorWork{layouts: sheets, sheets: map[string]*sheetWork{}}
 	for _, name := range f.GetSheetList() {

@@ -22,6 +22,7 @@ import (
 	"slices"
 
 	"handin/internal/atomicfile"
+	"handin/internal/inputfile"
 )
 
 // stateSchema changes when a field of the state changes meaning;
@@ -173,6 +174,10 @@ func digest(data []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// maxStateSize bounds the state read (inflated): some 20 MB for 1,000
+// groups.
+const maxStateSize = 1 << 30
+
 // loadState reads the state; a missing, unreadable or older one is an
 // empty state: every workbook on disk then counts as edited.
 func loadState(name string) *state {
@@ -186,12 +191,13 @@ func loadState(name string) *state {
 	if err != nil {
 		return empty
 	}
-	dec := json.NewDecoder(zr)
+	inflated := io.LimitReader(zr, maxStateSize) // past it: unreadable, so empty
+	dec := json.NewDecoder(inflated)
 	var s state
 	if err := dec.Decode(&s); err != nil || s.Schema != stateSchema {
 		return empty
 	}
-	digests := io.MultiReader(dec.Buffered(), zr)
+	digests := io.MultiReader(dec.Buffered(), inflated)
 	newline := make([]byte, 1) // Encode ends the JSON with one
 	if _, err := io.ReadFull(digests, newline); err != nil || newline[0] != '\n' {
 		return empty
@@ -234,9 +240,14 @@ func (s *state) save(name string) error {
 	})
 }
 
-// readIfExists is the file's content, or nil when there is no file.
+// maxWorkbookFile bounds a workbook file read (a gradebook of 1,000
+// groups is some 20 MB).
+const maxWorkbookFile = 256 << 20
+
+// readIfExists is the file's content, or nil when there is no file. A file
+// over maxWorkbookFile is an error wrapping inputfile.ErrTooLarge.
 func readIfExists(name string) ([]byte, error) {
-	data, err := os.ReadFile(name)
+	data, err := inputfile.Read(name, maxWorkbookFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

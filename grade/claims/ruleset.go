@@ -5,13 +5,14 @@ import (
 	"fmt"
 	"io/fs"
 	"maps"
-	"os"
 	"path"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/BurntSushi/toml"
+
+	"handin/internal/inputfile"
 )
 
 // RuleSet is the rules of one template year (or an instructor's override).
@@ -167,6 +168,9 @@ func List() []string {
 	return slices.Sorted(maps.Keys(builtins()))
 }
 
+// maxRulesFile bounds a rules file read (the largest built-in set is 31 KB).
+const maxRulesFile = 4 << 20
+
 // Load returns a built-in rule set by name ("2026") or reads a rules file,
 // which may start from a built-in set (base = "2026"). The result is the
 // caller's own copy.
@@ -174,7 +178,7 @@ func Load(nameOrFile string) (*RuleSet, error) {
 	if s, ok := builtins()[nameOrFile]; ok {
 		return s.clone(), nil
 	}
-	data, err := os.ReadFile(nameOrFile)
+	data, err := inputfile.Read(nameOrFile, maxRulesFile)
 	if err != nil {
 		return nil, fmt.Errorf("claims rules %q: not a built-in rule set (%s) nor a readable file: %w",
 			nameOrFile, strings.Join(List(), ", "), err)

@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"unicode"
+
+	"handin/internal/inputfile"
+	"handin/internal/visible"
 )
 
 // Unmapped is a commit identity that no rule maps to a roster
@@ -77,8 +79,6 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) (out []byte, added
 	}
 	for _, g := range groups {
 		var section bytes.Buffer
-		w := csv.NewWriter(&section)
-		w.Comma, w.UseCRLF = sep, eol == "\r\n"
 		added := AuthorsGroup{Group: g.Group}
 		for _, u := range g.Identities {
 			key := authorsKey(u.Key)
@@ -87,22 +87,15 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) (out []byte, added
 			}
 			listed[key] = true
 			added.Identities = append(added.Identities, u)
-			section.WriteString(authorsComment(identityNote(u), sep) + eol)
-			written := u.Key
-			if strings.IndexAny(written, "=+-@\t\r") == 0 {
-				written = "'" + written // text, not a formula, in a spreadsheet
-			}
+			section.WriteString(authorsComment(identityNote(u)) + eol)
 			id := u.Suggested
 			if !studentIDExact.MatchString(id) {
 				id = "" // the file could not be read back: the comment names it
 			}
-			if err := w.Write([]string{written, id}); err != nil {
-				return nil, nil, fmt.Errorf("authors.csv: %w", err)
-			}
-			w.Flush()
+			section.WriteString(authorsField(u.Key) + string(sep) + id + eol)
 		}
 		if n := len(added.Identities); n > 0 {
-			out = append(out, authorsComment(fmt.Sprintf("group %d (%d unmapped)", g.Group, n), sep)+eol...)
+			out = append(out, authorsComment(fmt.Sprintf("group %d (%d unmapped)", g.Group, n))+eol...)
 			out = append(out, section.Bytes()...)
 			addedGroups = append(addedGroups, added)
 		}
@@ -111,34 +104,61 @@ func ExtendAuthorsCSV(existing []byte, groups []AuthorsGroup) (out []byte, added
 }
 
 // identityNote describes an unmapped identity in its comment line.
+// Its parts are joined by " - ": a comment holds no list separator.
 func identityNote(u Unmapped) string {
 	note := fmt.Sprintf("%s <%s>: %d commits", u.Name, u.Email, u.Commits)
 	if u.Person != "" {
-		note += "; same person as " + u.Person
+		note += " - same person as " + u.Person
 	}
 	switch {
 	case u.Suggested != "":
-		note += fmt.Sprintf("; suggested %s (%s)", u.Suggested, u.Reason)
+		note += fmt.Sprintf(" - suggested %s (%s)", u.Suggested, u.Reason)
 	case u.Reason != "":
-		note += "; " + u.Reason
+		note += " - " + u.Reason
 	}
 	return note
 }
 
+// listSeparators are the characters a spreadsheet may split a CSV line at,
+// whatever the file's own separator: ',' or ';' by the locale's list
+// separator (';' in Danish), a tab or '|' when told. authors.csv is opened
+// in whatever the instructor has: every field of the student's text must be
+// one cell, and no cell may start a formula, under each of them.
+const listSeparators = ",;\t|"
+
 // authorsComment is a comment line that a spreadsheet opens as one text
-// cell: no separator, double quote (it becomes a single one) or control
-// character of the student's text survives in it.
-func authorsComment(text string, sep rune) string {
+// cell: no list separator, double quote (it becomes a single one) or
+// control character of the student's text survives in it, and a character
+// that would reorder or hide it is shown as its escape.
+func authorsComment(text string) string {
 	return "# " + strings.Map(func(r rune) rune {
 		switch {
 		case r == '"':
 			return '\'' // a quote, not the start of a quoted field
-		case r == sep || unicode.IsControl(r):
+		case strings.ContainsRune(listSeparators, r) || unicode.IsControl(r):
 			return ' '
 		}
 		return r
-	}, text)
+	}, visible.String(text))
 }
+
+// authorsField is a student's text as a CSV field that a spreadsheet opens
+// as one text cell, whichever list separator it splits at: quoted when it
+// holds one (or a quote or a line end), and marked as text with a leading
+// ' when it would start a formula. Read back (readAuthorsRecords), it is
+// the text again.
+func authorsField(text string) string {
+	if strings.IndexAny(text, "=+-@\t\r") == 0 {
+		text = "'" + text
+	}
+	if strings.ContainsAny(text, listSeparators+"\"\r\n") || strings.HasPrefix(text, " ") {
+		return `"` + strings.ReplaceAll(text, `"`, `""`) + `"`
+	}
+	return text
+}
+
+// MaxAuthorsFile bounds an authors.csv read (a line per commit identity).
+const MaxAuthorsFile = 16 << 20
 
 // ReadAuthorsCSV reads the instructor's authors.csv: two columns, a commit
 // author's email or name and the student id it belongs to. A header line,
@@ -148,7 +168,7 @@ func authorsComment(text string, sep rune) string {
 // (a spreadsheet's mark for text) is not part of the author. Keys are
 // normalised (normalizeEmail / normalizeName), ids lower-cased.
 func ReadAuthorsCSV(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path, MaxAuthorsFile)
 	if err != nil {
 		return nil, fmt.Errorf("authors: %w", err)
 	}

@@ -2,6 +2,7 @@ package identity
 
 import (
 	"bytes"
+	"encoding/csv"
 	"reflect"
 	"strings"
 	"testing"
@@ -97,11 +98,11 @@ func TestExtendAuthorsCSVNew(t *testing.T) {
 	want := authorsHeader + `# group 3 (2 unmapped)
 # Zed  the laptop <zed@x.org>: 4 commits
 zed@x.org,
-# Esteban <s23162@dtu.dk>: 2 commits; suggested s213162 (one typo away)
+# Esteban <s23162@dtu.dk>: 2 commits - suggested s213162 (one typo away)
 s23162@dtu.dk,s213162
 # group 5 (1 unmapped)
-# =cmd|' /C calc'!A0 <>: 1 commits
-'=cmd|' /C calc'!A0,
+# =cmd ' /C calc'!A0 <>: 1 commits
+"'=cmd|' /C calc'!A0",
 # group 7 (1 unmapped)
 # Ann <ann@proton.me>: 9 commits
 ann@proton.me,
@@ -132,8 +133,8 @@ func TestExtendAuthorsCSVKeepsEveryLine(t *testing.T) {
 		t.Fatalf("existing lines changed:\n%q", got)
 	}
 	addedText := string(got[len(existing)+2:])
-	wantAdded := "# group 3 (1 unmapped)\r\n# Esteban <s23162@dtu.dk>: 2 commits  suggested s213162 (one typo away)\r\ns23162@dtu.dk;s213162\r\n" +
-		"# group 5 (1 unmapped)\r\n# =cmd|' /C calc'!A0 <>: 1 commits\r\n'=cmd|' /C calc'!A0;\r\n"
+	wantAdded := "# group 3 (1 unmapped)\r\n# Esteban <s23162@dtu.dk>: 2 commits - suggested s213162 (one typo away)\r\ns23162@dtu.dk;s213162\r\n" +
+		"# group 5 (1 unmapped)\r\n# =cmd ' /C calc'!A0 <>: 1 commits\r\n\"'=cmd|' /C calc'!A0\";\r\n"
 	if addedText != wantAdded {
 		t.Errorf("added\n%q\nwant\n%q", addedText, wantAdded)
 	}
@@ -152,5 +153,61 @@ func TestExtendAuthorsCSVKeepsEveryLine(t *testing.T) {
 func TestExtendAuthorsCSVRefusesBrokenFile(t *testing.T) {
 	if _, _, err := ExtendAuthorsCSV([]byte("ann,s11111x\n"), authorsGroups); err == nil {
 		t.Error("extended a file with a bad student id")
+	}
+}
+
+// TestAuthorsCSVHasNoFormulaUnderAnySeparator: a student's address or name
+// holding a list separator other than the file's (';' opened in Danish
+// Excel, a tab, '|') splits into no cell that starts a formula, whichever
+// separator the spreadsheet splits at, and reads back as written; a name
+// that would read backwards is shown with its escape.
+func TestAuthorsCSVHasNoFormulaUnderAnySeparator(t *testing.T) {
+	hostile := []Unmapped{
+		{Key: "a;=2+2@evil.example", Name: "Eve;=1+1", Email: "a;=2+2@evil.example", Commits: 1},
+		{Key: "b\t=1+1@evil.example", Name: "Tab\t+1", Email: "b\t=1+1@evil.example", Commits: 1},
+		{Key: "c|=1@evil.example", Name: "Pipe|@SUM(1)", Email: "c|=1@evil.example", Commits: 1},
+		{Key: "d,-1@evil.example", Name: `Quote"=1`, Email: "d,-1@evil.example", Commits: 1},
+		{Key: "e@evil.example", Name: "Eve\u202elin", Email: "e@evil.example", Commits: 1},
+	}
+	for _, existing := range []string{"", "author;student_id\n"} {
+		got, _, err := ExtendAuthorsCSV([]byte(existing), []AuthorsGroup{{Group: 1, Identities: hostile}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.ContainsRune(string(got), '\u202e') || !strings.Contains(string(got), `Eve\u202elin`) {
+			t.Errorf("a right-to-left override is not shown as its escape:\n%s", got)
+		}
+		for _, sep := range listSeparators {
+			r := csv.NewReader(bytes.NewReader(got))
+			r.Comma, r.FieldsPerRecord, r.LazyQuotes = sep, -1, true
+			records, err := r.ReadAll()
+			if err != nil {
+				t.Fatalf("read with %q: %v", sep, err)
+			}
+			for _, rec := range records {
+				for _, cell := range rec {
+					if strings.IndexAny(strings.TrimSpace(cell), "=+-@") == 0 {
+						t.Errorf("opened with %q as the separator, a cell is a formula: %q\n%s", sep, cell, got)
+					}
+				}
+			}
+		}
+		// The instructor writes an id on every line of an identity.
+		var filled strings.Builder
+		for line := range strings.Lines(string(got)) {
+			if !strings.HasPrefix(line, "#") && strings.Contains(line, "evil.example") {
+				line = strings.TrimSuffix(line, "\n") + "s123456\n"
+			}
+			filled.WriteString(line)
+		}
+		m, err := ParseAuthorsCSV([]byte(filled.String()), "authors.csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, u := range hostile {
+			if m[authorsKey(u.Key)] != "s123456" {
+				t.Errorf("%q does not read back as written: %v\n%s", u.Key, m, filled.String())
+			}
+		}
 	}
 }

@@ -33,10 +33,31 @@ type Book struct {
 	shared []string
 }
 
-// Open reads where a workbook's sheets are and its shared strings.
+// Limits on what a workbook's parts may inflate to: the sizes its zip
+// declares, to which archive/zip holds every read. A workbook of a few MB
+// can hold gigabytes of shared strings; a real gradebook of 1,000 groups
+// holds some 120 MB of sheets and tens of MB of shared strings.
+const (
+	maxSheetPart     = 512 << 20 // a worksheet: read a row at a time
+	maxSharedStrings = 128 << 20 // held in memory while the sheets are read
+	maxOtherPart     = 64 << 20  // styles, comments, ...: read whole (by excelize)
+	// MaxWorkbook bounds all parts together (excelize's UnzipSizeLimit
+	// for the same workbook).
+	MaxWorkbook = 1 << 30
+)
+
+// ErrTooLarge: a workbook inflates to more than handin reads of it.
+var ErrTooLarge = errors.New("the workbook inflates past what handin reads")
+
+// Open reads where a workbook's sheets are and its shared strings. A
+// workbook whose parts inflate past the limits above is refused (an error
+// wrapping ErrTooLarge) before any is read.
 func Open(data []byte) (*Book, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
+		return nil, err
+	}
+	if err := checkSizes(zr.File); err != nil {
 		return nil, err
 	}
 	p := &Book{files: map[string]*zip.File{}, sheets: map[string]string{}}
@@ -79,6 +100,32 @@ func Open(data []byte) (*Book, error) {
 	}
 	return p, nil
 }
+
+// checkSizes refuses parts that inflate past their limit.
+func checkSizes(files []*zip.File) error {
+	var total uint64
+	for _, f := range files {
+		name := strings.ToLower(strings.ReplaceAll(f.Name, `\`, "/"))
+		limit := uint64(maxOtherPart)
+		switch {
+		case strings.HasPrefix(strings.TrimPrefix(name, "/"), "xl/worksheets/"):
+			limit = maxSheetPart
+		case path.Base(name) == "sharedstrings.xml":
+			limit = maxSharedStrings
+		}
+		total += f.UncompressedSize64
+		switch {
+		case f.UncompressedSize64 > limit:
+			return fmt.Errorf("%w: its part %s inflates to %s, over the %s handin reads of such a part",
+				ErrTooLarge, f.Name, mib(f.UncompressedSize64), mib(limit))
+		case total > MaxWorkbook:
+			return fmt.Errorf("%w: its parts inflate to over %s", ErrTooLarge, mib(MaxWorkbook))
+		}
+	}
+	return nil
+}
+
+func mib(n uint64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 type relationship struct {
 	ID     string `xml:"Id,attr"`

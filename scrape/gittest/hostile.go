@@ -23,12 +23,17 @@ const (
 //	URL/huge404.git   404 with a body of Huge404Size bytes
 //	URL/endless.git   a ref advertisement that never ends
 //	URL/drip.git      a ref advertisement sent one byte every DripEvery
+//
+// and those of hostilepack.go, which answer a fetch.
 type Hostile struct {
 	URL string
 
 	http    *httptest.Server
 	closing chan struct{}
 	once    sync.Once
+
+	mu    sync.Mutex
+	packs map[string]servedPack // by repository name (ServePack)
 }
 
 // Huge404Size is the length of huge404.git's error page (1.5 GiB, as the
@@ -72,7 +77,9 @@ func (h *Hostile) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-git-upload-pack-advertisement")
 		h.drip(w, r)
 	default:
-		http.NotFound(w, r)
+		if !h.servePack(w, r, name) {
+			http.NotFound(w, r)
+		}
 	}
 }
 

@@ -46,6 +46,17 @@ func (p *Pack) Delta(base int, baseSize, target int64, instructions []byte) int 
 	return i
 }
 
+// Chain adds an object of size bytes of typ and depth deltas each building
+// the next version of it from the one before (its last byte changed), and
+// returns the last delta's number in the pack.
+func (p *Pack) Chain(typ plumbing.ObjectType, size int64, depth int) int {
+	last := p.Object(typ, bytes.Repeat([]byte{'a'}, int(size)))
+	for i := range depth {
+		last = p.Delta(last, size, size, append(CopyRange(0, size-1), InsertOps([]byte{byte('b' + i%20)})...))
+	}
+	return last
+}
+
 // Offset is where object i starts in the pack.
 func (p *Pack) Offset(i int) int64 { return p.offsets[i] }
 
@@ -94,6 +105,19 @@ func sizeBytes(n int64) []byte {
 // CopyOp is the delta instruction copying size bytes (1..255) from offset
 // (0..255) of the base.
 func CopyOp(offset, size byte) []byte { return []byte{0x80 | 0x01 | 0x10, offset, size} }
+
+// CopyRange are the delta instructions copying size bytes from offset of
+// the base, in pieces of at most 65,535 bytes.
+func CopyRange(offset, size int64) []byte {
+	var out []byte
+	for size > 0 {
+		n := min(size, 0xffff)
+		out = append(out, 0x80|0x0f|0x30,
+			byte(offset), byte(offset>>8), byte(offset>>16), byte(offset>>24), byte(n), byte(n>>8))
+		offset, size = offset+n, size-n
+	}
+	return out
+}
 
 // InsertOps are the delta instructions inserting data as it is.
 func InsertOps(data []byte) []byte {

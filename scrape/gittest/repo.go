@@ -51,6 +51,9 @@ type Commit struct {
 	// RawNames are files in the root folder under names git refuses to
 	// write ("..", ".git", "a\\b"), stored as they are.
 	RawNames map[string][]byte
+	// RawEntries are entries of the root folder written as they are: under
+	// any name, naming any object (a folder stored with Store or FanOut).
+	RawEntries []object.TreeEntry
 	// RawDate, when set, replaces the author and committer dates in the
 	// commit object, written as is ("-1 +0000", "253402300800 +2500"):
 	// dates git itself never writes.
@@ -375,6 +378,13 @@ func (r *Repo) applyDelta(tree treeEntries, c Commit) error {
 			return fmt.Errorf("write %q: %w", name, err)
 		}
 		tree[name] = treeEntry{mode: filemode.Regular, hash: h}
+	}
+	for _, e := range c.RawEntries {
+		if e.Name == "" || strings.Contains(e.Name, "/") || seen[e.Name] {
+			return fmt.Errorf("raw entry %.40q: empty, nested or given twice", e.Name)
+		}
+		seen[e.Name] = true
+		tree[e.Name] = treeEntry{mode: e.Mode, hash: e.Hash}
 	}
 	for _, p := range sortedKeys(c.Submodules) {
 		if err := claim(p); err != nil {

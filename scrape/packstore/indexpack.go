@@ -31,6 +31,12 @@ const (
 	maxPackObjects = 1 << 20
 	// maxDeltaDepth is git's own limit on delta chains.
 	maxDeltaDepth = 4095
+	// MaxStreamedDeltaDepth bounds the delta chain of an object go-git
+	// streams (over gitStreamThreshold): it reads such an object through
+	// every delta of its chain, each time it is read, holding a buffer and
+	// an open file per delta. git's default is 50 (pack.depth), and its
+	// upload-pack breaks longer chains before it sends them.
+	MaxStreamedDeltaDepth = 50
 	// deltaBaseCache holds inflated objects a later delta may need.
 	deltaBaseCache = 16 * cache.MiByte
 )
@@ -59,8 +65,9 @@ type Omission struct {
 	Offset int64 // where the object starts in its pack
 	Reason Reason
 	Size   int64 // the size of the object it builds
-	// Cost is what building it takes, in bytes: a LongDelta's
-	// instructions, a LargeBase's base; 0 for OnOmitted.
+	// Cost is what building it takes: a LongDelta's instructions and a
+	// LargeBase's base in bytes, a DeepDelta's chain in deltas; 0 for
+	// OnOmitted.
 	Cost int64
 }
 
@@ -76,6 +83,9 @@ const (
 	LargeBase
 	// OnOmitted is a delta whose base was left out.
 	OnOmitted
+	// DeepDelta is a file over gitStreamThreshold at the end of a chain of
+	// more than MaxStreamedDeltaDepth deltas.
+	DeepDelta
 )
 
 // packIndexer indexes one pack file.
@@ -262,6 +272,14 @@ func (ix *packIndexer) resolve(i int) error {
 	case o.size <= gitStreamThreshold && base.size > MaxInMemoryObject:
 		o.omitted = Omission{Offset: o.header.offset, Reason: LargeBase, Size: o.size, Cost: base.size}
 		return nil
+	case o.size > gitStreamThreshold && o.depth > MaxStreamedDeltaDepth && o.typ == plumbing.BlobObject:
+		// A file: the clone can do without it, as without a large one.
+		o.omitted = Omission{Offset: o.header.offset, Reason: DeepDelta, Size: o.size, Cost: int64(o.depth)}
+		return nil
+	case o.size > gitStreamThreshold && o.depth > MaxStreamedDeltaDepth:
+		// A commit or a folder: the history or the tree would have a hole.
+		return fmt.Errorf("delta at %d: %w: a %s of %d bytes built from a chain of %d deltas, over the %d git sends",
+			o.header.offset, errBadPack, o.typ, o.size, o.depth, MaxStreamedDeltaDepth)
 	}
 	r, err := ix.open(i)
 	if err != nil {

@@ -69,6 +69,13 @@ func (s *Storage) PackfileWriter() (io.WriteCloser, error) {
 	return &packReceiver{storage: s, file: f}, nil
 }
 
+// MaxPackSize bounds the pack of one fetch, as written to disk: far above
+// any student repository, far below a full disk.
+const MaxPackSize = 4 << 30
+
+// errPackTooLarge: a fetch's pack went over MaxPackSize.
+var errPackTooLarge = fmt.Errorf("the pack is over %d GiB", MaxPackSize>>30)
+
 // packReceiver writes a fetched pack to a file, then indexes it and moves
 // both into objects/pack.
 type packReceiver struct {
@@ -78,6 +85,9 @@ type packReceiver struct {
 }
 
 func (p *packReceiver) Write(b []byte) (int, error) {
+	if p.written+int64(len(b)) > MaxPackSize {
+		return 0, fmt.Errorf("receive pack: %w", errPackTooLarge)
+	}
 	n, err := p.file.Write(b)
 	p.written += int64(n)
 	if err != nil {

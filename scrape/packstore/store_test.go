@@ -179,6 +179,37 @@ func TestIndexLeavesOutDeltasGitNeverWrites(t *testing.T) {
 	}
 }
 
+// A delta chain longer than git sends is refused where go-git would read
+// the object through the whole chain each time (over 256 KiB): a file at
+// its end is left out, as a large one is; a commit or a folder fails the
+// fetch, the history or the tree would have a hole. Shorter chains, and
+// long chains of small objects go-git builds in memory, are indexed.
+func TestIndexBoundsDeltaChains(t *testing.T) {
+	const large = 300 << 10
+	var p gittest.Pack
+	fine := p.Chain(plumbing.BlobObject, large, packstore.MaxStreamedDeltaDepth)
+	deep := p.Chain(plumbing.BlobObject, large, packstore.MaxStreamedDeltaDepth+1)
+	p.Chain(plumbing.BlobObject, 1000, 500)
+	store, _ := emptyRepo(t)
+	if err := writePack(store, p.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	want := []packstore.Omission{{Offset: p.Offset(deep), Reason: packstore.DeepDelta, Size: large, Cost: packstore.MaxStreamedDeltaDepth + 1}}
+	if got := store.Omissions(); !slices.Equal(got, want) {
+		t.Errorf("left out %+v, want %+v (not the delta at %d)", got, want, p.Offset(fine))
+	}
+
+	var commits gittest.Pack
+	commits.Chain(plumbing.CommitObject, large, packstore.MaxStreamedDeltaDepth+1)
+	store, dir := emptyRepo(t)
+	if err := writePack(store, commits.Bytes()); err == nil || !strings.Contains(err.Error(), "chain of 51 deltas") {
+		t.Errorf("a commit at the end of a chain of 51 deltas: %v, want the pack refused", err)
+	}
+	if left := packsIn(t, dir); len(left) != 0 {
+		t.Errorf("a refused pack was kept: %v", left)
+	}
+}
+
 // A fetch that ends (the group's timeout) leaves no pack behind.
 func TestCancelledIndexingLeavesNoPack(t *testing.T) {
 	var p gittest.Pack
