@@ -48,6 +48,8 @@ func canonicalOf(v any) string {
 		return canonical(strconv.FormatFloat(excelSerial(v), 'g', -1, 64))
 	case Link:
 		return canonical(cellText(v.Text))
+	case Formula:
+		return "=" + v.Text
 	}
 	return fmt.Sprint(v) // a type handin does not write: value refuses it
 }
