@@ -36,6 +36,8 @@ func canonicalOf(v any) string {
 		return canonical(cellText(v))
 	case int:
 		return canonical(strconv.Itoa(v))
+	case float64:
+		return canonical(strconv.FormatFloat(v, 'g', -1, 64))
 	case bool:
 		if v {
 			return "1"

@@ -105,8 +105,8 @@ func (l Layout) Index(header string) int {
 }
 
 // Row is a row of one of handin's sheets: a value for each column handin
-// fills (Layout.Filled), each nil, a string, an int, a bool, a time.Time
-// (written as its wall clock) or a Link. A string is always written as
+// fills (Layout.Filled), each nil, a string, an int, a float64, a bool, a time.Time
+// (written as its wall clock), a Link or a Formula. A string is always written as
 // text, never as a formula.
 type Row struct {
 	Sheet  string
@@ -162,6 +162,9 @@ func checkLayouts(sheets []Layout) error {
 	}
 	return nil
 }
+
+// SplitKey is a row key's parts: the text of each key cell.
+func SplitKey(key string) []string { return strings.Split(key, "\x1f") }
 
 // formulaColumn says whether handin writes a Formula into the column of
 // this header.

@@ -235,7 +235,7 @@ func (w *workbookWriter) cellValue(sheet, at string, colors map[any]Color, v any
 			return nil, nil
 		}
 		return w.colored(cellText(v), colors[v])
-	case int:
+	case int, float64:
 		return v, nil
 	case bool:
 		return w.colored(v, colors[v])
