@@ -213,7 +213,7 @@ type gradingSummary struct {
 
 // graderView is the view of one grader's groups on the index.
 type graderView struct {
-	ID, Name      string
+	ID, Name       string
 	Groups, Graded int
 }
 

@@ -9,7 +9,7 @@ import "strings"
 // dealer deals one column's values as the rows come.
 type dealer struct {
 	values []string
-	held   []int            // rows holding each value, by its index in values
+	held   []int             // rows holding each value, by its index in values
 	column *instructorColumn // the column dealt into
 	dealt  int
 }
