@@ -69,6 +69,9 @@ type Options struct {
 	// Graders, when set, are dealt to the groups new to the gradebook as
 	// their Grader, and the index has a view per grader.
 	Graders []string
+	// Merge are graders' copies of the gradebook whose values this export
+	// merges into it (gradebook.Merge); the gradebook must be there.
+	Merge []string
 }
 
 // Summary says where the files are and what needs attention.
@@ -92,6 +95,9 @@ type Summary struct {
 	Kept int `json:"kept,omitempty"`
 	// Dealt counts the groups new to the gradebook given a grader.
 	Dealt int `json:"dealt,omitempty"`
+	// Merged is what came into the gradebook from each copy merged, and
+	// the cells two copies set differently (moved to Kept).
+	Merged []gradebook.Change `json:"merged,omitempty"`
 	// Warnings need the instructor's attention (e.g. the gradebook was
 	// written beside an unreadable one); Export does not log them.
 	Warnings []string `json:"warnings,omitempty"`
@@ -102,6 +108,9 @@ type Summary struct {
 func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, error) {
 	if opts.Out == "" {
 		return nil, errors.New("no output folder given")
+	}
+	if len(opts.Merge) > 0 && len(opts.Only) > 0 {
+		return nil, errors.New("a merge exports every group")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now

@@ -258,18 +258,21 @@ var gradebookLayouts = grading{}.layouts()
 // instructor's. It gives back how far each group's grading is.
 func writeGradebook(opts Options, results iter.Seq2[*grade.GroupResult, error], gaps []rosterGap, sum *Summary) (map[int]*progress, error) {
 	g := gradingOf(opts)
-	written, err := gradebook.Write(opts.Out, g.layouts(), g.gradebookRows(results, gaps), opts.Now())
+	rows := g.gradebookRows(results, gaps)
+	var written *gradebook.Written
+	var err error
+	if len(opts.Merge) > 0 {
+		written, err = gradebook.Merge(opts.Out, g.layouts(), rows, opts.Merge, opts.Now())
+	} else {
+		written, err = gradebook.Write(opts.Out, g.layouts(), rows, opts.Now())
+	}
 	if err != nil {
 		return nil, err
 	}
-	noteWritten(written, sum)
-	return g.progressOf(written.Values), nil
-}
-
-// noteWritten puts what a gradebook write did into the summary.
-func noteWritten(written *gradebook.Written, sum *Summary) {
-	sum.Gradebook, sum.GradebookBackup, sum.Kept, sum.Dealt = written.Path, written.Backup, written.Kept, written.Dealt
+	sum.Gradebook, sum.GradebookBackup, sum.Kept = written.Path, written.Backup, written.Kept
+	sum.Dealt, sum.Merged = written.Dealt, written.Merged
 	sum.Warnings = append(sum.Warnings, written.Warnings...)
+	return g.progressOf(written.Values), nil
 }
 
 // gradebookRows are the rows of every group, one group at a time, then

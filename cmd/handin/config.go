@@ -49,6 +49,8 @@ var courseKeys = []courseKey{
 	{key: "github_host", flag: "github-host"},
 	{key: "github_api", flag: "github-api"},
 	{key: "levels", flag: "level"}, // a table: kind = level
+	{key: "rubric", flag: "rubric", path: true},
+	{key: "graders", flag: "grader"},
 }
 
 // envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE

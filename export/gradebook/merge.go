@@ -21,13 +21,13 @@ import (
 // two copies set the cell differently (a conflict: the value went to the
 // Kept sheet, the gradebook kept its own).
 type Change struct {
-	File     string // the copy, as named to Merge
-	Sheet    string
-	Row      string // "Group 7, Question 3"
-	Column   string
-	Cell     string // in the copy
-	Value    string
-	Conflict bool
+	File     string `json:"file"` // the copy, as named to Merge
+	Sheet    string `json:"sheet"`
+	Row      string `json:"row"` // "Group 7, Question 3"
+	Column   string `json:"column"`
+	Cell     string `json:"cell"` // in the copy
+	Value    string `json:"value"`
+	Conflict bool   `json:"conflict,omitempty"`
 }
 
 // Merge merges the instructor's values of graders' copies of the
