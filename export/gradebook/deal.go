@@ -11,7 +11,10 @@ type dealer struct {
 	values []string
 	held   []int             // rows holding each value, by its index in values
 	column *instructorColumn // the column dealt into
-	dealt  int
+	// fresh: the workbook had no such column, which this write adds, so
+	// every row is dealt to, not only the new ones.
+	fresh bool
+	dealt int
 }
 
 // newDealer starts dealing d into its column among cols, counting the
@@ -21,7 +24,7 @@ func newDealer(d Deal, cols []outColumn) *dealer {
 	dl := &dealer{values: d.Values, held: make([]int, len(d.Values))}
 	for _, c := range cols {
 		if c.own != nil && strings.EqualFold(c.Header, d.Header) {
-			dl.column = c.own
+			dl.column, dl.fresh = c.own, c.added
 			break
 		}
 	}
@@ -48,9 +51,10 @@ func (dl *dealer) index(value string) int {
 }
 
 // deal gives the row of key the value held by the fewest rows, when its
-// cell is empty.
-func (dl *dealer) deal(key string) {
-	if dl.column == nil || len(dl.values) == 0 || key == "" {
+// cell is empty and the row is new: handin did not write it before
+// (written), or not with this column.
+func (dl *dealer) deal(key string, written bool) {
+	if dl.column == nil || len(dl.values) == 0 || key == "" || written && !dl.fresh {
 		return
 	}
 	if _, ok := dl.column.cells[key]; ok {

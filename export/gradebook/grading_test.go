@@ -181,6 +181,22 @@ func TestGradersAreDealtToNewGroupsOnly(t *testing.T) {
 	}
 }
 
+// Graders named after the first export are dealt to every group once:
+// the gradebook had no Grader column.
+func TestGradersNamedLaterAreDealtToEveryGroup(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, File)
+	plain := scored
+	plain.Required, plain.Deal = nil, nil
+	writeCourse(t, dir, []Layout{plain, questions}, 1, 2, 3)
+	set(t, name, "Groups", map[string]map[string]any{"Grade": {"2": 7}})
+	w := writeCourse(t, dir, []Layout{scored, questions}, 1, 2, 3)
+	want := map[string]string{"1": "ab", "2": "cd", "3": "ab"}
+	if got := column(t, name, "Groups", "Grader"); !mapsEqual(got, want) || w.Dealt != 3 {
+		t.Errorf("dealt %d: %v, want %v", w.Dealt, got, want)
+	}
+}
+
 func mapsEqual(a, b map[string]string) bool {
 	if len(a) != len(b) {
 		return false

@@ -72,7 +72,8 @@ type Layout struct {
 // of a key handin has not written before whose cell is empty: the value
 // fewest rows of the sheet hold, the first of Values on a tie. A row
 // handin wrote before keeps what its cell holds, empty or not (the
-// instructor's to change), so a new row never moves another.
+// instructor's to change), so a new row never moves another; only when
+// the workbook had no such column yet is every row dealt to.
 type Deal struct {
 	Header string
 	Values []string

@@ -27,6 +27,7 @@ type outColumn struct {
 	hidden bool
 	style  int             // the column's default style
 	placed map[string]bool // keys whose instructor cell is written
+	added  bool            // an instructor column the workbook did not have
 }
 
 // writtenSheetOut is what writing one handin sheet gives.
@@ -185,8 +186,8 @@ func (s *sheetStream) add(values []any) error {
 	for j, v := range values {
 		s.cells = append(s.cells, cellDigest(key, s.headers[j], canonicalOf(v)))
 	}
-	if s.dealer != nil && !s.known.hasRow(key) {
-		s.dealer.deal(key)
+	if s.dealer != nil {
+		s.dealer.deal(key, s.known.hasRow(key))
 	}
 	cells := make([]any, len(s.cols))
 	lines := 1
@@ -352,7 +353,7 @@ func (w *workbookWriter) sheetColumns(l Layout, sw *sheetWork) ([]outColumn, err
 	}
 	newColumn := func(c Column) outColumn {
 		oc := handinColumn(c, -1)
-		oc.own, oc.placed = &instructorColumn{header: c.Header, cells: map[string]placedCell{}}, map[string]bool{}
+		oc.own, oc.placed, oc.added = &instructorColumn{header: c.Header, cells: map[string]placedCell{}}, map[string]bool{}, true
 		return oc
 	}
 	if sw == nil {
