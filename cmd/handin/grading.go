@@ -152,7 +152,7 @@ exported as 'handin export' does. It prints what came from each copy.
 
 Example:
    handin gradebook merge ~/Downloads/gradebook-ab.xlsx ~/Downloads/gradebook-cd.xlsx`,
-			Flags: append(exportFlags(true), gradingFlags()...),
+			Flags: exportFlags(true),
 			Action: func(c *cli.Context) error {
 				if c.NArg() == 0 {
 					return usageError("gradebook merge: give the graders' copies (COPY.xlsx ...)")
