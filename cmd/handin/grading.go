@@ -165,7 +165,9 @@ Example:
 				return runExport(c, "gradebook merge", nil, c.Args().Slice())
 			},
 		})},
-	}, exportExits())
+	}, workspaceExits("merged and exported", "").
+		with(exitUsage, usageMeaning+" (nothing graded yet, a copy that is not a file, a rubric that cannot be read)").
+		with(exitIO, ioMeaning+" (no gradebook to merge into, or it is open in a spreadsheet program; a copy that cannot be read)"))
 }
 
 // printMerged says what came into the gradebook from each copy, by sheet
