@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -14,6 +13,8 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 	"github.com/xuri/excelize/v2"
+
+	"handin/internal/soffice"
 )
 
 // xlsxFill is the testscript command "xlsxfill FILE SHEET HEADER VALUE
@@ -71,16 +72,13 @@ func libreOffice(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	defer os.RemoveAll(out)
 	defer os.RemoveAll(profile)
-	filter := "xlsx:Calc MS Excel 2007 XML"
+	filter := soffice.ToXLSX
 	if args[0] == "csv" {
-		// Every sheet, UTF-8, cells as shown.
-		filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
+		filter = soffice.ToCSV
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	output, err := exec.CommandContext(ctx, "soffice", "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.ToSlash(profile),
-		"--convert-to", filter, "--outdir", out, name).CombinedOutput()
-	if err != nil {
+	if output, err := soffice.Convert(ctx, "soffice", name, filter, out, profile); err != nil {
 		ts.Fatalf("soffice: %v\n%s", err, output)
 	}
 	base := strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))

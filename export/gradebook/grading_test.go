@@ -269,3 +269,42 @@ func TestMergeTakesEachCopysValuesAndKeepsConflicts(t *testing.T) {
 		t.Errorf("merged %+v: %d conflicts, %d taken", w.Merged, conflicts, taken)
 	}
 }
+
+// A merge that cannot be done changes nothing and says why: a copy that
+// is not a workbook (named), the gradebook open in a spreadsheet program,
+// no gradebook yet.
+func TestMergeRefusesWhatItCannotDo(t *testing.T) {
+	dir := t.TempDir()
+	layouts := []Layout{scored, questions}
+	rows := rowsOf(nil, courseRows(1)...)
+	notBook := filepath.Join(t.TempDir(), "ab.xlsx")
+	if err := os.WriteFile(notBook, []byte("Group,Grade\n1,10\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge(dir, layouts, rows, []string{notBook}, now); err == nil || !strings.Contains(err.Error(), "copy "+notBook) {
+		t.Errorf("a copy that is not a workbook: %v", err)
+	}
+	good := filepath.Join(t.TempDir(), "cd.xlsx")
+	writeCourse(t, filepath.Dir(good), layouts, 1)
+	if err := os.Rename(filepath.Join(filepath.Dir(good), File), good); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge(dir, layouts, rows, []string{good}, now); err == nil || !strings.Contains(err.Error(), "no "+filepath.Join(dir, File)+" to merge into") {
+		t.Errorf("no gradebook: %v", err)
+	}
+	writeCourse(t, dir, layouts, 1)
+	before, _ := os.ReadFile(filepath.Join(dir, File))
+	lock := filepath.Join(dir, ".~lock."+File+"#")
+	if err := os.WriteFile(lock, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge(dir, layouts, rows, []string{good}, now); err == nil || !strings.Contains(err.Error(), "is open in a spreadsheet program") {
+		t.Errorf("an open gradebook: %v", err)
+	}
+	if after, _ := os.ReadFile(filepath.Join(dir, File)); string(after) != string(before) {
+		t.Errorf("the open gradebook was changed")
+	}
+	if backups, _ := filepath.Glob(filepath.Join(dir, "gradebook.*-*.xlsx")); len(backups) != 0 {
+		t.Errorf("backups %q of a merge that was refused", backups)
+	}
+}

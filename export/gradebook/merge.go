@@ -146,7 +146,7 @@ func (s *sheetWork) settle(l Layout, at cellAt, props []proposal, book *instruct
 		}
 		return out
 	}
-	have := "nothing"
+	have := "its empty cell"
 	if c, ok := col.cells[at.key]; ok {
 		have = fmt.Sprintf("%q", c.cell.display())
 	}
