@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"handin/grade/rubric"
+	"handin/internal/browser"
 )
 
 // testRubric scores question 1 at 1 point and question 2 by two criteria
@@ -169,8 +170,26 @@ func TestGradersGetViewsOnTheIndex(t *testing.T) {
 	if !slices.Equal(ab, []string{"g1", "g3"}) {
 		t.Errorf("grader ab's rows %q, want g1 and g3", ab)
 	}
-	if !strings.Contains(string(readFile(t, out+"/"+IndexFile)), `#view-grader-1:target ~ table.index tbody tr:not(.grader-1) { display: none; }`) {
-		t.Errorf("the grader's view hides no row")
+}
+
+// In a browser, the view of a grader shows their groups alone, without a
+// script; a group's page says its grader.
+func TestGraderViewInBrowser(t *testing.T) {
+	b := browser.Open(t)
+	ws, out := t.TempDir(), t.TempDir()
+	writeWorkspace(t, ws, newGroup(1), newGroup(2), newGroup(3))
+	exportGrading(t, ws, out, Options{Graders: []string{"ab", "cd"}})
+	page := b.Load(t, out+"/"+IndexFile)
+	var shown []string
+	page.Eval(t, `(() => { location.hash = 'view-grader-2';
+		return [...document.querySelectorAll('tr[id^="g"]')].filter(r => r.offsetParent !== null).map(r => r.id); })()`, &shown)
+	if !slices.Equal(shown, []string{"g2"}) {
+		t.Errorf("#view-grader-2 shows %q, want g2 alone", shown)
+	}
+	var line string
+	b.Load(t, out+"/"+pagePath(2)).Eval(t, `document.querySelector('#grading').innerText`, &line)
+	if line != "Not graded yet · grader cd (the gradebook at export)" {
+		t.Errorf("group 2's page says %q", line)
 	}
 }
 
