@@ -1,8 +1,8 @@
 // Package githubtest serves the parts of GitHub's REST API that handin
 // reads, on loopback, in the shapes GitHub documents: a repository's push
-// log, the author account of a commit, user profiles, and a commit's check
-// runs and statuses. It records every request, so that tests see where the
-// token went.
+// log, the author account of a commit, user profiles, a commit's check runs
+// and statuses, and a repository's issues (listed, opened, edited). It
+// records every request, so that tests see where the token went.
 package githubtest
 
 import (
@@ -53,6 +53,7 @@ type Server struct {
 	users    map[string]string       // login -> profile name
 	runs     map[string][]CheckRun   // repository@sha
 	statuses map[string][]Status     // repository@sha
+	issues   map[string][]Issue      // repository -> its issues, oldest first
 	// intercept answers a request instead of the API while it returns true.
 	intercept func(w http.ResponseWriter, r *http.Request) bool
 }
@@ -60,7 +61,7 @@ type Server struct {
 // NewServer starts a server; close it with Close.
 func NewServer() *Server {
 	s := &Server{activity: map[string][][]Activity{}, authors: map[string]string{}, users: map[string]string{},
-		runs: map[string][]CheckRun{}, statuses: map[string][]Status{}}
+		runs: map[string][]CheckRun{}, statuses: map[string][]Status{}, issues: map[string][]Issue{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -131,6 +132,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"login": parts[1], "id": 1, "type": "User", "name": nullable(name)})
 	case len(parts) < 4 || parts[0] != "repos":
 		notFound(w)
+	case len(parts) == 4 && parts[3] == "issues":
+		s.serveIssues(w, r, parts[1]+"/"+parts[2])
+	case len(parts) == 5 && parts[3] == "issues":
+		s.serveIssueEdit(w, r, parts[1]+"/"+parts[2], parts[4])
 	case len(parts) == 4 && parts[3] == "activity":
 		s.serveActivity(w, r, parts[1]+"/"+parts[2])
 	case len(parts) == 4 && parts[3] == "commits":
