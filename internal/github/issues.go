@@ -54,48 +54,37 @@ func (c *Client) FindIssue(ctx context.Context, r Repo, marker string) (*Issue, 
 
 // CreateIssue opens an issue (POST /repos/{owner}/{repo}/issues).
 func (c *Client) CreateIssue(ctx context.Context, r Repo, title, body string) (*Issue, error) {
-	if err := checkIssueBody(body); err != nil {
-		return nil, err
-	}
-	var is *gh.Issue
-	err := c.do(ctx, func() (*gh.Response, error) {
-		var resp *gh.Response
-		var err error
-		is, resp, err = c.api.Issues.Create(ctx, r.Owner, r.Name, &gh.IssueRequest{Title: &title, Body: &body})
-		return resp, err
+	return c.writeIssue(ctx, body, func() (*gh.Issue, *gh.Response, error) {
+		return c.api.Issues.Create(ctx, r.Owner, r.Name, &gh.IssueRequest{Title: &title, Body: &body})
 	})
-	if err != nil {
-		return nil, err
-	}
-	return issueOf(is), nil
 }
 
 // EditIssue replaces an issue's title and body (PATCH
 // /repos/{owner}/{repo}/issues/{number}); whether it is open or closed
 // stays as the students left it.
 func (c *Client) EditIssue(ctx context.Context, r Repo, number int, title, body string) (*Issue, error) {
-	if err := checkIssueBody(body); err != nil {
-		return nil, err
+	return c.writeIssue(ctx, body, func() (*gh.Issue, *gh.Response, error) {
+		return c.api.Issues.Edit(ctx, r.Owner, r.Name, number, &gh.IssueRequest{Title: &title, Body: &body})
+	})
+}
+
+// writeIssue makes a request that writes an issue with this body, after
+// refusing a body GitHub would refuse.
+func (c *Client) writeIssue(ctx context.Context, body string, call func() (*gh.Issue, *gh.Response, error)) (*Issue, error) {
+	if n := len([]rune(body)); n > MaxIssueBody {
+		return nil, fmt.Errorf("issue body of %d characters, over GitHub's %d", n, MaxIssueBody)
 	}
 	var is *gh.Issue
 	err := c.do(ctx, func() (*gh.Response, error) {
 		var resp *gh.Response
 		var err error
-		is, resp, err = c.api.Issues.Edit(ctx, r.Owner, r.Name, number, &gh.IssueRequest{Title: &title, Body: &body})
+		is, resp, err = call()
 		return resp, err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return issueOf(is), nil
-}
-
-// checkIssueBody refuses a body GitHub would refuse, before asking.
-func checkIssueBody(body string) error {
-	if n := len([]rune(body)); n > MaxIssueBody {
-		return fmt.Errorf("issue body of %d characters, over GitHub's %d", n, MaxIssueBody)
-	}
-	return nil
 }
 
 func issueOf(is *gh.Issue) *Issue {

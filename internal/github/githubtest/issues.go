@@ -64,18 +64,7 @@ func (s *Server) serveIssues(w http.ResponseWriter, r *http.Request, repo string
 			listed = append(listed, is)
 		}
 	}
-	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-	if perPage <= 0 {
-		perPage = 30
-	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	from, to := min(len(listed), (page-1)*perPage), min(len(listed), page*perPage)
-	if to < len(listed) {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(page+1))
-		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?%s>; rel="next"`, r.Host, r.URL.Path, q.Encode()))
-	}
+	from, to := paginate(w, r, len(listed))
 	out := []map[string]any{}
 	for _, is := range listed[from:to] {
 		out = append(out, issueJSON(r, repo, is))

@@ -208,18 +208,7 @@ func (s *Server) serveCheckRuns(w http.ResponseWriter, r *http.Request, key stri
 		notFound(w)
 		return
 	}
-	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-	if perPage <= 0 {
-		perPage = 30
-	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	from, to := min(len(runs), (page-1)*perPage), min(len(runs), page*perPage)
-	if to < len(runs) {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(page+1))
-		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?%s>; rel="next"`, r.Host, r.URL.Path, q.Encode()))
-	}
+	from, to := paginate(w, r, len(runs))
 	out := []map[string]any{}
 	for _, run := range runs[from:to] {
 		status, conclusion := run.Status, any(nil)
@@ -230,6 +219,25 @@ func (s *Server) serveCheckRuns(w http.ResponseWriter, r *http.Request, key stri
 			"html_url": run.URL, "details_url": run.URL})
 	}
 	writeJSON(w, map[string]any{"total_count": len(runs), "check_runs": out})
+}
+
+// paginate is the part [from, to) of n items that the request's page and
+// per_page ask for; when more follow, the Link header names the next page,
+// as GitHub's does.
+func paginate(w http.ResponseWriter, r *http.Request, n int) (from, to int) {
+	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if perPage <= 0 {
+		perPage = 30
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	from, to = min(n, (page-1)*perPage), min(n, page*perPage)
+	if to < n {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(page+1))
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?%s>; rel="next"`, r.Host, r.URL.Path, q.Encode()))
+	}
+	return from, to
 }
 
 // serveStatus answers as GitHub does: state "pending" also when there is
