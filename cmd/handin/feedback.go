@@ -120,9 +120,15 @@ func runFeedback(c *cli.Context) error {
 	case err != nil:
 		return ioError("feedback: gradebook: %w", err)
 	}
+	if lock := gradebook.LockFile(book); lock != "" {
+		fmt.Fprintf(io.err, "handin: warning: %s is open in a spreadsheet program (%s is there): feedback holds what was last saved\n", book, lock)
+	}
 
 	counts := map[feedback.Outcome]int{}
 	for _, g := range groups {
+		if err := c.Context.Err(); err != nil {
+			return err // interrupted: the groups so far are written (and posted)
+		}
 		r, err := grade.LoadResult(ws, g)
 		if err != nil {
 			return ioError("feedback: group %d: %w", g, err)
