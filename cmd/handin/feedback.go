@@ -19,6 +19,7 @@ import (
 	"handin/internal/github"
 	"handin/internal/inputfile"
 	"handin/scrape"
+	"handin/workspace"
 )
 
 // defaultFeedbackTitle is the feedback issue's title unless the course
@@ -69,7 +70,7 @@ Example:
 		},
 		Action: runFeedback,
 	}, workspaceExits("written (and, with --post, every group posted, updated or unchanged)",
-		"some group's feedback could not be posted (the others were)"))
+		"some group's feedback could not be made or posted (the others were)"))
 }
 
 // feedbackRun is one feedback command's settings.
@@ -129,44 +130,63 @@ func runFeedback(c *cli.Context) error {
 		if err := c.Context.Err(); err != nil {
 			return err // interrupted: the groups so far are written (and posted)
 		}
-		r, err := grade.LoadResult(ws, g)
-		if err != nil {
-			return ioError("feedback: group %d: %w", g, err)
-		}
-		body, err := feedback.Render(run.template, feedback.Build(r, marks[g], run.levels))
-		if err != nil {
-			return usageError("feedback: %w", err)
-		}
-		file, err := feedback.WriteFile(out, g, body)
-		if err != nil {
-			return ioError("feedback: group %d: %w", g, err)
-		}
-		if run.poster == nil {
-			printWouldPost(io, run, r, file, body)
-			continue
-		}
-		outcome, link, err := run.post(c.Context, r.URL, body)
+		outcome, link, err := run.release(c.Context, ws, out, g, marks[g], io)
 		if c.Context.Err() != nil {
-			return c.Context.Err() // interrupted: the groups so far are posted
+			return c.Context.Err()
+		}
+		var werr *writeError
+		if errors.As(err, &werr) {
+			return ioError("feedback: group %d: %w", g, werr.err)
 		}
 		counts[outcome]++
-		if err != nil {
+		switch {
+		case err != nil:
 			fmt.Fprintf(io.out, "group %d: failed: %s\n", g, printable(err.Error()))
-			continue
+		case run.poster != nil:
+			fmt.Fprintf(io.out, "group %d: %s %s\n", g, outcome, printable(link))
 		}
-		fmt.Fprintf(io.out, "group %d: %s %s\n", g, outcome, printable(link))
 	}
 	if run.poster == nil {
 		fmt.Fprintf(io.out, "%s written to %s; nothing posted (add --post to post it)\n",
-			plural(len(groups), "feedback file"), filepath.Join(out, feedback.Dir))
-		return nil
+			plural(len(groups)-counts[feedback.Failed], "feedback file"), filepath.Join(out, feedback.Dir))
+	} else {
+		fmt.Fprintf(io.out, "feedback: %d posted, %d updated, %d unchanged, %d failed\n",
+			counts[feedback.Posted], counts[feedback.Updated], counts[feedback.Unchanged], counts[feedback.Failed])
 	}
-	fmt.Fprintf(io.out, "feedback: %d posted, %d updated, %d unchanged, %d failed\n",
-		counts[feedback.Posted], counts[feedback.Updated], counts[feedback.Unchanged], counts[feedback.Failed])
 	if counts[feedback.Failed] > 0 {
 		return withCode(exitViolations)
 	}
 	return nil
+}
+
+// writeError: a feedback file could not be written, which ends the run
+// (exit 3): the disk or the output folder, not the group, is at fault.
+type writeError struct{ err error }
+
+func (e *writeError) Error() string { return e.err.Error() }
+
+// release writes one group's feedback file and, with --post, posts it;
+// without, it prints what would be posted. A group whose result or
+// feedback cannot be made fails alone; a file that cannot be written is a
+// *writeError.
+func (run *feedbackRun) release(ctx context.Context, ws *workspace.Workspace, out string, g int, marks *feedback.Marks, io streams) (feedback.Outcome, string, error) {
+	r, err := grade.LoadResult(ws, g)
+	if err != nil {
+		return feedback.Failed, "", err
+	}
+	body, err := feedback.Render(run.template, feedback.Build(r, marks, run.levels))
+	if err != nil {
+		return feedback.Failed, "", err
+	}
+	file, err := feedback.WriteFile(out, g, body)
+	if err != nil {
+		return feedback.Failed, "", &writeError{err}
+	}
+	if run.poster == nil {
+		printWouldPost(io, run, r, file, body)
+		return "", "", nil
+	}
+	return run.post(ctx, r.URL, body)
 }
 
 // post posts one group's feedback within the time a group may take.
