@@ -38,9 +38,9 @@ Grade, Comment, Total and Max of the gradebook's Groups sheet, the Score and
 Comment of each question on its Questions sheet (when those columns are
 there), and the group's findings of the levels --feedback-level names
 (default: grade), worded for students. The text comes from a Go
-text/template (--feedback-template FILE, or the built-in one);
-docs/feedback.md documents its data. Text from the repository is escaped: it never becomes
-a link, an image, HTML or a mention in GitHub's rendering.
+text/template (--feedback-template FILE, or the built-in one), whose data
+docs/feedback.md documents. Text from the repository is escaped: it never
+becomes a link, an image, HTML or a mention in GitHub's rendering.
 
 Without --post nothing is sent: each group's feedback is printed, with the
 repository and issue it would go to. With --post each group's repository
