@@ -13,8 +13,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"handin/export/feedback"
 	"handin/export/gradebook"
-	"handin/feedback"
 	"handin/grade"
 	"handin/internal/github"
 	"handin/internal/inputfile"
