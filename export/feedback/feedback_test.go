@@ -17,7 +17,7 @@ import (
 // TestDocsDescribeTheData: docs/feedback.md names every field of Data and
 // shows the built-in template as it is.
 func TestDocsDescribeTheData(t *testing.T) {
-	doc, err := os.ReadFile(filepath.Join("..", "docs", "feedback.md"))
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "feedback.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
