@@ -51,6 +51,9 @@ var courseKeys = []courseKey{
 	{key: "levels", flag: "level"}, // a table: kind = level
 	{key: "rubric", flag: "rubric", path: true},
 	{key: "graders", flag: "grader"},
+	{key: "feedback_template", flag: "feedback-template", path: true},
+	{key: "feedback_levels", flag: "feedback-level"},
+	{key: "feedback_title", flag: "feedback-title"},
 }
 
 // envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE

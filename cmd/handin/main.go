@@ -70,6 +70,7 @@ func newApp(io streams) *cli.App {
 			withCourse(runCommand()),
 			rubricCommand(),
 			gradebookCommand(),
+			withCourse(feedbackCommand()),
 			initCommand(),
 			demoCommand(),
 			completionCommand(),

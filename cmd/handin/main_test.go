@@ -22,6 +22,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts may read the shared corpus when it exists.
 			env.Setenv("SHARED", sharedDir())
+			env.Values[githubAPIKey] = &githubAPIHolder{}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -32,6 +33,7 @@ func TestScripts(t *testing.T) {
 			"xlsxrows":     xlsxRows,
 			"xlsxset":      xlsxSet,
 			"resultgroups": resultGroups,
+			"githubapi":    githubAPI, // GitHub's API on loopback (githubapi_test.go)
 			// Grading in the gradebook, by script and in LibreOffice (grading_test.go).
 			"xlsxfill":    xlsxFill,
 			"libreoffice": libreOffice,
