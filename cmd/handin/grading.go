@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -157,12 +158,16 @@ Example:
 				if c.NArg() == 0 {
 					return usageError("gradebook merge: give the graders' copies (COPY.xlsx ...)")
 				}
+				var copies []string // each once: a copy named twice agrees with itself
 				for _, name := range c.Args().Slice() {
 					if info, err := os.Stat(name); err != nil || !info.Mode().IsRegular() {
 						return usageError("gradebook merge: %s is not a file that can be read", name)
 					}
+					if !slices.ContainsFunc(copies, func(n string) bool { return filepath.Clean(n) == filepath.Clean(name) }) {
+						copies = append(copies, name)
+					}
 				}
-				return runExport(c, "gradebook merge", nil, c.Args().Slice())
+				return runExport(c, "gradebook merge", nil, copies)
 			},
 		})},
 	}, workspaceExits("merged and exported", "").
