@@ -105,8 +105,8 @@ type progress struct {
 	Graded bool
 }
 
-// progressOf is every group's progress, by group, from the values the
-// gradebook was written with; nil when it holds none of them.
+// progressOf is the progress of every group the gradebook holds grading
+// of, by group, from the values it was written with.
 func (g grading) progressOf(values map[string]map[string]map[string]string) map[int]*progress {
 	out := map[int]*progress{}
 	at := func(key string) *progress {
@@ -177,9 +177,6 @@ type gradedCount struct {
 	State     grade.State
 	Graded, N int
 }
-
-// String is "2 of 12 grade".
-func (c gradedCount) String() string { return fmt.Sprintf("%d of %d %s", c.Graded, c.N, c.State) }
 
 // gradebookView is the grading of every group as the gradebook holds it
 // after an export, for the index and the pages.

@@ -224,8 +224,9 @@ func criteriaText(criteria []Criterion) string {
 	return strings.Join(parts, "; ")
 }
 
-// Format writes points as few digits as they need: 1, 0.5.
-func Format(p float64) string { return strconv.FormatFloat(p, 'f', -1, 64) }
+// Format writes points with as few digits as they need (1, 0.5), a sum's
+// rounding error aside (0.1 + 0.2 is 0.3).
+func Format(p float64) string { return strconv.FormatFloat(math.Round(p*1e9)/1e9, 'f', -1, 64) }
 
 // Init is a rubric of every question of the spec at one point, to edit.
 func Init(spec *grade.Spec) *Rubric {

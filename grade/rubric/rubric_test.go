@@ -92,3 +92,13 @@ func TestRefusesWhatCannotBeRight(t *testing.T) {
 		}
 	}
 }
+
+// Points are written with the digits they need, a sum's rounding error
+// aside.
+func TestFormat(t *testing.T) {
+	for p, want := range map[float64]string{1: "1", 0.5: "0.5", 0.1 + 0.2: "0.3", 31: "31", 15.25: "15.25"} {
+		if got := Format(p); got != want {
+			t.Errorf("Format(%v) = %q, want %q", p, got, want)
+		}
+	}
+}
