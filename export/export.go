@@ -30,6 +30,7 @@ import (
 
 	"handin/export/gradebook"
 	"handin/grade"
+	"handin/grade/rubric"
 	"handin/internal/atomicfile"
 	"handin/internal/budget"
 	"handin/internal/lazyregexp"
@@ -62,6 +63,15 @@ type Options struct {
 	// is written without the report, saying so.
 	// 0: grade.DefaultGroupTimeout.
 	GroupTimeout time.Duration
+	// Rubric, when set, gives the gradebook a Score and a Comment per
+	// question and a Total per group (see grading.go).
+	Rubric *rubric.Rubric
+	// Graders, when set, are dealt to the groups new to the gradebook as
+	// their Grader, and the index has a view per grader.
+	Graders []string
+	// Merge are graders' copies of the gradebook whose values this export
+	// merges into it (gradebook.Merge); the gradebook must be there.
+	Merge []string
 }
 
 // Summary says where the files are and what needs attention.
@@ -83,6 +93,11 @@ type Summary struct {
 	// Kept counts the instructor's values this export could not put back
 	// on their row in the gradebook and moved to its Kept sheet.
 	Kept int `json:"kept,omitempty"`
+	// Dealt counts the groups new to the gradebook given a grader.
+	Dealt int `json:"dealt,omitempty"`
+	// Merged is what came into the gradebook from each copy merged, and
+	// the cells two copies set differently (moved to Kept).
+	Merged []gradebook.Change `json:"merged,omitempty"`
 	// Warnings need the instructor's attention (e.g. the gradebook was
 	// written beside an unreadable one); Export does not log them.
 	Warnings []string `json:"warnings,omitempty"`
@@ -93,6 +108,9 @@ type Summary struct {
 func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, error) {
 	if opts.Out == "" {
 		return nil, errors.New("no output folder given")
+	}
+	if len(opts.Merge) > 0 && len(opts.Only) > 0 {
+		return nil, errors.New("a merge exports every group")
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -116,16 +134,14 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err != nil {
 		return nil, err
 	}
-	if err := writePages(ctx, ws, opts, render, sum); err != nil {
-		return nil, err
-	}
 	invalid, err := invalidRows(ws)
 	if err != nil {
 		sum.Warnings = append(sum.Warnings, "invalid groups.csv rows not listed: "+err.Error())
 	}
 	// One pass over every result writes results.json and keeps what the
 	// index shows of each; the gradebook then reads results.json back, a
-	// group at a time.
+	// group at a time, and what it holds of the grading goes into the
+	// index and the pages.
 	var index []*grade.GroupResult
 	graded := map[int]bool{}
 	err = writeResults(sum.Results, results, invalid, func(r *grade.GroupResult) {
@@ -136,21 +152,26 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		return nil, err
 	}
 	sum.Groups = len(index)
-	if len(opts.Only) == 0 {
-		if sum.RemovedPages, err = removeStalePages(opts.Out, graded); err != nil {
-			return nil, err
-		}
-	}
 	gaps, err := rosterGaps(ws, graded)
 	if err != nil {
 		sum.Warnings = append(sum.Warnings, err.Error()+": the index and the gradebook list the graded groups only")
 	}
-	if err := writeIndex(sum.Index, index, gaps, opts.Now()); err != nil {
+	marks, err := writeGradebook(opts, resultsIn(sum.Results), gaps, sum)
+	if err != nil {
+		return nil, err
+	}
+	view := gradebookView{grading: gradingOf(opts), progress: marks}
+	if err := writeIndex(sum.Index, index, gaps, view, opts.Now()); err != nil {
 		return nil, err
 	}
 	index = nil
-	if err := writeGradebook(opts, resultsIn(sum.Results), gaps, sum); err != nil {
+	if err := writePages(ctx, ws, opts, render, view, sum); err != nil {
 		return nil, err
+	}
+	if len(opts.Only) == 0 {
+		if sum.RemovedPages, err = removeStalePages(opts.Out, graded); err != nil {
+			return nil, err
+		}
 	}
 	return sum, nil
 }
@@ -261,7 +282,7 @@ func withFresh(previous iter.Seq2[*grade.GroupResult, error], fresh map[int]*gra
 // from the snapshot as they are written), so memory holds one result and
 // report per worker, whatever the number of groups or the size of their
 // figures.
-func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, groups []int, sum *Summary) error {
+func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, groups []int, view gradebookView, sum *Summary) error {
 	all, err := ws.GradedGroups()
 	if err != nil {
 		return err
@@ -277,7 +298,7 @@ func writePages(ctx context.Context, ws *workspace.Workspace, opts Options, grou
 			}
 			paths[i] = filepath.Join(opts.Out, filepath.FromSlash(pagePath(group)))
 			prev, next := neighbours(all, group)
-			over, err := writePage(ctx, ws, opts, group, paths[i], pageSource{prev: prev, next: next})
+			over, err := writePage(ctx, ws, opts, group, paths[i], pageSource{prev: prev, next: next, progress: view.of(group)})
 			if over != "" {
 				mu.Lock()
 				sum.Warnings = append(sum.Warnings, over)
@@ -322,7 +343,7 @@ func writePage(ctx context.Context, ws *workspace.Workspace, opts Options, group
 	}
 	return fmt.Sprintf("group %d: its page took longer than %s: written without the report", group, limit),
 		atomicfile.Stream(name, 0o644, func(w io.Writer) error {
-			return renderPage(w, fresh, pageSource{note: msg, prev: src.prev, next: src.next})
+			return renderPage(w, fresh, pageSource{note: msg, prev: src.prev, next: src.next, progress: src.progress})
 		})
 }
 

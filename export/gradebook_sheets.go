@@ -249,29 +249,40 @@ var checklistLayout = gradebook.Layout{
 	FitWidth: true,
 }
 
-// gradebookLayouts are handin's sheets, in workbook order.
-var gradebookLayouts = []gradebook.Layout{groupsLayout, findingsLayout, questionsLayout, studentsLayout, checklistLayout, claimsLayout}
+// gradebookLayouts are handin's sheets, in workbook order, of a course
+// without a rubric or graders.
+var gradebookLayouts = grading{}.layouts()
 
 // writeGradebook writes the gradebook of these groups, then of the
 // roster's rows without a result, carrying over everything of the
-// instructor's.
-func writeGradebook(opts Options, results iter.Seq2[*grade.GroupResult, error], gaps []rosterGap, sum *Summary) error {
-	written, err := gradebook.Write(opts.Out, gradebookLayouts, gradebookRows(results, gaps), opts.Now())
+// instructor's. It gives back how far each group's grading is.
+func writeGradebook(opts Options, results iter.Seq2[*grade.GroupResult, error], gaps []rosterGap, sum *Summary) (map[int]*progress, error) {
+	g := gradingOf(opts)
+	rows := g.gradebookRows(results, gaps)
+	var written *gradebook.Written
+	var err error
+	if len(opts.Merge) > 0 {
+		written, err = gradebook.Merge(opts.Out, g.layouts(), rows, opts.Merge, opts.Now())
+	} else {
+		written, err = gradebook.Write(opts.Out, g.layouts(), rows, opts.Now())
+	}
 	if err != nil {
-		return err
+		return nil, err
 	}
 	sum.Gradebook, sum.GradebookBackup, sum.Kept = written.Path, written.Backup, written.Kept
+	sum.Dealt, sum.Merged = written.Dealt, written.Merged
 	sum.Warnings = append(sum.Warnings, written.Warnings...)
-	return nil
+	return g.progressOf(written.Values), nil
 }
 
 // gradebookRows are the rows of every group, one group at a time, then
 // those of the roster's rows without a result.
-func gradebookRows(results iter.Seq2[*grade.GroupResult, error], gaps []rosterGap) iter.Seq2[gradebook.Row, error] {
+func (g grading) gradebookRows(results iter.Seq2[*grade.GroupResult, error], gaps []rosterGap) iter.Seq2[gradebook.Row, error] {
+	layouts := g.layouts()
 	return func(yield func(gradebook.Row, error) bool) {
 		// A group's rows in the order of the sheets.
 		each := func(rows map[string][][]any) bool {
-			for _, l := range gradebookLayouts {
+			for _, l := range layouts {
 				for _, values := range rows[l.Name] {
 					if !yield(gradebook.Row{Sheet: l.Name, Values: visibleCells(values)}, nil) {
 						return false
@@ -285,12 +296,12 @@ func gradebookRows(results iter.Seq2[*grade.GroupResult, error], gaps []rosterGa
 				yield(gradebook.Row{}, err)
 				return
 			}
-			if !each(groupSheetRows(r)) {
+			if !each(g.groupSheetRows(r)) {
 				return
 			}
 		}
-		for _, g := range gaps {
-			if !each(gapSheetRows(g)) {
+		for _, gap := range gaps {
+			if !each(gapSheetRows(layouts[0], gap)) {
 				return
 			}
 		}
@@ -312,8 +323,8 @@ func visibleCells(values []any) []any {
 }
 
 // groupSheetRows are a group's rows on each of handin's sheets, by sheet.
-func groupSheetRows(r *grade.GroupResult) map[string][][]any {
-	rows := map[string][][]any{SheetGroups: {groupRow(r)}, SheetFindings: findingRows(r), SheetClaims: claimsRows(r)}
+func (g grading) groupSheetRows(r *grade.GroupResult) map[string][][]any {
+	rows := map[string][][]any{SheetGroups: {g.groupRow(r)}, SheetFindings: findingRows(r), SheetClaims: claimsRows(r)}
 	for _, s := range r.Students {
 		rows[SheetStudents] = append(rows[SheetStudents], []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule})
 	}
@@ -321,10 +332,7 @@ func groupSheetRows(r *grade.GroupResult) map[string][][]any {
 		return rows
 	}
 	for _, q := range r.Check.Questions {
-		rows[SheetQuestions] = append(rows[SheetQuestions], []any{
-			r.Group, q.Number, q.Pass, q.Words, rangeMin(q.WordRange), rangeMax(q.WordRange),
-			q.Images, rangeMin(q.ImageRange), rangeMax(q.ImageRange), strings.Join(questionNotes(q), "\n"),
-		})
+		rows[SheetQuestions] = append(rows[SheetQuestions], g.questionRow(r.Group, q))
 	}
 	for _, s := range r.Check.Checklist {
 		for _, it := range s.Items {
@@ -335,14 +343,14 @@ func groupSheetRows(r *grade.GroupResult) map[string][][]any {
 }
 
 // gapSheetRows are the rows of a roster row without a result: failed on
-// the Groups sheet, with its students.
-func gapSheetRows(g rosterGap) map[string][][]any {
-	row := make([]any, len(groupsLayout.Filled()))
-	row[groupsLayout.Index("Group")] = g.Key
-	row[groupsLayout.Index("State")] = string(grade.StateFailed)
-	row[groupsLayout.Index("Reasons")] = g.Problem
-	row[groupsLayout.Index("Students")] = strings.Join(g.Students, ", ")
-	row[groupsLayout.Index("Repository")] = g.URL
+// the Groups sheet (laid out as groups), with its students.
+func gapSheetRows(groups gradebook.Layout, g rosterGap) map[string][][]any {
+	row := make([]any, len(groups.Filled()))
+	row[groups.Index("Group")] = g.Key
+	row[groups.Index("State")] = string(grade.StateFailed)
+	row[groups.Index("Reasons")] = g.Problem
+	row[groups.Index("Students")] = strings.Join(g.Students, ", ")
+	row[groups.Index("Repository")] = g.URL
 	rows := map[string][][]any{SheetGroups: {row}}
 	for _, id := range g.Students {
 		rows[SheetStudents] = append(rows[SheetStudents], []any{id, g.Key, nil, nil, nil})

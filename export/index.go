@@ -41,6 +41,7 @@ type indexData struct {
 	ViewLevels        []viewLevel // the same, by level
 	Rows              []indexRow  // by state (grade.States), then group
 	Gaps              []rosterGap // groups.csv rows without a result
+	Grading           *gradingSummary
 }
 
 // stateCount is how many groups of the course are in a state, as 'handin
@@ -91,7 +92,8 @@ type indexRow struct {
 	State       grade.State
 	Failure     *failure
 	MoreReasons int    // reasons beyond those shown
-	Classes     string // its state and the kinds of its findings, for the views
+	Classes     string // its state, the kinds of its findings and its grader, for the views
+	Progress    *progress
 }
 
 // Shown are the reasons the row names.
@@ -129,8 +131,8 @@ func kindClass(k grade.Kind) string { return "k-" + string(k) }
 // writeIndex writes the table of all groups, pre-sorted by state and group
 // (the Content-Security-Policy forbids scripts, so there is no client-side
 // sort: the views are CSS).
-func writeIndex(name string, results []*grade.GroupResult, gaps []rosterGap, now time.Time) error {
-	d := newIndexData(results, gaps, now)
+func writeIndex(name string, results []*grade.GroupResult, gaps []rosterGap, view gradebookView, now time.Time) error {
+	d := newIndexData(results, gaps, view, now)
 	var buf bytes.Buffer
 	if err := templates().ExecuteTemplate(&buf, "index.html", d); err != nil {
 		return fmt.Errorf("index: %w", err)
@@ -138,7 +140,7 @@ func writeIndex(name string, results []*grade.GroupResult, gaps []rosterGap, now
 	return atomicfile.Write(name, []byte(visible.String(buf.String())), 0o644)
 }
 
-func newIndexData(results []*grade.GroupResult, gaps []rosterGap, now time.Time) indexData {
+func newIndexData(results []*grade.GroupResult, gaps []rosterGap, view gradebookView, now time.Time) indexData {
 	zone := ""
 	if len(results) > 0 {
 		zone = results[0].TimeZone
@@ -151,7 +153,12 @@ func newIndexData(results []*grade.GroupResult, gaps []rosterGap, now time.Time)
 	var specs []string
 	kindGroups := map[grade.Kind]int{}
 	for _, r := range results {
-		d.Rows = append(d.Rows, newIndexRow(r))
+		row := newIndexRow(r)
+		row.Progress = view.of(r.Group)
+		if i := slices.IndexFunc(view.graders, func(g string) bool { return strings.EqualFold(g, row.Progress.Grader) }); i >= 0 {
+			row.Classes += " " + graderClass(i)
+		}
+		d.Rows = append(d.Rows, row)
 		if r.ScrapedAt.After(scraped) {
 			scraped = r.ScrapedAt
 		}
@@ -175,7 +182,8 @@ func newIndexData(results []*grade.GroupResult, gaps []rosterGap, now time.Time)
 	d.Counts = countStates(results, gaps)
 	d.Views = kindViews(kindGroups)
 	d.ViewLevels = byLevel(d.Views)
-	d.ViewCSS = viewCSS(d.Views)
+	d.Grading = view.summary(d.Rows, len(gaps))
+	d.ViewCSS = viewCSS(d.Views, d.Grading.Graders)
 	var deadline time.Time
 	for t, n := range deadlines {
 		if n > deadlines[deadline] || n == deadlines[deadline] && t.Before(deadline) {
@@ -226,7 +234,7 @@ func kindViews(groups map[grade.Kind]int) []indexView {
 
 // viewCSS hides, while a view's anchor is the target, the rows not in it,
 // and shows the line that says which view this is.
-func viewCSS(views []indexView) template.CSS {
+func viewCSS(views []indexView, graders []graderView) template.CSS {
 	var b strings.Builder
 	rule := func(id, class string) {
 		fmt.Fprintf(&b, "#%s:target ~ table.index tbody tr:not(.%s) { display: none; }\n", id, class)
@@ -237,6 +245,9 @@ func viewCSS(views []indexView) template.CSS {
 	}
 	for _, v := range views {
 		rule(v.ID, strings.TrimPrefix(v.ID, "view-"))
+	}
+	for _, g := range graders {
+		rule(g.ID, strings.TrimPrefix(g.ID, "view-"))
 	}
 	return template.CSS(b.String())
 }

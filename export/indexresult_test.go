@@ -28,10 +28,10 @@ func TestIndexOfIndexResults(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 	want, got := filepath.Join(dir, "full.html"), filepath.Join(dir, "kept.html")
-	if err := writeIndex(want, full, nil, now); err != nil {
+	if err := writeIndex(want, full, nil, gradebookView{}, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := writeIndex(got, kept, nil, now); err != nil {
+	if err := writeIndex(got, kept, nil, gradebookView{}, now); err != nil {
 		t.Fatal(err)
 	}
 	if string(readFile(t, got)) != string(readFile(t, want)) {

@@ -20,6 +20,7 @@ import (
 	"handin/internal/corpus"
 	"handin/internal/demo"
 	"handin/internal/slowtest"
+	"handin/internal/soffice"
 	"handin/scrape"
 	"handin/workspace"
 )
@@ -40,12 +41,9 @@ func sofficePath(t testing.TB) string {
 
 // Filters of soffice --convert-to.
 const (
-	toPDF = "pdf"
-	// toCSV writes every sheet (the last field, -1) as FILE-SHEET.csv,
-	// UTF-8, cells as shown (LibreOffice 7.2 and later).
-	toCSV = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1"
-	// toXLSX saves the workbook as Calc saves it.
-	toXLSX = "xlsx:Calc MS Excel 2007 XML"
+	toPDF  = soffice.ToPDF
+	toCSV  = soffice.ToCSV
+	toXLSX = soffice.ToXLSX
 )
 
 // convert converts a workbook with LibreOffice into a new folder, which it
@@ -53,13 +51,11 @@ const (
 // test never touches the user's.
 func convert(t testing.TB, in, filter string) string {
 	t.Helper()
-	soffice := sofficePath(t)
+	path := sofficePath(t)
 	out, profile := t.TempDir(), t.TempDir()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.ToSlash(profile),
-		"--convert-to", filter, "--outdir", out, in)
-	output, err := cmd.CombinedOutput()
+	output, err := soffice.Convert(ctx, path, in, filter, out, profile)
 	entries, _ := os.ReadDir(out)
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("soffice --convert-to %s %s: %v, wrote %d file(s)\n%s", filter, in, err, len(entries), output)

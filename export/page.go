@@ -68,6 +68,7 @@ type pageData struct {
 	Notes                []string // the scrape's notes on the snapshot, a few
 	Pin                  pinSection
 	Prev, Next           *neighbour // the groups before and after, by number
+	Progress             *progress  // the grading, as the gradebook holds it (nil: nothing known)
 }
 
 // neighbour is the group before or after a page's, linked from it.
@@ -85,6 +86,7 @@ type pageSource struct {
 	report     []byte
 	note       string
 	prev, next *neighbour
+	progress   *progress // the group's grading, as the gradebook holds it
 }
 
 // checklistSummary is the checklist in one line: items ticked of all, by
@@ -135,6 +137,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, src pageSource) error {
 		RepoLink:     webLink(r),
 		CommitLink:   commitLink(r),
 		Failure:      failureOf(r),
+		Progress:     src.progress,
 		RepoSize:     repoSize(r.Stats),
 		Heatmap:      activityHeatmap(r.Stats),
 		Contributors: contributors(r),

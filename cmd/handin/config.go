@@ -49,6 +49,8 @@ var courseKeys = []courseKey{
 	{key: "github_host", flag: "github-host"},
 	{key: "github_api", flag: "github-api"},
 	{key: "levels", flag: "level"}, // a table: kind = level
+	{key: "rubric", flag: "rubric", path: true},
+	{key: "graders", flag: "grader"},
 	{key: "feedback_template", flag: "feedback-template", path: true},
 	{key: "feedback_levels", flag: "feedback-level"},
 	{key: "feedback_title", flag: "feedback-title"},

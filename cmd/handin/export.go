@@ -21,12 +21,12 @@ func exportExits() exitCodes {
 // exportFlags are shared by export and page. page checks --workspace itself:
 // it may come after the group numbers, where urfave/cli does not look.
 func exportFlags(requireWorkspace bool) []cli.Flag {
-	return []cli.Flag{
+	return append([]cli.Flag{
 		&cli.StringFlag{Name: "workspace", Usage: "workspace `DIR` (graded by handin grade)", Required: requireWorkspace},
 		&cli.StringFlag{Name: "out", Usage: "output `DIR` (default: WORKSPACE/export)"},
 		groupTimeoutFlag(),
 		&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
-	}
+	}, gradingFlags()...)
 }
 
 func exportCommand() *cli.Command {
@@ -58,13 +58,19 @@ Example:
 			if c.NArg() > 0 {
 				return usageError("export: unexpected argument %q (flags only; for one group use 'handin page N')", c.Args().First())
 			}
-			return runExport(c, "export", nil)
+			return runExport(c, "export", nil, nil)
 		},
 	}, exportExits())
 }
 
-func runExport(c *cli.Context, name string, only []int) error {
+// runExport exports as the flags say: only these groups' pages (none: all
+// of them), merging these copies of the gradebook into it.
+func runExport(c *cli.Context, name string, only []int, merge []string) error {
 	io := streamsOf(c)
+	rubric, graders, err := gradingOptions(c)
+	if err != nil {
+		return err
+	}
 	ws, err := openWorkspace(c.String("workspace"), false)
 	if err != nil {
 		return err
@@ -78,12 +84,18 @@ func runExport(c *cli.Context, name string, only []int) error {
 		Out:          out,
 		Only:         only,
 		GroupTimeout: c.Duration("group-timeout"),
+		Rubric:       rubric,
+		Graders:      graders,
+		Merge:        merge,
 		// Warnings go to the summary (printed below); the log carries
 		// per-group remarks such as an unreadable snapshot.
 		Logger: io.logger(),
 	})
 	if err != nil {
 		return exportError(name, err)
+	}
+	if !c.Bool("json") && len(merge) > 0 {
+		printMerged(io, sum.Merged)
 	}
 	if err := printExport(io, sum, c.Bool("json")); err != nil {
 		return err
@@ -157,6 +169,7 @@ func printExport(io streams, sum *export.Summary, asJSON bool) error {
 		fmt.Fprintf(stdout, "backup:    %s\n", sum.GradebookBackup)
 	}
 	fmt.Fprintf(stdout, "results:   %s\n", sum.Results)
+	printGrading(io, sum)
 	for _, w := range sum.Warnings {
 		fmt.Fprintln(stderr, "handin: warning:", w)
 	}

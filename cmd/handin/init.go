@@ -95,6 +95,13 @@ workspace = "workspace"
 # index.html, one page per group, gradebook.xlsx and results.json.
 out = "site"
 
+# Grading in the gradebook: a rubric gives a Score and Comment per question
+# and a Total per group ('handin rubric init' writes one); graders are dealt
+# to the groups at their first export ('handin gradebook merge' brings their
+# copies back).
+# rubric = "rubric.toml"
+# graders = ["ab", "cd"]
+
 # Parallel clones, and how long one repository may take (retries included).
 workers = 4
 timeout = "5m"

@@ -68,6 +68,8 @@ func newApp(io streams) *cli.App {
 			withCourse(exportCommand()),
 			withCourse(pageCommand()),
 			withCourse(runCommand()),
+			rubricCommand(),
+			gradebookCommand(),
 			withCourse(feedbackCommand()),
 			initCommand(),
 			demoCommand(),

@@ -34,6 +34,9 @@ func TestScripts(t *testing.T) {
 			"xlsxset":      xlsxSet,
 			"resultgroups": resultGroups,
 			"githubapi":    githubAPI, // GitHub's API on loopback (githubapi_test.go)
+			// Grading in the gradebook, by script and in LibreOffice (grading_test.go).
+			"xlsxfill":    xlsxFill,
+			"libreoffice": libreOffice,
 			// writebytes FILE "GO STRING": bytes txtar cannot hold (NUL, Latin-1),
 			// written from a Go string literal.
 			"writebytes": func(ts *testscript.TestScript, neg bool, args []string) {

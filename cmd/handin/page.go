@@ -40,7 +40,7 @@ Example:
 				}
 				groups = append(groups, n)
 			}
-			return runExport(c, "page", groups)
+			return runExport(c, "page", groups, nil)
 		},
 	}, exportExits())
 }

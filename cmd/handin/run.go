@@ -36,10 +36,11 @@ Example:
 // runFlags are the scrape and grade flags, --out and --json.
 func runFlags() []cli.Flag {
 	flags := append(scrapeFlags(), gradeFlags()...)
-	return append(flags,
+	flags = append(flags,
 		&cli.StringFlag{Name: "out", Usage: "output `DIR` for index.html, the pages, gradebook.xlsx and results.json (default: WORKSPACE/export)"},
 		&cli.BoolFlag{Name: "json", Usage: "print the summary as JSON"},
 	)
+	return append(flags, gradingFlags()...)
 }
 
 func runRun(c *cli.Context) error {
@@ -48,6 +49,9 @@ func runRun(c *cli.Context) error {
 	}
 	p, err := pipelineFromFlags(c)
 	if err != nil {
+		return err
+	}
+	if p.export.Rubric, p.export.Graders, err = gradingOptions(c); err != nil {
 		return err
 	}
 	// The lock is held across scrape, grade and export: no other command

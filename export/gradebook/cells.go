@@ -36,6 +36,8 @@ func canonicalOf(v any) string {
 		return canonical(cellText(v))
 	case int:
 		return canonical(strconv.Itoa(v))
+	case float64:
+		return canonical(strconv.FormatFloat(v, 'g', -1, 64))
 	case bool:
 		if v {
 			return "1"
@@ -48,6 +50,8 @@ func canonicalOf(v any) string {
 		return canonical(strconv.FormatFloat(excelSerial(v), 'g', -1, 64))
 	case Link:
 		return canonical(cellText(v.Text))
+	case Formula:
+		return "=" + v.Text
 	}
 	return fmt.Sprint(v) // a type handin does not write: value refuses it
 }

@@ -43,4 +43,16 @@
 //     which are then left untouched.
 //   - spool: a sheet's rows waiting on disk until the workbook is saved
 //     (internal/xlsxstream), so that memory holds a row, not a sheet.
+//   - required column: an instructor column a sheet must have (Score,
+//     which a formula of handin's adds up): added when the workbook has
+//     none of that header.
+//   - formula: a handin column holding a formula (Formula) whose text names
+//     columns by header, resolved where the new workbook puts them; read
+//     back, a cell still holding a formula is handin's.
+//   - dealt column: an instructor column whose values (graders) are handed
+//     out to the rows new to the gradebook, the value fewest rows hold
+//     first (Layout.Deal).
+//   - copy: a grader's copy of the gradebook; Merge brings the values of
+//     its instructor columns that differ from the gradebook's into it, and
+//     a cell two copies set differently to Kept.
 package gradebook

@@ -49,6 +49,15 @@ type Written struct {
 	// Warnings need the instructor's attention (the gradebook was open,
 	// a column was renamed, values were moved to Kept).
 	Warnings []string
+	// Values are the values of the columns the layouts Report, as the new
+	// workbook holds them: by sheet, header and row key (see Key), as
+	// text.
+	Values map[string]map[string]map[string]string
+	// Dealt counts the cells dealt (Layout.Deal) to rows new to the
+	// gradebook.
+	Dealt int
+	// Merged is what Merge took from each copy, and the conflicts.
+	Merged []Change
 }
 
 // files are the gradebook's files in its folder.
@@ -81,6 +90,14 @@ type job struct {
 // names its own: atomicfile.RemoveTemps removes those of a process killed
 // meanwhile). now names backups and dates the values moved to Kept.
 func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Time) (*Written, error) {
+	return writeBook(dir, sheets, rows, now, nil)
+}
+
+// writeBook is Write, with merge (when not nil) given the instructor's work
+// read from the gradebook to change before the new one is built: the
+// gradebook must then be there, readable and closed, and is backed up
+// whether or not it was edited.
+func writeBook(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Time, merge func(*instructorWork) error) (*Written, error) {
 	if err := checkLayouts(sheets); err != nil {
 		return nil, err
 	}
@@ -102,7 +119,7 @@ func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Tim
 	// A workbook that is byte for byte what handin wrote was not edited:
 	// it needs no backup, every value in handin's columns is handin's, and
 	// a sheet that held nothing of the instructor's still holds nothing.
-	edited := current != nil && !slices.Contains(g.state.Book, digest(current))
+	edited := current != nil && (merge != nil || !slices.Contains(g.state.Book, digest(current)))
 	if current != nil {
 		read := readOptions{written: g.state.Values}
 		if !edited {
@@ -118,8 +135,22 @@ func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Tim
 	// workbook read and what handin wrote into it take tens of MB.
 	name, pending := g.book(), g.pending()
 	lock := LockFile(name)
+	if merge != nil {
+		switch {
+		case current == nil && unreadable == nil:
+			return nil, fmt.Errorf("no %s to merge into: run handin export first", name)
+		case unreadable != nil:
+			return nil, fmt.Errorf("%s cannot be read: %w", name, unreadable)
+		case lock != "":
+			return nil, fmt.Errorf("%s is open in a spreadsheet program (%s exists): save and close it, then merge", name, lock)
+		}
+		if err := merge(g.work); err != nil {
+			return nil, err
+		}
+	}
 	replacing := unreadable == nil && lock == ""
 	unedited := "" // the digest of the workbook replaced, when handin's own
+	known := g.state.Values
 	if replacing {
 		if edited {
 			if err := g.backUp(current); err != nil {
@@ -131,10 +162,11 @@ func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Tim
 		g.state.Values = nil // the new workbook's replace them
 	}
 	current = nil
-	built, err := build(sheets, rows, g.work, g.now, g.dir)
+	built, err := build(sheets, rows, g.work, known, g.now, g.dir)
 	if err != nil {
 		return nil, err
 	}
+	g.out.Values, g.out.Dealt = built.reported, built.dealt
 	if g.out.Kept = built.moved; built.moved > 0 {
 		g.warn(fmt.Sprintf(
 			"gradebook: %d value(s) could not be put back on their row and were moved to the %s sheet, each with where it was and why",

@@ -24,6 +24,10 @@ type Column struct {
 	// gives them): cell styles, not conditional formats, which LibreOffice
 	// 7.4 fails to print to PDF on a long sheet.
 	Colors map[any]Color
+	// Formula: handin writes a Formula into this column. A cell read back
+	// that still holds a formula is handin's; one the instructor typed a
+	// value over is kept like any value typed into handin's columns.
+	Formula bool
 }
 
 // Color is a cell's font and fill colour, as RGB hex digits ("991B1B").
@@ -51,6 +55,45 @@ type Layout struct {
 	// Retired are headers of columns earlier versions of handin filled:
 	// their values were handin's, so they are not carried over.
 	Retired []string
+	// Required are instructor columns the sheet must have (Score, where a
+	// formula of handin's adds them up): added after the instructor's
+	// columns when the workbook has none of that header. Their values
+	// are the instructor's like any other.
+	Required []Column
+	// Deal hands out values in one of the instructor's columns to the
+	// rows new to the gradebook (nil: none).
+	Deal *Deal
+	// Report names instructor columns whose values Write hands back
+	// (Written.Values), as the new workbook holds them.
+	Report []string
+}
+
+// Deal hands out Values in the instructor column Header, one to each row
+// of a key handin has not written before whose cell is empty: the value
+// fewest rows of the sheet hold, the first of Values on a tie. A row
+// handin wrote before keeps what its cell holds, empty or not (the
+// instructor's to change), so a new row never moves another; only when
+// the workbook had no such column yet is every row dealt to.
+type Deal struct {
+	Header string
+	Values []string
+}
+
+// Formula is a formula handin writes into a cell (a total over another
+// sheet). Its Text may name columns by header, resolved where the new
+// workbook puts them: {Sheet!Header} is that whole column of another of
+// handin's sheets (Questions!$K:$K), {Header} this row's cell of a column
+// of its own sheet. It is never built from a student's text.
+type Formula struct{ Text string }
+
+// Key is the row key of a row whose key cells hold these values (as a
+// Row gives them), as Written.Values is keyed.
+func Key(values ...any) string {
+	at := make([]int, len(values))
+	for i := range at {
+		at[i] = i
+	}
+	return handinKey(values, at)
 }
 
 // Filled are the columns handin fills, in the order of a row's values.
@@ -63,8 +106,8 @@ func (l Layout) Index(header string) int {
 }
 
 // Row is a row of one of handin's sheets: a value for each column handin
-// fills (Layout.Filled), each nil, a string, an int, a bool, a time.Time
-// (written as its wall clock) or a Link. A string is always written as
+// fills (Layout.Filled), each nil, a string, an int, a float64, a bool, a time.Time
+// (written as its wall clock), a Link or a Formula. A string is always written as
 // text, never as a formula.
 type Row struct {
 	Sheet  string
@@ -119,6 +162,16 @@ func checkLayouts(sheets []Layout) error {
 		}
 	}
 	return nil
+}
+
+// SplitKey is a row key's parts: the text of each key cell.
+func SplitKey(key string) []string { return strings.Split(key, "\x1f") }
+
+// formulaColumn says whether handin writes a Formula into the column of
+// this header.
+func (l Layout) formulaColumn(header string) bool {
+	i := l.Index(header)
+	return i >= 0 && l.Filled()[i].Formula
 }
 
 // keyIndexes are the positions of the key columns in a row's values.

@@ -376,6 +376,9 @@ func (h *handinSheetReader) readRow(scan *xlsxstream.Sheet, i int, cells []xlsxs
 			if h.written == nil || raw == "" {
 				continue // handin's own value, or nothing to keep
 			}
+			if byCol[c] != nil && byCol[c].Formula != "" && h.layout.formulaColumn(col.header) {
+				continue // handin's formula (its value as the program computed it)
+			}
 			same, known, wroteEmpty := h.written.wrote(key, col.header, canonical(raw))
 			switch {
 			case cellWhy == "" && same:

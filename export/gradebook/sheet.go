@@ -12,6 +12,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -26,6 +27,7 @@ type outColumn struct {
 	hidden bool
 	style  int             // the column's default style
 	placed map[string]bool // keys whose instructor cell is written
+	added  bool            // an instructor column the workbook did not have
 }
 
 // writtenSheetOut is what writing one handin sheet gives.
@@ -34,6 +36,8 @@ type writtenSheetOut struct {
 	written   *writtenSheet
 	leftovers []keptValue // instructor cells and comments whose row is gone
 	plain     bool        // no column, comment or hidden column of the instructor's
+	reported  map[string]map[string]string
+	dealt     int
 }
 
 // noteAt is a comment of the instructor's waiting for its row.
@@ -59,6 +63,14 @@ type sheetStream struct {
 	placed     int      // comments placed
 	cells      []uint64 // digests of the cells written (see writtenSheet)
 	keys       []uint64 // digests of the row keys written
+	// known are the row keys handin wrote last time (nil: none known), so
+	// that a dealt column is dealt to new rows only.
+	known  *writtenSheet
+	dealer *dealer
+	// columnsOf are the headers of every handin sheet as written, by
+	// sheet, for the formulas to name their columns.
+	columnsOf map[string][]string
+	reported  map[string]map[string]string // Layout.Report's values, by header and key
 }
 
 // newSheetStream starts the sheet: its columns and the header's comments.
@@ -78,9 +90,16 @@ func (w *workbookWriter) newSheetStream(index int, l Layout, work *sheetWork, di
 	if err != nil {
 		return nil, err
 	}
-	s := &sheetStream{w: w, layout: l, cols: cols, keyIndexes: l.keyIndexes(), notes: map[string][]noteAt{}, row: 1}
+	s := &sheetStream{w: w, layout: l, cols: cols, keyIndexes: l.keyIndexes(), notes: map[string][]noteAt{}, row: 1,
+		reported: map[string]map[string]string{}}
 	for _, c := range l.Filled() {
 		s.headers = append(s.headers, c.Header)
+	}
+	for _, h := range l.Report {
+		s.reported[h] = map[string]string{}
+	}
+	if l.Deal != nil {
+		s.dealer = newDealer(*l.Deal, cols)
 	}
 	// Widths first: a comment's box is placed by them; in the order
 	// excelize needs to write them in ascending order.
@@ -167,6 +186,9 @@ func (s *sheetStream) add(values []any) error {
 	for j, v := range values {
 		s.cells = append(s.cells, cellDigest(key, s.headers[j], canonicalOf(v)))
 	}
+	if s.dealer != nil {
+		s.dealer.deal(key, s.known.hasRow(key))
+	}
 	cells := make([]any, len(s.cols))
 	lines := 1
 	for j, c := range s.cols {
@@ -175,7 +197,9 @@ func (s *sheetStream) add(values []any) error {
 		switch {
 		case c.handin >= 0:
 			v := values[c.handin]
-			if value, err = s.w.cellValue(name, ref(j, row), c.Colors, v); err != nil {
+			if f, ok := v.(Formula); ok {
+				value = excelize.Cell{Formula: s.resolve(f.Text, row)}
+			} else if value, err = s.w.cellValue(name, ref(j, row), c.Colors, v); err != nil {
 				return fmt.Errorf("%s: %w", ref(j, row), err)
 			}
 			if c.Wrap {
@@ -187,6 +211,9 @@ func (s *sheetStream) add(values []any) error {
 				continue
 			}
 			c.placed[key] = true
+			if reported, ok := s.reported[c.Header]; ok {
+				reported[key] = placed.cell.display()
+			}
 			if value, err = placed.cell.streamValue(s.w, true); err != nil {
 				return fmt.Errorf("%s: %w", ref(j, row), err)
 			}
@@ -258,7 +285,10 @@ func (s *sheetStream) finish() (*writtenSheetOut, error) {
 	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
-	out := &writtenSheetOut{written: &writtenSheet{Cells: newDigestSet(s.cells), Rows: newDigestSet(s.keys)}}
+	out := &writtenSheetOut{written: &writtenSheet{Cells: newDigestSet(s.cells), Rows: newDigestSet(s.keys)}, reported: s.reported}
+	if s.dealer != nil {
+		out.dealt = s.dealer.dealt
+	}
 	s.cells, s.keys = nil, nil
 	for _, c := range s.cols {
 		out.headers = append(out.headers, c.Header)
@@ -321,11 +351,14 @@ func (w *workbookWriter) sheetColumns(l Layout, sw *sheetWork) ([]outColumn, err
 	for i, c := range l.Lead {
 		cols = append(cols, handinColumn(c, i))
 	}
+	newColumn := func(c Column) outColumn {
+		oc := handinColumn(c, -1)
+		oc.own, oc.placed, oc.added = &instructorColumn{header: c.Header, cells: map[string]placedCell{}}, map[string]bool{}, true
+		return oc
+	}
 	if sw == nil {
 		for _, c := range l.Offered {
-			oc := handinColumn(c, -1)
-			oc.own, oc.placed = &instructorColumn{header: c.Header, cells: map[string]placedCell{}}, map[string]bool{}
-			cols = append(cols, oc)
+			cols = append(cols, newColumn(c))
 		}
 	} else {
 		for _, own := range sw.columns {
@@ -338,6 +371,11 @@ func (w *workbookWriter) sheetColumns(l Layout, sw *sheetWork) ([]outColumn, err
 			}
 			cols = append(cols, outColumn{Column: Column{Header: own.header, Width: own.width, Wrap: wraps(own.style)},
 				handin: -1, own: own, hidden: own.hidden, style: style, placed: map[string]bool{}})
+		}
+	}
+	for _, c := range l.Required {
+		if !slices.ContainsFunc(cols, func(oc outColumn) bool { return strings.EqualFold(oc.Header, c.Header) }) {
+			cols = append(cols, newColumn(c))
 		}
 	}
 	for i, c := range l.Facts {

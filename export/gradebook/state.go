@@ -100,6 +100,12 @@ func (w *writtenSheet) wrote(key, header, value string) (same, known, wroteEmpty
 	return false, true, w.Cells.has(cellDigest(key, header, ""))
 }
 
+// hasRow says whether handin wrote a row of this key (a nil sheet has
+// none).
+func (w *writtenSheet) hasRow(key string) bool {
+	return w != nil && w.Rows.has(keyDigest(key))
+}
+
 // digestSet is a sorted set of 8-byte digests.
 type digestSet []uint64
 

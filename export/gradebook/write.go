@@ -24,6 +24,10 @@ type builtBook struct {
 	values  map[string]*writtenSheet // handin's values, by sheet
 	plain   []string                 // sheets holding nothing of the instructor's
 	moved   int                      // values this write moved to the Kept sheet
+	// reported are the values of the columns the layouts Report, by
+	// sheet, header and row key; dealt counts the cells dealt.
+	reported map[string]map[string]map[string]string
+	dealt    int
 }
 
 // Row heights, in points: one line of the default font, and the largest
@@ -48,8 +52,10 @@ type workbookWriter struct {
 // work (nil for a new gradebook) put back. Each row goes to disk as it
 // comes: memory holds one row, whatever the course's size. The rows wait
 // in dir (the gradebook's folder) as temporary files that a process
-// killed meanwhile leaves for the next one to remove.
-func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, now time.Time, dir string) (*builtBook, error) {
+// killed meanwhile leaves for the next one to remove. known is what
+// handin wrote into the gradebook last time, by sheet (nil: nothing
+// known), which tells the rows new to it.
+func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, known map[string]*writtenSheet, now time.Time, dir string) (*builtBook, error) {
 	w, err := newWorkbookWriter(now)
 	if err != nil {
 		return nil, fmt.Errorf("gradebook: %w", err)
@@ -67,11 +73,26 @@ func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, no
 		}
 	}()
 	byName := map[string]*sheetStream{}
+	columnsOf := map[string][]string{}
+	formulas := false
 	for i, l := range sheets {
 		if streams[i], err = w.newSheetStream(i, l, work.sheets[l.Name], dir); err != nil {
 			return nil, fmt.Errorf("gradebook sheet %s: %w", l.Name, err)
 		}
+		streams[i].known, streams[i].columnsOf = known[l.Name], columnsOf
 		byName[l.Name] = streams[i]
+		for _, c := range streams[i].cols {
+			columnsOf[l.Name] = append(columnsOf[l.Name], c.Header)
+		}
+		formulas = formulas || slices.ContainsFunc(l.Filled(), func(c Column) bool { return c.Formula })
+	}
+	if formulas {
+		// The formulas are written without a value: a spreadsheet program
+		// computes them when it opens the workbook.
+		full := true
+		if err := w.f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}); err != nil {
+			return nil, fmt.Errorf("gradebook: %w", err)
+		}
 	}
 	for row, err := range rows {
 		if err != nil {
@@ -85,7 +106,7 @@ func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, no
 			return nil, fmt.Errorf("gradebook sheet %s: %w", row.Sheet, err)
 		}
 	}
-	b := &builtBook{headers: map[string][]string{}, values: map[string]*writtenSheet{}}
+	b := &builtBook{headers: map[string][]string{}, values: map[string]*writtenSheet{}, reported: map[string]map[string]map[string]string{}}
 	var moved []keptValue
 	for _, s := range streams {
 		out, err := s.finish()
@@ -97,6 +118,7 @@ func build(sheets []Layout, rows iter.Seq2[Row, error], work *instructorWork, no
 		if out.plain {
 			b.plain = append(b.plain, name)
 		}
+		b.reported[name], b.dealt = out.reported, b.dealt+out.dealt
 		moved = append(moved, out.leftovers...)
 	}
 	moved = slices.Concat(work.unplaced, moved)
@@ -213,7 +235,7 @@ func (w *workbookWriter) cellValue(sheet, at string, colors map[any]Color, v any
 			return nil, nil
 		}
 		return w.colored(cellText(v), colors[v])
-	case int:
+	case int, float64:
 		return v, nil
 	case bool:
 		return w.colored(v, colors[v])

@@ -107,6 +107,25 @@ func TestStreamWriterStoresStringsInline(t *testing.T) {
 // cell's style id as given, without looking it up. Spool relies on it: it
 // renders rows in a scratch workbook that has none of the real one's
 // styles.
+// A formula cell is written as its formula alone, without a value, and
+// the workbook asks to be computed when opened: a spreadsheet program
+// computes the rubric's Total, and the gradebook reads an unsaved Total
+// back as empty.
+func TestStreamWriterWritesAFormulaWithoutAValue(t *testing.T) {
+	book := streamed(t, func(f *excelize.File, _ string) {
+		full := true
+		must(t, f.SetCalcProps(&excelize.CalcPropsOptions{FullCalcOnLoad: &full}))
+	}, func(sw *excelize.StreamWriter) {
+		must(t, sw.SetRow("A1", []any{excelize.Cell{Formula: "SUMIFS(Sheet2!$D:$D,Sheet2!$A:$A,B1)"}}))
+	})
+	if row := firstRow(t, book); len(row) != 1 || row[0].Formula != "SUMIFS(Sheet2!$D:$D,Sheet2!$A:$A,B1)" || row[0].Value != "" {
+		t.Errorf("formula cell read back as %+v, want the formula and no value", row)
+	}
+	if wb := part(t, book, "xl/workbook.xml"); !strings.Contains(wb, `fullCalcOnLoad="true"`) {
+		t.Errorf("workbook.xml does not ask for a computation on load: %s", wb)
+	}
+}
+
 func TestStreamWriterWritesStyleIDsUnchecked(t *testing.T) {
 	const unknown = 4711 // no such style in a new workbook
 	book := streamed(t, nil, func(sw *excelize.StreamWriter) {
