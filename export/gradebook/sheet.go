@@ -258,7 +258,7 @@ func (s *sheetStream) finish() (*writtenSheetOut, error) {
 	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
-	out := &writtenSheetOut{written: &writtenSheet{Cells: newDigestSet(s.cells), Rows: newDigestSet(s.keys)}}
+	out := &writtenSheetOut{written: &writtenSheet{Key: s.layout.Key, Cells: newDigestSet(s.cells), Rows: newDigestSet(s.keys)}}
 	s.cells, s.keys = nil, nil
 	for _, c := range s.cols {
 		out.headers = append(out.headers, c.Header)
