@@ -124,7 +124,7 @@ func (h SharedHistory) Facts(group int) []string {
 	}
 	facts := []string{older,
 		fmt.Sprintf("%s in common, to %s of %s; after it %s has %s of its own, %s %d",
-			plural(h.Commits, "commit", "commits"), shortSHA(h.Newest), h.NewestTime.Format(time.DateTime), this, plural(h.Own, "commit", "commits"), other, h.OtherOwn)}
+			plural(h.Commits, "commit", "commits"), shortSHA(h.Newest), h.NewestTime.Format("2006-01-02 15:04 -07:00"), this, plural(h.Own, "commit", "commits"), other, h.OtherOwn)}
 	switch r := h.Reports; {
 	case r == nil:
 		facts = append(facts, "Reports: not compared (one group has no readable report)")

@@ -131,7 +131,7 @@ func TestSharedHistoryFacts(t *testing.T) {
 		Students: []string{"s1", "s2"}, OtherStudents: []string{"s2", "s3"}, Reports: &ReportComparison{SameLines: 41}}
 	want := []string{
 		"Older: group 7, first commit " + sha("theirs")[:12] + " of 2026-01-05 by Bo, pushed by bo-gh; group 3's " + sha("mine")[:12] + " of 2026-01-09 by Ada",
-		"12 commits in common, to " + sha("part")[:12] + " of 2026-01-09 14:30:00; after it group 3 has 4 commits of its own, group 7 1",
+		"12 commits in common, to " + sha("part")[:12] + " of 2026-01-09 14:30 +00:00; after it group 3 has 4 commits of its own, group 7 1",
 		"Reports at the deadline: different; 41% of the lines of the longer are in the other",
 		"Students: group 3 s1, s2; group 7 s2, s3",
 	}
