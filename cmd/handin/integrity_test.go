@@ -28,17 +28,7 @@ func integrityReport(group, answer string) map[string][]byte {
 // began where, where they part, how alike the reports are and the
 // students, in a section of its own.
 func TestCourseIntegrityThroughARun(t *testing.T) {
-	if err := gittest.GitAvailable(); err != nil {
-		t.Skipf("SKIPPING: %v", err)
-	}
-	dir := t.TempDir()
-	t.Chdir(dir)
-	served := mustMkdir(t, filepath.Join(dir, "served"))
-	server, err := gittest.NewServer(served)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	dir, served, server := loopbackCourse(t)
 
 	at := func(h int) time.Time { return courseDeadline.Add(time.Duration(h) * time.Hour) }
 	anna := gittest.Signature{Name: "Anna Berg", Email: "anna@example.org"}

@@ -26,18 +26,8 @@ import (
 // of each commit that counts is read: failing (with the checks' names),
 // passing, pending, none, a 404 and a rate limit beyond the group's time.
 func TestRosterAndGitHubThroughACourse(t *testing.T) {
-	if err := gittest.GitAvailable(); err != nil {
-		t.Skipf("SKIPPING: %v", err)
-	}
 	const token = "ghs_RosterTestToken0001"
-	dir := t.TempDir()
-	t.Chdir(dir)
-	served := mustMkdir(t, filepath.Join(dir, "served"))
-	server, err := gittest.NewServer(served)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	dir, served, server := loopbackCourse(t)
 	api := githubtest.NewServer()
 	defer api.Close()
 

@@ -202,6 +202,25 @@ func TestScrapeNeverShowsTheToken(t *testing.T) {
 	}
 }
 
+// loopbackCourse makes a new folder the test's working folder, with a git
+// server on loopback for the repositories written under served; it skips
+// the test where git is not installed.
+func loopbackCourse(t *testing.T) (dir, served string, server *gittest.Server) {
+	t.Helper()
+	if err := gittest.GitAvailable(); err != nil {
+		t.Skipf("SKIPPING: %v", err)
+	}
+	dir = t.TempDir()
+	t.Chdir(dir)
+	served = mustMkdir(t, filepath.Join(dir, "served"))
+	server, err := gittest.NewServer(served)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(server.Close)
+	return dir, served, server
+}
+
 func mustMkdir(t *testing.T, dir string) string {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
