@@ -26,7 +26,7 @@ type SharedHistory struct {
 	Newest     string    `json:"newest_common_sha"`
 	NewestTime time.Time `json:"newest_common_time"`
 	// Own and OtherOwn count the commits only this history holds, and only
-	// the other's: what each group did apart.
+	// the other's: what each group did apart (the course's start apart).
 	Own      int `json:"own_commits"`
 	OtherOwn int `json:"other_own_commits"`
 	// First and OtherFirst are the first commits of this history and of
@@ -222,11 +222,20 @@ func firstCommit(commits []workspace.Commit) FirstCommit {
 	return FirstCommit{SHA: first.SHA, Time: first.CommitTime, Author: first.AuthorName}
 }
 
+// minCourseForStart is how many groups with commits a course needs before
+// a commit most of them hold is taken for the course's own start (see
+// sharedHistories): in a smaller course, most groups is a few, and a few
+// histories alike are what this looks for.
+const minCourseForStart = 6
+
 // sharedHistories finds, for every group, the other groups whose deadline
 // histories hold a commit of its own (a commit SHA in both; a shared first
-// commit is one of them). Groups without commits share nothing. What needs
-// more than the commits (the reports, the students) is added by
-// describeShared.
+// commit is one of them). Groups without commits share nothing. A commit
+// more than half the histories of a course of minCourseForStart groups or
+// more hold is the course's own start (every group cloned the course's
+// starter repository) and is not counted: otherwise every group would be
+// told of every other. What needs more than the commits (the reports, the
+// students) is added by describeShared.
 func sharedHistories(groups []lineage) map[int][]SharedHistory {
 	type ref struct{ group, commit int } // indexes into groups and its commits
 	owners := map[string][]ref{}
@@ -241,7 +250,21 @@ func sharedHistories(groups []lineage) map[int][]SharedHistory {
 	}
 	type pair struct{ a, b int } // group indexes, a < b
 	pairs := map[pair]*SharedHistory{}
+	withCommits := 0
+	for _, l := range groups {
+		if len(l.commits) > 0 {
+			withCommits++
+		}
+	}
+	courseStart := func(holders int) bool { return withCommits >= minCourseForStart && 2*holders > withCommits }
+	started := make([]int, len(groups)) // commits of each history that are the course's start
 	for _, refs := range owners {
+		if courseStart(len(refs)) {
+			for _, r := range refs {
+				started[r.group]++
+			}
+			continue
+		}
 		if len(refs) < 2 {
 			continue
 		}
@@ -265,11 +288,12 @@ func sharedHistories(groups []lineage) map[int][]SharedHistory {
 	out := map[int][]SharedHistory{}
 	for key, h := range pairs {
 		a, b := groups[key.a], groups[key.b]
+		ownA, ownB := a.distinct-h.Commits-started[key.a], b.distinct-h.Commits-started[key.b]
 		ha := *h
-		ha.Group, ha.Own, ha.OtherOwn, ha.First, ha.OtherFirst = b.group, a.distinct-h.Commits, b.distinct-h.Commits, a.first, b.first
+		ha.Group, ha.Own, ha.OtherOwn, ha.First, ha.OtherFirst = b.group, ownA, ownB, a.first, b.first
 		out[a.group] = append(out[a.group], ha)
 		hb := *h
-		hb.Group, hb.Own, hb.OtherOwn, hb.First, hb.OtherFirst = a.group, b.distinct-h.Commits, a.distinct-h.Commits, b.first, a.first
+		hb.Group, hb.Own, hb.OtherOwn, hb.First, hb.OtherFirst = a.group, ownB, ownA, b.first, a.first
 		out[b.group] = append(out[b.group], hb)
 	}
 	for g := range out {

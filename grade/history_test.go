@@ -217,3 +217,37 @@ func TestSharedHistoryWhenGradingOneGroup(t *testing.T) {
 		}
 	}
 }
+
+// In a course where every group cloned the course's starter repository,
+// the starter's commits are the course's start, not a shared history: only
+// the fork among them is told, and of the commits beyond the start.
+func TestSharedHistoryBeyondTheCourseStart(t *testing.T) {
+	day := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
+	starter := chain("", day.Add(-24*time.Hour), "course-1", "course-2")
+	var groups []lineage
+	for g := 1; g <= 6; g++ {
+		own := chain(sha("course-2"), day, fmt.Sprintf("g%d-1", g), fmt.Sprintf("g%d-2", g))
+		if g == 2 { // a fork of group 1 after its first commit
+			own = chain(sha("g1-1"), day.Add(time.Hour), "g2-own")
+			own = append(own, chain(sha("course-2"), day, "g1-1")...)
+		}
+		commits := slices.Concat(own, starter)
+		l := lineage{group: g, distinct: len(commits), first: firstCommit(commits)}
+		for _, c := range commits {
+			l.commits = append(l.commits, lineCommit{sha: c.SHA, root: len(c.Parents) == 0, time: c.CommitTime})
+		}
+		groups = append(groups, l)
+	}
+	shared := sharedHistories(groups)
+	if len(shared) != 2 || len(shared[1]) != 1 || len(shared[2]) != 1 {
+		t.Fatalf("shared %+v, want groups 1 and 2 only", shared)
+	}
+	if h := shared[2][0]; h.Group != 1 || h.Commits != 1 || h.SameRoot || h.Newest != sha("g1-1") || h.Own != 1 || h.OtherOwn != 1 {
+		t.Errorf("group 2 shares %+v, want group 1's first own commit only", h)
+	}
+	// Five groups are too few to tell a course's start from a few groups
+	// alike: there every pair shares the starter.
+	if shared := sharedHistories(groups[1:]); len(shared) != 5 || len(shared[3]) != 4 {
+		t.Errorf("a course of five: %d groups share, group 3 with %d", len(shared), len(shared[3]))
+	}
+}
