@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -77,18 +76,7 @@ func TestCourseIntegrityThroughARun(t *testing.T) {
 		"3,s100003,,"+server.RepoURL("org/other.git")+"\n"+
 		"4,s100004,,"+otherAgain+"\n"+
 		"5,s100005,s100003,"+server.RepoURL("org/five.git")+"\n")
-	var out, errOut strings.Builder
-	code := run([]string{"handin", "run", "--groups", "groups.csv", "--workspace", "ws", "--out", "site",
-		"--deadline", courseDeadline.Format(time.RFC3339), "--json"}, streams{out: &out, err: &errOut})
-	if code != exitOK && code != exitViolations {
-		t.Fatalf("handin run: exit %d\n%s%s", code, out.String(), errOut.String())
-	}
-	var results struct {
-		Groups []grade.GroupResult `json:"groups"`
-	}
-	if err := json.Unmarshal([]byte(readIn(t, dir, "site/results.json")), &results); err != nil {
-		t.Fatal(err)
-	}
+	results := runCourse(t, dir)
 
 	short := shared[2][:12]
 	// The fork's report differs from group 1's in 2 of its 14 lines (the
@@ -105,7 +93,7 @@ func TestCourseIntegrityThroughARun(t *testing.T) {
 			"line 4 of groups.csv (group 3) names the same repository, 127.0.0.1:"},
 		5: {"s100003 also on line 4 of groups.csv (group 3); this group is line 6"},
 	}
-	for _, r := range results.Groups {
+	for _, r := range results {
 		var got []string
 		for _, f := range r.Findings {
 			switch f.Kind {
@@ -135,7 +123,7 @@ func TestCourseIntegrityThroughARun(t *testing.T) {
 
 	// The fork's facts: the same first commit, where they part, what each
 	// did after, the reports compared, the students.
-	g2 := results.Groups[1]
+	g2 := results[1]
 	if len(g2.SharedHistory) != 1 {
 		t.Fatalf("group 2 shares history with %+v", g2.SharedHistory)
 	}
