@@ -9,22 +9,15 @@ import (
 	"handin/grade/claims"
 )
 
-// claimsSection is what templates/claims.html shows: the groups this one
-// shares history with, and the checklist judged against the repository.
+// claimsSection is what templates/claims.html shows: the checklist judged
+// against the repository.
 type claimsSection struct {
-	Shared []sharedRow
-	Rules  string // the rule set that judged; "" when the claims were not judged
-	Rows   []claimRow
+	Rules string // the rule set that judged; "" when the claims were not judged
+	Rows  []claimRow
 	// Flagged are the ticked items without evidence, shown unfolded.
 	Flagged []claimRow
 	// TickedWithoutEvidence counts the rows the instructor looks at first.
 	TickedWithoutEvidence int
-}
-
-type sharedRow struct {
-	Group   int
-	Page    string // the other group's page, relative to this one
-	Summary string
 }
 
 // claimRow is one checklist item and its verdict.
@@ -53,17 +46,10 @@ type evidenceLink struct {
 
 // newClaimsSection gathers the section; nil when there is nothing to show.
 func newClaimsSection(r *grade.GroupResult) *claimsSection {
-	if r.Claims == nil && len(r.SharedHistory) == 0 {
+	if r.Claims == nil {
 		return nil
 	}
-	s := &claimsSection{}
-	for _, h := range r.SharedHistory {
-		s.Shared = append(s.Shared, sharedRow{Group: h.Group, Page: pageFileName(h.Group), Summary: h.Summary()})
-	}
-	if r.Claims == nil {
-		return s
-	}
-	s.Rules = r.Claims.Rules
+	s := &claimsSection{Rules: r.Claims.Rules}
 	s.TickedWithoutEvidence = r.Claims.TickedWithoutEvidence()
 	base := blobBase(r)
 	for _, v := range r.Claims.Verdicts {

@@ -229,13 +229,16 @@ var questionsLayout = gradebook.Layout{
 }
 
 var studentsLayout = gradebook.Layout{
-	Name:     SheetStudents,
-	Key:      []string{"Student"},
-	Lead:     []gradebook.Column{{Header: "Student", Width: 12}, {Header: "Group", Width: 8}},
-	Offered:  []gradebook.Column{{Header: "Comment", Width: 40, Wrap: true}},
-	Facts:    []gradebook.Column{{Header: "Commits", Width: 9}, {Header: "Matched authors", Width: 40, Wrap: true}, {Header: "Rule", Width: 12}},
-	Freeze:   1,
-	FitWidth: true,
+	Name: SheetStudents,
+	// A student on two rows of groups.csv has a row (and a comment) for
+	// each group.
+	Key:       []string{"Student", "Group"},
+	FormerKey: []string{"Student"},
+	Lead:      []gradebook.Column{{Header: "Student", Width: 12}, {Header: "Group", Width: 8}},
+	Offered:   []gradebook.Column{{Header: "Comment", Width: 40, Wrap: true}},
+	Facts:     []gradebook.Column{{Header: "Commits", Width: 9}, {Header: "Matched authors", Width: 40, Wrap: true}, {Header: "Rule", Width: 12}},
+	Freeze:    1,
+	FitWidth:  true,
 }
 
 var checklistLayout = gradebook.Layout{

@@ -447,7 +447,7 @@ func TestValuesWithoutTheirRowGoToKept(t *testing.T) {
 		{SheetGroups, "Group 2", "Grade", "9"},
 		{SheetGroups, "Group 2", "Comment", "gone"},
 		{SheetGroups, "Group 2", "Graded by", "NS"},
-		{SheetStudents, "Student s100021", "Comment", "left the course"},
+		{SheetStudents, "Student s100021, Group 2", "Comment", "left the course"},
 		{SheetGroups, "Group 3", "Commits", "99"},
 		{SheetGroups, "row 6", "Grade", "=AVERAGE(C2:C4)"},
 		{SheetGroups, "row 6", "Graded by", "=COUNTA(E2:E4)"},

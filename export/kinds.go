@@ -24,6 +24,6 @@ var kindPlaces = map[grade.Kind]kindPlace{
 	grade.KindAttribution:           {Section: "contributions"},
 	grade.KindTickedWithoutEvidence: {Section: "claims", Itemized: true},
 	grade.KindCIFailing:             {Section: "ci", Itemized: true},
-	grade.KindSharedHistory:         {Section: "claims", Itemized: true},
+	grade.KindSharedHistory:         {Section: "shared-history", Itemized: true},
 	grade.KindUntickedWithEvidence:  {Section: "claims", Itemized: true},
 }

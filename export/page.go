@@ -62,6 +62,7 @@ type pageData struct {
 	RepoSize             string
 	Checklist            checklistSummary
 	Claims               *claimsSection
+	Shared               []sharedRow // the groups sharing git history with this one
 	Heatmap              *heatmap
 	Contributors         []contributor
 	ReportNote           string
@@ -145,6 +146,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, src pageSource) error {
 		Notes:        snapshotNotes(snap),
 		Pin:          newPinSection(r),
 		Claims:       newClaimsSection(r),
+		Shared:       sharedRows(r),
 		Checklist:    newChecklistSummary(r.Check),
 		Backdated:    backdatedWord(r),
 		Prev:         src.prev,

@@ -66,6 +66,8 @@ const (
 	KindStudentMissing     Kind = "student-missing"        // a roster student not in Question 2
 	KindStudentExtra       Kind = "student-extra"          // a student in Question 2 not on the roster
 	KindStudentDuplicated  Kind = "student-duplicated"     // a student written twice in Question 2
+	KindStudentTwoRows     Kind = "student-two-rows"       // a student on another row of groups.csv too
+	KindSameRepository     Kind = "same-repository"        // another row of groups.csv names the same repository
 	KindImplausibleDates   Kind = "implausible-dates"      // commits dated before 2000 or long after the deadline
 	KindReadmeUnreadable   Kind = "readme-unreadable"      // the root README could not be read
 	KindNoCommits          Kind = "no-commits"             // roster students without a commit, every author matched

@@ -96,10 +96,11 @@ func graded(r *GroupResult) Graded {
 // so far. Groups are graded in parallel, one per CPU, and no more results
 // are held than there are workers: memory does not grow with the course.
 //
-// Groups whose repositories share history are told so in both results. With
-// opts.Only the graded groups are compared with every group of the
-// workspace, and the saved results of the others are updated where what
-// they share with the graded groups changed.
+// Groups whose repositories share history, and groups whose rows of
+// groups.csv list one student or one repository, are told so in both
+// results. With opts.Only the graded groups are compared with every group
+// of the workspace, and the saved results of the others are updated where
+// what the comparison says of them changed.
 func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, error) {
 	groups, err := ws.SnapshotGroups(opts.Only)
 	if err != nil {
@@ -110,7 +111,10 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err != nil {
 		sum.Errors = append(sum.Errors, err)
 	}
-	shared := sharedHistories(lineages(ws, slices.Concat(groups, others)))
+	course, err := compareGroups(ws, slices.Concat(groups, others))
+	if err != nil {
+		sum.Errors = append(sum.Errors, err)
+	}
 	var mu sync.Mutex // guards sum
 	var workers errgroup.Group
 	workers.SetLimit(runtime.GOMAXPROCS(0))
@@ -119,7 +123,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			if ctx.Err() != nil {
 				return nil // interrupted: the groups graded so far are kept
 			}
-			r, err := gradeGroup(ctx, ws, g, opts, shared[g])
+			r, err := gradeGroup(ctx, ws, g, opts, course.of(g))
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -137,7 +141,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		return sum, err
 	}
 	for _, g := range others {
-		if err := updateSharedHistory(ws, g, shared[g], opts.Levels); err != nil {
+		if err := updateCourseFacts(ws, g, course.of(g), opts.Levels); err != nil {
 			sum.Errors = append(sum.Errors, err)
 		}
 	}
@@ -148,7 +152,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 // opts.GroupTimeout (a group over it gets a result saying so). The result
 // comes back even when saving it failed; nil when the snapshot could not
 // be loaded.
-func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Options, shared []SharedHistory) (*GroupResult, error) {
+func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Options, course courseFacts) (*GroupResult, error) {
 	s, err := ws.LoadSnapshot(group)
 	if err != nil {
 		return nil, fmt.Errorf("group %d: %w", group, err)
@@ -162,7 +166,7 @@ func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Op
 	case err != nil:
 		return nil, nil // interrupted: Run says so
 	}
-	r.setSharedHistory(shared, opts.Levels)
+	r.setCourseFacts(course, opts.Levels)
 	return r, SaveResult(ws, r)
 }
 
@@ -179,12 +183,12 @@ func otherGroups(ws *workspace.Workspace, graded, only []int) ([]int, error) {
 	return slices.DeleteFunc(all, func(g int) bool { return slices.Contains(graded, g) }), nil
 }
 
-// updateSharedHistory rewrites a group's saved result when what it shares
-// with other groups changed. A group without a readable result is skipped:
-// grading it computes its history anew.
-func updateSharedHistory(ws *workspace.Workspace, group int, shared []SharedHistory, levels Levels) error {
+// updateCourseFacts rewrites a group's saved result when what comparing it
+// with the other groups says changed. A group without a readable result is
+// skipped: grading it compares it anew.
+func updateCourseFacts(ws *workspace.Workspace, group int, course courseFacts, levels Levels) error {
 	r, err := LoadResult(ws, group)
-	if err != nil || !r.setSharedHistory(shared, levels) {
+	if err != nil || !r.setCourseFacts(course, levels) {
 		return nil
 	}
 	return SaveResult(ws, r)

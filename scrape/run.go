@@ -205,7 +205,8 @@ func roster(opts Options) workspace.Roster {
 	owners := dirOwners(opts.Groups)
 	for i, g := range opts.Groups {
 		owner, ok := owners[g.Number]
-		r.Rows[i] = workspace.RosterRow{Line: g.Line, Group: g.Number, Students: g.Students, URL: redactRepoURL(g.RawURL), Folder: ok && owner == i}
+		r.Rows[i] = workspace.RosterRow{Line: g.Line, Group: g.Number, Students: g.Students, URL: redactRepoURL(g.RawURL),
+			Repo: repositoryKey(g.URL), Folder: ok && owner == i}
 		if g.Err != nil {
 			r.Rows[i].Error = redactRepoURL(g.Err.Error())
 		}

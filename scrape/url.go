@@ -101,6 +101,14 @@ func normalizeGitHub(urlPath string) (clone, web string, err error) {
 	return web + ".git", web, nil
 }
 
+// repositoryKey names the repository of a normalised clone URL (see
+// workspace.RosterRow.Repo): rows of groups.csv with the same key name one
+// repository however they wrote it. "" for "".
+func repositoryKey(clone string) string {
+	_, rest, _ := strings.Cut(clone, "://")
+	return strings.TrimSuffix(strings.ToLower(rest), ".git")
+}
+
 // RedactURL removes the user[:password]@ part of every URL inside s, so a
 // token never reaches a log line, an error message or a file.
 func RedactURL(s string) string {

@@ -40,6 +40,26 @@ func TestNormalizeURL(t *testing.T) {
 	}
 }
 
+// Every way students write one repository gives it one key, so that two
+// rows of groups.csv naming it are found; other repositories keep theirs.
+func TestRepositoryKeyOfOneRepository(t *testing.T) {
+	for want, forms := range map[string][]string{
+		"github.com/dtu-mlops/group-7": {"https://github.com/dtu-mlops/group-7", "https://github.com/DTU-MLOps/Group-7.git",
+			"http://www.github.com/dtu-mlops/group-7/", "git@github.com:dtu-mlops/group-7.git", "ssh://git@github.com/dtu-mlops/GROUP-7",
+			"github.com/dtu-mlops/group-7/tree/main"},
+		"127.0.0.1:41234/g07":           {"http://127.0.0.1:41234/g07", "https://127.0.0.1:41234/G07.git/", "http://127.0.0.1:41234/g07/"},
+		"gitlab.com/o/r":                {"git@gitlab.com:o/r.git", "https://GitLab.com/o/r"},
+		"github.com/dtu-mlops/group-70": {"https://github.com/dtu-mlops/group-70"},
+	} {
+		for _, raw := range forms {
+			clone, _, err := NormalizeURL(raw)
+			if got := repositoryKey(clone); err != nil || got != want {
+				t.Errorf("repositoryKey of %q = %q (%v), want %q", raw, got, err, want)
+			}
+		}
+	}
+}
+
 func TestNormalizeURLRejects(t *testing.T) {
 	for _, tc := range []struct{ raw, wantErr string }{
 		{"", "empty"},

@@ -25,8 +25,13 @@ type RosterRow struct {
 	Line     int      `json:"line"`
 	Group    int      `json:"group"` // 0 when the row has no usable number
 	Students []string `json:"students"`
-	URL      string   `json:"url,omitempty"`   // credentials removed
-	Error    string   `json:"error,omitempty"` // why the row is invalid, with file and line
+	URL      string   `json:"url,omitempty"` // credentials removed
+	// Repo names the repository the row's URL is of, the same for every
+	// way of writing it (http or https, ssh, git@host:owner/name, letter
+	// case, a trailing .git or slash): host and path in lower case, as
+	// github.com/owner/name. "" when the URL is invalid.
+	Repo  string `json:"repo,omitempty"`
+	Error string `json:"error,omitempty"` // why the row is invalid, with file and line
 	// Folder: the row owns its group number's folder (the first valid row
 	// with that number, else the first invalid one), so the snapshot and
 	// result there are this row's. A duplicate row owns none.

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"handin/grade"
 	"handin/internal/github/githubtest"
 	"handin/scrape/gittest"
 	"handin/workspace"
@@ -26,18 +25,8 @@ import (
 // of each commit that counts is read: failing (with the checks' names),
 // passing, pending, none, a 404 and a rate limit beyond the group's time.
 func TestRosterAndGitHubThroughACourse(t *testing.T) {
-	if err := gittest.GitAvailable(); err != nil {
-		t.Skipf("SKIPPING: %v", err)
-	}
 	const token = "ghs_RosterTestToken0001"
-	dir := t.TempDir()
-	t.Chdir(dir)
-	served := mustMkdir(t, filepath.Join(dir, "served"))
-	server, err := gittest.NewServer(served)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer server.Close()
+	dir, served, server := loopbackCourse(t)
 	api := githubtest.NewServer()
 	defer api.Close()
 
@@ -101,23 +90,11 @@ func TestRosterAndGitHubThroughACourse(t *testing.T) {
 	writeFile(t, "groups.csv", groups)
 	writeFile(t, "students.csv", "id,name,email,github\ns100002,Bo Ek,,bo-ek\ns100003,Carla Dahl,,\ns100004,Dan Frost,dan@frost.dk,\n")
 	writeFile(t, "token.txt", token+"\n")
-	var out, errOut strings.Builder
-	code := run([]string{"handin", "run", "--groups", "groups.csv", "--students", "students.csv", "--workspace", "ws", "--out", "site",
-		"--deadline", courseDeadline.Format(time.RFC3339), "--token-file", "token.txt", "--token-host", "http://" + host.Host,
-		"--github-host", host.Host, "--github-api", api.URL, "--json"}, streams{out: &out, err: &errOut})
-	if code != exitOK && code != exitViolations {
-		t.Fatalf("handin run: exit %d\n%s%s", code, out.String(), errOut.String())
-	}
-
-	var results struct {
-		Groups []grade.GroupResult `json:"groups"`
-	}
-	if err := json.Unmarshal([]byte(readIn(t, dir, "site/results.json")), &results); err != nil {
-		t.Fatal(err)
-	}
+	results := runCourse(t, dir, "--students", "students.csv", "--token-file", "token.txt", "--token-host", "http://"+host.Host,
+		"--github-host", host.Host, "--github-api", api.URL)
 	rules := map[string]string{}
 	ci := map[int]string{}
-	for _, r := range results.Groups {
+	for _, r := range results {
 		for _, st := range r.Students {
 			rules[st.ID] = st.Rule
 		}
@@ -143,7 +120,7 @@ func TestRosterAndGitHubThroughACourse(t *testing.T) {
 		}
 	}
 
-	out.Reset()
+	var out, errOut strings.Builder
 	if code := run([]string{"handin", "authors", "--workspace", "ws", "--authors", "authors.csv"}, streams{out: &out, err: &errOut}); code != exitOK {
 		t.Fatalf("handin authors: exit %d\n%s", code, errOut.String())
 	}

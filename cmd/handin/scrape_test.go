@@ -14,6 +14,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"handin/grade"
 	"handin/scrape"
 	"handin/scrape/gittest"
 	"handin/workspace"
@@ -200,6 +201,45 @@ func TestScrapeNeverShowsTheToken(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// loopbackCourse makes a new folder the test's working folder, with a git
+// server on loopback for the repositories written under served; it skips
+// the test where git is not installed.
+func loopbackCourse(t *testing.T) (dir, served string, server *gittest.Server) {
+	t.Helper()
+	if err := gittest.GitAvailable(); err != nil {
+		t.Skipf("SKIPPING: %v", err)
+	}
+	dir = t.TempDir()
+	t.Chdir(dir)
+	served = mustMkdir(t, filepath.Join(dir, "served"))
+	server, err := gittest.NewServer(served)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(server.Close)
+	return dir, served, server
+}
+
+// runCourse runs handin run on groups.csv of the working folder dir, into
+// ws and site, with extra arguments, and returns the results of
+// site/results.json; an exit other than 0 or 1 fails the test.
+func runCourse(t *testing.T, dir string, extra ...string) []grade.GroupResult {
+	t.Helper()
+	var out, errOut strings.Builder
+	args := append([]string{"handin", "run", "--groups", "groups.csv", "--workspace", "ws", "--out", "site",
+		"--deadline", courseDeadline.Format(time.RFC3339), "--json"}, extra...)
+	if code := run(args, streams{out: &out, err: &errOut}); code != exitOK && code != exitViolations {
+		t.Fatalf("handin run: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
+	var results struct {
+		Groups []grade.GroupResult `json:"groups"`
+	}
+	if err := json.Unmarshal([]byte(readIn(t, dir, "site/results.json")), &results); err != nil {
+		t.Fatal(err)
+	}
+	return results.Groups
 }
 
 func mustMkdir(t *testing.T, dir string) string {

@@ -11,7 +11,7 @@
 //     rewrites them every time.
 //   - row key: what identifies a row from one workbook to the next, the
 //     text of its key columns (Layout.Key: the group; the group and the
-//     question). Rows are matched by key, whatever their order.
+//     question; the student and the group). Rows are matched by key, whatever their order.
 //   - instructor work: everything of the instructor's in the gradebook:
 //     their columns on handin's sheets, comments, hidden columns, their own
 //     sheets and the Kept sheet. Read back from the current gradebook, all

@@ -39,7 +39,11 @@ type Color struct{ Font, Fill string }
 type Layout struct {
 	Name string
 	Key  []string // headers of the Lead columns that identify a row across exports
-	Lead []Column
+	// FormerKey is the key earlier versions of handin wrote the sheet
+	// with, when it changed: what they remember of their own values is
+	// found by it (a state that records no key was written with it).
+	FormerKey []string
+	Lead      []Column
 	// Offered are the instructor's columns a new sheet starts with; once
 	// the sheet exists they are the instructor's to rename, move or delete.
 	Offered []Column

@@ -253,9 +253,12 @@ type handinSheetReader struct {
 	cols       []sheetColumn
 	claimed    map[string]bool // handin's headers found
 	keyCols    []int
-	notesAt    map[int][]placedNote // the comments of each row, by row
-	noteKeys   map[int]string       // the key of each row with a comment
-	unplaced   []keptValue
+	// writtenKeyCols are the columns of the key the state's digests were
+	// written with (keyCols unless the sheet's key changed since).
+	writtenKeyCols []int
+	notesAt        map[int][]placedNote // the comments of each row, by row
+	noteKeys       map[int]string       // the key of each row with a comment
+	unplaced       []keptValue
 }
 
 type bufferedRow struct {
@@ -326,9 +329,12 @@ func (h *handinSheetReader) findHeader(scan *xlsxstream.Sheet) error {
 	if err := h.classifyColumns(scan, width); err != nil {
 		return err
 	}
-	h.keyCols = make([]int, len(h.layout.Key))
-	for i, k := range h.layout.Key {
-		h.keyCols[i] = slices.IndexFunc(h.cols, func(c sheetColumn) bool { return c.handin && strings.EqualFold(c.header, k) })
+	h.keyCols = h.columnsOf(h.layout.Key)
+	h.writtenKeyCols = h.keyCols
+	if h.written != nil {
+		if key := h.written.keyOf(h.layout); !slices.Equal(key, h.layout.Key) {
+			h.writtenKeyCols = h.columnsOf(key)
+		}
 	}
 	for _, b := range h.top {
 		if err := h.readRow(scan, b.i, b.cells); err != nil {
@@ -337,6 +343,16 @@ func (h *handinSheetReader) findHeader(scan *xlsxstream.Sheet) error {
 	}
 	h.top = nil
 	return nil
+}
+
+// columnsOf are the positions of handin's columns of these headers, -1
+// for one the sheet does not have.
+func (h *handinSheetReader) columnsOf(headers []string) []int {
+	idx := make([]int, len(headers))
+	for i, k := range headers {
+		idx[i] = slices.IndexFunc(h.cols, func(c sheetColumn) bool { return c.handin && strings.EqualFold(c.header, k) })
+	}
+	return idx
 }
 
 // readRow reads the instructor's cells of row i and the values typed into
@@ -379,7 +395,7 @@ func (h *handinSheetReader) readRow(scan *xlsxstream.Sheet, i int, cells []xlsxs
 			if byCol[c] != nil && byCol[c].Formula != "" && h.layout.formulaColumn(col.header) {
 				continue // handin's formula (its value as the program computed it)
 			}
-			same, known, wroteEmpty := h.written.wrote(key, col.header, canonical(raw))
+			same, known, wroteEmpty := h.written.wrote(h.writtenKey(key, values), col.header, canonical(raw))
 			switch {
 			case cellWhy == "" && same:
 				continue
@@ -408,6 +424,15 @@ func (h *handinSheetReader) readRow(scan *xlsxstream.Sheet, i int, cells []xlsxs
 		}
 	}
 	return nil
+}
+
+// writtenKey is the row's key as the state's digests know it: its key,
+// or its key of the sheet's former key columns.
+func (h *handinSheetReader) writtenKey(key string, values []string) string {
+	if key == "" || slices.Equal(h.writtenKeyCols, h.keyCols) {
+		return key
+	}
+	return rowKeyOf(values, h.writtenKeyCols)
 }
 
 // placeNotes files the sheet's comments by row key and column header, a

@@ -285,7 +285,7 @@ func (s *sheetStream) finish() (*writtenSheetOut, error) {
 	if err := sw.Flush(); err != nil {
 		return nil, err
 	}
-	out := &writtenSheetOut{written: &writtenSheet{Cells: newDigestSet(s.cells), Rows: newDigestSet(s.keys)}, reported: s.reported}
+	out := &writtenSheetOut{written: &writtenSheet{Key: s.layout.Key, Cells: newDigestSet(s.cells), Rows: newDigestSet(s.keys)}, reported: s.reported}
 	if s.dealer != nil {
 		out.dealt = s.dealer.dealt
 	}

@@ -77,6 +77,10 @@ func valueDigests(values []string) []string {
 // themselves would take tens of MB for a course of 1,000 groups. The
 // digests follow the state's JSON in its file as raw bytes (see save).
 type writtenSheet struct {
+	// Key is the sheet's key when written (Layout.Key): the row keys of
+	// the digests are of these columns. Earlier versions did not record
+	// it: see Layout.FormerKey.
+	Key     []string  `json:"key,omitempty"`
 	Columns []string  `json:"columns"`
 	Cells   digestSet `json:"-"`
 	Rows    digestSet `json:"-"`
@@ -104,6 +108,17 @@ func (w *writtenSheet) wrote(key, header, value string) (same, known, wroteEmpty
 // none).
 func (w *writtenSheet) hasRow(key string) bool {
 	return w != nil && w.Rows.has(keyDigest(key))
+}
+
+// keyOf is the key the digests were written with, for a sheet of layout l.
+func (w *writtenSheet) keyOf(l Layout) []string {
+	switch {
+	case w.Key != nil:
+		return w.Key
+	case l.FormerKey != nil:
+		return l.FormerKey
+	}
+	return l.Key
 }
 
 // digestSet is a sorted set of 8-byte digests.
