@@ -83,6 +83,12 @@ const (
 	KindCIFailing             Kind = "ci-failing"              // a check failed on GitHub at the commit that counts
 )
 
+// Kinds about answers other groups wrote too.
+const (
+	KindSimilarAnswer Kind = "similar-answer" // an answer shares passages with another group's answer to the question
+	KindSimilarReport Kind = "similar-report" // the report's answers share passages with another report's, as a whole
+)
+
 // Kinds about what handin left out or gave up on: a repository or report
 // crafted (or large enough) to exhaust it.
 const (

@@ -96,7 +96,9 @@ func graded(r *GroupResult) Graded {
 // so far. Groups are graded in parallel, one per CPU, and no more results
 // are held than there are workers: memory does not grow with the course.
 //
-// Groups whose repositories share history are told so in both results. With
+// Groups whose repositories share history, or whose answers share
+// passages, are told so in both results (answers are compared with the
+// archive of earlier courses too, when opts.Similarity names one). With
 // opts.Only the graded groups are compared with every group of the
 // workspace, and the saved results of the others are updated where what
 // they share with the graded groups changed.
@@ -110,7 +112,11 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err != nil {
 		sum.Errors = append(sum.Errors, err)
 	}
-	shared := sharedHistories(lineages(ws, slices.Concat(groups, others)))
+	all := slices.Concat(groups, others)
+	among := amongGroups{shared: sharedHistories(lineages(ws, all))}
+	if among.similar, err = similarities(ws, all, opts.Similarity); err != nil {
+		sum.Errors = append(sum.Errors, err)
+	}
 	var mu sync.Mutex // guards sum
 	var workers errgroup.Group
 	workers.SetLimit(runtime.GOMAXPROCS(0))
@@ -119,7 +125,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 			if ctx.Err() != nil {
 				return nil // interrupted: the groups graded so far are kept
 			}
-			r, err := gradeGroup(ctx, ws, g, opts, shared[g])
+			r, err := gradeGroup(ctx, ws, g, opts, among)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -137,7 +143,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 		return sum, err
 	}
 	for _, g := range others {
-		if err := updateSharedHistory(ws, g, shared[g], opts.Levels); err != nil {
+		if err := updateAmongGroups(ws, g, among, opts.Levels); err != nil {
 			sum.Errors = append(sum.Errors, err)
 		}
 	}
@@ -148,7 +154,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 // opts.GroupTimeout (a group over it gets a result saying so). The result
 // comes back even when saving it failed; nil when the snapshot could not
 // be loaded.
-func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Options, shared []SharedHistory) (*GroupResult, error) {
+func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Options, among amongGroups) (*GroupResult, error) {
 	s, err := ws.LoadSnapshot(group)
 	if err != nil {
 		return nil, fmt.Errorf("group %d: %w", group, err)
@@ -162,7 +168,7 @@ func gradeGroup(ctx context.Context, ws *workspace.Workspace, group int, opts Op
 	case err != nil:
 		return nil, nil // interrupted: Run says so
 	}
-	r.setSharedHistory(shared, opts.Levels)
+	among.set(r, opts.Levels)
 	return r, SaveResult(ws, r)
 }
 
@@ -179,12 +185,27 @@ func otherGroups(ws *workspace.Workspace, graded, only []int) ([]int, error) {
 	return slices.DeleteFunc(all, func(g int) bool { return slices.Contains(graded, g) }), nil
 }
 
-// updateSharedHistory rewrites a group's saved result when what it shares
+// amongGroups is what comparing the course's groups found, by group: the
+// history and the answers they share.
+type amongGroups struct {
+	shared  map[int][]SharedHistory
+	similar map[int][]Similarity
+}
+
+// set puts what the group shares into its result; it reports whether that
+// changed.
+func (a amongGroups) set(r *GroupResult, levels Levels) bool {
+	history := r.setSharedHistory(a.shared[r.Group], levels)
+	answers := r.setSimilar(a.similar[r.Group], levels)
+	return history || answers
+}
+
+// updateAmongGroups rewrites a group's saved result when what it shares
 // with other groups changed. A group without a readable result is skipped:
-// grading it computes its history anew.
-func updateSharedHistory(ws *workspace.Workspace, group int, shared []SharedHistory, levels Levels) error {
+// grading it compares it anew.
+func updateAmongGroups(ws *workspace.Workspace, group int, among amongGroups, levels Levels) error {
 	r, err := LoadResult(ws, group)
-	if err != nil || !r.setSharedHistory(shared, levels) {
+	if err != nil || !among.set(r, levels) {
 		return nil
 	}
 	return SaveResult(ws, r)

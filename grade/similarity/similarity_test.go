@@ -3,43 +3,14 @@ package similarity
 import (
 	"fmt"
 	"iter"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+
+	"handin/grade/similarity/prosetest"
 )
 
-// prose writes n sentences of made-up words, seeded: two seeds write
-// texts that share no run of words, as two groups writing on their own.
-func prose(seed uint64, n int) string {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	var b strings.Builder
-	for range n {
-		words := 8 + rng.IntN(10)
-		for w := range words {
-			word := pseudoWord(rng)
-			if w == 0 {
-				word = strings.ToUpper(word[:1]) + word[1:]
-			}
-			b.WriteString(word)
-			if w < words-1 {
-				b.WriteByte(' ')
-			}
-		}
-		b.WriteString(". ")
-	}
-	return strings.TrimSpace(b.String())
-}
-
-func pseudoWord(rng *rand.Rand) string {
-	const consonants, vowels = "bcdfghklmnprstvz", "aeiou"
-	var b strings.Builder
-	for range 1 + rng.IntN(3) {
-		b.WriteByte(consonants[rng.IntN(len(consonants))])
-		b.WriteByte(vowels[rng.IntN(len(vowels))])
-	}
-	return b.String()
-}
+var prose = prosetest.Prose
 
 // course is reports of made-up prose, questions 1..questions, each
 // report and question its own seed.
@@ -81,15 +52,6 @@ func describeAll(ms []Match) []string {
 	return out
 }
 
-// sentences splits prose into its sentences.
-func sentences(text string) []string {
-	parts := strings.SplitAfter(text, ". ")
-	for i := range parts {
-		parts[i] = strings.TrimSpace(parts[i])
-	}
-	return parts
-}
-
 func TestCopiedAnswersAreFoundOnBothSides(t *testing.T) {
 	reports := course(6, 10, 1)
 	from, to := reports[2], reports[4]
@@ -97,14 +59,14 @@ func TestCopiedAnswersAreFoundOnBothSides(t *testing.T) {
 	answer(to, 3).Text = strings.ToUpper(strings.ReplaceAll(answer(from, 3).Text, ".", ";"))
 	// Question 5: a word changed in every sentence.
 	var changed []string
-	for _, s := range sentences(answer(from, 5).Text) {
+	for _, s := range prosetest.Sentences(answer(from, 5).Text) {
 		w := strings.Fields(s)
 		w[len(w)/2] = "otherword"
 		changed = append(changed, strings.Join(w, " "))
 	}
 	answer(to, 5).Text = strings.Join(changed, " ")
 	// Question 7: the sentences in another order, with one of its own.
-	s := sentences(answer(from, 7).Text)
+	s := prosetest.Sentences(answer(from, 7).Text)
 	answer(to, 7).Text = strings.Join([]string{s[3], s[0], prose(99, 1), s[5], s[1], s[4], s[2]}, " ")
 
 	matches := Compare(reports, nil, nil, Options{})
