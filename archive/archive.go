@@ -54,10 +54,18 @@ type Course struct {
 // name.
 var courseName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
+// CheckName says why a course cannot be called name in the archive.
+func CheckName(name string) error {
+	if !courseName.MatchString(name) {
+		return fmt.Errorf("course name %q: use letters, digits, '.', '_' and '-' (at most 100, first a letter or digit)", name)
+	}
+	return nil
+}
+
 // fileOf is the archive file of a course and year.
 func fileOf(dir, course string, year int) (string, error) {
-	if !courseName.MatchString(course) {
-		return "", fmt.Errorf("course name %q: use letters, digits, '.', '_' and '-' (at most 100, first a letter or digit)", course)
+	if err := CheckName(course); err != nil {
+		return "", err
 	}
 	if year < 1000 || year > 9999 {
 		return "", fmt.Errorf("course year %d is not a year", year)

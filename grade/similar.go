@@ -170,11 +170,18 @@ func reportAnswers(s *workspace.Snapshot) (answers []similarity.Answer, prompts 
 		return nil, nil, false
 	}
 	for _, q := range rep.Questions {
+		if rosterQuestion(q.Number) {
+			continue
+		}
 		answers = append(answers, similarity.Answer{Question: q.Number, Text: parse.StripPlaceholders(q.Answer)})
 		prompts = append(prompts, q.Prompt)
 	}
 	return answers, prompts, true
 }
+
+// rosterQuestion: Questions 1 and 2 name the group and its students (Check
+// reads them so): they are not compared, and never archived.
+func rosterQuestion(n int) bool { return n == 1 || n == 2 }
 
 // CourseArchive is the course's deadline answers as the archive keeps
 // them, and the year of most groups' deadlines.

@@ -33,10 +33,11 @@ func answersReport(answers map[int]string) string {
 	return b.String()
 }
 
-// ownAnswers are a group's answers to questions 1..8, written on its own.
+// ownAnswers are a group's answers to questions 1..10, written on its own
+// (Questions 1 and 2: its number and students).
 func ownAnswers(group int) map[int]string {
-	out := map[int]string{}
-	for q := 1; q <= 8; q++ {
+	out := map[int]string{1: fmt.Sprint("Group ", group), 2: fmt.Sprintf("s26%04d, s26%04d", group, group+1)}
+	for q := 3; q <= 10; q++ {
 		out[q] = prosetest.Prose(uint64(group*100+q), 8)
 	}
 	return out
@@ -54,16 +55,16 @@ func similarCourse(t *testing.T) (*workspace.Workspace, string) {
 	for g := 1; g <= 5; g++ {
 		answers[g] = ownAnswers(g)
 	}
-	answers[3][2] = answers[1][2]
+	answers[3][4] = answers[1][4]
 	var changed []string
-	for _, s := range prosetest.Sentences(answers[1][4]) {
+	for _, s := range prosetest.Sentences(answers[1][6]) {
 		w := strings.Fields(s)
 		w[len(w)/2] = "altered"
 		changed = append(changed, strings.Join(w, " "))
 	}
-	answers[3][4] = strings.Join(changed, " ")
-	s := prosetest.Sentences(answers[1][6])
-	answers[3][6] = strings.Join([]string{s[5], s[2], s[7], s[0], s[3], s[6], s[1], s[4]}, " ")
+	answers[3][6] = strings.Join(changed, " ")
+	s := prosetest.Sentences(answers[1][8])
+	answers[3][8] = strings.Join([]string{s[5], s[2], s[7], s[0], s[3], s[6], s[1], s[4]}, " ")
 	command := "\n\n```\ndocker build -t api:latest -f dockerfiles/api.dockerfile .\n```"
 	answers[2][5] += "\n\n" + similarPrompt + command
 	answers[4][5] += "\n\n" + similarPrompt + command
@@ -72,9 +73,9 @@ func similarCourse(t *testing.T) (*workspace.Workspace, string) {
 	dir := t.TempDir()
 	var old archive.Report
 	old.Group = 7
-	for q := 1; q <= 8; q++ {
+	for q := 3; q <= 10; q++ {
 		old.Answers = append(old.Answers, archive.Answer{Question: q, Text: archived[q]})
-		answers[5][q%8+1] = archived[q]
+		answers[5][3+(q-2)%8] = archived[q] // Q3 to Q4, ..., Q10 to Q3
 	}
 	if _, err := archive.Add(dir, "mlops", 2025, []archive.Report{old}); err != nil {
 		t.Fatal(err)
@@ -105,9 +106,9 @@ func TestCopiedAnswersAreToldToBothGroups(t *testing.T) {
 	}
 	want := map[int][]string{
 		// three answers of eight: more than 30 % of the report too
-		1: {"Q2 group 3", "Q4 group 3", "Q6 group 3", "Q0 group 3"},
+		1: {"Q4 group 3", "Q6 group 3", "Q8 group 3", "Q0 group 3"},
 		2: nil,
-		3: {"Q2 group 1", "Q4 group 1", "Q6 group 1", "Q0 group 1"},
+		3: {"Q4 group 1", "Q6 group 1", "Q8 group 1", "Q0 group 1"},
 		4: nil,
 		5: {"Q0 group 7 of mlops 2025"},
 	}
@@ -125,8 +126,8 @@ func TestCopiedAnswersAreToldToBothGroups(t *testing.T) {
 	if len(moved.Parts) != 8 || moved.Share < 0.9 {
 		t.Errorf("group 5: %d answers under other questions, share %.2f; want all 8 and nearly all words", len(moved.Parts), moved.Share)
 	}
-	if f := findingsOf(results[4], KindSimilarReport); len(f) != 1 || !strings.Contains(f[0].Message, "Q1 in their Q8") {
-		t.Errorf("group 5: findings %+v, want the report naming Q1 in their Q8", f)
+	if f := findingsOf(results[4], KindSimilarReport); len(f) != 1 || !strings.Contains(f[0].Message, "Q3 in their Q10") {
+		t.Errorf("group 5: findings %+v, want the report naming Q3 in their Q10", f)
 	}
 }
 
@@ -137,6 +138,13 @@ func TestTheCourseIsNotComparedWithItsOwnArchive(t *testing.T) {
 	reports, year, err := CourseArchive(ws)
 	if err != nil || year != 2026 || len(reports) != 5 {
 		t.Fatalf("course archive: %d reports of %d, %v", len(reports), year, err)
+	}
+	for _, r := range reports {
+		for _, a := range r.Answers {
+			if rosterQuestion(a.Question) {
+				t.Errorf("group %d: Question %d archived: it names the group and its students", r.Group, a.Question)
+			}
+		}
 	}
 	if _, err := archive.Add(dir, "mlops", year, reports); err != nil {
 		t.Fatal(err)

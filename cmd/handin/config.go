@@ -49,6 +49,11 @@ var courseKeys = []courseKey{
 	{key: "github_host", flag: "github-host"},
 	{key: "github_api", flag: "github-api"},
 	{key: "levels", flag: "level"}, // a table: kind = level
+	{key: "archive", flag: "archive", path: true},
+	{key: "name", flag: "name"},
+	{key: "similarity_share", flag: "similarity-share"},
+	{key: "similarity_words", flag: "similarity-words"},
+	{key: "similarity_common", flag: "similarity-common"},
 }
 
 // envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE

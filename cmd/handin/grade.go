@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -9,6 +10,7 @@ import (
 
 	"handin/grade"
 	"handin/grade/identity"
+	"handin/grade/similarity"
 	"handin/internal/coursetime"
 )
 
@@ -63,7 +65,36 @@ func gradeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "claims", Usage: "checklist claims rules: built-in `NAME` (see 'handin claims list') or a rules FILE (default: the spec's year)"},
 		levelFlag(),
 		groupTimeoutFlag(),
+		archiveFlag(false),
+		nameFlag(),
+		&cli.IntFlag{Name: "similarity-share", Value: percentOf(similarity.DefaultShare),
+			Usage: "answers alike when the words they share are at least `PERCENT` of either answer's own words"},
+		&cli.IntFlag{Name: "similarity-words", Value: similarity.DefaultWords,
+			Usage: "answers alike only when they share at least `N` words"},
+		&cli.IntFlag{Name: "similarity-common", Value: similarity.DefaultCommon,
+			Usage: "text in more than `N` reports (of the course and the archive) is common, never evidence of a copy"},
 	}
+}
+
+// percentOf is a share as a whole percentage.
+func percentOf(share float64) int { return int(math.Round(share * 100)) }
+
+// similarityOptions reads the archive and the thresholds of answer
+// similarity.
+func similarityOptions(c *cli.Context) (grade.SimilarityOptions, error) {
+	share, words, common := c.Int("similarity-share"), c.Int("similarity-words"), c.Int("similarity-common")
+	switch {
+	case share < 1 || share > 100:
+		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-share %d: want a percentage from 1 to 100", share)
+	case words < 1:
+		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-words %d: want at least 1", words)
+	case common < 1:
+		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-common %d: want at least 1", common)
+	}
+	return grade.SimilarityOptions{
+		Options: similarity.Options{Share: float64(share) / 100, Words: words, Common: common},
+		Archive: c.String("archive"), Course: courseName(c),
+	}, nil
 }
 
 // notOKMeaning is exit code 1 of the commands that grade.
@@ -116,6 +147,9 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 		if opts.Authors, err = identity.ReadAuthorsCSV(file); err != nil {
 			return grade.Options{}, usageError("grade: %w", err)
 		}
+	}
+	if opts.Similarity, err = similarityOptions(c); err != nil {
+		return grade.Options{}, usageError("grade: %w", err)
 	}
 	opts.Only = c.IntSlice("group")
 	opts.GroupTimeout = c.Duration("group-timeout")

@@ -115,7 +115,8 @@ func (c *comparison) cover(side []segment, other map[uint64]bool) (own, shared i
 	return own, shared
 }
 
-// coverage marks a segment's own and shared words.
+// coverage marks a segment's own words and its shared ones: those in
+// passages of at least MinPassage words covered by shingles in other.
 func (c *comparison) coverage(s segment, other map[uint64]bool) (own, shared []bool) {
 	own, shared = make([]bool, len(s.words)), make([]bool, len(s.words))
 	k := c.opts.Shingle
@@ -128,7 +129,32 @@ func (c *comparison) coverage(s segment, other map[uint64]bool) (own, shared []b
 			fill(shared[i : i+k])
 		}
 	}
+	for _, r := range c.runs(shared) {
+		if count(shared[r.first:r.last+1]) < MinPassage {
+			clear(shared[r.first : r.last+1])
+		}
+	}
 	return own, shared
+}
+
+// wordRange is the words [first, last] of a segment.
+type wordRange struct{ first, last int }
+
+// runs groups the shared words into passages: shared words with gaps of at
+// most opts.Shingle words between them (a word changed, a sentence cut)
+// are one passage.
+func (c *comparison) runs(shared []bool) []wordRange {
+	var out []wordRange
+	for i, sh := range shared {
+		switch n := len(out); {
+		case !sh:
+		case n > 0 && i-out[n-1].last-1 <= c.opts.Shingle:
+			out[n-1].last = i
+		default:
+			out = append(out, wordRange{i, i})
+		}
+	}
+	return out
 }
 
 func fill(bs []bool) {
@@ -169,36 +195,27 @@ func (c *comparison) movedParts(a, b []segment) []Part {
 	return out
 }
 
-// passages are a side's shared words grouped into passages: words shared
-// with gaps of at most opts.Shingle words between them are one passage.
+// passages are a side's shared words, passage by passage, each marked
+// word by word (adjacent shared words are one mark, over the punctuation
+// between them).
 func (c *comparison) passages(side []segment, other map[uint64]bool) []Passage {
 	var out []Passage
 	for _, s := range side {
 		_, shared := c.coverage(s, other)
-		var marks []Span // in s.text
-		gap := 0
-		flush := func() {
-			if len(marks) > 0 {
-				out = append(out, passage(s.text, marks))
-				marks = nil
+		for _, r := range c.runs(shared) {
+			var marks []Span // in s.text
+			for i := r.first; i <= r.last; i++ {
+				w := s.words[i]
+				switch n := len(marks); {
+				case !shared[i]:
+				case n > 0 && shared[i-1]:
+					marks[n-1].Stop = w.stop
+				default:
+					marks = append(marks, Span{w.start, w.stop})
+				}
 			}
+			out = append(out, passage(s.text, marks))
 		}
-		for i, w := range s.words {
-			if !shared[i] {
-				gap++
-				continue
-			}
-			if gap > c.opts.Shingle {
-				flush()
-			}
-			gap = 0
-			if n := len(marks); n > 0 && marks[n-1].Stop == s.words[i-1].stop && shared[i-1] {
-				marks[n-1].Stop = w.stop // one mark over the punctuation between shared words
-			} else {
-				marks = append(marks, Span{w.start, w.stop})
-			}
-		}
-		flush()
 	}
 	return out
 }

@@ -9,9 +9,12 @@
 // question's text (the boilerplate given to Compare) and no more than
 // Options.Common reports hold it: text many groups write (a tool's name in
 // a phrase everyone uses, a command of the course's own) shows nothing.
-// Two answers are alike when the words their shared evidence shingles cover
-// are at least Options.Words and at least Options.Share of either answer's
-// own words (those not covered by boilerplate or common text alone).
+// A shared passage is the words evidence shingles in both cover, with gaps
+// of a few words (a word changed) inside it; one of fewer than MinPassage
+// words (a command of the course's, a list of tools) is no evidence either.
+// Two answers are alike when their shared passages hold at least
+// Options.Words words and at least Options.Share of either answer's own
+// words (those not covered by boilerplate or common text alone).
 //
 // Cost: with W the words of the course's reports and V those of the
 // archive's, Compare sorts the course's shingles once (O(W log W)), streams
@@ -38,6 +41,11 @@ const (
 	DefaultWords   = 30
 	DefaultCommon  = 5
 )
+
+// MinPassage is the fewest words a shared passage holds: shorter ones, a
+// command from the course's pages or a list of tools written alike by
+// chance, are no evidence.
+const MinPassage = 15
 
 // Options are the thresholds; a zero field takes its default.
 type Options struct {
