@@ -152,9 +152,8 @@ func (c courseAnswers) year() int {
 	return year
 }
 
-// reportAnswers are the answers of the snapshot's report (placeholders
-// removed) and its question prompts; ok is false when there is no report
-// to read.
+// reportAnswers are the answers of the snapshot's report and its question
+// prompts (answersOf); ok is false when there is no report to read.
 func reportAnswers(s *workspace.Snapshot) (answers []similarity.Answer, prompts []string, ok bool) {
 	defer func() {
 		if recover() != nil { // the report check names it for the group
@@ -169,6 +168,13 @@ func reportAnswers(s *workspace.Snapshot) (answers []similarity.Answer, prompts 
 	if err != nil {
 		return nil, nil, false
 	}
+	answers, prompts = answersOf(rep)
+	return answers, prompts, true
+}
+
+// answersOf are a report's answers to compare (placeholders removed, the
+// roster questions left out) and its question prompts.
+func answersOf(rep *parse.Report) (answers []similarity.Answer, prompts []string) {
 	for _, q := range rep.Questions {
 		if rosterQuestion(q.Number) {
 			continue
@@ -176,7 +182,7 @@ func reportAnswers(s *workspace.Snapshot) (answers []similarity.Answer, prompts 
 		answers = append(answers, similarity.Answer{Question: q.Number, Text: parse.StripPlaceholders(q.Answer)})
 		prompts = append(prompts, q.Prompt)
 	}
-	return answers, prompts, true
+	return answers, prompts
 }
 
 // rosterQuestion: Questions 1 and 2 name the group and its students (Check
