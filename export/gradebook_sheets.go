@@ -250,7 +250,7 @@ var checklistLayout = gradebook.Layout{
 }
 
 // gradebookLayouts are handin's sheets, in workbook order.
-var gradebookLayouts = []gradebook.Layout{groupsLayout, findingsLayout, questionsLayout, studentsLayout, checklistLayout, claimsLayout}
+var gradebookLayouts = []gradebook.Layout{groupsLayout, findingsLayout, questionsLayout, studentsLayout, checklistLayout, claimsLayout, similarityLayout}
 
 // writeGradebook writes the gradebook of these groups, then of the
 // roster's rows without a result, carrying over everything of the
@@ -313,7 +313,8 @@ func visibleCells(values []any) []any {
 
 // groupSheetRows are a group's rows on each of handin's sheets, by sheet.
 func groupSheetRows(r *grade.GroupResult) map[string][][]any {
-	rows := map[string][][]any{SheetGroups: {groupRow(r)}, SheetFindings: findingRows(r), SheetClaims: claimsRows(r)}
+	rows := map[string][][]any{SheetGroups: {groupRow(r)}, SheetFindings: findingRows(r), SheetClaims: claimsRows(r),
+		SheetSimilarity: similarityRows(r)}
 	for _, s := range r.Students {
 		rows[SheetStudents] = append(rows[SheetStudents], []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule})
 	}

@@ -62,6 +62,7 @@ type pageData struct {
 	RepoSize             string
 	Checklist            checklistSummary
 	Claims               *claimsSection
+	Similar              []similarEntry
 	Heatmap              *heatmap
 	Contributors         []contributor
 	ReportNote           string
@@ -142,6 +143,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, src pageSource) error {
 		Notes:        snapshotNotes(snap),
 		Pin:          newPinSection(r),
 		Claims:       newClaimsSection(r),
+		Similar:      newSimilarEntries(r),
 		Checklist:    newChecklistSummary(r.Check),
 		Backdated:    backdatedWord(r),
 		Prev:         src.prev,

@@ -140,7 +140,7 @@ func TestIndexCountsStatesAndFacts(t *testing.T) {
 	}
 	// Group 5 was never seen: empty cells, no zeros, and what happened.
 	failed := indexRowOf(t, index, 5)
-	if want := []string{"5", "failed", "repository not found", "", "", "", "", "", "", "", ""}; !slices.Equal(failed, want) {
+	if want := []string{"5", "failed", "repository not found", "", "", "", "", "", "", "", "", ""}; !slices.Equal(failed, want) {
 		t.Errorf("failed group's row %q, want %q", failed, want)
 	}
 	if late := indexRowOf(t, index, 3); late[8] != "1" || late[9] != "backdated" {
