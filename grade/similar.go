@@ -88,15 +88,11 @@ func (r *GroupResult) setSimilar(similar []Similarity, levels Levels) bool {
 		return false
 	}
 	r.Similar = similar
-	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool {
-		return f.Kind == KindSimilarAnswer || f.Kind == KindSimilarReport
-	})
-	for _, s := range similar {
-		f := s.finding()
-		f.Level = levels.level(f)
-		r.Findings = append(r.Findings, f)
+	found := make([]Finding, len(similar))
+	for i, s := range similar {
+		found[i] = s.finding()
 	}
-	r.State = stateOf(r.Status.Pinned(), r.Findings)
+	r.replaceFindings([]Kind{KindSimilarAnswer, KindSimilarReport}, found, levels)
 	return true
 }
 
