@@ -10,6 +10,7 @@ import (
 
 	"handin/grade"
 	"handin/grade/similarity"
+	"handin/internal/browser"
 )
 
 // copyingGroups: group 4's Question 2 shares a passage with group 9's
@@ -92,5 +93,48 @@ func TestSharedAnswersOnThePageAndTheIndex(t *testing.T) {
 	}
 	if views := findAll(index, byID("view-k-similar-answer")); len(views) != 1 {
 		t.Errorf("no view of the groups with shared answers")
+	}
+}
+
+// In Chromium the shared answers read as the section says: the passages
+// side by side, the shared words highlighted, the student's markup shown
+// as text, and no message on the console (the policy blocks nothing the
+// page needs).
+func TestSharedAnswersInTheBrowser(t *testing.T) {
+	b := browser.Open(t)
+	ws, out := t.TempDir(), t.TempDir()
+	a, other := copyingGroups()
+	writeWorkspace(t, ws, a, other)
+	export(t, ws, out)
+	page := b.Load(t, filepath.Join(out, "groups", "004.html"))
+	for _, m := range page.Console() {
+		if m.IsError() {
+			t.Errorf("console: %s", m)
+		}
+	}
+	var laid struct {
+		Left, Right     [2]float64 // x and top of the first table's two passage cells
+		Marks           int
+		MarkBackground  string
+		CellBackground  string
+		Scripts         int
+		ShownScriptText bool
+	}
+	page.Eval(t, `(() => {
+		const cells = [...document.querySelectorAll('#similar ~ .similar table.similar td')].slice(0, 2);
+		const box = c => { const r = c.getBoundingClientRect(); return [r.left, r.top]; };
+		const mark = document.querySelector('table.similar mark');
+		return {left: box(cells[0]), right: box(cells[1]), marks: document.querySelectorAll('table.similar mark').length,
+			markBackground: getComputedStyle(mark).backgroundColor, cellBackground: getComputedStyle(cells[0]).backgroundColor,
+			scripts: document.scripts.length, shownScriptText: cells[0].textContent.includes('<script>alert(1)</script>')};
+	})()`, &laid)
+	if laid.Left[0] >= laid.Right[0] || laid.Left[1] != laid.Right[1] {
+		t.Errorf("passage cells at %v and %v: want side by side", laid.Left, laid.Right)
+	}
+	if laid.Marks != 8 || laid.MarkBackground == laid.CellBackground {
+		t.Errorf("%d marks, background %s on %s: want the 8 shared stretches highlighted", laid.Marks, laid.MarkBackground, laid.CellBackground)
+	}
+	if laid.Scripts != 0 || !laid.ShownScriptText {
+		t.Errorf("%d scripts, markup shown as text %v: want the student's <script> shown as text only", laid.Scripts, laid.ShownScriptText)
 	}
 }
