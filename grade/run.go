@@ -114,7 +114,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	}
 	all := slices.Concat(groups, others)
 	among := amongGroups{shared: sharedHistories(lineages(ws, all))}
-	if among.similar, err = similarities(ws, all, opts.Similarity); err != nil {
+	if among.similar, err = similarities(ctx, ws, all, opts); err != nil {
 		sum.Errors = append(sum.Errors, err)
 	}
 	var mu sync.Mutex // guards sum

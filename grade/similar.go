@@ -2,15 +2,19 @@ package grade
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"iter"
+	"maps"
 	"math"
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"handin/archive"
 	"handin/grade/similarity"
+	"handin/internal/budget"
 	"handin/parse"
 	"handin/workspace"
 )
@@ -105,10 +109,10 @@ type courseAnswers struct {
 	years   map[int]int // groups by the year of their deadline
 }
 
-// readAnswers reads the report of each group's snapshot, one at a time. A
-// snapshot or report that cannot be read is left out: grading its group
-// says why.
-func readAnswers(ws *workspace.Workspace, groups []int) courseAnswers {
+// readAnswers reads the report of each group's snapshot, one at a time,
+// each within the time a group may take. A snapshot or report that cannot
+// be read in it is left out: grading its group says why.
+func readAnswers(ctx context.Context, ws *workspace.Workspace, groups []int, limit time.Duration) courseAnswers {
 	c := courseAnswers{years: map[int]int{}}
 	prompts := map[string]bool{}
 	for _, g := range groups {
@@ -116,24 +120,18 @@ func readAnswers(ws *workspace.Workspace, groups []int) courseAnswers {
 		if err != nil || !hasRepository(s) {
 			continue
 		}
-		answers, ps, ok := reportAnswers(s)
-		if !ok {
+		read, err := budget.Run(ctx, cmp.Or(limit, DefaultGroupTimeout), func(context.Context) reportRead { return reportAnswers(s) })
+		if err != nil || !read.ok {
 			continue
 		}
 		c.groups = append(c.groups, g)
-		c.reports = append(c.reports, similarity.Report{Answers: answers})
+		c.reports = append(c.reports, similarity.Report{Answers: read.answers})
 		c.years[s.Deadline.Year()]++
-		for _, p := range ps {
+		for _, p := range read.prompts {
 			prompts[p] = true
 		}
 	}
-	c.prompts = slices.Sorted(func(yield func(string) bool) {
-		for p := range prompts {
-			if !yield(p) {
-				return
-			}
-		}
-	})
+	c.prompts = slices.Sorted(maps.Keys(prompts))
 	return c
 }
 
@@ -148,24 +146,32 @@ func (c courseAnswers) year() int {
 	return year
 }
 
-// reportAnswers are the answers of the snapshot's report and its question
-// prompts (answersOf); ok is false when there is no report to read.
-func reportAnswers(s *workspace.Snapshot) (answers []similarity.Answer, prompts []string, ok bool) {
+// reportRead is what reading a report for comparison found: its answers
+// and prompts (answersOf); ok is false when there is no report to read.
+type reportRead struct {
+	answers []similarity.Answer
+	prompts []string
+	ok      bool
+}
+
+// reportAnswers reads the answers of the snapshot's report.
+func reportAnswers(s *workspace.Snapshot) (read reportRead) {
 	defer func() {
 		if recover() != nil { // the report check names it for the group
-			answers, prompts, ok = nil, nil, false
+			read = reportRead{}
 		}
 	}()
 	loc := locateReport(s)
 	if loc.Path == "" || loc.Err != nil {
-		return nil, nil, false
+		return reportRead{}
 	}
 	rep, err := parse.Parse(loc.Data)
 	if err != nil {
-		return nil, nil, false
+		return reportRead{}
 	}
-	answers, prompts = answersOf(rep)
-	return answers, prompts, true
+	read.answers, read.prompts = answersOf(rep)
+	read.ok = true
+	return read
 }
 
 // answersOf are a report's answers to compare (placeholders removed, the
@@ -187,12 +193,12 @@ func rosterQuestion(n int) bool { return n == 1 || n == 2 }
 
 // CourseArchive is the course's deadline answers as the archive keeps
 // them, and the year of most groups' deadlines.
-func CourseArchive(ws *workspace.Workspace) (reports []archive.Report, year int, err error) {
+func CourseArchive(ctx context.Context, ws *workspace.Workspace) (reports []archive.Report, year int, err error) {
 	groups, err := ws.SnapshotGroups(nil)
 	if err != nil {
 		return nil, 0, err
 	}
-	c := readAnswers(ws, groups)
+	c := readAnswers(ctx, ws, groups, DefaultGroupTimeout)
 	for i, g := range c.groups {
 		r := archive.Report{Group: g}
 		for _, a := range c.reports[i].Answers {
@@ -207,16 +213,17 @@ func CourseArchive(ws *workspace.Workspace) (reports []archive.Report, year int,
 // and with the archive, and lists what each group shares, by group. An
 // archive that cannot be read (in part) is the error; what could be read
 // is compared.
-func similarities(ws *workspace.Workspace, groups []int, opts SimilarityOptions) (map[int][]Similarity, error) {
-	c := readAnswers(ws, groups)
+func similarities(ctx context.Context, ws *workspace.Workspace, groups []int, opts Options) (map[int][]Similarity, error) {
+	c := readAnswers(ctx, ws, groups, opts.GroupTimeout)
+	sim := opts.Similarity
 	year := c.year()
 	var archived []archive.Report // the archive's reports, as Compare read them: no answers kept
 	var archiveErr error
 	var reports iter.Seq[similarity.Report]
-	if opts.Archive != "" {
+	if sim.Archive != "" {
 		reports = func(yield func(similarity.Report) bool) {
-			archiveErr = archive.Read(opts.Archive, func(r archive.Report) {
-				if r.Course == opts.Course && r.Year == year {
+			archiveErr = archive.Read(sim.Archive, func(r archive.Report) {
+				if r.Course == sim.Course && r.Year == year {
 					return // this course, archived: not another report
 				}
 				archived = append(archived, archive.Report{Course: r.Course, Year: r.Year, Group: r.Group})
@@ -229,7 +236,7 @@ func similarities(ws *workspace.Workspace, groups []int, opts SimilarityOptions)
 		}
 	}
 	out := map[int][]Similarity{}
-	for _, m := range similarity.Compare(c.reports, reports, c.prompts, opts.Options) {
+	for _, m := range similarity.Compare(c.reports, reports, c.prompts, sim.Options) {
 		a := Similarity{Question: m.Question, Share: m.ShareA, OtherShare: m.ShareB, Words: m.WordsA, Parts: m.Parts}
 		if m.Archive {
 			r := archived[m.B]

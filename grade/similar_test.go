@@ -135,7 +135,7 @@ func TestCopiedAnswersAreToldToBothGroups(t *testing.T) {
 // course after archiving it finds nothing new.
 func TestTheCourseIsNotComparedWithItsOwnArchive(t *testing.T) {
 	ws, dir := similarCourse(t)
-	reports, year, err := CourseArchive(ws)
+	reports, year, err := CourseArchive(context.Background(), ws)
 	if err != nil || year != 2026 || len(reports) != 5 {
 		t.Fatalf("course archive: %d reports of %d, %v", len(reports), year, err)
 	}

@@ -94,7 +94,7 @@ func runArchiveAdd(c *cli.Context) error {
 		return err
 	}
 	defer closeWorkspace(ws, io)
-	reports, year, err := grade.CourseArchive(ws)
+	reports, year, err := grade.CourseArchive(c.Context, ws)
 	if err != nil {
 		return ioError("archive add: %w", err)
 	}
