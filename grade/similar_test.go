@@ -3,6 +3,7 @@ package grade
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -21,13 +22,7 @@ const similarPrompt = "> Explain how you set up continuous integration for your 
 // answers given.
 func answersReport(answers map[int]string) string {
 	var b strings.Builder
-	for _, q := range slices.Sorted(func(yield func(int) bool) {
-		for q := range answers {
-			if !yield(q) {
-				return
-			}
-		}
-	}) {
+	for _, q := range slices.Sorted(maps.Keys(answers)) {
 		fmt.Fprintf(&b, "### Question %d\n\n%s\n>\n> Answer:\n\n%s\n\n", q, similarPrompt, answers[q])
 	}
 	return b.String()

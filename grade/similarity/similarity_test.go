@@ -212,3 +212,26 @@ func TestWordsFoldCasePunctuationAndAccents(t *testing.T) {
 		t.Errorf("word 1 is %q in the text, want ÉTÉ", got)
 	}
 }
+
+// A command written under every answer of two reports (thirteen words, under
+// MinPassage) is no passage: the copied answer is their only match, and
+// even with any share making a match, no answer is found under another
+// question.
+func TestShortPassagesRepeatedEverywhereAreNoEvidence(t *testing.T) {
+	command := "\n\n`docker run --rm -v data:/data -e WANDB_API_KEY trainer:latest train`"
+	reports := course(2, 6, 500)
+	answer(reports[1], 4).Text = answer(reports[0], 4).Text
+	for r := range reports {
+		for i := range reports[r].Answers {
+			reports[r].Answers[i].Text += command
+		}
+	}
+	if matches := Compare(reports, nil, nil, Options{}); len(matches) != 1 || matches[0].Question != 4 {
+		t.Errorf("matches %v, want Q4 alone", describeAll(matches))
+	}
+	matches := Compare(reports, nil, nil, Options{Share: 1e-9})
+	whole := slices.IndexFunc(matches, func(m Match) bool { return m.Question == 0 })
+	if whole < 0 || len(matches[whole].Parts) > 0 {
+		t.Errorf("matches %v, want the whole reports without answers under other questions", describeAll(matches))
+	}
+}
