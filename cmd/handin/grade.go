@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -41,6 +42,13 @@ evidence, or cannot tell. A ticked item without evidence is to check; files
 the scrape did not keep are never taken as missing. Groups whose repositories
 share history are told so on both pages; grading one group (--group) also
 updates that note in the results of the groups it shares history with.
+
+Every answer is compared with the other groups' answers to the question, and
+every report as a whole with the others, within the course and with --archive
+(earlier courses' answers: see 'handin archive'): answers sharing passages of
+at least --similarity-words words that make --similarity-share percent of
+either answer are told to both groups (similar-answer, similar-report). The
+template's text and text in more than --similarity-common reports never count.
 
 Example:
    handin grade --workspace ws
@@ -90,6 +98,11 @@ func similarityOptions(c *cli.Context) (grade.SimilarityOptions, error) {
 		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-words %d: want at least 1", words)
 	case common < 1:
 		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-common %d: want at least 1", common)
+	}
+	if dir := c.String("archive"); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return grade.SimilarityOptions{}, fmt.Errorf("--archive: %w (write one with 'handin archive add')", err)
+		}
 	}
 	return grade.SimilarityOptions{
 		Options: similarity.Options{Share: float64(share) / 100, Words: words, Common: common},

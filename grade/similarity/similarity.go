@@ -32,9 +32,11 @@ import (
 	"iter"
 )
 
-// Defaults of Options, measured on real reports of 2023-2026: the only
-// pair of groups sharing 30 % of an answer's 6-word shingles was one group
-// handing in a fork of another's repository.
+// Defaults of Options. On the 24 real reports of 2023-2026 of the corpus
+// (grade's TestNoCorpusReportsAreAlike) no two groups share a passage of
+// more than 28 words or 20 % of an answer; shingles of four or five words
+// raise that share to 25 %, shingles of eight miss an answer copied with a
+// word changed in every sentence.
 const (
 	DefaultShingle = 6
 	DefaultShare   = 0.3
