@@ -45,7 +45,7 @@ func similarityRows(r *grade.GroupResult) [][]any {
 		if s.Question != 0 {
 			question = s.Question
 		}
-		rows[i] = []any{r.Group, question, s.Other(), percent(s.Share), percent(s.OtherShare), s.Words,
+		rows[i] = []any{r.Group, question, s.Other(), grade.Percent(s.Share), grade.Percent(s.OtherShare), s.Words,
 			clip(passageLine(s), maxPassageCell),
 			gradebook.Link{Text: fmt.Sprintf("group %d", r.Group), Target: pagePath(r.Group) + "#similar"}}
 	}

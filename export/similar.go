@@ -2,7 +2,6 @@ package export
 
 import (
 	"fmt"
-	"math"
 
 	"handin/grade"
 	"handin/grade/similarity"
@@ -76,8 +75,5 @@ func passageTexts(passages []similarity.Passage) [][]passageText {
 }
 
 // SharePercent and OtherPercent are the shares as whole percentages.
-func (e similarEntry) SharePercent() int { return percent(e.Share) }
-func (e similarEntry) OtherPercent() int { return percent(e.OtherShare) }
-
-// percent is a share as a whole percentage, never rounded up to 100.
-func percent(share float64) int { return int(math.Floor(share * 100)) }
+func (e similarEntry) SharePercent() int { return grade.Percent(e.Share) }
+func (e similarEntry) OtherPercent() int { return grade.Percent(e.OtherShare) }

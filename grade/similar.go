@@ -65,16 +65,16 @@ func (s Similarity) Other() string {
 	return fmt.Sprintf("group %d", s.Group)
 }
 
-// percent is a share as a whole percentage, never rounded up to 100.
-func percent(share float64) int { return int(math.Floor(share * 100)) }
+// Percent is a share as a whole percentage, never rounded up to 100.
+func Percent(share float64) int { return int(math.Floor(share * 100)) }
 
 func (s Similarity) finding() Finding {
 	if s.Question != 0 {
 		return newFinding(KindSimilarAnswer, s.Question, "%d %% of the answer (%d words) is in %s's answer to it (%d %% of theirs)",
-			percent(s.Share), s.Words, s.Other(), percent(s.OtherShare))
+			Percent(s.Share), s.Words, s.Other(), Percent(s.OtherShare))
 	}
 	msg := fmt.Sprintf("%d %% of the report's answers (%d words) are in %s's report (%d %% of theirs)",
-		percent(s.Share), s.Words, s.Other(), percent(s.OtherShare))
+		Percent(s.Share), s.Words, s.Other(), Percent(s.OtherShare))
 	if len(s.Parts) > 0 {
 		var moved []string
 		for _, p := range s.Parts {
@@ -222,16 +222,17 @@ func similarities(ctx context.Context, ws *workspace.Workspace, groups []int, op
 	var reports iter.Seq[similarity.Report]
 	if sim.Archive != "" {
 		reports = func(yield func(similarity.Report) bool) {
+			more := true // archive.Read reads on; yield is not called again once it said stop
 			archiveErr = archive.Read(sim.Archive, func(r archive.Report) {
-				if r.Course == sim.Course && r.Year == year {
-					return // this course, archived: not another report
+				if !more || r.Course == sim.Course && r.Year == year {
+					return // this course, archived, is not another report
 				}
 				archived = append(archived, archive.Report{Course: r.Course, Year: r.Year, Group: r.Group})
 				answers := make([]similarity.Answer, len(r.Answers))
 				for i, a := range r.Answers {
 					answers[i] = similarity.Answer{Question: a.Question, Text: a.Text}
 				}
-				yield(similarity.Report{Answers: answers})
+				more = yield(similarity.Report{Answers: answers})
 			})
 		}
 	}
