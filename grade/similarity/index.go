@@ -21,12 +21,15 @@ type comparison struct {
 	archived []int           // each candidate's index in the archive's order
 
 	ids            map[uint64]int32 // a course shingle's id
+	present        shingleFilter    // the course's shingles, to pass most of the archive's by without a lookup
 	hashes         []uint64         // by id
 	postings       []posting        // the course's, sorted by shingle, report, question
 	first          []int32          // by id: its first posting; one more for the end
 	archiveReports []int32          // by id: the archive reports holding it
 	hits           []posting        // the archive candidates' postings
 	read           int              // archive reports read
+	words          []word           // buffers addArchive reuses
+	shingles       []uint64
 
 	common map[uint64]bool // shingles in more than opts.Common reports
 	pairs  map[pairKey]int32
@@ -39,7 +42,7 @@ type pairKey struct {
 
 func newComparison(course []Report, boilerplate []string, opts Options) *comparison {
 	c := &comparison{opts: opts, boiler: map[uint64]bool{}, reports: slices.Clip(course), course: len(course),
-		ids: map[uint64]int32{}, common: map[uint64]bool{}, pairs: map[pairKey]int32{}}
+		ids: map[uint64]int32{}, present: newShingleFilter(), common: map[uint64]bool{}, pairs: map[pairKey]int32{}}
 	for _, text := range boilerplate {
 		for _, h := range shingles(words(text), opts.Shingle) {
 			c.boiler[h] = true
@@ -67,6 +70,7 @@ func newComparison(course []Report, boilerplate []string, opts Options) *compari
 	for i, e := range entries {
 		id, ok := c.ids[e.hash]
 		if !ok {
+			c.present.add(e.hash)
 			id = int32(len(c.hashes))
 			c.ids[e.hash] = id
 			c.hashes = append(c.hashes, e.hash)
@@ -92,7 +96,12 @@ func (c *comparison) addArchive(r Report) {
 	c.read++
 	var hits []posting
 	for _, a := range r.Answers {
-		for _, h := range shingles(words(a.Text), c.opts.Shingle) {
+		c.words = appendWords(c.words[:0], a.Text)
+		c.shingles = appendShingles(c.shingles[:0], c.words, c.opts.Shingle)
+		for _, h := range c.shingles {
+			if !c.present.mayHold(h) {
+				continue
+			}
 			if id, ok := c.ids[h]; ok {
 				hits = append(hits, posting{id, int32(len(c.reports)), int32(a.Question)})
 			}
@@ -165,4 +174,24 @@ func (c *comparison) countPairs() {
 func countArchive(reports []int32, course int) int {
 	i, _ := slices.BinarySearch(reports, int32(course))
 	return len(reports) - i
+}
+
+// shingleFilter is a set of shingles that may answer yes for one it does
+// not hold (a bit per hash prefix, 2 MiB): most shingles of the archive are
+// in no course report, and testing a bit costs a tenth of a hash table's
+// lookup.
+type shingleFilter []uint64
+
+const filterBits = 24
+
+func newShingleFilter() shingleFilter { return make(shingleFilter, 1<<filterBits/64) }
+
+func (f shingleFilter) add(h uint64) {
+	i := h >> (64 - filterBits)
+	f[i/64] |= 1 << (i % 64)
+}
+
+func (f shingleFilter) mayHold(h uint64) bool {
+	i := h >> (64 - filterBits)
+	return f[i/64]&(1<<(i%64)) != 0
 }

@@ -18,11 +18,16 @@ type word struct {
 // markup and white space separate them) and hashes each word folded: lower
 // case, accents removed ("Modèle" and "modele" are one word), so that case,
 // punctuation and spelling with or without diacritics change nothing.
-func words(text string) []word {
-	var out []word
+func words(text string) []word { return appendWords(nil, text) }
+
+// appendWords appends the words of text to out (a buffer to reuse).
+func appendWords(out []word, text string) []word {
 	start := -1
 	for i, r := range text {
-		inWord := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		inWord := inWordASCII[r&0x7f]
+		if r >= utf8.RuneSelf {
+			inWord = unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+		}
 		switch {
 		case inWord && start < 0:
 			start = i
@@ -36,6 +41,15 @@ func words(text string) []word {
 	}
 	return out
 }
+
+// inWordASCII tells the ASCII letters and digits, nearly every character
+// of a report, without Unicode's tables.
+var inWordASCII = func() (t [128]bool) {
+	for c := range 128 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+	}
+	return t
+}()
 
 const (
 	fnvOffset = 14695981039346656037
@@ -82,17 +96,16 @@ const shinglePrime = 0x100000001b3 * 31
 
 // shingles are the hashes of every run of k consecutive words: shingle i
 // covers words [i, i+k). Fewer than k words make no shingle.
-func shingles(ws []word, k int) []uint64 {
-	if len(ws) < k {
-		return nil
-	}
-	out := make([]uint64, len(ws)-k+1)
-	for i := range out {
+func shingles(ws []word, k int) []uint64 { return appendShingles(nil, ws, k) }
+
+// appendShingles appends the shingles of ws to out (a buffer to reuse).
+func appendShingles(out []uint64, ws []word, k int) []uint64 {
+	for i := 0; i+k <= len(ws); i++ {
 		h := uint64(0)
 		for _, w := range ws[i : i+k] {
 			h = h*shinglePrime + w.hash
 		}
-		out[i] = mix(h)
+		out = append(out, mix(h))
 	}
 	return out
 }
