@@ -81,6 +81,10 @@ func overBudget(s *workspace.Snapshot, opts Options, budget time.Duration) *Grou
 	r := scrapeFacts(s, timeZone(opts))
 	r.add(KindOverBudget, 0, "grading took longer than %s, the time a group may take: the report, the checklist and the repository statistics were not graded (grade this group by hand, or run 'handin grade --group %d --group-timeout' with more time)",
 		budget, s.Group)
+	if n := r.Pin.LateCommits; n > 0 {
+		r.add(KindLateCommits, 0, "%s after the commit that counts: what they changed was not looked at (grading went over its time)",
+			plural(n, "late commit", "late commits"))
+	}
 	r.applyLevels(opts.Levels)
 	r.State = stateOf(r.Status.Pinned(), r.Findings)
 	return r

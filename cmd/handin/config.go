@@ -49,6 +49,9 @@ var courseKeys = []courseKey{
 	{key: "github_host", flag: "github-host"},
 	{key: "github_api", flag: "github-api"},
 	{key: "levels", flag: "level"}, // a table: kind = level
+	{key: "feedback_template", flag: "feedback-template", path: true},
+	{key: "feedback_levels", flag: "feedback-level"},
+	{key: "feedback_title", flag: "feedback-title"},
 	{key: "archive", flag: "archive", path: true},
 	{key: "name", flag: "name"},
 	{key: "similarity_share", flag: "similarity-share"},

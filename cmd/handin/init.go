@@ -138,4 +138,13 @@ timeout = "5m"
 # of its findings'. 'handin findings' lists each kind with its default. Give a
 # kind another level here (or as a [levels] table: kind = "level").
 # levels = { late-commits = "check", history-out-of-order = "info" }
+
+# The feedback 'handin feedback' writes and, with --post, releases as an
+# issue on each group's repository: the findings of these levels go in (act,
+# grade, check, info), in this issue title, from a Go text/template file of
+# yours instead of the built-in one (docs/feedback.md). --post needs a token
+# that may write issues.
+# feedback_levels = ["grade"]
+# feedback_title = "Feedback on your report"
+# feedback_template = "feedback.md.tmpl"
 `

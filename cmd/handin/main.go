@@ -68,6 +68,7 @@ func newApp(io streams) *cli.App {
 			withCourse(exportCommand()),
 			withCourse(pageCommand()),
 			withCourse(runCommand()),
+			withCourse(feedbackCommand()),
 			archiveCommand(),
 			initCommand(),
 			demoCommand(),

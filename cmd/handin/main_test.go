@@ -22,6 +22,7 @@ func TestScripts(t *testing.T) {
 		Setup: func(env *testscript.Env) error {
 			// Scripts may read the shared corpus when it exists.
 			env.Setenv("SHARED", sharedDir())
+			env.Values[githubAPIKey] = &githubAPIHolder{}
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -32,6 +33,7 @@ func TestScripts(t *testing.T) {
 			"xlsxrows":     xlsxRows,
 			"xlsxset":      xlsxSet,
 			"resultgroups": resultGroups,
+			"githubapi":    githubAPI, // GitHub's API on loopback (githubapi_test.go)
 			// writebytes FILE "GO STRING": bytes txtar cannot hold (NUL, Latin-1),
 			// written from a Go string literal.
 			"writebytes": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -77,11 +77,21 @@ func scrapeFlags() []cli.Flag {
 		&cli.IntSliceFlag{Name: "group", Usage: "scrape only group `N` (repeatable)"},
 		&cli.DurationFlag{Name: "timeout", Value: scrape.DefaultTimeout, Usage: "give up on one repository after `D`, retries included"},
 		&cli.BoolFlag{Name: "refresh", Usage: "scrape again groups whose snapshot is current"},
-		&cli.StringFlag{Name: "token-file", Usage: "read the access token from `FILE` (default: $GITHUB_TOKEN, then $GH_TOKEN)"},
+		tokenFileFlag(),
 		&cli.StringSliceFlag{Name: "token-host", Value: cli.NewStringSlice(scrape.DefaultTokenHosts...), Usage: "send the token to `HOST` only, over https (http://HOST: also over plain http; repeatable)"},
 		&cli.StringFlag{Name: "github-host", Value: github.DefaultHost, Usage: "`HOST` whose repositories GitHub's API serves (a GitHub Enterprise server's)"},
 		&cli.StringFlag{Name: "github-api", Usage: "GitHub's REST API `URL` (default: https://api.github.com for github.com, else https://HOST/api/v3)"},
 	}
+}
+
+// tokenFileFlag is --token-file, of the commands that send a token.
+func tokenFileFlag() cli.Flag {
+	return &cli.StringFlag{Name: "token-file", Usage: "read the access token from `FILE` (default: $GITHUB_TOKEN, then $GH_TOKEN)"}
+}
+
+// gitHubConfig is where --github-host and --github-api say GitHub's API is.
+func gitHubConfig(c *cli.Context) github.Config {
+	return github.Config{Host: c.String("github-host"), API: c.String("github-api")}.WithDefaults()
 }
 
 // scrapeOptions builds scrape.Options from scrapeFlags. Errors are usage
@@ -110,7 +120,7 @@ func scrapeOptions(c *cli.Context) (scrape.Options, error) {
 		Refresh:    c.Bool("refresh"),
 		Only:       c.IntSlice("group"),
 		TokenHosts: c.StringSlice("token-host"),
-		GitHub:     github.Config{Host: c.String("github-host"), API: c.String("github-api")}.WithDefaults(),
+		GitHub:     gitHubConfig(c),
 	}
 	if err := opts.GitHub.Check(); err != nil {
 		return scrape.Options{}, usageError("scrape: --github-api: %w", err)

@@ -117,7 +117,7 @@ func Write(dir string, sheets []Layout, rows iter.Seq2[Row, error], now time.Tim
 	// what is not needed any more is let go first: for a large course the
 	// workbook read and what handin wrote into it take tens of MB.
 	name, pending := g.book(), g.pending()
-	lock := lockFile(name)
+	lock := LockFile(name)
 	replacing := unreadable == nil && lock == ""
 	unedited := "" // the digest of the workbook replaced, when handin's own
 	if replacing {
@@ -271,9 +271,9 @@ func (g *job) pruneAndSave() error {
 	return g.state.save(g.statePath())
 }
 
-// lockFile is the lock file a spreadsheet program keeps beside a workbook
+// LockFile is the lock file a spreadsheet program keeps beside a workbook
 // it has open (LibreOffice, Excel), or "".
-func lockFile(name string) string {
+func LockFile(name string) string {
 	dir, base := filepath.Split(name)
 	for _, lock := range []string{".~lock." + base + "#", "~$" + base} {
 		if _, err := os.Lstat(filepath.Join(dir, lock)); err == nil {

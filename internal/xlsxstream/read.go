@@ -49,6 +49,9 @@ const (
 // ErrTooLarge: a workbook inflates to more than handin reads of it.
 var ErrTooLarge = errors.New("the workbook inflates past what handin reads")
 
+// ErrNoSheet: the workbook has no sheet of that name.
+var ErrNoSheet = errors.New("no sheet")
+
 // Open reads where a workbook's sheets are and its shared strings. A
 // workbook whose parts inflate past the limits above is refused (an error
 // wrapping ErrTooLarge) before any is read.
@@ -403,7 +406,7 @@ type sharedFormula struct {
 func (p *Book) Scan(sheet string, row func(s *Sheet, i int, cells []Cell) error) (*Sheet, error) {
 	name, ok := p.sheets[sheet]
 	if !ok {
-		return nil, fmt.Errorf("no sheet %s", sheet)
+		return nil, fmt.Errorf("%w %s", ErrNoSheet, sheet)
 	}
 	rc, err := p.open(name)
 	if err != nil {

@@ -1,8 +1,8 @@
 // Package githubtest serves the parts of GitHub's REST API that handin
 // reads, on loopback, in the shapes GitHub documents: a repository's push
-// log, the author account of a commit, user profiles, and a commit's check
-// runs and statuses. It records every request, so that tests see where the
-// token went.
+// log, the author account of a commit, user profiles, a commit's check runs
+// and statuses, and a repository's issues (listed, opened, edited). It
+// records every request, so that tests see where the token went.
 package githubtest
 
 import (
@@ -53,6 +53,7 @@ type Server struct {
 	users    map[string]string       // login -> profile name
 	runs     map[string][]CheckRun   // repository@sha
 	statuses map[string][]Status     // repository@sha
+	issues   map[string][]Issue      // repository -> its issues, oldest first
 	// intercept answers a request instead of the API while it returns true.
 	intercept func(w http.ResponseWriter, r *http.Request) bool
 }
@@ -60,7 +61,7 @@ type Server struct {
 // NewServer starts a server; close it with Close.
 func NewServer() *Server {
 	s := &Server{activity: map[string][][]Activity{}, authors: map[string]string{}, users: map[string]string{},
-		runs: map[string][]CheckRun{}, statuses: map[string][]Status{}}
+		runs: map[string][]CheckRun{}, statuses: map[string][]Status{}, issues: map[string][]Issue{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
@@ -131,6 +132,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{"login": parts[1], "id": 1, "type": "User", "name": nullable(name)})
 	case len(parts) < 4 || parts[0] != "repos":
 		notFound(w)
+	case len(parts) == 4 && parts[3] == "issues":
+		s.serveIssues(w, r, parts[1]+"/"+parts[2])
+	case len(parts) == 5 && parts[3] == "issues":
+		s.serveIssueEdit(w, r, parts[1]+"/"+parts[2], parts[4])
 	case len(parts) == 4 && parts[3] == "activity":
 		s.serveActivity(w, r, parts[1]+"/"+parts[2])
 	case len(parts) == 4 && parts[3] == "commits":
@@ -203,18 +208,7 @@ func (s *Server) serveCheckRuns(w http.ResponseWriter, r *http.Request, key stri
 		notFound(w)
 		return
 	}
-	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
-	if perPage <= 0 {
-		perPage = 30
-	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
-	page = max(page, 1)
-	from, to := min(len(runs), (page-1)*perPage), min(len(runs), page*perPage)
-	if to < len(runs) {
-		q := r.URL.Query()
-		q.Set("page", strconv.Itoa(page+1))
-		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?%s>; rel="next"`, r.Host, r.URL.Path, q.Encode()))
-	}
+	from, to := paginate(w, r, len(runs))
 	out := []map[string]any{}
 	for _, run := range runs[from:to] {
 		status, conclusion := run.Status, any(nil)
@@ -225,6 +219,25 @@ func (s *Server) serveCheckRuns(w http.ResponseWriter, r *http.Request, key stri
 			"html_url": run.URL, "details_url": run.URL})
 	}
 	writeJSON(w, map[string]any{"total_count": len(runs), "check_runs": out})
+}
+
+// paginate is the part [from, to) of n items that the request's page and
+// per_page ask for; when more follow, the Link header names the next page,
+// as GitHub's does.
+func paginate(w http.ResponseWriter, r *http.Request, n int) (from, to int) {
+	perPage, _ := strconv.Atoi(r.URL.Query().Get("per_page"))
+	if perPage <= 0 {
+		perPage = 30
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	page = max(page, 1)
+	from, to = min(n, (page-1)*perPage), min(n, page*perPage)
+	if to < n {
+		q := r.URL.Query()
+		q.Set("page", strconv.Itoa(page+1))
+		w.Header().Set("Link", fmt.Sprintf(`<http://%s%s?%s>; rel="next"`, r.Host, r.URL.Path, q.Encode()))
+	}
+	return from, to
 }
 
 // serveStatus answers as GitHub does: state "pending" also when there is
