@@ -8,9 +8,12 @@ import (
 	"maps"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/errgroup"
 
 	"handin/archive"
 	"handin/grade/similarity"
@@ -109,24 +112,37 @@ type courseAnswers struct {
 	years   map[int]int // groups by the year of their deadline
 }
 
-// readAnswers reads the report of each group's snapshot, one at a time,
-// each within the time a group may take. A snapshot or report that cannot
-// be read in it is left out: grading its group says why.
+// readAnswers reads the report of each group's snapshot, one per CPU at a
+// time, each within the time a group may take. A snapshot or report that
+// cannot be read in it is left out: grading its group says why.
 func readAnswers(ctx context.Context, ws *workspace.Workspace, groups []int, limit time.Duration) courseAnswers {
+	reads := make([]reportRead, len(groups))
+	years := make([]int, len(groups))
+	var workers errgroup.Group
+	workers.SetLimit(runtime.GOMAXPROCS(0))
+	for i, g := range groups {
+		workers.Go(func() error {
+			s, err := ws.LoadSnapshot(g)
+			if err != nil || !hasRepository(s) {
+				return nil
+			}
+			read, err := budget.Run(ctx, cmp.Or(limit, DefaultGroupTimeout), func(context.Context) reportRead { return reportAnswers(s) })
+			if err == nil {
+				reads[i], years[i] = read, s.Deadline.Year()
+			}
+			return nil
+		})
+	}
+	workers.Wait()
 	c := courseAnswers{years: map[int]int{}}
 	prompts := map[string]bool{}
-	for _, g := range groups {
-		s, err := ws.LoadSnapshot(g)
-		if err != nil || !hasRepository(s) {
+	for i, read := range reads {
+		if !read.ok {
 			continue
 		}
-		read, err := budget.Run(ctx, cmp.Or(limit, DefaultGroupTimeout), func(context.Context) reportRead { return reportAnswers(s) })
-		if err != nil || !read.ok {
-			continue
-		}
-		c.groups = append(c.groups, g)
+		c.groups = append(c.groups, groups[i])
 		c.reports = append(c.reports, similarity.Report{Answers: read.answers})
-		c.years[s.Deadline.Year()]++
+		c.years[years[i]]++
 		for _, p := range read.prompts {
 			prompts[p] = true
 		}
