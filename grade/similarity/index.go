@@ -41,7 +41,7 @@ type pairKey struct {
 }
 
 func newComparison(course []Report, boilerplate []string, opts Options) *comparison {
-	c := &comparison{opts: opts, boiler: map[uint64]bool{}, reports: slices.Clip(course), course: len(course),
+	c := &comparison{opts: opts, boiler: map[uint64]bool{}, reports: course, course: len(course),
 		ids: map[uint64]int32{}, present: newShingleFilter(), common: map[uint64]bool{}, pairs: map[pairKey]int32{}}
 	for _, text := range boilerplate {
 		for _, h := range shingles(words(text), opts.Shingle) {

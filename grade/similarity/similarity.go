@@ -30,6 +30,8 @@ package similarity
 import (
 	"cmp"
 	"iter"
+	"math"
+	"slices"
 )
 
 // Defaults of Options. On the 24 real reports of 2023-2026 of the corpus
@@ -74,10 +76,25 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Answer is one question's answer of a report.
+// Answer is one question's answer of a report. Questions are numbered
+// from 1; an answer under another number (a "Question 0" heading) is not
+// compared.
 type Answer struct {
 	Question int
 	Text     string
+}
+
+// maxQuestion is the largest question number compared.
+const maxQuestion = math.MaxInt32
+
+// comparable are the report's answers to compare: those numbered 1 to
+// maxQuestion (the report itself when all are).
+func (r Report) comparable() Report {
+	ok := func(a Answer) bool { return a.Question >= 1 && a.Question <= maxQuestion }
+	if !slices.ContainsFunc(r.Answers, func(a Answer) bool { return !ok(a) }) {
+		return r
+	}
+	return Report{Answers: slices.DeleteFunc(slices.Clone(r.Answers), func(a Answer) bool { return !ok(a) })}
 }
 
 // Report is one group's answers, in any order.
@@ -130,10 +147,14 @@ type Match struct {
 // first (by course report, question, other report), then whole reports.
 // boilerplate are the template's texts, the question prompts among them.
 func Compare(course []Report, archive iter.Seq[Report], boilerplate []string, opts Options) []Match {
-	c := newComparison(course, boilerplate, opts.withDefaults())
+	usable := make([]Report, len(course))
+	for i, r := range course {
+		usable[i] = r.comparable()
+	}
+	c := newComparison(usable, boilerplate, opts.withDefaults())
 	if archive != nil {
 		for r := range archive {
-			c.addArchive(r)
+			c.addArchive(r.comparable())
 		}
 	}
 	c.countPairs()

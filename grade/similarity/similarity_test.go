@@ -235,3 +235,14 @@ func TestShortPassagesRepeatedEverywhereAreNoEvidence(t *testing.T) {
 		t.Errorf("matches %v, want the whole reports without answers under other questions", describeAll(matches))
 	}
 }
+
+// Answers under no question number (a "Question 0" heading, a number past
+// any question) are not compared: they never pass for the whole report.
+func TestAnswersWithoutAQuestionNumberAreNotCompared(t *testing.T) {
+	text := prose(900, 6)
+	a := Report{Answers: []Answer{{0, text}, {1 << 40, text}, {-3, text}, {5, prose(901, 6)}}}
+	b := Report{Answers: []Answer{{0, text}, {1 << 40, text}, {-3, text}, {5, prose(902, 6)}}}
+	if matches := Compare([]Report{a, b}, slices.Values([]Report{{Answers: a.Answers[:3]}}), nil, Options{}); len(matches) > 0 {
+		t.Errorf("matches %v, want none", describeAll(matches))
+	}
+}
