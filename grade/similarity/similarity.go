@@ -18,13 +18,15 @@
 //
 // Cost: with W the words of the course's reports and V those of the
 // archive's, Compare sorts the course's shingles once (O(W log W)), streams
-// the archive through a hash table of them (O(V), holding only the archive
-// reports that share enough shingles with the course), and counts the
-// pairs of reports behind each shingle, at most Options.Common² per
-// shingle: O(W) pairs at worst. Only the pairs of answers that share
-// enough shingles to reach Options.Words are then compared word by word,
-// to find the passages exactly. Memory is O(W) and the archive's
-// candidates: it does not grow with the archive.
+// the archive through a bit filter and a hash table of them (O(V), holding
+// only the archive reports that share enough shingles with the course), and
+// counts the pairs of reports behind each shingle; a shingle in more than
+// Options.Common reports is common and pairs none, so there are O(W) pair
+// counts at worst. Only the pairs that share enough shingles to reach
+// Options.Words are then compared word by word (linear in their words) to
+// find the passages exactly. Memory is O(W) and the archive's candidates:
+// it does not grow with the archive. 150 groups of 31 answers against 750
+// archived reports take about a second (BenchmarkCourseAgainstArchive).
 package similarity
 
 import (
