@@ -327,7 +327,8 @@ func visibleCells(values []any) []any {
 
 // groupSheetRows are a group's rows on each of handin's sheets, by sheet.
 func (g grading) groupSheetRows(r *grade.GroupResult) map[string][][]any {
-	rows := map[string][][]any{SheetGroups: {g.groupRow(r)}, SheetFindings: findingRows(r), SheetClaims: claimsRows(r)}
+	rows := map[string][][]any{SheetGroups: {g.groupRow(r)}, SheetFindings: findingRows(r), SheetClaims: claimsRows(r),
+		SheetSimilarity: similarityRows(r)}
 	for _, s := range r.Students {
 		rows[SheetStudents] = append(rows[SheetStudents], []any{s.ID, r.Group, s.Commits, strings.Join(s.Authors, ", "), s.Rule})
 	}

@@ -16,6 +16,7 @@ import (
 
 	"handin/export/gradebook"
 	"handin/grade"
+	"handin/grade/similarity"
 	"handin/workspace"
 )
 
@@ -30,11 +31,13 @@ func TestGradebookCellsAreStringsNeverFormulas(t *testing.T) {
 	g.result.Students[0].Authors = []string{"=1+1"}
 	g.result.Check.Checklist[0].Items[0].Text = "@x"
 	g.result.Status = "-x"
+	g.result.Similar = []grade.Similarity{{Question: 5, Group: 9, Share: 0.5, OtherShare: 0.4, Words: 40,
+		Parts: []similarity.Part{{QuestionA: 5, QuestionB: 5, A: []similarity.Passage{{Text: formulaLike[1]}}}}}}
 	writeWorkspace(t, ws, g, newGroup(9))
 	export(t, ws, out)
 
 	f := openWorkbook(t, filepath.Join(out, GradebookFile))
-	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims, SheetSimilarity}) {
 		t.Fatalf("sheets %v", got)
 	}
 	gc := columns(t, f, SheetGroups)
@@ -52,6 +55,8 @@ func TestGradebookCellsAreStringsNeverFormulas(t *testing.T) {
 	checks[SheetStudents+"!"+sc["Matched authors"]+sr] = "=1+1"
 	cc := columns(t, f, SheetChecklist)
 	checks[SheetChecklist+"!"+cc["Item"]+"2"] = "@x"
+	simc := columns(t, f, SheetSimilarity)
+	checks[SheetSimilarity+"!"+simc["Passage"]+strconv.Itoa(rowOf(t, f, SheetSimilarity, "Group", "4", "Question", "5"))] = formulaLike[1]
 	for where, want := range checks {
 		sheet, ref, _ := strings.Cut(where, "!")
 		if got := cellValue(t, f, sheet, ref); got != want {
@@ -688,7 +693,7 @@ func TestCommentsFormulasAndOwnSheetsAreCarriedOver(t *testing.T) {
 				t.Errorf("run %d: comment %s = %q, want %q (all: %q)", run, at, comments[at], want, comments)
 			}
 		}
-		if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims, "Oral exams"}) {
+		if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims, SheetSimilarity, "Oral exams"}) {
 			t.Errorf("run %d: sheets %q", run, got)
 		}
 		for ref, want := range map[string]string{"A2": "1", "B2": "2026-01-28", "C2": "=room 2.1", "A4": "merged note"} {

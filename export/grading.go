@@ -59,7 +59,7 @@ func (g grading) layouts() []gradebook.Layout {
 		groups.Required = []gradebook.Column{{Header: HeaderGrader, Width: 10}}
 		groups.Deal = &gradebook.Deal{Header: HeaderGrader, Values: g.graders}
 	}
-	return []gradebook.Layout{groups, findingsLayout, questions, studentsLayout, checklistLayout, claimsLayout}
+	return []gradebook.Layout{groups, findingsLayout, questions, studentsLayout, checklistLayout, claimsLayout, similarityLayout}
 }
 
 // groupRow is a group's row on the Groups sheet: with a rubric, its Total

@@ -80,7 +80,7 @@ func TestWithoutRubricTheGradebookIsUnchanged(t *testing.T) {
 			t.Errorf("%s header %q, want %q", sheet, got, headers)
 		}
 	}
-	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{SheetGroups, SheetFindings, SheetQuestions, SheetStudents, SheetChecklist, SheetClaims, SheetSimilarity}) {
 		t.Errorf("sheets %q", got)
 	}
 	for _, sheet := range f.GetSheetList() {

@@ -26,4 +26,6 @@ var kindPlaces = map[grade.Kind]kindPlace{
 	grade.KindCIFailing:             {Section: "ci", Itemized: true},
 	grade.KindSharedHistory:         {Section: "shared-history", Itemized: true},
 	grade.KindUntickedWithEvidence:  {Section: "claims", Itemized: true},
+	grade.KindSimilarAnswer:         {Section: "similar"},
+	grade.KindSimilarReport:         {Section: "similar", Itemized: true},
 }

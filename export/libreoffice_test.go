@@ -17,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"handin/grade"
+	"handin/grade/similarity"
 	"handin/internal/corpus"
 	"handin/internal/demo"
 	"handin/internal/slowtest"
@@ -93,6 +94,8 @@ func TestGradebookOpensInLibreOffice(t *testing.T) {
 	ws, out := t.TempDir(), t.TempDir()
 	g := withJudgedChecklist(newGroup(4))
 	g.result.Findings = problems("=1+1", `=HYPERLINK("https://evil.example","x")`)
+	g.result.Similar = []grade.Similarity{{Question: 2, Group: 8, Share: 0.8, OtherShare: 0.7, Words: 40, Parts: []similarity.Part{
+		{QuestionA: 2, QuestionB: 2, A: []similarity.Passage{{Text: `=HYPERLINK("https://evil.example","copy")`}}}}}}
 	writeWorkspace(t, ws, g, newGroup(8))
 	export(t, ws, out)
 	name := filepath.Join(out, GradebookFile)
@@ -100,6 +103,8 @@ func TestGradebookOpensInLibreOffice(t *testing.T) {
 	editWorkbook(t, name, func(f *excelize.File) {
 		ref := columns(t, f, SheetClaims)["Comment"] + strconv.Itoa(rowOf(t, f, SheetClaims, "Group", "4", "Item", itemLoadTest))
 		setCell(t, f, SheetClaims, ref, "no locustfile")
+		ref = columns(t, f, SheetSimilarity)["Comment"] + strconv.Itoa(rowOf(t, f, SheetSimilarity, "Group", "4", "Question", "2"))
+		setCell(t, f, SheetSimilarity, ref, "same wording, ask at the oral exam")
 	})
 	export(t, ws, out)
 
@@ -129,6 +134,11 @@ func TestGradebookOpensInLibreOffice(t *testing.T) {
 	}
 	if got := readCSV(t, csvDir, SheetQuestions); len(got) != 5 || got[2][2] != "FALSE" {
 		t.Errorf("Questions sheet as CSV: %q", got)
+	}
+	similar := readCSV(t, csvDir, SheetSimilarity)
+	want := []string{"4", "2", "group 8", "80", "same wording, ask at the oral exam", "", "70", "40", `=HYPERLINK("https://evil.example","copy")`, "group 4"}
+	if len(similar) != 2 || !slices.Equal(similar[1], want) {
+		t.Errorf("Similarity sheet as CSV: %q, want the header and %q", similar, want)
 	}
 	claimRecords := readCSV(t, csvDir, SheetClaims)
 	if len(claimRecords) != 7 || !slices.Equal(claimRecords[0], claimsHeaders) {

@@ -63,6 +63,7 @@ type pageData struct {
 	Checklist            checklistSummary
 	Claims               *claimsSection
 	Shared               []sharedRow // the groups sharing git history with this one
+	Similar              []similarEntry
 	Heatmap              *heatmap
 	Contributors         []contributor
 	ReportNote           string
@@ -147,6 +148,7 @@ func renderPage(w io.Writer, r *grade.GroupResult, src pageSource) error {
 		Pin:          newPinSection(r),
 		Claims:       newClaimsSection(r),
 		Shared:       sharedRows(r),
+		Similar:      newSimilarEntries(r),
 		Checklist:    newChecklistSummary(r.Check),
 		Backdated:    backdatedWord(r),
 		Prev:         src.prev,

@@ -44,6 +44,13 @@ type row struct {
 	// CI is the CI status of the commit that counts (passing, failing,
 	// pending, none, unknown); "" when the repository is not on GitHub.
 	CI string
+
+	// SharedAnswers counts the answers sharing passages with another
+	// report's, SharedReport says the whole report does, and SharedWith
+	// names those reports ("group 12, group 3 of mlops 2024").
+	SharedAnswers int
+	SharedReport  bool
+	SharedWith    string
 }
 
 func newRow(r *grade.GroupResult) row {
@@ -69,6 +76,18 @@ func newRow(r *grade.GroupResult) row {
 	if r.CI != nil {
 		w.CI = string(r.CI.State)
 	}
+	var others []string
+	for _, s := range r.Similar {
+		if s.Question == 0 {
+			w.SharedReport = true
+		} else {
+			w.SharedAnswers++
+		}
+		if !slices.Contains(others, s.Other()) {
+			others = append(others, s.Other())
+		}
+	}
+	w.SharedWith = strings.Join(others, ", ")
 	if c := r.Check; c != nil {
 		w.Passed = c.Passed
 		w.Questions = len(c.Questions)

@@ -76,6 +76,18 @@ func cellTexts(row *html.Node) []string {
 	return out
 }
 
+// indexColumn is the position of the index's column under header.
+func indexColumn(t *testing.T, index *html.Node, header string) int {
+	t.Helper()
+	for i, th := range findAll(index, byTag("th")) {
+		if visibleText(th) == header {
+			return i
+		}
+	}
+	t.Fatalf("the index has no column %q", header)
+	return 0
+}
+
 func indexRowOf(t *testing.T, index *html.Node, group int) []string {
 	t.Helper()
 	rows := findAll(index, byID(fmt.Sprintf("g%d", group)))
@@ -140,7 +152,7 @@ func TestIndexCountsStatesAndFacts(t *testing.T) {
 	}
 	// Group 5 was never seen: empty cells, no zeros, and what happened.
 	failed := indexRowOf(t, index, 5)
-	if want := []string{"5", "failed", "repository not found", "", "", "", "", "", "", "", "", "", ""}; !slices.Equal(failed, want) {
+	if want := []string{"5", "failed", "repository not found", "", "", "", "", "", "", "", "", "", "", ""}; !slices.Equal(failed, want) {
 		t.Errorf("failed group's row %q, want %q", failed, want)
 	}
 	if late := indexRowOf(t, index, 3); late[8] != "1" || late[9] != "backdated" {

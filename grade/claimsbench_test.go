@@ -146,10 +146,12 @@ func saveBenchSnapshot(b *testing.B, ws *workspace.Workspace, s *workspace.Snaps
 }
 
 // BenchmarkRunCourse is `handin grade` on a course of 150 groups (loading
-// every snapshot, grading, comparing histories, saving every result), with
-// and without judging the checklists: one op is the whole course. On the
-// 2-core development machine, shared with other work: 0.55-0.6 s without,
-// 1.05-1.25 s with (reading the kept files is 40% of the difference).
+// every snapshot, grading, comparing histories and answers, saving every
+// result), with and without judging the checklists: one op is the whole
+// course. On the 2-core development machine, shared with other work:
+// 0.55-0.6 s without, 1.05-1.25 s with (reading the kept files is 40% of
+// the difference); comparing answers adds about 0.15 s (reading every
+// report a second time, one per CPU).
 func BenchmarkRunCourse(b *testing.B) {
 	ws := benchCourse(b)
 	spec := loadSpec(b)

@@ -2,6 +2,7 @@ package grade
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -85,6 +86,12 @@ const (
 	KindCIFailing             Kind = "ci-failing"              // a check failed on GitHub at the commit that counts
 )
 
+// Kinds about answers other groups wrote too.
+const (
+	KindSimilarAnswer Kind = "similar-answer" // an answer shares passages with another group's answer to the question
+	KindSimilarReport Kind = "similar-report" // the report's answers share passages with another report's, as a whole
+)
+
 // Kinds about what handin left out or gave up on: a repository or report
 // crafted (or large enough) to exhaust it.
 const (
@@ -134,6 +141,19 @@ type LateAddition struct {
 	// After is how long after the deadline it was committed, in seconds
 	// (0 or less: dated at or before the deadline, pushed after it).
 	After int64 `json:"after_seconds"`
+}
+
+// replaceFindings replaces the result's findings of these kinds with
+// found, at the course's levels, and its state with theirs: for the
+// findings that comparing groups makes, which change when another group
+// does.
+func (r *GroupResult) replaceFindings(kinds []Kind, found []Finding, levels Levels) {
+	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool { return slices.Contains(kinds, f.Kind) })
+	for _, f := range found {
+		f.Level = levels.level(f)
+		r.Findings = append(r.Findings, f)
+	}
+	r.State = stateOf(r.Status.Pinned(), r.Findings)
 }
 
 // newFinding is a finding of kind about question (0: the group).

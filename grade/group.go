@@ -40,6 +40,8 @@ type Options struct {
 	// GroupTimeout bounds grading one group in Run; a group over it gets a
 	// result saying so (KindOverBudget). 0: DefaultGroupTimeout.
 	GroupTimeout time.Duration
+	// Similarity: what Run compares the answers with, and the thresholds.
+	Similarity SimilarityOptions
 }
 
 func (o Options) logger() *slog.Logger { return cmp.Or(o.Logger, slog.New(slog.DiscardHandler)) }

@@ -321,12 +321,10 @@ func (r *GroupResult) setSharedHistory(shared []SharedHistory, levels Levels) bo
 		return false
 	}
 	r.SharedHistory = shared
-	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool { return f.Kind == KindSharedHistory })
-	for _, h := range shared {
-		f := h.finding()
-		f.Level = levels.level(f)
-		r.Findings = append(r.Findings, f)
+	found := make([]Finding, len(shared))
+	for i, h := range shared {
+		found[i] = h.finding()
 	}
-	r.State = stateOf(r.Status.Pinned(), r.Findings)
+	r.replaceFindings([]Kind{KindSharedHistory}, found, levels)
 	return true
 }

@@ -138,6 +138,9 @@ type GroupResult struct {
 	// SharedHistory lists the other groups whose repositories share commits
 	// with this one at their deadline commits, by group.
 	SharedHistory []SharedHistory `json:"shared_history,omitempty"`
+	// Similar lists the answers (and the whole report) sharing passages
+	// with another group's of the course or with an archived report's.
+	Similar []Similarity `json:"similar,omitempty"`
 	// CI is the CI status of the commit that counts, as GitHub reports its
 	// checks: its state and the failing checks; nil when the repository is
 	// not on GitHub.

@@ -99,11 +99,6 @@ func (r *GroupResult) setRosterClashes(clashes []Finding, levels Levels) bool {
 	if slices.EqualFunc(old, clashes, func(a, b Finding) bool { return a.Kind == b.Kind && a.Message == b.Message }) {
 		return false
 	}
-	r.Findings = slices.DeleteFunc(r.Findings, func(f Finding) bool { return slices.Contains(rosterKinds, f.Kind) })
-	for _, f := range clashes {
-		f.Level = levels.level(f)
-		r.Findings = append(r.Findings, f)
-	}
-	r.State = stateOf(r.Status.Pinned(), r.Findings)
+	r.replaceFindings(rosterKinds, clashes, levels)
 	return true
 }

@@ -96,11 +96,12 @@ func graded(r *GroupResult) Graded {
 // so far. Groups are graded in parallel, one per CPU, and no more results
 // are held than there are workers: memory does not grow with the course.
 //
-// Groups whose repositories share history, and groups whose rows of
-// groups.csv list one student or one repository, are told so in both
-// results. With opts.Only the graded groups are compared with every group
-// of the workspace, and the saved results of the others are updated where
-// what the comparison says of them changed.
+// Groups whose repositories share history, whose answers share passages
+// (with the archive of earlier courses too, when opts.Similarity names
+// one), and groups whose rows of groups.csv list one student or one
+// repository, are told so in both results. With opts.Only the graded groups
+// are compared with every group of the workspace, and the saved results of
+// the others are updated where what the comparison says of them changed.
 func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, error) {
 	groups, err := ws.SnapshotGroups(opts.Only)
 	if err != nil {
@@ -111,7 +112,7 @@ func Run(ctx context.Context, ws *workspace.Workspace, opts Options) (*Summary, 
 	if err != nil {
 		sum.Errors = append(sum.Errors, err)
 	}
-	course, err := compareGroups(ws, slices.Concat(groups, others))
+	course, err := compareGroups(ctx, ws, slices.Concat(groups, others), opts)
 	if err != nil {
 		sum.Errors = append(sum.Errors, err)
 	}

@@ -54,6 +54,11 @@ var courseKeys = []courseKey{
 	{key: "feedback_template", flag: "feedback-template", path: true},
 	{key: "feedback_levels", flag: "feedback-level"},
 	{key: "feedback_title", flag: "feedback-title"},
+	{key: "archive", flag: "archive", path: true},
+	{key: "name", flag: "name"},
+	{key: "similarity_share", flag: "similarity-share"},
+	{key: "similarity_words", flag: "similarity-words"},
+	{key: "similarity_common", flag: "similarity-common"},
 }
 
 // envName is the environment variable that sets a flag: HANDIN_TOKEN_FILE

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"math"
+	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -9,6 +11,7 @@ import (
 
 	"handin/grade"
 	"handin/grade/identity"
+	"handin/grade/similarity"
 	"handin/internal/coursetime"
 )
 
@@ -40,6 +43,13 @@ the scrape did not keep are never taken as missing. Groups whose repositories
 share history are told so on both pages; grading one group (--group) also
 updates that note in the results of the groups it shares history with.
 
+Every answer is compared with the other groups' answers to the question, and
+every report as a whole with the others, within the course and with --archive
+(earlier courses' answers: see 'handin archive'): answers sharing passages of
+at least --similarity-words words that make --similarity-share percent of
+either answer are told to both groups (similar-answer, similar-report). The
+template's text and text in more than --similarity-common reports never count.
+
 Example:
    handin grade --workspace ws
    handin grade --workspace ws --group 7 --spec 2025 --authors authors.csv --json
@@ -63,7 +73,41 @@ func gradeFlags() []cli.Flag {
 		&cli.StringFlag{Name: "claims", Usage: "checklist claims rules: built-in `NAME` (see 'handin claims list') or a rules FILE (default: the spec's year)"},
 		levelFlag(),
 		groupTimeoutFlag(),
+		archiveFlag(false),
+		nameFlag(),
+		&cli.IntFlag{Name: "similarity-share", Value: percentOf(similarity.DefaultShare),
+			Usage: "answers alike when the words they share are at least `PERCENT` of either answer's own words"},
+		&cli.IntFlag{Name: "similarity-words", Value: similarity.DefaultWords,
+			Usage: "answers alike only when they share at least `N` words"},
+		&cli.IntFlag{Name: "similarity-common", Value: similarity.DefaultCommon,
+			Usage: "text in more than `N` reports (of the course and the archive) is common, never evidence of a copy"},
 	}
+}
+
+// percentOf is a share as a whole percentage.
+func percentOf(share float64) int { return int(math.Round(share * 100)) }
+
+// similarityOptions reads the archive and the thresholds of answer
+// similarity.
+func similarityOptions(c *cli.Context) (grade.SimilarityOptions, error) {
+	share, words, common := c.Int("similarity-share"), c.Int("similarity-words"), c.Int("similarity-common")
+	switch {
+	case share < 1 || share > 100:
+		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-share %d: want a percentage from 1 to 100", share)
+	case words < 1:
+		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-words %d: want at least 1", words)
+	case common < 1:
+		return grade.SimilarityOptions{}, fmt.Errorf("--similarity-common %d: want at least 1", common)
+	}
+	if dir := c.String("archive"); dir != "" {
+		if _, err := os.Stat(dir); err != nil {
+			return grade.SimilarityOptions{}, fmt.Errorf("--archive: %w (write one with 'handin archive add')", err)
+		}
+	}
+	return grade.SimilarityOptions{
+		Options: similarity.Options{Share: float64(share) / 100, Words: words, Common: common},
+		Archive: c.String("archive"), Course: courseName(c),
+	}, nil
 }
 
 // notOKMeaning is exit code 1 of the commands that grade.
@@ -116,6 +160,9 @@ func gradeOptions(c *cli.Context) (grade.Options, error) {
 		if opts.Authors, err = identity.ReadAuthorsCSV(file); err != nil {
 			return grade.Options{}, usageError("grade: %w", err)
 		}
+	}
+	if opts.Similarity, err = similarityOptions(c); err != nil {
+		return grade.Options{}, usageError("grade: %w", err)
 	}
 	opts.Only = c.IntSlice("group")
 	opts.GroupTimeout = c.Duration("group-timeout")

@@ -110,6 +110,19 @@ timeout = "5m"
 # (a report built to slow parsers down) is told so, and the course goes on.
 # group_timeout = "1m"
 
+# Answers copied between groups: every answer is compared with the other
+# groups' answers to the question, and with the archive of earlier courses
+# ('handin archive add' keeps this course's in it when it is over; name is
+# this course's name there, by default this folder's name). Two answers are
+# alike when they share passages of at least similarity_words words making
+# at least similarity_share percent of either answer (the template's text
+# never counts, nor text in more than similarity_common reports).
+# archive = "~/handin-archive"
+# name = "mlops"
+# similarity_share = 30
+# similarity_words = 30
+# similarity_common = 5
+
 # Private repositories: a file holding a GitHub token, one line (never the token
 # itself here). Without it, $GITHUB_TOKEN or $GH_TOKEN is used when set. The
 # token is sent to token_hosts only, over https ("http://host" for a server

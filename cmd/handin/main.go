@@ -71,6 +71,7 @@ func newApp(io streams) *cli.App {
 			rubricCommand(),
 			gradebookCommand(),
 			withCourse(feedbackCommand()),
+			archiveCommand(),
 			initCommand(),
 			demoCommand(),
 			completionCommand(),
