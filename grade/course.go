@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 
 	"handin/workspace"
 )
@@ -57,3 +58,11 @@ func (r *GroupResult) setCourseFacts(c courseFacts, levels Levels) bool {
 	roster := r.setRosterClashes(c.roster, levels)
 	return shared || similar || roster
 }
+
+// comparingKinds are the kinds of findings comparing the course's groups
+// makes: each names another group (or an archived one) and its students.
+var comparingKinds = []Kind{KindSharedHistory, KindSimilarAnswer, KindSimilarReport, KindStudentTwoRows, KindSameRepository}
+
+// NamesOtherGroups reports whether findings of kind k come from comparing
+// the group with others and name them: what only the instructor may read.
+func NamesOtherGroups(k Kind) bool { return slices.Contains(comparingKinds, k) }

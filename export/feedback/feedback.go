@@ -38,7 +38,7 @@ type Data struct {
 	// (the Questions sheet's Score and Comment), in order.
 	Questions []Question
 	// Findings are the group's findings of the chosen Levels, most pressing
-	// first.
+	// first, but for those comparing it with other groups (they name them).
 	Findings []Finding
 	Levels   []grade.Level
 }
@@ -110,7 +110,8 @@ func Build(r *grade.GroupResult, m *Marks, levels []grade.Level) Data {
 	findings := slices.Clone(r.Findings)
 	slices.SortStableFunc(findings, grade.CompareFindings)
 	for _, f := range findings {
-		if slices.Contains(levels, f.Level) {
+		// what comparing groups found names other groups: never sent
+		if slices.Contains(levels, f.Level) && !grade.NamesOtherGroups(f.Kind) {
 			d.Findings = append(d.Findings, Finding{Level: f.Level, Kind: f.Kind, Question: f.Question,
 				Title: Text(grade.TitleOf(f)), Message: Text(f.Message)})
 		}

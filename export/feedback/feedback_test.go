@@ -93,12 +93,16 @@ func TestMarksAreReadByHeader(t *testing.T) {
 }
 
 // TestFindingsOfTheChosenLevels: only the chosen levels, most pressing
-// first, their messages escaped.
+// first, their messages escaped; never what comparing groups found, which
+// names the other groups, whatever its level.
 func TestFindingsOfTheChosenLevels(t *testing.T) {
 	r := &grade.GroupResult{Group: 4, Findings: []grade.Finding{
 		{Kind: grade.KindPlaceholder, Level: grade.LevelCheck, Question: 5, Message: "placeholder left"},
 		{Kind: grade.KindMissingFile, Level: grade.LevelGrade, Question: 7, Message: "figure [a](b).png is not in the repository"},
 		{Kind: grade.KindBackdated, Level: grade.LevelAct, Message: "backdated"},
+		{Kind: grade.KindSimilarAnswer, Level: grade.LevelCheck, Question: 6, Message: "shares 80 % with group 9's answer"},
+		{Kind: grade.KindSharedHistory, Level: grade.LevelGrade, Message: "shares git history with group 9"},
+		{Kind: grade.KindStudentTwoRows, Level: grade.LevelCheck, Message: "s100001 also on line 3 (group 9)"},
 	}}
 	d := Build(r, nil, []grade.Level{grade.LevelCheck, grade.LevelGrade})
 	if len(d.Findings) != 2 || d.Findings[0].Kind != grade.KindMissingFile || d.Findings[1].Kind != grade.KindPlaceholder {
