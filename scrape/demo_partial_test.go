@@ -12,6 +12,7 @@ import (
 
 	"handin/grade"
 	"handin/internal/demo"
+	"handin/internal/slowtest"
 	"handin/scrape"
 	"handin/workspace"
 )
@@ -20,6 +21,7 @@ import (
 // from one without grades to the same results, every field of every
 // group's result.json.
 func TestDemoCoursePartialAndWholeFetchGradeAlike(t *testing.T) {
+	slowtest.Skip(t, "the whole demo course, scraped and graded twice")
 	if err := demo.CheckGit(); err != nil {
 		t.Skipf("SKIPPING: %v", err)
 	}
