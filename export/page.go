@@ -220,11 +220,19 @@ func blobBase(r *grade.GroupResult) string {
 	return ""
 }
 
-// githubRepo is https://github.com/o/r when the group's web URL is on GitHub
-// and the deadline commit is known; "" otherwise.
+// githubRepo is the repository's home on GitHub (github.com or the
+// course's Enterprise server: https://HOST/o/r) when the deadline commit is
+// known; "" otherwise.
 func githubRepo(r *grade.GroupResult) string {
+	if !hexSHA.MatchString(r.Pin.SHA) {
+		return ""
+	}
+	if r.GitHub != "" {
+		return r.GitHub
+	}
+	// a result graded before the scrape named the GitHub home: github.com's
 	u, err := url.Parse(r.WebURL)
-	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || u.User != nil || !hexSHA.MatchString(r.Pin.SHA) {
+	if err != nil || u.Scheme != "https" || !strings.EqualFold(u.Host, "github.com") || u.User != nil {
 		return ""
 	}
 	repo := strings.TrimSuffix(strings.TrimSuffix(u.EscapedPath(), "/"), ".git")

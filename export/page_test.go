@@ -400,21 +400,28 @@ func TestPageWithoutReport(t *testing.T) {
 	}
 }
 
+// TestRepoAndCommitLinks: commits are linked on GitHub, the course's
+// Enterprise server included (the scrape names the repository's GitHub
+// home), and on github.com for results graded before it did.
 func TestRepoAndCommitLinks(t *testing.T) {
 	sha := strings.Repeat("ab", 20)
+	enterprise := "https://github.example.edu/o/r"
 	for _, tc := range []struct {
-		web, url, sha    string
-		wantRepo, wantCI string
+		web, url, home, sha string
+		wantRepo, wantCI    string
 	}{
-		{"https://github.com/o/r", "", sha, "https://github.com/o/r", "https://github.com/o/r/commit/" + sha},
-		{"https://gitlab.com/o/r", "", sha, "https://gitlab.com/o/r", ""},
-		{"", "https://github.com/o/r.git", sha, "https://github.com/o/r.git", ""},
-		{"javascript:alert(1)", "git@github.com:o/r.git", sha, "", ""},
-		{"https://github.com/o/r", "", "not-a-sha", "https://github.com/o/r", ""},
-		{"https://github.com/o/r.git/", "", sha, "https://github.com/o/r.git/", "https://github.com/o/r/commit/" + sha},
-		{"https://github.com/o", "", sha, "https://github.com/o", ""},
+		{"https://github.com/o/r", "", "", sha, "https://github.com/o/r", "https://github.com/o/r/commit/" + sha},
+		{"https://gitlab.com/o/r", "", "", sha, "https://gitlab.com/o/r", ""},
+		{"", "https://github.com/o/r.git", "", sha, "https://github.com/o/r.git", ""},
+		{"javascript:alert(1)", "git@github.com:o/r.git", "", sha, "", ""},
+		{"https://github.com/o/r", "", "", "not-a-sha", "https://github.com/o/r", ""},
+		{"https://github.com/o/r.git/", "", "", sha, "https://github.com/o/r.git/", "https://github.com/o/r/commit/" + sha},
+		{"https://github.com/o", "", "", sha, "https://github.com/o", ""},
+		{enterprise, enterprise + ".git", enterprise, sha, enterprise, enterprise + "/commit/" + sha},
+		{enterprise, enterprise + ".git", "", sha, enterprise, ""},
+		{enterprise, enterprise + ".git", enterprise, "not-a-sha", enterprise, ""},
 	} {
-		r := &grade.GroupResult{WebURL: tc.web, URL: tc.url, Pin: workspace.Pin{SHA: tc.sha}}
+		r := &grade.GroupResult{WebURL: tc.web, URL: tc.url, GitHub: tc.home, Pin: workspace.Pin{SHA: tc.sha}}
 		if got := webLink(r); got != tc.wantRepo {
 			t.Errorf("webLink(%q, %q) = %q, want %q", tc.web, tc.url, got, tc.wantRepo)
 		}

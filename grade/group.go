@@ -102,7 +102,7 @@ func timeZone(opts Options) *time.Location {
 // commit that counts and its evidence, what the scrape cut.
 func scrapeFacts(s *workspace.Snapshot, tz *time.Location) *GroupResult {
 	r := &GroupResult{
-		Schema: SchemaVersion, Group: s.Group, Status: s.Status, Error: s.Error, URL: s.URL, WebURL: s.WebURL,
+		Schema: SchemaVersion, Group: s.Group, Status: s.Status, Error: s.Error, URL: s.URL, WebURL: s.WebURL, GitHub: s.GitHub,
 		Branch: s.Branch, MovedTo: s.MovedTo, Deadline: s.Deadline, ScrapedAt: s.ScrapedAt, Pin: s.Pin, TimeZone: tz.String(),
 		Students: []StudentStats{}, Findings: []Finding{},
 	}

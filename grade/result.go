@@ -110,6 +110,7 @@ type GroupResult struct {
 	Error     string           `json:"error,omitempty"`
 	URL       string           `json:"url"`
 	WebURL    string           `json:"web_url,omitempty"`
+	GitHub    string           `json:"github,omitempty"` // the repository's home on the course's GitHub host
 	Branch    string           `json:"branch,omitempty"`
 	MovedTo   string           `json:"moved_to,omitempty"` // where the URL redirects (a renamed repository)
 	Deadline  time.Time        `json:"deadline"`

@@ -115,6 +115,7 @@ func (r *runner) newSnapshot(g Group) *workspace.Snapshot {
 		Roster:    withStudents(g, r.opts.Students),
 		URL:       RedactURL(g.URL),
 		WebURL:    g.WebURL,
+		GitHub:    r.gitHubHome(g.URL),
 		Branch:    g.Branch,
 		Deadline:  r.deadlineFor(g),
 		ScrapedAt: r.opts.Now(),
@@ -262,8 +263,9 @@ func (r *runner) current(snap *workspace.Snapshot, tip plumbing.Hash) *workspace
 		prev.TipSHA != tip.String() {
 		return nil
 	}
-	if !slices.Equal(prev.Students, snap.Students) || !slices.Equal(prev.Roster, snap.Roster) || prev.WebURL != snap.WebURL || prev.MovedTo != snap.MovedTo {
-		prev.Students, prev.Roster, prev.WebURL, prev.MovedTo = snap.Students, snap.Roster, snap.WebURL, snap.MovedTo
+	if !slices.Equal(prev.Students, snap.Students) || !slices.Equal(prev.Roster, snap.Roster) || prev.WebURL != snap.WebURL ||
+		prev.GitHub != snap.GitHub || prev.MovedTo != snap.MovedTo {
+		prev.Students, prev.Roster, prev.WebURL, prev.GitHub, prev.MovedTo = snap.Students, snap.Roster, snap.WebURL, snap.GitHub, snap.MovedTo
 		if r.ws.UpdateSnapshot(prev) != nil {
 			return nil // scrape it again; store will report a real write failure
 		}
@@ -346,7 +348,7 @@ func (r *runner) store(snap *workspace.Snapshot, newFiles string) error {
 	err := r.ws.SaveSnapshot(snap, newFiles)
 	if errors.Is(err, workspace.ErrUnencodable) {
 		*snap = workspace.Snapshot{
-			Group: snap.Group, Students: snap.Students, Roster: snap.Roster, URL: snap.URL, WebURL: snap.WebURL, MovedTo: snap.MovedTo,
+			Group: snap.Group, Students: snap.Students, Roster: snap.Roster, URL: snap.URL, WebURL: snap.WebURL, GitHub: snap.GitHub, MovedTo: snap.MovedTo,
 			Branch: snap.Branch, Deadline: snap.Deadline, ScrapedAt: snap.ScrapedAt, TipSHA: snap.TipSHA,
 			Status: workspace.StatusInternalError, Error: "the snapshot could not be saved: " + err.Error(),
 		}

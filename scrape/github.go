@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"net/url"
 	"reflect"
 	"slices"
 	"strings"
@@ -30,6 +31,20 @@ func (r *runner) gitHubRepo(cloneURL string) (github.Repo, bool) {
 		return github.Repo{}, false
 	}
 	return r.opts.GitHub.Repo(cloneURL)
+}
+
+// gitHubHome is the repository's home page on the course's GitHub host
+// (github.com or an Enterprise server), "" for a repository elsewhere.
+func (r *runner) gitHubHome(cloneURL string) string {
+	repo, ok := r.opts.GitHub.Repo(cloneURL)
+	if !ok {
+		return ""
+	}
+	u, err := url.Parse(cloneURL)
+	if err != nil {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host + "/" + repo.String()
 }
 
 // gitHubMargin: what the API is asked (rate-limit waits included) ends this

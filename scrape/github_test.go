@@ -57,6 +57,10 @@ func TestRunReadsAccountsAndCIOnce(t *testing.T) {
 
 	mustRun(t, opts)
 	s := loadSnap(t, opts.Workspace, 1)
+	// the loopback host is the course's GitHub host, as an Enterprise server is
+	if want := "http://" + opts.GitHub.Host + "/org/mlops"; s.GitHub != want {
+		t.Errorf("the repository's GitHub home %q, want %q", s.GitHub, want)
+	}
 	wantAccounts := []workspace.Account{
 		{Email: "7+bo-ek@users.noreply.github.com", Login: "bo-ek", Name: "Bo Ek"},
 		{Email: "anna.b@gmail.com", Login: "annab", Name: "Anna Berg"},

@@ -17,13 +17,17 @@ import (
 // deadline commit. It is plain data: parse, grade and export never touch git.
 type Snapshot struct {
 	Group    int      `json:"group"`
-	Students []string `json:"students"`           // roster ids from groups.csv
-	URL      string   `json:"url"`                // clone URL, credentials removed
-	WebURL   string   `json:"web_url"`            // browsable URL (https://github.com/o/r) when known
-	MovedTo  string   `json:"moved_to,omitempty"` // where URL redirects to (a renamed repository)
-	Branch   string   `json:"branch"`
-	Status   Status   `json:"status"`
-	Error    string   `json:"error,omitempty"` // why, when Status is not ok
+	Students []string `json:"students"` // roster ids from groups.csv
+	URL      string   `json:"url"`      // clone URL, credentials removed
+	WebURL   string   `json:"web_url"`  // browsable URL (https://github.com/o/r) when known
+	// GitHub is the repository's home on the course's GitHub host
+	// (https://HOST/OWNER/NAME: github.com or an Enterprise server's), where
+	// its commits and files have GitHub's addresses; "" elsewhere.
+	GitHub  string `json:"github,omitempty"`
+	MovedTo string `json:"moved_to,omitempty"` // where URL redirects to (a renamed repository)
+	Branch  string `json:"branch"`
+	Status  Status `json:"status"`
+	Error   string `json:"error,omitempty"` // why, when Status is not ok
 
 	Deadline  time.Time `json:"deadline"`
 	ScrapedAt time.Time `json:"scraped_at"`
