@@ -18,7 +18,7 @@ type testCell struct {
 // jupyterNotebook writes a notebook the way Jupyter saves one (nbformat 4,
 // indented, the source a list of lines), so that the lines of the file are
 // the lines a reader sees.
-func jupyterNotebook(t *testing.T, cells ...testCell) string {
+func jupyterNotebook(t testing.TB, cells ...testCell) string {
 	t.Helper()
 	var out []map[string]any
 	for _, c := range cells {
@@ -150,5 +150,22 @@ func TestNotebooksFollowThePythonGlobs(t *testing.T) {
 	files := []File{{Path: "README.md", Size: 10}, {Path: "notebooks/Serve.IPYNB", Size: 10}, {Path: "notebooks/run.log", Size: 10}}
 	if kept := s.TextFiles(files); !slices.Contains(kept, files[1]) || slices.Contains(kept, files[2]) {
 		t.Errorf("TextFiles = %v, want the notebook and not the log", kept)
+	}
+}
+
+// BenchmarkNotebookCode reads a notebook that is mostly outputs, as one of
+// plots is: 50 code cells with 40 KB of output each, 3 MB as Jupyter
+// writes it (over the scraper's 2 MiB cap).
+func BenchmarkNotebookCode(b *testing.B) {
+	var cells []testCell
+	for range 50 {
+		cells = append(cells, testCell{kind: "code", source: "import torch\nmodel.fit(x)\n", output: strings.Repeat("iVBORw0KGgoAAAANSUhEUgAA\n", 40<<10/25)})
+	}
+	nb := []byte(jupyterNotebook(b, cells...))
+	b.SetBytes(int64(len(nb)))
+	for b.Loop() {
+		if _, _, err := notebookCode(nb); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
