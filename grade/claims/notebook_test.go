@@ -114,12 +114,13 @@ func TestNotebookSourceShapes(t *testing.T) {
 func TestBrokenNotebookIsSkippedAndNamed(t *testing.T) {
 	s := mustLoad(t, "2026")
 	for name, nb := range map[string]string{
-		"cut short":   `{"cells": [{"cell_type": "code", "source": ["import fastapi\n"`,
-		"not JSON":    "import fastapi\n",
-		"no cells":    `{"metadata": {}}`,
-		"an array":    `[{"cell_type": "code", "source": "import fastapi"}]`,
-		"text after":  `{"cells": []} {"cells": []}`,
-		"deep nested": `{"cells": [], "metadata": ` + strings.Repeat("[", 100000) + `}`,
+		"cut short":  `{"cells": [{"cell_type": "code", "source": ["import fastapi\n"`,
+		"not JSON":   "import fastapi\n",
+		"no cells":   `{"metadata": {}}`,
+		"an array":   `[{"cell_type": "code", "source": "import fastapi"}]`,
+		"text after": `{"cells": []} {"cells": []}`,
+		"deep, cut":  `{"cells": [], "metadata": ` + strings.Repeat("[", 100000) + `}`,
+		"too deep":   `{"cells": [], "metadata": ` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`,
 	} {
 		v := checkOne(t, s, newTree(map[string]string{"broken.ipynb": nb}), "fastapi")
 		if v.Status != NoEvidence || len(v.Skipped) != 1 || v.Skipped[0].Path != "broken.ipynb" || !strings.Contains(v.Reason, "broken.ipynb") {
