@@ -35,6 +35,11 @@ const (
 	// a project declares what it uses, and some list hundreds of pinned
 	// packages with hashes.
 	maxDependencyFileSize = 2 << 20
+	// Jupyter notebooks are read for their code cells, but carry their
+	// outputs (plots as base64, long logs): a notebook is kept up to a
+	// larger size, after every other text file, so that notebooks never
+	// take the place of code under the group's text limit.
+	maxNotebookSize = 2 << 20
 )
 
 // reportFolder's READMEs, text files and figures come first.
@@ -50,6 +55,10 @@ var imageExtensions = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 var textExtensions = []string{".py", ".toml", ".cfg", ".ini", ".txt", ".yaml", ".yml", ".json", ".md", ".sh", ".dvc", ".lock", ".dockerfile",
 	".js", ".ts", ".properties"}
 
+// notebookExtension is a Jupyter notebook's: JSON whose code cells the
+// claims check reads as Python.
+const notebookExtension = ".ipynb"
+
 // textNames are text files known by their whole (lowercased) name.
 var textNames = []string{"makefile", "justfile", "pipfile", ".gitattributes"}
 
@@ -57,14 +66,16 @@ var textNames = []string{"makefile", "justfile", "pipfile", ".gitattributes"}
 // with; a copied README without it is not a filled-in report.
 const reportMarker = "### question"
 
-// Copy priorities, most wanted first: the limits cut text files before
-// figures, and figures of other folders before the report itself.
+// Copy priorities, most wanted first: the limits cut notebooks before other
+// text files, text files before figures, and figures of other folders
+// before the report itself.
 const (
 	priorityReport = iota
 	priorityReportFolder
 	priorityReadme
 	priorityImage
 	priorityText
+	priorityNotebook
 	notCopied = -1
 )
 
@@ -83,6 +94,8 @@ func copyPriority(p string) int {
 		return priorityImage
 	case isText(p, base) && !workspace.Vendored(p):
 		return priorityText
+	case path.Ext(base) == notebookExtension && !workspace.Vendored(p):
+		return priorityNotebook
 	}
 	return notCopied
 }
@@ -111,10 +124,14 @@ func isDependencyFile(base string) bool {
 	return false
 }
 
-// textLimit is the size a text file may have to be copied.
+// textLimit is the size a text file (or notebook) may have to be copied.
 func textLimit(p string) int64 {
-	if isDependencyFile(strings.ToLower(path.Base(p))) {
+	base := strings.ToLower(path.Base(p))
+	switch {
+	case isDependencyFile(base):
 		return maxDependencyFileSize
+	case path.Ext(base) == notebookExtension:
+		return maxNotebookSize
 	}
 	return maxTextFileSize
 }
@@ -157,7 +174,8 @@ func copyFiles(repo *git.Repository, tree []treeEntry, dst string) (copyResult, 
 	var total, textTotal int64
 	var overSize, overText, binary, notHeld []string
 	for _, e := range wanted {
-		text := copyPriority(e.Path) == priorityText
+		priority := copyPriority(e.Path)
+		text := priority == priorityText || priority == priorityNotebook
 		switch {
 		case e.Size > maxCopyFileSize:
 			e.NotCopied = fmt.Sprintf("%s, over the %s a file may take", mib(e.Size), mib(maxCopyFileSize))

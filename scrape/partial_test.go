@@ -65,6 +65,7 @@ func TestRunFetchesWhatItReads(t *testing.T) {
 		"reports/figures/unused.png": noise(4, 50<<10),
 		"docs/Architecture v2.png":   noise(5, 30<<10),
 		"src/train.py":               []byte("print('train')\n"),
+		"notebooks/eda.ipynb":        []byte(`{"cells": [], "nbformat": 4}` + "\n"),
 	}, Symlinks: map[string]string{"latest.bin": "models/weights.bin"}})
 	c.commit("class.git", "main", gittest.Commit{Message: "late", Author: bob, When: at(time.Hour), Files: map[string][]byte{
 		"src/train.py": []byte("print('late')\n"),
@@ -89,7 +90,7 @@ func TestRunFetchesWhatItReads(t *testing.T) {
 		}
 		pinned = o.Pin.SHA
 	}
-	read := []string{"reports/README.md", "reports/figures/loss.PNG", "docs/Architecture v2.png", "src/train.py", "README.md"}
+	read := []string{"reports/README.md", "reports/figures/loss.PNG", "docs/Architecture v2.png", "src/train.py", "README.md", "notebooks/eda.ipynb"}
 	unread := []string{"reports/figures/unused.png", "models/weights.bin"}
 	checkClones(t, opts.Workspace, r, pinned, read, unread, "data/train.csv")
 	checkSameSnapshots(t, opts.Workspace, weights)

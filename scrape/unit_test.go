@@ -32,6 +32,7 @@ func TestDependencyFilesHaveALargerTextLimit(t *testing.T) {
 		"src/train.py":              maxTextFileSize,
 		"notes.txt":                 maxTextFileSize,
 		"configs/requirements.yaml": maxTextFileSize,
+		"notebooks/EDA.ipynb":       maxNotebookSize,
 	} {
 		if got := textLimit(p); got != want {
 			t.Errorf("textLimit(%q) = %d, want %d", p, got, want)
@@ -68,7 +69,9 @@ func TestCopySelection(t *testing.T) {
 		"pyproject.toml":                    priorityText,
 		"data/images.png.gz":                notCopied,
 		"models/model.pt":                   notCopied,
-		"notebooks/eda.ipynb":               notCopied,
+		"notebooks/eda.ipynb":               priorityNotebook,
+		"reports/analysis.ipynb":            priorityNotebook,
+		".venv/share/jupyter/demo.ipynb":    notCopied,
 		".venv/lib/python3.12/site.py":      notCopied, // vendored
 		"env/lib/site-packages/pkg/x.py":    notCopied,
 		"frontend/node_modules/a/pkg.json":  notCopied,

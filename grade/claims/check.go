@@ -116,9 +116,7 @@ func (g *groupIndex) search(n *compiledNeed, templateCounts bool) needResult {
 			return false // one location per file: the file is already shown
 		}
 		if why := g.whyNotOwn(i, templateCounts); why != "" {
-			if len(res.skipped) < maxSkipped {
-				res.skipped = append(res.skipped, Skip{Path: l.Path, Line: l.Line, Why: why})
-			}
+			res.skip(Skip{Path: l.Path, Line: l.Line, Why: why})
 			return false
 		}
 		l.What = n.what
@@ -137,8 +135,11 @@ func (g *groupIndex) search(n *compiledNeed, templateCounts bool) needResult {
 		for _, i := range g.selected(t.files) {
 			line, ok := g.find(t, i)
 			if !ok {
-				if !g.text(i).kept {
+				switch f := g.text(i); {
+				case !f.kept:
 					res.unread = append(res.unread, g.files[i].Path)
+				case f.unreadable != "":
+					res.skip(Skip{Path: g.files[i].Path, Why: f.unreadable})
 				}
 				continue
 			}
@@ -151,13 +152,20 @@ func (g *groupIndex) search(n *compiledNeed, templateCounts bool) needResult {
 		declared := g.declared()
 		for _, d := range n.deps {
 			for _, l := range declared[d] {
-				if len(res.skipped) < maxSkipped && !g.excluded(l.Path, n.exclude) {
-					res.skipped = append(res.skipped, Skip{Path: l.Path, Line: l.Line, Why: d + " declared, never imported or used"})
+				if !g.excluded(l.Path, n.exclude) {
+					res.skip(Skip{Path: l.Path, Line: l.Line, Why: d + " declared, never imported or used"})
 				}
 			}
 		}
 	}
 	return res
+}
+
+// skip names a file that did not count, up to maxSkipped, each once.
+func (r *needResult) skip(sk Skip) {
+	if len(r.skipped) < maxSkipped && !slices.Contains(r.skipped, sk) {
+		r.skipped = append(r.skipped, sk)
+	}
 }
 
 // skipList names the files that did not count and why, for a verdict's

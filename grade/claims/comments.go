@@ -20,7 +20,7 @@ const (
 func commentStyleOf(lowerPath string) commentStyle {
 	base := path.Base(lowerPath)
 	switch path.Ext(base) {
-	case ".py", ".toml", ".pyi":
+	case ".py", ".toml", ".pyi", notebookExt: // a notebook's code cells, as notebookCode gives them
 		return pythonComments
 	case ".yaml", ".yml", ".sh", ".bash", ".cfg", ".ini", ".txt", ".properties", ".dockerfile", ".docker", ".env":
 		return hashComments

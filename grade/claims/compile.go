@@ -158,8 +158,14 @@ func (c *compiled) compileNeed(n Need) (compiledNeed, error) {
 		}
 		cn.paths = c.addSelection(paths, cn.exclude)
 	}
+	// A text search reads notebooks as Python files: what excludes a .py
+	// file excludes the notebook of its name too (test_*.py, test_*.ipynb).
+	textExclude, err := c.addTextGlobs(n.Exclude)
+	if err != nil {
+		return cn, err
+	}
 	for i, t := range n.Text {
-		ct, err := c.compileTextSearch(t, cn.exclude)
+		ct, err := c.compileTextSearch(t, textExclude)
 		if err != nil {
 			return cn, fmt.Errorf("text %d: %w", i+1, err)
 		}

@@ -86,6 +86,26 @@ func (c *compiled) addGlobs(patterns []string) ([]int, error) {
 	return ids, nil
 }
 
+// addTextGlobs is addGlobs for the files a text search reads: a glob for
+// Python files (ending in .py, after braces are expanded) also selects the
+// notebooks of the same name (.ipynb), whose code cells are read as Python.
+func (c *compiled) addTextGlobs(patterns []string) ([]int, error) {
+	ids, err := c.addGlobs(patterns)
+	if err != nil {
+		return nil, err
+	}
+	var notebooks []string
+	for _, p := range patterns {
+		for _, alt := range expandBraces(strings.ToLower(p)) {
+			if name, ok := strings.CutSuffix(alt, ".py"); ok {
+				notebooks = append(notebooks, name+notebookExt)
+			}
+		}
+	}
+	more, err := c.addGlobs(notebooks)
+	return append(ids, more...), err
+}
+
 // maxAlternatives caps how many patterns a pattern's braces expand to.
 const maxAlternatives = 64
 

@@ -51,6 +51,12 @@ type fileText struct {
 	raw  []byte // as committed
 	code []byte // raw with its comments blanked out: what text searches read
 	kept bool
+	// lines, for a notebook, is the line of the file each line of code
+	// comes from; nil when code's lines are the file's.
+	lines []int
+	// unreadable, for a kept notebook whose JSON holds no cells, says why:
+	// the file is then searched as if empty.
+	unreadable string
 	// literals lists where the rule set's literals occur, in order, found
 	// in one pass once scanned, and present which of them do.
 	scanned  bool
@@ -191,6 +197,13 @@ func (g *groupIndex) text(i int) *fileText {
 		t := &fileText{}
 		if g.read != nil {
 			t.raw, t.kept = g.read(g.files[i].Path)
+			if t.kept && isNotebook(g.lower[i]) {
+				code, lines, err := notebookCode(t.raw)
+				if err != nil {
+					t.unreadable = err.Error()
+				}
+				t.raw, t.lines = code, lines // what comments = true reads too: the code cells, never the outputs
+			}
 			t.code = withoutComments(t.raw, commentStyleOf(g.lower[i]))
 		}
 		g.texts[i] = t

@@ -132,7 +132,7 @@ func mirrorTree(t testing.TB, gitDir, commit string) Tree {
 
 // keptByScrape: what the scraper keeps of a file for the text rules: text
 // (no NUL in its first 8000 bytes) within its size limit, larger for the
-// files that declare dependencies.
+// files that declare dependencies and for notebooks.
 func keptByScrape(f File, data []byte) bool {
 	if bytes.IndexByte(data[:min(len(data), 8000)], 0) >= 0 {
 		return false
@@ -140,7 +140,7 @@ func keptByScrape(f File, data []byte) bool {
 	limit := int64(256 << 10)
 	if base := strings.ToLower(path.Base(f.Path)); base == "pyproject.toml" || base == "setup.py" || base == "setup.cfg" ||
 		base == "pipfile" || strings.HasSuffix(base, ".txt") && strings.Contains(base, "requirements") ||
-		strings.HasPrefix(base, "environment") && strings.Contains(base, ".y") {
+		strings.HasPrefix(base, "environment") && strings.Contains(base, ".y") || strings.HasSuffix(base, notebookExt) {
 		limit = 2 << 20
 	}
 	return f.Size <= limit

@@ -41,7 +41,7 @@ func (c *compiled) compileTextSearch(t TextSearch, exclude []int) (textSearch, e
 	if len(t.Files) == 0 {
 		return textSearch{}, errors.New("no files: say which files to search")
 	}
-	files, err := c.addGlobs(t.Files)
+	files, err := c.addTextGlobs(t.Files)
 	if err != nil {
 		return textSearch{}, err
 	}
@@ -167,7 +167,11 @@ func (g *groupIndex) find(t *textSearch, i int) (int, bool) {
 	if first < 0 {
 		return 0, false
 	}
-	return 1 + bytes.Count(text[:first], []byte("\n")), true
+	line := 1 + bytes.Count(text[:first], []byte("\n"))
+	if f.lines != nil {
+		line = f.lines[line-1]
+	}
+	return line, true
 }
 
 // firstMatchingLine returns the offset of the first line on which the
