@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"handin/export"
 	"handin/internal/inputfile"
 	"handin/internal/xlsxstream"
 )
@@ -21,16 +22,11 @@ type Marks struct {
 // Scored is the instructor's score and comment on one question.
 type Scored struct{ Score, Comment string }
 
-// The gradebook's sheets and the headers of the instructor's columns read
-// here, by header, wherever the instructor moved them.
-const (
-	sheetGroups    = "Groups"
-	sheetQuestions = "Questions"
-)
-
+// The headers of the columns read here, by header, wherever the
+// instructor moved them: export names them.
 var (
-	groupsColumns    = []string{"Group", "Grade", "Comment", "Total", "Max"}
-	questionsColumns = []string{"Group", "Question", "Score", "Comment"}
+	groupsColumns    = []string{"Group", export.HeaderGrade, export.HeaderComment, export.HeaderTotal, export.HeaderMax}
+	questionsColumns = []string{"Group", "Question", export.HeaderScore, export.HeaderComment}
 )
 
 // maxGradebook bounds the gradebook read, as an export reads it.
@@ -59,7 +55,7 @@ func ReadMarks(path string) (map[int]*Marks, error) {
 		}
 		return marks[group]
 	}
-	err = scanSheet(book, sheetGroups, groupsColumns, func(v []string) {
+	err = scanSheet(book, export.SheetGroups, groupsColumns, func(v []string) {
 		if g, ok := number(v[0]); ok {
 			m := of(g)
 			m.Grade, m.Comment, m.Total, m.Max = v[1], v[2], v[3], v[4]
@@ -68,7 +64,7 @@ func ReadMarks(path string) (map[int]*Marks, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	err = scanSheet(book, sheetQuestions, questionsColumns, func(v []string) {
+	err = scanSheet(book, export.SheetQuestions, questionsColumns, func(v []string) {
 		g, ok := number(v[0])
 		q, qok := number(v[1])
 		if ok && qok && (v[2] != "" || v[3] != "") {
