@@ -130,7 +130,7 @@ var groupsLayout = gradebook.Layout{
 	Name:    SheetGroups,
 	Key:     []string{"Group"},
 	Lead:    columnsOf(groupsLead),
-	Offered: []gradebook.Column{{Header: "Grade", Width: 10}, {Header: "Comment", Width: 40, Wrap: true}, {Header: "Graded by", Width: 12}},
+	Offered: []gradebook.Column{{Header: HeaderGrade, Width: 10}, {Header: HeaderComment, Width: 40, Wrap: true}, {Header: HeaderGradedBy, Width: 12}},
 	Facts:   columnsOf(groupsFacts),
 	Freeze:  3, // the group, its page and its state stay in view
 	// Earlier handins' Status (now State) and Problems (now Reasons here,
